@@ -1,0 +1,124 @@
+"""Improvement Commons: the application factory.
+
+`create_app` assembles the app from named steps, so a reader can see in one
+place everything the app is made of.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+import config as config_module
+from community.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[config_module.Config] | None = None) -> Flask:
+    config = config or config_module.config_from_env()
+    config.validate()
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE_DIR),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config)
+    configure_secret_key(app, config)
+    configure_logging(app)
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_commands(app)
+    return app
+
+
+def configure_secret_key(app: Flask, config) -> None:
+    if hasattr(config, "load_secret_key"):
+        app.config["SECRET_KEY"] = config.load_secret_key()
+    elif config is config_module.ProductionConfig:
+        import os
+
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+
+def register_templates(app: Flask) -> None:
+    from community import timefmt
+    from community.templating import register_template_helpers
+
+    # Our templates first, then the NHS.UK frontend macros and page template.
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
+        ),
+    }
+    timefmt.register_filters(app)
+    register_template_helpers(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from community.database import register_engine_events
+
+    db.init_app(app)
+    register_engine_events(app, db)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+
+    from community.accounts.loader import load_user
+
+    login_manager.user_loader(load_user)
+    # Import every model so that metadata is complete for migrations.
+    from community import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from community.accounts.routes import bp as accounts_bp
+    from community.admin.routes import bp as admin_bp
+    from community.directory.routes import bp as directory_bp
+    from community.main.routes import bp as main_bp
+    from community.people.routes import bp as people_bp
+
+    for blueprint in (main_bp, accounts_bp, people_bp, directory_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from community.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from community.security import register_security as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from community.accounts.commands import create_admin
+    from community.demo.commands import seed_demo
+    from community.outbox.commands import outbox_cli
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)

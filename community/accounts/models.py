@@ -1,0 +1,129 @@
+"""Members, their roles and their declared expertise."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.directory.models import Organisation
+from community.extensions import db
+from community.markdown import render_markdown
+from community.models_base import created_at_column
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {Role.MEMBER: "Member", Role.ADMIN: "Site administrator"}[self]
+
+
+class TagKind(StrEnum):
+    APPROACH = "approach"  # an improvement approach, e.g. Lean, QSIR
+    TOPIC = "topic"  # an area of care or improvement work, e.g. discharge
+    FREE = "free"  # added by a member
+
+
+member_expertise = sa.Table(
+    "member_expertise",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "tag_id",
+        sa.ForeignKey("expertise_tags.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class ExpertiseTag(db.Model):
+    __tablename__ = "expertise_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), default=TagKind.FREE)
+
+    def __repr__(self) -> str:
+        return f"<ExpertiseTag {self.slug}>"
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff with an account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-case: usernames are used for @mentions and profile addresses.
+    username: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.MEMBER)
+    organisation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
+    job_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    bio_source: Mapped[str] = mapped_column(sa.Text, default="")
+    bio_html: Mapped[str] = mapped_column(sa.Text, default="")
+    bio_render_version: Mapped[int] = mapped_column(default=0)
+    email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    # Part of the login id: changing it ends every other session and remember-me cookie.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=_new_session_token)
+    last_sign_in_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+
+    organisation: Mapped[Optional[Organisation]] = relationship(lazy="joined")
+    expertise: Mapped[list[ExpertiseTag]] = relationship(
+        secondary=member_expertise, order_by=ExpertiseTag.name, lazy="selectin"
+    )
+
+    # The people directory and organisation pages list members by name.
+    __table_args__ = (sa.Index("ix_users_name_id", "name", "id"),)
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_other_sessions(self) -> None:
+        self.session_token = _new_session_token()
+
+    def set_bio(self, source: str) -> None:
+        rendered = render_markdown(source)
+        self.bio_source = source
+        self.bio_html = rendered.html
+        self.bio_render_version = rendered.version
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

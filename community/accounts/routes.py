@@ -1,0 +1,268 @@
+"""Register, confirm, sign in and out, reset, and the member's own settings."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community.accounts import services
+from community.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ProfileForm,
+    RegisterForm,
+    RequestResetForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from community.directory.services import organisation_choices
+from community.errors import RuleViolation
+from community.extensions import limiter
+from community.forms import show_violation
+from community.security import safe_next_url
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed_sign_in(response) -> bool:
+    # Only a refused attempt (the form shown again) counts towards the limit.
+    return response.status_code == 200
+
+
+def _configured_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session at sign-in, so nothing from before it (fixation) carries over.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    _configured_limit("REGISTER_LIMIT_PER_ADDRESS"),
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code == 302,
+)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    form.organisation.choices = [(0, "Select your organisation")] + organisation_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                name=form.name.data,
+                username=form.username.data,
+                email=form.email.data,
+                password=form.password.data,
+                organisation_id=form.organisation.data,
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            _start_session(user, remember=False)
+            flash(
+                f"Your account is ready. We have sent a link to {user.email}: open it to "
+                "confirm your address, then you can post.",
+                "success",
+            )
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    _configured_limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed_sign_in
+)
+@limiter.limit(
+    _configured_limit("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
+    deduct_when=_failed_sign_in,
+)  # fmt: skip
+def sign_in():
+    next_url = safe_next_url(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(next_url or url_for("main.index"))
+        form.form_errors.append("Enter a correct email address and password")
+        form.email.errors = [*form.email.errors, "Check your email address"]
+        form.password.errors = [*form.password.errors, "Check your password"]
+    return render_template("accounts/sign_in.html", form=form, next_url=next_url)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token)
+        except RuleViolation as violation:
+            return render_template("accounts/link_invalid.html", message=violation.message), 400
+        flash("Your email address is confirmed. You can now post and comment.", "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("accounts.settings"))
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@login_required
+@limiter.limit("5 per hour")
+def resend_confirmation():
+    services.resend_confirmation(current_user)
+    flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_reset():
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except RuleViolation as violation:
+        return render_template("accounts/link_invalid.html", message=violation.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            logout_user()
+            _start_session(user, remember=False)
+            flash("Your password has been changed and you are signed in.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/settings")
+@login_required
+def settings():
+    return render_template("accounts/settings.html")
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    form.organisation.choices = [(0, "Select your organisation")] + organisation_choices()
+    vocabulary = services.expertise_vocabulary()
+    form.tags.choices = [(tag.id, tag.name) for tag in vocabulary]
+    if request.method == "GET":
+        form.organisation.data = current_user.organisation_id or 0
+        form.bio.data = current_user.bio_source
+        form.tags.data = [tag.id for tag in current_user.expertise]
+        vocabulary_ids = {tag.id for tag in vocabulary}
+        form.other_tags.data = ", ".join(
+            tag.name for tag in current_user.expertise if tag.id not in vocabulary_ids
+        )
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                job_title=form.job_title.data or "",
+                organisation_id=form.organisation.data,
+                bio=form.bio.data or "",
+                tag_ids=form.tags.data or [],
+                other_tags=form.other_tags.data or "",
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("people.profile", username=current_user.username))
+    return render_template("accounts/profile_form.html", form=form, vocabulary=vocabulary)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            # The session token changed: sign this session in again with the new one.
+            _start_session(current_user._get_current_object(), remember=False)
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/settings/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(
+                current_user, form.current_password.data, form.new_email.data
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(
+                f"We have sent a link to {form.new_email.data}. Your address changes when you "
+                "open it.",
+                "success",
+            )
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.route("/email/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_email_change(token)
+        except RuleViolation as violation:
+            return render_template("accounts/link_invalid.html", message=violation.message), 400
+        flash("Your email address has been changed.", "success")
+        return redirect(
+            url_for("accounts.settings" if current_user.is_authenticated else "accounts.sign_in")
+        )
+    return render_template("accounts/confirm_email_change.html", form=form)

@@ -1,0 +1,353 @@
+"""Registration, confirmation, signing in, passwords, email changes and profiles.
+
+Every function that changes something commits once, together with its audit
+entry and any email it queues, so nothing is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.accounts import tokens
+from community.accounts.models import ExpertiseTag, Role, TagKind, User
+from community.accounts.passwords import password_problem
+from community.audit.services import record
+from community.directory.models import Organisation
+from community.errors import RuleViolation
+from community.extensions import db
+from community.outbox.services import queue_email
+from community.slugs import slugify
+from community.timefmt import utcnow
+from community.urls import external_url
+
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{2,29}$")
+RESERVED_USERNAMES = frozenset(
+    {"admin", "administrator", "root", "system", "support", "help", "account", "accounts",
+     "people", "search", "settings", "new", "edit", "former-member", "moderator", "everyone",
+     "here", "all", "staff", "nhs", "api", "static", "assets"}
+)  # fmt: skip
+MAX_FREE_TAGS = 10
+MAX_TAG_LENGTH = 40
+INVALID_LINK = "This link has expired or is not valid. Ask for a new one below."
+
+# Compared against when no account matches, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password, used for timing")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower().lstrip("@")
+
+
+def email_domain_allowed(email: str) -> bool:
+    allowed = current_app.config["ALLOWED_EMAIL_DOMAINS"]
+    if not allowed:
+        return True
+    domain = email.rsplit("@", 1)[-1]
+    return any(domain == d or domain.endswith("." + d) for d in allowed)
+
+
+def _domain_refusal() -> str:
+    allowed = ", ".join(sorted(current_app.config["ALLOWED_EMAIL_DOMAINS"]))
+    return f"Use your work email address. Accounts can only be made with an address at {allowed}"
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
+
+
+def _check_new_email(email: str, field: str = "email") -> None:
+    if not email_domain_allowed(email):
+        raise RuleViolation(_domain_refusal(), field)
+    if user_by_email(email) is not None:
+        raise RuleViolation(
+            "An account already uses this email address. Sign in, or reset your password", field
+        )
+
+
+def _check_new_password(password: str, field: str = "password") -> None:
+    problem = password_problem(password)
+    if problem:
+        raise RuleViolation(problem, field)
+
+
+def _organisation(organisation_id: int | None) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation is None:
+        raise RuleViolation("Select your organisation", "organisation")
+    return organisation
+
+
+def check_username(username: str) -> str:
+    username = normalise_username(username)
+    if not USERNAME_PATTERN.match(username):
+        raise RuleViolation(
+            "Username must be 3 to 30 characters: lower-case letters, numbers, hyphens or "
+            "underscores, starting with a letter",
+            "username",
+        )
+    if username in RESERVED_USERNAMES or user_by_username(username) is not None:
+        raise RuleViolation("That username is taken: choose another", "username")
+    return username
+
+
+def register(
+    *, name: str, username: str, email: str, password: str, organisation_id: int | None
+) -> User:
+    email = normalise_email(email)
+    username = check_username(username)
+    _check_new_email(email)
+    _check_new_password(password)
+    organisation = _organisation(organisation_id)
+    user = User(name=name.strip(), username=username, email=email, organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    _queue_confirmation(user)
+    record("account.registered", user, user, f"{username} registered")
+    db.session.commit()
+    return user
+
+
+def _queue_confirmation(user: User) -> None:
+    token = tokens.make_token(tokens.CONFIRM_EMAIL, {"u": user.id, "e": user.email})
+    link = external_url("accounts.confirm_email", token=token)
+    queue_email(
+        user.email,
+        "Confirm your email address for Improvement Commons",
+        f"Hello {user.name},\n\n"
+        "Confirm your email address to start posting on Improvement Commons:\n\n"
+        f"{link}\n\n"
+        "The link works for 48 hours. If you did not make an account, ignore this email.\n",
+    )
+
+
+def resend_confirmation(user: User) -> None:
+    if user.is_confirmed:
+        return
+    _queue_confirmation(user)
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User:
+    payload = tokens.read_token(
+        tokens.CONFIRM_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    user = db.session.get(User, payload.get("u")) if payload else None
+    if user is None or user.email != payload.get("e"):
+        raise RuleViolation(INVALID_LINK)
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+        record("account.email_confirmed", user, user)
+        db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The member with these credentials, or None. Both outcomes are audited."""
+    user = user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        record("account.sign_in_failed", None, summary=f"unknown address {email[:200]}")
+        db.session.commit()
+        return None
+    if not user.check_password(password):
+        record("account.sign_in_failed", user, user, "wrong password")
+        db.session.commit()
+        return None
+    user.last_sign_in_at = utcnow()
+    record("account.signed_in", user, user)
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = user_by_email(email)
+    if user is None:
+        return
+    token = tokens.make_token(tokens.RESET_PASSWORD, {"u": user.id, "h": user.password_hash[-16:]})
+    link = external_url("accounts.reset_password", token=token)
+    queue_email(
+        user.email,
+        "Reset your Improvement Commons password",
+        f"Hello {user.name},\n\nSomeone asked to reset the password for your account. "
+        f"To choose a new password, open this link within 2 hours:\n\n{link}\n\n"
+        "If it was not you, ignore this email: your password has not changed.\n",
+    )
+    record("account.password_reset_requested", user, user)
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = tokens.read_token(
+        tokens.RESET_PASSWORD, token, current_app.config["RESET_TOKEN_MAX_AGE"]
+    )
+    user = db.session.get(User, payload.get("u")) if payload else None
+    if user is None or user.password_hash[-16:] != payload.get("h"):
+        raise RuleViolation(INVALID_LINK)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    _check_new_password(new_password)
+    user.set_password(new_password)
+    user.end_other_sessions()
+    # Following the emailed link proves the address too.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    record("account.password_reset", user, user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise RuleViolation("Your current password is not correct", "current_password")
+    _check_new_password(new_password, "new_password")
+    user.set_password(new_password)
+    user.end_other_sessions()
+    queue_email(
+        user.email,
+        "Your Improvement Commons password was changed",
+        f"Hello {user.name},\n\nThe password for your account was changed, and every other "
+        "device you were signed in on has been signed out.\n\nIf you did not do this, reset "
+        f"your password now: {external_url('accounts.request_reset')}\n",
+    )
+    record("account.password_changed", user, user)
+    db.session.commit()
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    if not user.check_password(current_password):
+        raise RuleViolation("Your current password is not correct", "current_password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise RuleViolation("That is already your email address", "new_email")
+    _check_new_email(new_email, "new_email")
+    token = tokens.make_token(tokens.CHANGE_EMAIL, {"u": user.id, "e": new_email})
+    queue_email(
+        new_email,
+        "Confirm your new email address for Improvement Commons",
+        f"Hello {user.name},\n\nTo use this address for your Improvement Commons account, "
+        f"open this link within 48 hours:\n\n"
+        f"{external_url('accounts.confirm_email_change', token=token)}\n",
+    )
+    queue_email(
+        user.email,
+        "Your Improvement Commons email address is changing",
+        f"Hello {user.name},\n\nSomeone asked to move your account to another email address. "
+        "It will change when the new address is confirmed. If this was not you, change your "
+        f"password now: {external_url('accounts.request_reset')}\n",
+    )
+    record("account.email_change_requested", user, user)
+    db.session.commit()
+
+
+def confirm_email_change(token: str) -> User:
+    payload = tokens.read_token(
+        tokens.CHANGE_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    user = db.session.get(User, payload.get("u")) if payload else None
+    if user is None:
+        raise RuleViolation(INVALID_LINK)
+    new_email = payload["e"]
+    if user.email != new_email:
+        if user_by_email(new_email) is not None:
+            raise RuleViolation("Another account now uses that email address")
+        old = user.email
+        user.email = new_email
+        user.email_confirmed_at = utcnow()
+        record("account.email_changed", user, user, f"from {old} to {new_email}")
+        db.session.commit()
+    return user
+
+
+def expertise_vocabulary() -> list[ExpertiseTag]:
+    """The seeded tags offered as checkboxes, approaches first."""
+    return list(
+        db.session.scalars(
+            sa.select(ExpertiseTag)
+            .where(ExpertiseTag.kind.in_([TagKind.APPROACH, TagKind.TOPIC]))
+            .order_by(ExpertiseTag.kind, ExpertiseTag.name)
+        )
+    )
+
+
+def parse_free_tags(text: str) -> list[str]:
+    names: list[str] = []
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name and name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    if len(names) > MAX_FREE_TAGS:
+        raise RuleViolation(f"Add {MAX_FREE_TAGS} other areas of expertise or fewer", "other_tags")
+    for name in names:
+        if len(name) > MAX_TAG_LENGTH or not slugify(name):
+            raise RuleViolation(
+                f"Each area of expertise must be {MAX_TAG_LENGTH} characters or fewer and "
+                "contain letters or numbers",
+                "other_tags",
+            )
+    return names
+
+
+def _tags_named(names: Iterable[str]) -> list[ExpertiseTag]:
+    tags = []
+    for name in names:
+        slug = slugify(name)
+        tag = db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == slug))
+        if tag is None:
+            tag = ExpertiseTag(name=name, slug=slug, kind=TagKind.FREE)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    job_title: str,
+    organisation_id: int | None,
+    bio: str,
+    tag_ids: Iterable[int],
+    other_tags: str,
+) -> None:
+    free_names = parse_free_tags(other_tags)
+    organisation = _organisation(organisation_id)
+    chosen = list(db.session.scalars(sa.select(ExpertiseTag).where(ExpertiseTag.id.in_(tag_ids))))
+    tags = {tag.slug: tag for tag in chosen}
+    for tag in _tags_named(free_names):
+        tags.setdefault(tag.slug, tag)
+    user.name = name.strip()
+    user.job_title = job_title.strip()
+    user.organisation = organisation
+    user.set_bio(bio)
+    user.expertise = sorted(tags.values(), key=lambda t: t.name.lower())
+    db.session.commit()
+
+
+def grant_role(admin: User, member: User, role: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise RuleViolation("Choose a role", "role")
+    if member.id == admin.id and role != Role.ADMIN:
+        raise RuleViolation("You cannot remove your own administrator role", "role")
+    if member.role == role:
+        return
+    old = member.role
+    member.role = role
+    record("account.role_changed", admin, member, f"{member.username}: {old} to {role}")
+    db.session.commit()

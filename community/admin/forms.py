@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from community.accounts.models import Role
+from community.directory.models import ORGANISATION_TYPE_LABELS
+from community.forms import strip_filter
+
+
+class SystemForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter the system's name"), Length(max=120)],
+        description="For example: Greater Manchester Integrated Care System",
+        filters=[strip_filter],
+    )
+    region = StringField(
+        "NHS region", validators=[Length(max=60)], filters=[strip_filter],
+        description="For example: North West",
+    )  # fmt: skip
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter the organisation's name"), Length(max=160)],
+        filters=[strip_filter],
+    )
+    type = SelectField(
+        "Type of organisation",
+        choices=[("", "Select a type")]
+        + [(t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()],
+        validators=[InputRequired("Select the type of organisation")],
+    )
+    system = SelectField(
+        "Integrated care system", coerce=int,
+        validators=[InputRequired("Select the integrated care system")],
+    )  # fmt: skip
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])

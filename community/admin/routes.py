@@ -1,0 +1,123 @@
+"""Site administration: reference data, roles and the audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.accounts.models import User
+from community.accounts.services import grant_role
+from community.admin.forms import OrganisationForm, RoleForm, SystemForm
+from community.audit.services import actions_logged, recent_events
+from community.directory import services as directory
+from community.directory.models import Organisation, System
+from community.errors import RuleViolation
+from community.extensions import db
+from community.forms import show_violation
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def require_admin():
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/systems/new", methods=["GET", "POST"])
+@bp.route("/systems/<int:system_id>/edit", methods=["GET", "POST"])
+def edit_system(system_id: int | None = None):
+    system = _get_or_404(System, system_id) if system_id else None
+    form = SystemForm(obj=system)
+    if form.validate_on_submit():
+        try:
+            saved = directory.save_system(
+                current_user, system, name=form.name.data, region=form.region.data or ""
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"{saved.name} has been saved.", "success")
+            return redirect(url_for("directory.system", slug=saved.slug))
+    return render_template("admin/system_form.html", form=form, system=system)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int | None = None):
+    organisation = _get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    form.system.choices = [(0, "Select a system")] + directory.system_choices()
+    if request.method == "GET" and organisation is not None:
+        form.system.data = organisation.system_id
+    if form.validate_on_submit():
+        try:
+            saved = directory.save_organisation(
+                current_user, organisation, name=form.name.data, org_type=form.type.data,
+                system_id=form.system.data,
+            )  # fmt: skip
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"{saved.name} has been saved.", "success")
+            return redirect(url_for("directory.organisation", slug=saved.slug))
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.route("/members")
+def members():
+    q = (request.args.get("q") or "").strip()[:100]
+    query = sa.select(User).order_by(User.name, User.id)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(User.name).like(pattern),
+                User.email.like(pattern),
+                User.username.like(pattern),
+            )
+        )
+    page = db.paginate(
+        query, page=_page(), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template("admin/members.html", page=page, q=q)
+
+
+@bp.route("/members/<int:user_id>", methods=["GET", "POST"])
+def member(user_id: int):
+    member = _get_or_404(User, user_id)
+    form = RoleForm(obj=member)
+    if form.validate_on_submit():
+        try:
+            grant_role(current_user, member, form.role.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"{member.name} is now: {member.role_label}.", "success")
+            return redirect(url_for("admin.member", user_id=member.id))
+    return render_template("admin/member.html", member=member, form=form)
+
+
+@bp.route("/audit")
+def audit():
+    action = request.args.get("action") or None
+    page = recent_events(_page(), 50, action)
+    return render_template("admin/audit.html", page=page, action=action, actions=actions_logged())

@@ -1,0 +1,52 @@
+"""Database engine behaviour that the models and services rely on.
+
+SQLite is the embedded default, so its connections are tuned for a web server
+with several threads or processes writing at once:
+
+* WAL journal, so readers never block the writer and the writer never blocks readers;
+* foreign keys enforced, as on PostgreSQL;
+* a busy timeout, so a writer waits for the lock instead of failing at once;
+* write transactions start with BEGIN IMMEDIATE. A deferred transaction that
+  reads first and writes later cannot wait for the lock (SQLite returns
+  "database is locked" at once, because its snapshot may be stale), so any
+  request that may write takes the write lock when it begins. Reads (GET and
+  HEAD requests) stay deferred and run in parallel.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_write_context() -> bool:
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return True  # commands, tests and background senders
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_context() else "BEGIN")
+
+
+def register_engine_events(app: Flask, db) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -1,0 +1,81 @@
+"""Errors that services raise for people to read, and the site's error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from community.extensions import db, limiter
+
+log = logging.getLogger(__name__)
+
+
+class RuleViolation(Exception):
+    """A request broke a business rule. `field` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _retry_after_text() -> str:
+    limit = limiter.current_limit
+    if limit is None:
+        return "in a few minutes"
+    import time
+
+    seconds = max(1, int(limit.reset_at - time.time()))
+    minutes = -(-seconds // 60)
+    if seconds < 60:
+        return f"in {seconds} second{'s' if seconds != 1 else ''}"
+    return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def page(status: int, template: str, **context):
+        return render_template(f"errors/{template}.html", **context), status
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(_error):
+        return page(429, "429", retry_after=_retry_after_text())
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, "403")
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, "404")
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, "405")
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, "400", description=getattr(error, "description", ""))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # A locked or unavailable database: nothing was saved, so trying again is safe.
+        db.session.rollback()
+        log.warning("database unavailable: %s", error)
+        return page(503, "503")
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return page(500, "500")
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if isinstance(error, HTTPException):
+            return error
+        db.session.rollback()
+        log.exception("unhandled error")
+        return page(500, "500")

@@ -1,0 +1,19 @@
+"""gunicorn settings (`gunicorn --config python:community.gunicorn_conf wsgi:app`).
+
+App servers keep no state of their own, so any number can run behind a load
+balancer; each reads its database and Redis addresses from the environment.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
+workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+max_requests = 5000
+max_requests_jitter = 500

@@ -1,0 +1,48 @@
+"""The landing page, the signed-in home page, health check and NHS.UK assets."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, send_from_directory
+from flask_login import current_user
+
+from community.extensions import db, limiter
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("main/landing.html")
+    return render_template("main/home.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/assets/<path:filename>")
+@limiter.exempt
+def nhsuk_assets(filename: str):
+    # The NHS.UK stylesheet refers to its icons under /assets.
+    folder = current_app.static_folder + "/vendor/nhsuk/assets"
+    return send_from_directory(folder, filename, max_age=86400)
+
+
+@bp.route("/about")
+def about():
+    return render_template("main/about.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")

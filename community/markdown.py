@@ -1,0 +1,52 @@
+"""The one Markdown renderer for every piece of text members write.
+
+Python-Markdown turns source into HTML, then nh3 keeps only an allowlist of
+tags and attributes, so raw HTML in the source, event handlers and script
+links never reach a page. Everything that stores member-written Markdown keeps
+the source, the HTML and RENDER_VERSION; bump the version when this function's
+output changes so stored HTML can be re-rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import markdown as md
+import nh3
+
+RENDER_VERSION = 1
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "code": {"class"},
+    "td": {"align"},
+    "th": {"align"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    version: int = RENDER_VERSION
+
+
+def render_markdown(source: str | None) -> Rendered:
+    """Render member-written Markdown to sanitised HTML."""
+    raw = md.markdown(source or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener",
+        strip_comments=True,
+    )
+    return Rendered(html=clean)

@@ -1,0 +1,47 @@
+"""`flask outbox list` and `flask outbox send [--watch]`."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from community.extensions import db
+from community.outbox import services
+from community.timefmt import nhs_datetime
+
+outbox_cli = AppGroup("outbox", help="Email waiting to be sent, and the sender.")
+
+
+@outbox_cli.command("list")
+@click.option("--limit", default=10, show_default=True, help="How many of the newest to show.")
+def list_messages(limit: int) -> None:
+    """Show the newest messages with their text, so links can be followed locally."""
+    messages = services.recent_messages(limit)
+    if not messages:
+        click.echo("The outbox is empty.")
+    for message in messages:
+        click.echo(f"--- #{message.id} {message.status} · {nhs_datetime(message.created_at)}")
+        click.echo(f"To: {message.to_address}\nSubject: {message.subject}\n")
+        click.echo(message.body_text)
+    db.session.rollback()
+
+
+@outbox_cli.command("send")
+@click.option("--watch", is_flag=True, help="Keep running and send new messages as they arrive.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
+def send(watch: bool, interval: float) -> None:
+    """Deliver every message that is due."""
+    while True:
+        report = services.deliver_due()
+        if report.sent or report.retried or report.failed:
+            click.echo(
+                f"outbox: {report.sent} sent, {report.retried} to retry, {report.failed} failed"
+            )
+        db.session.remove()
+        if not watch:
+            if report.sent + report.retried + report.failed == 0:
+                return
+            continue
+        time.sleep(interval)

@@ -1,0 +1,134 @@
+"""The email outbox.
+
+Actions queue email with `queue_email` inside their own transaction, so a
+message exists if and only if the action happened. A sender (`flask outbox
+send`) delivers what is due: by SMTP when MAIL_SERVER is set, otherwise to the
+log. Each message is marked sent only after the server accepted it, so a
+crash between the two sends it again (at least once, never lost). Failures
+are retried with growing delays, up to MAIL_MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from community.extensions import db
+from community.outbox.models import OutboxMessage, OutboxStatus
+from community.timefmt import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def queue_email(to_address: str, subject: str, body_text: str) -> OutboxMessage:
+    message = OutboxMessage(to_address=to_address, subject=subject, body_text=body_text)
+    db.session.add(message)
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
+
+
+def _build(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email.set_content(message.body_text)
+    return email
+
+
+def _send_smtp(messages: list[OutboxMessage]) -> dict[int, str]:
+    """Send over one connection; return the error text for each message that failed."""
+    config = current_app.config
+    errors: dict[int, str] = {}
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    try:
+        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            for message in messages:
+                try:
+                    smtp.send_message(_build(message))
+                except smtplib.SMTPException as error:
+                    errors[message.id] = str(error)
+    except (OSError, smtplib.SMTPException) as error:
+        for message in messages:
+            errors.setdefault(message.id, f"could not reach the mail server: {error}")
+    return errors
+
+
+def _send_to_log(messages: list[OutboxMessage]) -> dict[int, str]:
+    for message in messages:
+        log.info(
+            "Email (no MAIL_SERVER set) to %s: %s\n%s",
+            message.to_address,
+            message.subject,
+            message.body_text,
+        )
+    return {}
+
+
+def deliver_due(batch_size: int = 50) -> DeliveryReport:
+    """Deliver one batch of due messages and commit the outcome."""
+    now = utcnow()
+    due = list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    report = DeliveryReport()
+    if not due:
+        db.session.rollback()
+        return report
+    transport = _send_smtp if current_app.config["MAIL_SERVER"] else _send_to_log
+    errors = transport(due)
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    for message in due:
+        message.attempts += 1
+        if message.id not in errors:
+            message.status = OutboxStatus.SENT
+            message.sent_at = utcnow()
+            message.last_error = ""
+            report.sent += 1
+        elif message.attempts >= max_attempts:
+            message.status = OutboxStatus.FAILED
+            message.last_error = errors[message.id][:500]
+            report.failed += 1
+        else:
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+            message.last_error = errors[message.id][:500]
+            report.retried += 1
+    db.session.commit()
+    return report
+
+
+def recent_messages(limit: int = 20) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    )

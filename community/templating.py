@@ -1,0 +1,48 @@
+"""What every template can use: the header's navigation and paging links."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+SERVICE_NAME = "Improvement Commons"
+
+
+def navigation_items() -> list[dict]:
+    """Header navigation for the current visitor, marking the section they are in."""
+    endpoint = request.endpoint or ""
+    items = [("Home", "main.index", ("main.",))]
+    if current_user.is_authenticated:
+        items += [
+            ("People", "people.directory", ("people.",)),
+            ("Organisations", "directory.systems", ("directory.",)),
+        ]
+        if current_user.is_admin:
+            items.append(("Admin", "admin.index", ("admin.",)))
+    return [
+        {
+            "text": text,
+            "href": url_for(target),
+            "current": endpoint == target,
+            "active": endpoint.startswith(prefixes) and endpoint != target,
+        }
+        for text, target, prefixes in items
+    ]
+
+
+def page_url(page: int) -> str:
+    """The current page's address with another page number, keeping its filters."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from community.form_rendering import register_form_rendering
+
+    register_form_rendering(app)
+    app.jinja_env.globals.update(
+        service_name=SERVICE_NAME,
+        navigation_items=navigation_items,
+        page_url=page_url,
+    )

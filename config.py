@@ -1,0 +1,170 @@
+"""Configuration classes, read from environment variables.
+
+`create_app()` picks one by the COMMUNITY_CONFIG variable (development,
+production or test); development is the default so that `make run` works on a
+fresh machine with no settings at all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+# Keys that are never acceptable in production, whatever their length.
+WEAK_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret", "development", "test"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_url(default: str) -> str:
+    """DATABASE_URL, with plain postgres:// URLs pointed at the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL") or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _domains(value: str | None) -> frozenset[str]:
+    return frozenset(d.strip().lower().lstrip("@") for d in (value or "").split(",") if d.strip())
+
+
+class Config:
+    TESTING = False
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'community.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+
+    # Accounts
+    ALLOWED_EMAIL_DOMAINS = _domains(os.environ.get("ALLOWED_EMAIL_DOMAINS"))
+    EMAIL_TOKEN_MAX_AGE = timedelta(hours=_int("EMAIL_TOKEN_MAX_AGE_HOURS", 48))
+    RESET_TOKEN_MAX_AGE = timedelta(hours=2)
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    REGISTER_LIMIT_PER_ADDRESS = os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour")
+
+    # Sessions and cookies
+    SESSION_COOKIE_NAME = "ic_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_NAME = "ic_remember"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Rate limits: memory on one machine, Redis when several app servers share them.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+
+    # Email: sent through the outbox; SMTP when MAIL_SERVER is set, else logged.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Improvement Commons <no-reply@improvement-commons.invalid>"
+    )
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+
+    # Links in emails are absolute; behind a proxy set SITE_URL to the public address.
+    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+    PER_PAGE = 25
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse settings that cannot run safely. Subclasses tighten it."""
+
+
+class DevelopmentConfig(Config):
+    @classmethod
+    def load_secret_key(cls) -> str:
+        """Use SECRET_KEY if set; otherwise make one once and keep it under instance/."""
+        if cls.SECRET_KEY:
+            return cls.SECRET_KEY
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file = INSTANCE_DIR / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-only-used-by-the-test-suite"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
+    SERVER_NAME = None
+    MAIL_SERVER = ""
+    ALLOWED_EMAIL_DOMAINS = frozenset()
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+
+    @classmethod
+    def validate(cls) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if key.strip().lower() in WEAK_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                "Production needs a strong SECRET_KEY: set the SECRET_KEY environment "
+                f"variable to a random value of at least {MIN_SECRET_KEY_LENGTH} characters, "
+                'for example the output of: python3 -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"'
+            )
+        if _bool("FLASK_DEBUG"):
+            raise ConfigError("Production refuses to run in debug mode: unset FLASK_DEBUG.")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("COMMUNITY_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"COMMUNITY_CONFIG={name!r} is not one of: {', '.join(CONFIGS)}."
+        ) from None

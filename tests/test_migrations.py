@@ -1,0 +1,18 @@
+"""The migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from community.accounts.vocabulary import INITIAL_VOCABULARY
+from community.extensions import db as _db
+
+
+def test_upgrade_to_head_matches_the_models(app, db):
+    with _db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, _db.metadata)
+    assert differences == []
+
+
+def test_vocabulary_is_loaded_by_the_migrations(vocabulary):
+    assert sorted(tag.name for tag in vocabulary) == sorted(name for _, name in INITIAL_VOCABULARY)
