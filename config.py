@@ -102,6 +102,9 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
+    # New communities wait for a site administrator unless this is switched off.
+    COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
+
     PER_PAGE = 25
 
     @classmethod

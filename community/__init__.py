@@ -94,11 +94,23 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from community.accounts.routes import bp as accounts_bp
     from community.admin.routes import bp as admin_bp
+    from community.communities.routes import bp as communities_bp
     from community.directory.routes import bp as directory_bp
+    from community.discussions.routes import bp as discussions_bp
     from community.main.routes import bp as main_bp
+    from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
 
-    for blueprint in (main_bp, accounts_bp, people_bp, directory_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        people_bp,
+        directory_bp,
+        communities_bp,
+        discussions_bp,
+        notifications_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -117,8 +129,10 @@ def register_security(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
     from community.demo.commands import seed_demo
+    from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
 
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)

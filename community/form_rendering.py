@@ -22,6 +22,7 @@ FIELD_KINDS = {
     "SelectField": "select",
     "BooleanField": "checkbox",
     "MultiCheckboxField": "checkboxes",
+    "RadioField": "radios",
 }
 
 
@@ -60,6 +61,14 @@ def field_params(field: Field, **options) -> dict:
         params["idPrefix"] = field.id
         params.pop("id")
         params["items"] = [{"value": "y", "text": label, "checked": bool(field.data)}]
+    elif kind == "radios":
+        params["idPrefix"] = field.id
+        params.pop("id")
+        params["fieldset"] = {"legend": {"text": label, "size": "s"}}
+        params["items"] = [
+            {"value": value, "text": text, "checked": field.data == value}
+            for value, text in field.choices
+        ]
     elif kind == "checkboxes":
         params["idPrefix"] = field.id
         params.pop("id")

@@ -9,6 +9,8 @@ output changes so stored HTML can be re-rendered.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import markdown as md
@@ -30,6 +32,8 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# @username, not inside a word or an email address.
+MENTION_PATTERN = re.compile(r"(?<![\w@/])@([a-z][a-z0-9_-]{2,29})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,28 @@ class Rendered:
     version: int = RENDER_VERSION
 
 
-def render_markdown(source: str | None) -> Rendered:
-    """Render member-written Markdown to sanitised HTML."""
-    raw = md.markdown(source or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+def mentioned_usernames(source: str | None) -> set[str]:
+    return {name.lower() for name in MENTION_PATTERN.findall(source or "")}
+
+
+def _link_mentions(source: str, usernames: Collection[str]) -> str:
+    def link(match: re.Match) -> str:
+        name = match.group(1).lower()
+        return f"[@{name}](/people/{name})" if name in usernames else match.group(0)
+
+    return MENTION_PATTERN.sub(link, source)
+
+
+def render_markdown(source: str | None, mentions: Collection[str] = ()) -> Rendered:
+    """Render member-written Markdown to sanitised HTML.
+
+    `mentions` are the usernames that exist; an @mention of one becomes a link
+    to that member's profile.
+    """
+    text = source or ""
+    if mentions:
+        text = _link_mentions(text, mentions)
+    raw = md.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,

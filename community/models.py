@@ -2,11 +2,25 @@
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.audit.models import AuditEvent
+from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
+from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
 
 __all__ = [
     "AuditEvent",
+    "Community",
+    "Flag",
+    "HelpfulReaction",
+    "Invitation",
+    "JoinRequest",
+    "Membership",
+    "Notification",
+    "Post",
+    "PostRevision",
+    "Thread",
+    "ThreadWatch",
     "ExpertiseTag",
     "Organisation",
     "OutboxMessage",

@@ -14,6 +14,7 @@ def navigation_items() -> list[dict]:
     items = [("Home", "main.index", ("main.",))]
     if current_user.is_authenticated:
         items += [
+            ("Communities", "communities.directory", ("communities.", "discussions.")),
             ("People", "people.directory", ("people.",)),
             ("Organisations", "directory.systems", ("directory.",)),
         ]
@@ -30,6 +31,14 @@ def navigation_items() -> list[dict]:
     ]
 
 
+def unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    from community.notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
 def page_url(page: int) -> str:
     """The current page's address with another page number, keeping its filters."""
     args = request.args.to_dict()
@@ -44,5 +53,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         service_name=SERVICE_NAME,
         navigation_items=navigation_items,
+        unread_notifications=unread_notifications,
         page_url=page_url,
     )

@@ -85,6 +85,10 @@ class User(UserMixin, db.Model):
     # Part of the login id: changing it ends every other session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=_new_session_token)
     last_sign_in_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    # How notifications reach the member by email: immediate, daily (digest) or none.
+    email_notifications: Mapped[str] = mapped_column(
+        sa.String(10), default="daily", server_default="daily"
+    )
     created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Optional[Organisation]] = relationship(lazy="joined")

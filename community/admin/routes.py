@@ -10,6 +10,9 @@ from community.accounts.models import User
 from community.accounts.services import grant_role
 from community.admin.forms import OrganisationForm, RoleForm, SystemForm
 from community.audit.services import actions_logged, recent_events
+from community.communities import services as communities
+from community.communities.forms import ActionForm
+from community.communities.models import Community
 from community.directory import services as directory
 from community.directory.models import Organisation, System
 from community.errors import RuleViolation
@@ -121,3 +124,27 @@ def audit():
     action = request.args.get("action") or None
     page = recent_events(_page(), 50, action)
     return render_template("admin/audit.html", page=page, action=action, actions=actions_logged())
+
+
+@bp.route("/communities")
+def community_proposals():
+    return render_template(
+        "admin/community_proposals.html",
+        proposals=communities.proposed_communities(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/communities/<int:community_id>/decision", methods=["POST"])
+def decide_community(community_id: int):
+    community = _get_or_404(Community, community_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    approve = request.form.get("decision") == "approve"
+    try:
+        communities.decide_proposal(current_user, community, approve)
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+    else:
+        flash(f"{community.name} has been {'approved' if approve else 'declined'}.", "success")
+    return redirect(url_for("admin.community_proposals"))

@@ -26,6 +26,10 @@ class AuditEvent(db.Model):
     target_id: Mapped[Optional[int]]
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     ip_address: Mapped[str] = mapped_column(sa.String(45), default="")
+    # Set for actions inside a community, so its facilitators can read their own log.
+    community_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="SET NULL"), index=True
+    )
 
     actor: Mapped[Optional[User]] = relationship(lazy="joined")
 

@@ -15,6 +15,7 @@ def record(
     actor: User | None,
     target: object | None = None,
     summary: str = "",
+    community_id: int | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
         action=action,
@@ -23,13 +24,18 @@ def record(
         target_id=getattr(target, "id", None),
         summary=summary[:300],
         ip_address=(request.remote_addr or "")[:45] if has_request_context() else "",
+        community_id=community_id,
     )
     db.session.add(event)
     return event
 
 
-def recent_events(page: int, per_page: int, action: str | None = None):
+def recent_events(
+    page: int, per_page: int, action: str | None = None, community_id: int | None = None
+):
     query = sa.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if community_id is not None:
+        query = query.where(AuditEvent.community_id == community_id)
     if action:
         query = query.where(AuditEvent.action == action)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

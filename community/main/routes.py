@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 
+from community.discussions.services import home_feed, key_posts_for
 from community.extensions import db, limiter
 
 bp = Blueprint("main", __name__)
@@ -15,7 +16,8 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
-    return render_template("main/home.html")
+    feed = home_feed(current_user, request.args.get("page", 1, type=int), 20)
+    return render_template("main/home.html", feed=feed, key_posts=key_posts_for(feed.items))
 
 
 @bp.route("/healthz")

@@ -1,0 +1,297 @@
+"""Community pages: the directory, a community's home, membership and facilitation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.accounts.services import user_by_username
+from community.audit.services import recent_events
+from community.communities import services
+from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
+from community.communities.models import Community, JoinRequest
+from community.discussions import moderation
+from community.discussions.forms import ReviewForm
+from community.discussions.services import threads_page
+from community.errors import RuleViolation
+from community.extensions import db
+from community.forms import show_violation
+from community.visibility import can_facilitate, can_see_community, membership
+
+bp = Blueprint("communities", __name__, url_prefix="/communities")
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """Every community page is for signed-in members."""
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _act(action, success: str, target: str):
+    """Run a one-button action: check CSRF, call the service, flash, redirect."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(target)
+
+
+@bp.route("")
+def directory():
+    name = (request.args.get("q") or "").strip()[:100]
+    mine = request.args.get("show") == "mine"
+    page = services.directory_page(
+        current_user, _page(), current_app.config["PER_PAGE"], name=name, mine=mine
+    )
+    memberships = services.memberships_of(current_user, [c.id for c in page.items])
+    return render_template(
+        "communities/directory.html", page=page, name=name, mine=mine, memberships=memberships
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def propose():
+    form = CommunityForm()
+    if form.validate_on_submit():
+        try:
+            community = services.propose_community(
+                current_user,
+                name=form.name.data,
+                purpose=form.purpose.data,
+                learning_question=form.learning_question.data,
+                visibility=form.visibility.data,
+                listed=form.listed.data,
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            if community.is_active:
+                flash(f"{community.name} is ready. You are its facilitator.", "success")
+            else:
+                flash(
+                    f"Thank you. {community.name} will open when a site administrator approves "
+                    "it; you are its facilitator.",
+                    "success",
+                )
+            return redirect(url_for("communities.home", slug=community.slug))
+    return render_template("communities/form.html", form=form, community=None)
+
+
+@bp.route("/<slug>")
+def home(slug: str):
+    community = services.get_listed_community_or_404(slug, current_user)
+    member = membership(current_user, community)
+    if not can_see_community(current_user, community, member):
+        return render_template(
+            "communities/ask_to_join.html",
+            community=community,
+            form=JoinRequestForm(),
+            pending=services.pending_request_of(current_user, community),
+        )
+    threads = threads_page(community, _page(), current_app.config["PER_PAGE"])
+    facilitating = can_facilitate(current_user, community, member)
+    return render_template(
+        "communities/home.html",
+        community=community,
+        member=member,
+        threads=threads,
+        facilitating=facilitating,
+        facilitators=services.facilitators_of(community),
+        open_flags=moderation.open_flag_count(community) if facilitating else 0,
+        pending_requests=len(services.pending_requests(community)) if facilitating else 0,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    form = CommunityForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            services.update_community(
+                current_user,
+                community,
+                name=form.name.data,
+                purpose=form.purpose.data,
+                learning_question=form.learning_question.data,
+                visibility=form.visibility.data,
+                listed=form.listed.data,
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The community's details have been saved.", "success")
+            return redirect(url_for("communities.home", slug=community.slug))
+    return render_template("communities/form.html", form=form, community=community)
+
+
+@bp.route("/<slug>/join", methods=["POST"])
+def join(slug: str):
+    community = services.get_listed_community_or_404(slug, current_user)
+    if community.is_private:
+        form = JoinRequestForm()
+        if not form.validate_on_submit():
+            abort(400)
+        return _act(
+            lambda: services.request_to_join(current_user, community, form.message.data or ""),
+            "Your request has been sent to the facilitators.",
+            url_for("communities.home", slug=community.slug),
+        )
+    return _act(
+        lambda: services.join(current_user, community),
+        f"You have joined {community.name}.",
+        url_for("communities.home", slug=community.slug),
+    )
+
+
+@bp.route("/<slug>/leave", methods=["POST"])
+def leave(slug: str):
+    community = services.get_community_or_404(slug, current_user)
+    # A private community disappears from view once you leave it.
+    if community.is_private:
+        target = url_for("communities.directory")
+    else:
+        target = url_for("communities.home", slug=community.slug)
+    return _act(
+        lambda: services.leave(current_user, community), f"You have left {community.name}.", target
+    )
+
+
+@bp.route("/<slug>/watch", methods=["POST"])
+def watch(slug: str):
+    community = services.get_community_or_404(slug, current_user)
+    on = request.form.get("watch") == "1"
+    return _act(
+        lambda: services.set_watch_new_threads(current_user, community, on),
+        "You will be told about new threads." if on else "You will not be told about new threads.",
+        url_for("communities.home", slug=community.slug),
+    )
+
+
+@bp.route("/<slug>/members")
+def members(slug: str):
+    community = services.get_community_or_404(slug, current_user)
+    page = services.members_page(community, _page(), 50)
+    return render_template(
+        "communities/members.html",
+        community=community,
+        page=page,
+        facilitating=can_facilitate(current_user, community),
+        action_form=ActionForm(),
+    )
+
+
+def _member_or_404(username: str):
+    user = user_by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/<slug>/members/<username>/remove", methods=["POST"])
+def remove_member(slug: str, username: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    user = _member_or_404(username)
+    return _act(
+        lambda: services.remove_member(current_user, community, user),
+        f"{user.name} has been removed from the community.",
+        url_for("communities.members", slug=community.slug),
+    )
+
+
+@bp.route("/<slug>/members/<username>/facilitator", methods=["POST"])
+def facilitator(slug: str, username: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    user = _member_or_404(username)
+    appoint = request.form.get("appoint") == "1"
+    return _act(
+        lambda: services.set_facilitator(current_user, community, user, appoint),
+        f"{user.name} is {'now' if appoint else 'no longer'} a facilitator.",
+        url_for("communities.members", slug=community.slug),
+    )
+
+
+@bp.route("/<slug>/requests")
+def join_requests(slug: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    return render_template(
+        "communities/requests.html",
+        community=community,
+        requests=services.pending_requests(community),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<slug>/requests/<int:request_id>", methods=["POST"])
+def decide_request(slug: str, request_id: int):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or join_request.community_id != community.id:
+        abort(404)
+    approve = request.form.get("decision") == "approve"
+    return _act(
+        lambda: services.decide_join_request(current_user, join_request, approve),
+        f"{join_request.user.name} {'has joined' if approve else 'will not join'} the community.",
+        url_for("communities.join_requests", slug=community.slug),
+    )
+
+
+@bp.route("/<slug>/invite", methods=["GET", "POST"])
+def invite(slug: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            services.invite(current_user, community, form.email.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"We have emailed an invitation to {form.email.data}.", "success")
+            return redirect(url_for("communities.home", slug=community.slug))
+    return render_template("communities/invite.html", form=form, community=community)
+
+
+@bp.route("/<slug>/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(slug: str, token: str):
+    # The token, not visibility, grants access here: invitees are not members yet.
+    community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
+    if community is None or services.invitation_for(community, token) is None:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation(current_user, community, token)
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+            return redirect(url_for("main.index"))
+        flash(f"Welcome to {community.name}.", "success")
+        return redirect(url_for("communities.home", slug=community.slug))
+    return render_template("communities/invitation.html", community=community, form=form)
+
+
+@bp.route("/<slug>/moderation")
+def moderation_queue(slug: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    return render_template(
+        "communities/moderation.html",
+        community=community,
+        queue=moderation.moderation_queue(community),
+        form=ReviewForm(),
+    )
+
+
+@bp.route("/<slug>/audit")
+def audit(slug: str):
+    community = services.get_community_or_404(slug, current_user, facilitate=True)
+    page = recent_events(_page(), 50, community_id=community.id)
+    return render_template("communities/audit.html", community=community, page=page)

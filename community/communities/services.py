@@ -1,0 +1,406 @@
+"""Communities: proposing, approving, joining, leaving, inviting and facilitating.
+
+Each function checks its own rules, commits once (with its audit entry, emails
+and notifications) and raises RuleViolation with a message for people when a
+rule is broken, leaving nothing changed.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import abort, current_app
+
+from community.accounts.models import Role, User
+from community.audit.services import record
+from community.communities.models import (
+    Community,
+    CommunityStatus,
+    Invitation,
+    JoinRequest,
+    MemberRole,
+    Membership,
+    RequestStatus,
+    Visibility,
+)
+from community.errors import RuleViolation
+from community.extensions import db
+from community.notifications import services as notify
+from community.outbox.services import queue_email
+from community.slugs import slugify
+from community.timefmt import utcnow
+from community.urls import external_url
+from community.visibility import (
+    can_facilitate,
+    can_see_community,
+    membership,
+    visible_communities_clause,
+)
+
+
+def require_confirmed(user: User, doing: str = "post") -> None:
+    if not user.is_confirmed:
+        raise RuleViolation(
+            f"Confirm your email address before you {doing}. We sent you a link; you can ask "
+            "for another from your settings."
+        )
+
+
+# ------------------------------------------------------------------ finding
+
+
+def get_community_or_404(slug: str, user, *, facilitate: bool = False) -> Community:
+    """The community at `slug` if `user` may see it (and facilitate it, if asked)."""
+    community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
+    if community is None or not can_see_community(user, community):
+        abort(404)
+    if facilitate and not can_facilitate(user, community):
+        abort(403)
+    return community
+
+
+def get_listed_community_or_404(slug: str, user) -> Community:
+    """A community `user` may see, or a listed private one they may ask to join."""
+    community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
+    if community is None:
+        abort(404)
+    if can_see_community(user, community):
+        return community
+    if community.is_active and community.is_private and community.listed:
+        return community
+    abort(404)
+
+
+def directory_page(user, page: int, per_page: int, *, name: str = "", mine: bool = False):
+    """Communities for the directory: the visible ones plus listed private ones."""
+    listed_private = sa.and_(
+        Community.status == CommunityStatus.ACTIVE,
+        Community.visibility == Visibility.PRIVATE,
+        Community.listed.is_(True),
+    )
+    query = sa.select(Community).where(sa.or_(visible_communities_clause(user), listed_private))
+    if mine:
+        query = query.where(
+            Community.id.in_(
+                sa.select(Membership.community_id).where(Membership.user_id == user.id)
+            )
+        )
+    if name:
+        query = query.where(sa.func.lower(Community.name).like(f"%{name.lower()}%"))
+    query = query.order_by(Community.last_activity_at.desc().nulls_last(), Community.name)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def memberships_of(user, community_ids: list[int]) -> dict[int, Membership]:
+    if not community_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.community_id.in_(community_ids)
+        )
+    )
+    return {m.community_id: m for m in rows}
+
+
+def members_page(community: Community, page: int, per_page: int):
+    query = (
+        sa.select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id)
+        .order_by(Membership.role.desc(), User.name, User.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def facilitators_of(community: Community) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.community_id == community.id,
+                Membership.role == MemberRole.FACILITATOR,
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def pending_requests(community: Community) -> list[JoinRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(JoinRequest)
+            .where(
+                JoinRequest.community_id == community.id,
+                JoinRequest.status == RequestStatus.PENDING,
+            )
+            .order_by(JoinRequest.created_at)
+            .limit(200)
+        )
+    )
+
+
+def pending_request_of(user, community: Community) -> JoinRequest | None:
+    return db.session.scalar(
+        sa.select(JoinRequest).where(
+            JoinRequest.community_id == community.id,
+            JoinRequest.user_id == user.id,
+            JoinRequest.status == RequestStatus.PENDING,
+        )
+    )
+
+
+def proposed_communities() -> list[Community]:
+    return list(
+        db.session.scalars(
+            sa.select(Community)
+            .where(Community.status == CommunityStatus.PROPOSED)
+            .order_by(Community.created_at)
+        )
+    )
+
+
+# ------------------------------------------------------------------ changing
+
+
+def _add_member(community: Community, user: User, role: str = MemberRole.MEMBER) -> Membership:
+    member = Membership(community=community, user=user, role=role)
+    db.session.add(member)
+    community.member_count += 1
+    return member
+
+
+def _unique_slug(name: str, exclude_id: int | None = None) -> str:
+    slug = slugify(name)
+    if not slug:
+        raise RuleViolation("Name must contain letters or numbers", "name")
+    clash = db.session.scalar(
+        sa.select(Community.id).where(
+            sa.or_(Community.slug == slug, sa.func.lower(Community.name) == name.lower()),
+            Community.id != (exclude_id or 0),
+        )
+    )
+    if clash is not None:
+        raise RuleViolation("There is already a community with this name", "name")
+    return slug
+
+
+def propose_community(
+    user: User, *, name: str, purpose: str, learning_question: str, visibility: str, listed: bool
+) -> Community:
+    require_confirmed(user, "propose a community")
+    name = name.strip()
+    if visibility not in {v.value for v in Visibility}:
+        raise RuleViolation("Choose who can see the community", "visibility")
+    needs_approval = current_app.config["COMMUNITY_APPROVAL_REQUIRED"] and not user.is_admin
+    community = Community(
+        name=name,
+        slug=_unique_slug(name),
+        purpose=purpose.strip(),
+        learning_question=learning_question.strip(),
+        visibility=visibility,
+        listed=listed and visibility == Visibility.PRIVATE,
+        status=CommunityStatus.PROPOSED if needs_approval else CommunityStatus.ACTIVE,
+        created_by_id=user.id,
+        last_activity_at=utcnow(),
+        member_count=0,
+        thread_count=0,
+    )
+    db.session.add(community)
+    _add_member(community, user, MemberRole.FACILITATOR)
+    db.session.flush()
+    record("community.proposed", user, community, name, community_id=community.id)
+    db.session.commit()
+    return community
+
+
+def decide_proposal(admin: User, community: Community, approve: bool) -> None:
+    if community.status != CommunityStatus.PROPOSED:
+        raise RuleViolation("This community has already been decided")
+    community.status = CommunityStatus.ACTIVE if approve else CommunityStatus.DECLINED
+    action = "community.approved" if approve else "community.declined"
+    record(action, admin, community, community.name, community_id=community.id)
+    db.session.commit()
+
+
+def update_community(
+    facilitator: User,
+    community: Community,
+    *,
+    name: str,
+    purpose: str,
+    learning_question: str,
+    visibility: str,
+    listed: bool,
+) -> None:
+    name = name.strip()
+    if visibility not in {v.value for v in Visibility}:
+        raise RuleViolation("Choose who can see the community", "visibility")
+    slug = _unique_slug(name, community.id)
+    changes = []
+    if community.visibility != visibility:
+        changes.append(f"visibility {community.visibility} to {visibility}")
+    community.name, community.slug = name, slug
+    community.purpose, community.learning_question = purpose.strip(), learning_question.strip()
+    community.visibility = visibility
+    community.listed = listed and visibility == Visibility.PRIVATE
+    record(
+        "community.updated", facilitator, community, "; ".join(changes) or "details",
+        community_id=community.id,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def join(user: User, community: Community) -> Membership:
+    if membership(user, community) is not None:
+        raise RuleViolation("You are already a member of this community")
+    if community.is_private:
+        raise RuleViolation("This community is private: ask to join and a facilitator will decide")
+    if not community.is_active:
+        raise RuleViolation("This community is not open yet")
+    member = _add_member(community, user)
+    record("community.joined", user, community, user.username, community_id=community.id)
+    db.session.commit()
+    return member
+
+
+def request_to_join(user: User, community: Community, message: str) -> JoinRequest:
+    if membership(user, community) is not None:
+        raise RuleViolation("You are already a member of this community")
+    if not community.is_private:
+        raise RuleViolation("This community is open: you can join it straight away")
+    if pending_request_of(user, community) is not None:
+        raise RuleViolation("You have already asked to join; a facilitator will decide soon")
+    join_request = JoinRequest(community=community, user_id=user.id, message=message.strip())
+    db.session.add(join_request)
+    db.session.flush()
+    notify.join_requested(join_request, facilitators_of(community))
+    record("community.join_requested", user, community, user.username, community_id=community.id)
+    db.session.commit()
+    return join_request
+
+
+def decide_join_request(facilitator: User, join_request: JoinRequest, approve: bool) -> None:
+    if join_request.status != RequestStatus.PENDING:
+        raise RuleViolation("This request has already been decided")
+    community = join_request.community
+    join_request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    join_request.decided_by_id = facilitator.id
+    join_request.decided_at = utcnow()
+    if approve and membership(join_request.user, community) is None:
+        _add_member(community, join_request.user)
+        notify.join_approved(join_request, facilitator)
+    action = "community.request_approved" if approve else "community.request_declined"
+    record(action, facilitator, community, join_request.user.username, community_id=community.id)
+    db.session.commit()
+
+
+def invite(facilitator: User, community: Community, email: str) -> Invitation:
+    email = email.strip().lower()
+    existing = db.session.scalar(sa.select(User).where(User.email == email))
+    if existing is not None and membership(existing, community) is not None:
+        raise RuleViolation("That person is already a member", "email")
+    invitation = Invitation(
+        community=community, email=email, token=secrets.token_urlsafe(24),
+        invited_by_id=facilitator.id,
+    )  # fmt: skip
+    db.session.add(invitation)
+    link = external_url(
+        "communities.accept_invitation", slug=community.slug, token=invitation.token
+    )
+    queue_email(
+        email,
+        f"You are invited to join {community.name} on Improvement Commons",
+        f"{facilitator.name} has invited you to join the improvement community "
+        f"{community.name}.\n\nIts purpose: {community.purpose}\n\nTo join, sign in (or create "
+        f"an account with this email address) and open:\n\n{link}\n",
+    )
+    db.session.flush()
+    record("community.invited", facilitator, community, email, community_id=community.id)
+    db.session.commit()
+    return invitation
+
+
+def invitation_for(community: Community, token: str) -> Invitation | None:
+    return db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.community_id == community.id, Invitation.token == token
+        )
+    )
+
+
+def accept_invitation(user: User, community: Community, token: str) -> None:
+    invitation = invitation_for(community, token)
+    if invitation is None or invitation.accepted_at is not None:
+        raise RuleViolation("This invitation has been used or is not valid")
+    if invitation.email != user.email:
+        raise RuleViolation(
+            "This invitation was sent to another email address. Sign in with the account "
+            "for that address to accept it."
+        )
+    invitation.accepted_at = utcnow()
+    if membership(user, community) is None:
+        _add_member(community, user)
+    record("community.invitation_accepted", user, community, user.username,
+           community_id=community.id)  # fmt: skip
+    db.session.commit()
+
+
+def _other_facilitators(community: Community, user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.community_id == community.id,
+            Membership.role == MemberRole.FACILITATOR,
+            Membership.user_id != user.id,
+        )
+    )
+
+
+def leave(user: User, community: Community) -> None:
+    member = membership(user, community)
+    if member is None:
+        raise RuleViolation("You are not a member of this community")
+    if member.is_facilitator and _other_facilitators(community, user) == 0:
+        raise RuleViolation(
+            "You are the only facilitator: appoint another facilitator before you leave"
+        )
+    db.session.delete(member)
+    community.member_count -= 1
+    record("community.left", user, community, user.username, community_id=community.id)
+    db.session.commit()
+
+
+def remove_member(facilitator: User, community: Community, user: User) -> None:
+    member = membership(user, community)
+    if member is None:
+        raise RuleViolation("That person is not a member")
+    if user.id == facilitator.id:
+        raise RuleViolation("To leave the community yourself, use Leave")
+    if member.is_facilitator and facilitator.role != Role.ADMIN:
+        raise RuleViolation("Remove their facilitator role before removing them")
+    db.session.delete(member)
+    community.member_count -= 1
+    record("community.member_removed", facilitator, community, user.username,
+           community_id=community.id)  # fmt: skip
+    db.session.commit()
+
+
+def set_facilitator(facilitator: User, community: Community, user: User, appoint: bool) -> None:
+    member = membership(user, community)
+    if member is None:
+        raise RuleViolation("Only members can be facilitators")
+    if not appoint and _other_facilitators(community, user) == 0:
+        raise RuleViolation("A community needs at least one facilitator")
+    member.role = MemberRole.FACILITATOR if appoint else MemberRole.MEMBER
+    action = "community.facilitator_appointed" if appoint else "community.facilitator_removed"
+    record(action, facilitator, community, user.username, community_id=community.id)
+    db.session.commit()
+
+
+def set_watch_new_threads(user: User, community: Community, watch: bool) -> None:
+    member = membership(user, community)
+    if member is None:
+        raise RuleViolation("Join the community to follow its new threads")
+    member.watch_new_threads = watch
+    db.session.commit()

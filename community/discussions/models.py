@@ -1,0 +1,199 @@
+"""Threads, posts and what members do to posts: edit, react, flag."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from enum import StrEnum
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.communities.models import Community
+from community.extensions import db
+from community.markdown import render_markdown
+from community.models_base import created_at_column
+
+POSTS_PER_PAGE = 50
+
+
+class HiddenReason(StrEnum):
+    FACILITATOR = "facilitator"
+    FLAGS = "flags"  # flagged by enough members; waits for review
+
+
+class FlagReason(StrEnum):
+    OFF_TOPIC = "off_topic"
+    INAPPROPRIATE = "inappropriate"
+    PRIVATE_INFORMATION = "private_information"
+    SPAM = "spam"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return FLAG_REASON_LABELS[self]
+
+
+FLAG_REASON_LABELS = {
+    FlagReason.OFF_TOPIC: "Off topic",
+    FlagReason.INAPPROPRIATE: "Inappropriate or disrespectful",
+    FlagReason.PRIVATE_INFORMATION: "Shares patient or personal information",
+    FlagReason.SPAM: "Spam or advertising",
+    FlagReason.OTHER: "Something else",
+}
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    HIDDEN = "hidden"
+    WARNED = "warned"
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    author_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    created_at: Mapped[datetime] = created_at_column()
+    last_post_at: Mapped[datetime] = created_at_column()
+    # Posts are numbered 1, 2, 3 … within a thread and never removed, so page N
+    # is a range of positions: no OFFSET scan however deep the page.
+    post_count: Mapped[int] = mapped_column(default=0)
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+    is_resolved: Mapped[bool] = mapped_column(default=False)
+    key_post_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True)
+    )
+
+    community: Mapped[Community] = relationship(lazy="joined")
+    author: Mapped[Optional[User]] = relationship(lazy="joined")
+    key_post: Mapped[Optional[Post]] = relationship(foreign_keys=[key_post_id], lazy="raise")
+
+    __table_args__ = (
+        sa.Index("ix_threads_community_pinned_last", "community_id", "is_pinned", "last_post_at"),
+        sa.Index("ix_threads_last_post_at", "last_post_at"),
+    )
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.post_count // POSTS_PER_PAGE))
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    author_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reply_to_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="SET NULL")
+    )
+    body_source: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    render_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = created_at_column()
+    edited_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    edit_count: Mapped[int] = mapped_column(default=0)
+    helpful_count: Mapped[int] = mapped_column(default=0)
+    deleted_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    hidden_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    hidden_reason: Mapped[str] = mapped_column(sa.String(12), default="")
+
+    thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise")
+    author: Mapped[Optional[User]] = relationship(lazy="raise")
+    reply_to: Mapped[Optional[Post]] = relationship(remote_side=[id], lazy="raise")
+
+    __table_args__ = (
+        sa.UniqueConstraint("thread_id", "position"),
+        sa.Index("ix_posts_reply_to_id", "reply_to_id"),
+    )
+
+    def set_body(self, source: str, mentions: Collection[str] = ()) -> None:
+        rendered = render_markdown(source, mentions)
+        self.body_source = source
+        self.body_html = rendered.html
+        self.render_version = rendered.version
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def page(self) -> int:
+        return (self.position - 1) // POSTS_PER_PAGE + 1
+
+
+class PostRevision(db.Model):
+    """An earlier text of a post, kept when the post is edited."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1 is the original text
+    body_source: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    written_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class HelpfulReaction(db.Model):
+    __tablename__ = "helpful_reactions"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Flag(db.Model):
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    flagger_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(sa.String(24))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[str] = mapped_column(sa.String(8), default=FlagStatus.OPEN)
+    created_at: Mapped[datetime] = created_at_column()
+    resolved_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+
+    post: Mapped[Post] = relationship(lazy="raise")
+    flagger: Mapped[Optional[User]] = relationship(foreign_keys=[flagger_id], lazy="raise")
+
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "flagger_id"),
+        sa.Index("ix_flags_community_status", "community_id", "status"),
+    )
+
+    @property
+    def reason_label(self) -> str:
+        return FlagReason(self.reason).label

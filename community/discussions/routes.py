@@ -1,0 +1,294 @@
+"""Thread and post pages: reading, starting, replying, editing, reacting, moderating."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.communities.forms import ActionForm
+from community.communities.services import get_community_or_404
+from community.discussions import moderation, services
+from community.discussions.forms import (
+    EditPostForm,
+    FlagForm,
+    MoveForm,
+    ReplyForm,
+    ReviewForm,
+    ThreadForm,
+    WatchForm,
+)
+from community.discussions.models import Post, Thread
+from community.errors import RuleViolation
+from community.forms import show_violation
+from community.markdown import render_markdown
+from community.visibility import can_facilitate
+
+bp = Blueprint("discussions", __name__)
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """Discussions are for signed-in members."""
+
+
+def thread_url(thread: Thread, page: int | None = None, anchor: str | None = None) -> str:
+    values = {"page": page} if page and page > 1 else {}
+    return url_for(
+        "discussions.thread",
+        slug=thread.community.slug,
+        thread_id=thread.id,
+        title_slug=thread.slug,
+        _anchor=anchor,
+        **values,
+    )
+
+
+def post_url(post: Post, thread: Thread) -> str:
+    return thread_url(thread, post.page, f"post-{post.id}")
+
+
+def _action_form_or_400() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _preview(form) -> str | None:
+    """The rendered preview when the person pressed Preview, else None."""
+    if "preview" in request.form and form.body.data:
+        return render_markdown(form.body.data, services.existing_usernames(
+            services.mentioned_usernames(form.body.data))).html  # fmt: skip
+    return None
+
+
+@bp.route("/communities/<slug>/threads/new", methods=["GET", "POST"])
+def new_thread(slug: str):
+    community = get_community_or_404(slug, current_user)
+    form = ThreadForm()
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        try:
+            thread = services.start_thread(current_user, community, form.title.data, form.body.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Your thread has been started.", "success")
+            return redirect(thread_url(thread))
+    return render_template(
+        "discussions/new_thread.html", form=form, community=community, preview=preview
+    )
+
+
+@bp.route("/communities/<slug>/threads/<int:thread_id>-<title_slug>")
+def thread(slug: str, thread_id: int, title_slug: str):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    number = request.args.get("page", 1, type=int)
+    if slug != thread.community.slug or title_slug != thread.slug:
+        return redirect(thread_url(thread, number), 301)
+    page = services.thread_page(thread, current_user, number)
+    return render_template(
+        "discussions/thread.html",
+        thread=thread,
+        page=page,
+        reply_form=ReplyForm(),
+        action_form=ActionForm(),
+        watch_form=WatchForm(level=page.watch_level),
+        post_url=lambda post: post_url(post, thread),
+        page_link=lambda n: thread_url(thread, n),
+    )
+
+
+@bp.route("/threads/<int:thread_id>")
+def thread_redirect(thread_id: int):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    return redirect(thread_url(thread))
+
+
+@bp.route("/communities/<slug>/threads/<int:thread_id>/reply", methods=["GET", "POST"])
+def reply(slug: str, thread_id: int):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    form = ReplyForm()
+    quoted = None
+    reply_to_id = request.values.get("to", type=int) or (
+        int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+    )
+    if reply_to_id:
+        quoted = services.get_post_or_404(reply_to_id, current_user)
+        if quoted.thread_id != thread.id:
+            abort(404)
+        form.reply_to.data = str(quoted.id)
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        try:
+            post = services.reply(current_user, thread, form.body.data, quoted)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Your reply has been posted.", "success")
+            return redirect(post_url(post, thread))
+    return render_template(
+        "discussions/reply.html", form=form, thread=thread, quoted=quoted, preview=preview
+    )
+
+
+@bp.route("/communities/<slug>/threads/<int:thread_id>/moderate", methods=["POST"])
+def moderate(slug: str, thread_id: int):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    _action_form_or_400()
+    try:
+        message = moderation.moderate_thread(current_user, thread, request.form.get("action", ""))
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+    else:
+        flash(message + ".", "success")
+    return redirect(thread_url(thread))
+
+
+@bp.route("/communities/<slug>/threads/<int:thread_id>/move", methods=["GET", "POST"])
+def move(slug: str, thread_id: int):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    if not can_facilitate(current_user, thread.community):
+        abort(403)
+    targets = moderation.move_targets(current_user, thread)
+    form = MoveForm()
+    form.community.choices = [(0, "Choose a community")] + [(c.id, c.name) for c in targets]
+    if form.validate_on_submit():
+        target = next((c for c in targets if c.id == form.community.data), None)
+        if target is None:
+            form.community.errors = ["Choose a community you facilitate"]
+        else:
+            try:
+                moderation.move_thread(current_user, thread, target)
+            except RuleViolation as violation:
+                show_violation(form, violation)
+            else:
+                flash(f"The thread has been moved to {target.name}.", "success")
+                return redirect(thread_url(thread))
+    return render_template("discussions/move.html", form=form, thread=thread)
+
+
+@bp.route("/communities/<slug>/threads/<int:thread_id>/watch", methods=["POST"])
+def watch(slug: str, thread_id: int):
+    thread = services.get_thread_or_404(thread_id, current_user)
+    form = WatchForm()
+    if not form.validate_on_submit():
+        flash("Choose how closely to follow this thread.", "error")
+    else:
+        services.set_watch_level(current_user, thread, form.level.data)
+        flash("Your notification setting for this thread has been saved.", "success")
+    return redirect(thread_url(thread))
+
+
+@bp.route("/posts/<int:post_id>")
+def post_permalink(post_id: int):
+    post = services.get_post_or_404(post_id, current_user)
+    return redirect(post_url(post, post.thread))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id: int):
+    post = services.get_post_or_404(post_id, current_user, for_edit=True)
+    form = EditPostForm(body=post.body_source) if request.method == "GET" else EditPostForm()
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        try:
+            services.edit_post(current_user, post, form.body.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Your post has been updated.", "success")
+            return redirect(post_url(post, post.thread))
+    return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
+
+
+@bp.route("/posts/<int:post_id>/history")
+def post_history(post_id: int):
+    post = services.get_post_or_404(post_id, current_user)
+    if post.is_removed:
+        abort(404)
+    return render_template(
+        "discussions/history.html", post=post, revisions=services.revisions_of(post),
+        back=post_url(post, post.thread),
+    )  # fmt: skip
+
+
+def _post_action(post_id: int, action, success: str):
+    post = services.get_post_or_404(post_id, current_user)
+    _action_form_or_400()
+    try:
+        action(post)
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(post_url(post, post.thread))
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+def delete_post(post_id: int):
+    return _post_action(
+        post_id, lambda p: services.delete_post(current_user, p), "Your post has been removed."
+    )
+
+
+@bp.route("/posts/<int:post_id>/helpful", methods=["POST"])
+def helpful(post_id: int):
+    return _post_action(
+        post_id,
+        lambda p: services.toggle_helpful(current_user, p),
+        "Your reaction has been saved.",
+    )
+
+
+@bp.route("/posts/<int:post_id>/key-learning", methods=["POST"])
+def key_learning(post_id: int):
+    mark = request.form.get("mark") == "1"
+    return _post_action(
+        post_id,
+        lambda p: services.set_key_learning(current_user, p, mark),
+        "Marked as the key learning." if mark else "Key learning cleared.",
+    )
+
+
+@bp.route("/posts/<int:post_id>/hide", methods=["POST"])
+def hide_post(post_id: int):
+    hide = request.form.get("hide", "1") == "1"
+    return _post_action(
+        post_id,
+        lambda p: (moderation.hide_post if hide else moderation.unhide_post)(current_user, p),
+        "The post has been hidden." if hide else "The post is visible again.",
+    )
+
+
+@bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+def flag_post(post_id: int):
+    post = services.get_post_or_404(post_id, current_user)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            moderation.flag_post(current_user, post, form.reason.data, form.note.data or "")
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Thank you. The facilitators will review this post.", "success")
+            return redirect(post_url(post, post.thread))
+    return render_template("discussions/flag.html", form=form, post=post,
+                           back=post_url(post, post.thread))  # fmt: skip
+
+
+@bp.route("/posts/<int:post_id>/review", methods=["POST"])
+def review_post(post_id: int):
+    post = services.get_post_or_404(post_id, current_user)
+    if not can_facilitate(current_user, post.thread.community):
+        abort(403)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("Choose what to do with the flagged post.", "error")
+    else:
+        try:
+            moderation.review_flags(current_user, post, form.decision.data, form.message.data or "")
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+        else:
+            flash("Your decision has been recorded.", "success")
+    return redirect(url_for("communities.moderation_queue", slug=post.thread.community.slug))

@@ -1,0 +1,74 @@
+"""In-app notifications, and how closely each member follows each thread."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.extensions import db
+from community.models_base import created_at_column
+
+
+class WatchLevel(StrEnum):
+    WATCHING = "watching"  # every reply
+    NORMAL = "normal"  # replies to me and mentions (the default)
+    MUTED = "muted"  # nothing
+
+
+class EmailFrequency(StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NONE = "none"
+
+
+class NotificationKind(StrEnum):
+    REPLY = "reply"  # a reply in a watched thread
+    REPLY_TO_YOU = "reply_to_you"
+    MENTION = "mention"
+    NEW_THREAD = "new_thread"
+    KEY_LEARNING = "key_learning"
+    JOIN_REQUEST = "join_request"
+    JOIN_APPROVED = "join_approved"
+    WARNING = "warning"
+
+
+class ThreadWatch(db.Model):
+    __tablename__ = "thread_watches"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    level: Mapped[str] = mapped_column(sa.String(10), default=WatchLevel.WATCHING)
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    community_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE")
+    )
+    thread_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("threads.id", ondelete="CASCADE")
+    )
+    post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = created_at_column()
+    read_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    emailed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (
+        sa.Index("ix_notifications_recipient_id", "recipient_id", "id"),
+        sa.Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),
+        sa.Index("ix_notifications_digest", "emailed_at", "recipient_id"),
+    )

@@ -1,0 +1,83 @@
+"""The member's notifications and how they are emailed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import InputRequired
+
+from community.communities.forms import ActionForm
+from community.errors import RuleViolation
+from community.notifications import services
+from community.notifications.models import EmailFrequency
+
+bp = Blueprint("notifications", __name__)
+
+
+class EmailSettingsForm(FlaskForm):
+    frequency = RadioField(
+        "Email me about notifications",
+        choices=[
+            (EmailFrequency.IMMEDIATE.value, "As they happen"),
+            (EmailFrequency.DAILY.value, "In a daily summary"),
+            (EmailFrequency.NONE.value, "Never: I will look in the app"),
+        ],
+        validators=[InputRequired("Choose how often we email you")],
+    )
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    unread_only = request.args.get("show") == "unread"
+    page = services.notifications_page(
+        current_user, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"],
+        unread_only,
+    )  # fmt: skip
+    return render_template(
+        "notifications/index.html",
+        page=page,
+        unread_only=unread_only,
+        link_for=services.link_for,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@login_required
+def open_notification(notification_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    notification = services.mark_read(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    return redirect(services.link_for(notification))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@login_required
+def read_all():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.mark_all_read(current_user)
+    flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/account/settings/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = EmailSettingsForm(
+        frequency=current_user.email_notifications if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        try:
+            services.set_email_frequency(current_user, form.frequency.data)
+        except RuleViolation as violation:
+            form.frequency.errors = [violation.message]
+        else:
+            flash("Your email settings have been saved.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("notifications/settings.html", form=form)

@@ -1,0 +1,358 @@
+"""Who hears about what, in the app and by email.
+
+Notifications are created inside the action's transaction, only for members
+who may see the content (checked again when they are listed and when digests
+are sent, in case access has changed since). Email goes through the outbox:
+at once for members who chose "immediate", in a daily digest for "daily".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+
+from community.accounts.models import User
+from community.communities.models import Community, JoinRequest, Membership
+from community.extensions import db
+from community.notifications.models import (
+    EmailFrequency,
+    Notification,
+    NotificationKind,
+    ThreadWatch,
+    WatchLevel,
+)
+from community.outbox.services import queue_email
+from community.timefmt import utcnow
+from community.urls import external_url
+
+DIGEST_LIMIT = 50
+
+
+def _excerpt(text: str, length: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _create(
+    recipients: dict[int, str],
+    *,
+    actor: User | None,
+    community_id: int | None,
+    thread=None,
+    post=None,
+    texts: dict[str, str],
+    email_body: str = "",
+) -> None:
+    """Write one notification per recipient; email those who asked for immediate email."""
+    if not recipients:
+        return
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(recipients)))}
+    now = utcnow()
+    link = None
+    for user_id, kind in recipients.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        immediate = user.email_notifications == EmailFrequency.IMMEDIATE
+        db.session.add(
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                actor_id=actor.id if actor else None,
+                community_id=community_id,
+                thread_id=thread.id if thread is not None else None,
+                post_id=post.id if post is not None else None,
+                text=texts[kind][:300],
+                emailed_at=now if immediate else None,
+            )
+        )
+        if immediate:
+            link = link or _link(thread, post)
+            queue_email(
+                user.email,
+                texts[kind][:200],
+                f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
+                f"You can change how we email you: {external_url('notifications.settings')}\n",
+            )
+
+
+def _link(thread, post) -> str:
+    if post is not None:
+        return external_url("discussions.post_permalink", post_id=post.id)
+    if thread is not None:
+        return external_url("discussions.thread_redirect", thread_id=thread.id)
+    return external_url("notifications.index")
+
+
+def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
+    from community.visibility import users_who_can_see
+
+    levels = dict(
+        db.session.execute(
+            sa.select(ThreadWatch.user_id, ThreadWatch.level).where(
+                ThreadWatch.thread_id == thread.id
+            )
+        ).all()
+    )
+    recipients: dict[int, str] = {
+        uid: NotificationKind.REPLY for uid, level in levels.items() if level == WatchLevel.WATCHING
+    }
+    replied_to = reply_to.author_id if reply_to is not None else None
+    if replied_to and levels.get(replied_to) != WatchLevel.MUTED:
+        recipients[replied_to] = NotificationKind.REPLY_TO_YOU
+    if mentions:
+        for uid in db.session.scalars(sa.select(User.id).where(User.username.in_(mentions))):
+            if levels.get(uid) != WatchLevel.MUTED:
+                recipients[uid] = NotificationKind.MENTION
+    recipients.pop(author.id, None)
+    allowed = users_who_can_see(thread.community, set(recipients))
+    recipients = {uid: kind for uid, kind in recipients.items() if uid in allowed}
+    where = f"“{thread.title}” in {thread.community.name}"
+    _create(
+        recipients,
+        actor=author,
+        community_id=thread.community_id,
+        thread=thread,
+        post=post,
+        texts={
+            NotificationKind.REPLY: f"{author.name} replied in {where}",
+            NotificationKind.REPLY_TO_YOU: f"{author.name} replied to you in {where}",
+            NotificationKind.MENTION: f"{author.name} mentioned you in {where}",
+        },
+        email_body=_excerpt(post.body_source) + "\n\n",
+    )
+
+
+def new_thread(thread, author: User) -> None:
+    watchers = set(
+        db.session.scalars(
+            sa.select(Membership.user_id).where(
+                Membership.community_id == thread.community_id,
+                Membership.watch_new_threads.is_(True),
+                Membership.user_id != author.id,
+            )
+        )
+    )
+    already = set(
+        db.session.scalars(
+            sa.select(Notification.recipient_id).where(Notification.thread_id == thread.id)
+        )
+    )
+    _create(
+        {uid: NotificationKind.NEW_THREAD for uid in watchers - already},
+        actor=author,
+        community_id=thread.community_id,
+        thread=thread,
+        texts={
+            NotificationKind.NEW_THREAD: (
+                f"{author.name} started “{thread.title}” in {thread.community.name}"
+            )
+        },
+    )
+
+
+def key_learning(thread, post, actor: User) -> None:
+    from community.visibility import users_who_can_see
+
+    recipients = {}
+    if post.author_id and post.author_id != actor.id:
+        recipients[post.author_id] = NotificationKind.KEY_LEARNING
+    allowed = users_who_can_see(thread.community, set(recipients))
+    _create(
+        {uid: kind for uid, kind in recipients.items() if uid in allowed},
+        actor=actor,
+        community_id=thread.community_id,
+        thread=thread,
+        post=post,
+        texts={
+            NotificationKind.KEY_LEARNING: (
+                f"{actor.name} marked your reply as the key learning of “{thread.title}”"
+            )
+        },
+    )
+
+
+def join_requested(join_request: JoinRequest, facilitators: Iterable[User]) -> None:
+    community = join_request.community
+    _create(
+        {f.id: NotificationKind.JOIN_REQUEST for f in facilitators},
+        actor=join_request.user,
+        community_id=community.id,
+        texts={
+            NotificationKind.JOIN_REQUEST: (
+                f"{join_request.user.name} asked to join {community.name}"
+            )
+        },
+    )
+
+
+def join_approved(join_request: JoinRequest, facilitator: User) -> None:
+    community = join_request.community
+    _create(
+        {join_request.user_id: NotificationKind.JOIN_APPROVED},
+        actor=facilitator,
+        community_id=community.id,
+        texts={NotificationKind.JOIN_APPROVED: f"You have joined {community.name}"},
+    )
+
+
+def warned(post, thread, facilitator: User, message: str) -> None:
+    text = f"A facilitator hid your post in “{thread.title}”"
+    if message.strip():
+        text += f": {message.strip()}"
+    _create(
+        {post.author_id: NotificationKind.WARNING},
+        actor=facilitator,
+        community_id=thread.community_id,
+        thread=thread,
+        post=post,
+        texts={NotificationKind.WARNING: text},
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _visible_to_recipient(user: User):
+    from community.discussions.models import Thread
+    from community.visibility import visible_community_ids
+
+    visible = visible_community_ids(user)
+    thread_in_view = sa.select(Thread.id).where(Thread.community_id.in_(visible))
+    return sa.and_(
+        Notification.recipient_id == user.id,
+        sa.or_(
+            Notification.thread_id.in_(thread_in_view),
+            sa.and_(
+                Notification.thread_id.is_(None),
+                sa.or_(
+                    Notification.community_id.is_(None),
+                    Notification.community_id.in_(visible),
+                ),
+            ),
+        ),
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            _visible_to_recipient(user), Notification.read_at.is_(None)
+        )
+    )
+
+
+def notifications_page(user: User, page: int, per_page: int, unread_only: bool = False):
+    query = sa.select(Notification).where(_visible_to_recipient(user))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    query = query.order_by(Notification.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def link_for(notification: Notification) -> str:
+    if notification.post_id:
+        return url_for("discussions.post_permalink", post_id=notification.post_id)
+    if notification.thread_id:
+        return url_for("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.community_id:
+        community = db.session.get(Community, notification.community_id)
+        if notification.kind == NotificationKind.JOIN_REQUEST:
+            return url_for("communities.join_requests", slug=community.slug)
+        return url_for("communities.home", slug=community.slug)
+    return url_for("notifications.index")
+
+
+def mark_read(user: User, notification_id: int) -> Notification | None:
+    notification = db.session.scalar(
+        sa.select(Notification).where(
+            Notification.id == notification_id, _visible_to_recipient(user)
+        )
+    )
+    if notification is None:
+        return None
+    notification.read_at = notification.read_at or utcnow()
+    db.session.commit()
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def set_email_frequency(user: User, frequency: str) -> None:
+    from community.errors import RuleViolation
+
+    if frequency not in {f.value for f in EmailFrequency}:
+        raise RuleViolation("Choose how often we email you", "frequency")
+    user.email_notifications = frequency
+    db.session.commit()
+
+
+def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
+    """Email each daily-digest member their unread notifications; returns emails queued."""
+    since = utcnow() - max_age
+    pending = (
+        sa.select(Notification.recipient_id)
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.read_at.is_(None),
+            Notification.created_at >= since,
+        )
+        .distinct()
+    )
+    users = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(pending), User.email_notifications == EmailFrequency.DAILY
+            )
+        )
+    )
+    sent = 0
+    for user in users:
+        items = list(
+            db.session.scalars(
+                sa.select(Notification)
+                .where(
+                    _visible_to_recipient(user),
+                    Notification.emailed_at.is_(None),
+                    Notification.read_at.is_(None),
+                    Notification.created_at >= since,
+                )
+                .order_by(Notification.id)
+                .limit(DIGEST_LIMIT)
+            )
+        )
+        if not items:
+            continue
+        lines = [f"- {n.text}\n  {_absolute(n)}" for n in items]
+        queue_email(
+            user.email,
+            f"Improvement Commons: {len(items)} update{'s' if len(items) != 1 else ''} for you",
+            f"Hello {user.name},\n\nHere is what happened since your last digest:\n\n"
+            + "\n".join(lines)
+            + f"\n\nChange how we email you: {external_url('notifications.settings')}\n",
+        )
+        now = utcnow()
+        for n in items:
+            n.emailed_at = now
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+def _absolute(notification: Notification) -> str:
+    if notification.post_id:
+        return external_url("discussions.post_permalink", post_id=notification.post_id)
+    if notification.thread_id:
+        return external_url("discussions.thread_redirect", thread_id=notification.thread_id)
+    return external_url("notifications.index")

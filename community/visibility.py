@@ -1,0 +1,111 @@
+"""The one rule for what a member may see.
+
+Every page, list, count, feed, notification and search result that shows
+community content builds its query from these helpers, so private content
+cannot leak through a secondary list that re-implements the check.
+
+* Signed-out visitors see no community content.
+* Site administrators see every community (they moderate the platform).
+* Anyone else sees active open communities, active private communities they
+  belong to, and communities they proposed that are still waiting.
+* Within a visible thread, removed posts show as a placeholder to everyone,
+  and hidden posts show only to the thread's facilitators, administrators
+  and their author.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
+
+from community.accounts.models import User
+from community.communities.models import (
+    Community,
+    CommunityStatus,
+    MemberRole,
+    Membership,
+    Visibility,
+)
+from community.extensions import db
+
+
+def _is_signed_in(user) -> bool:
+    return user is not None and not isinstance(user, AnonymousUserMixin) and user.is_authenticated
+
+
+def member_community_ids(user: User) -> sa.Select:
+    return sa.select(Membership.community_id).where(Membership.user_id == user.id)
+
+
+def visible_communities_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Community: the communities `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    return sa.or_(
+        sa.and_(
+            Community.status == CommunityStatus.ACTIVE,
+            sa.or_(
+                Community.visibility == Visibility.OPEN,
+                Community.id.in_(member_community_ids(user)),
+            ),
+        ),
+        sa.and_(Community.status == CommunityStatus.PROPOSED, Community.created_by_id == user.id),
+    )
+
+
+def visible_community_ids(user) -> sa.Select:
+    return sa.select(Community.id).where(visible_communities_clause(user))
+
+
+def membership(user, community: Community) -> Membership | None:
+    if not _is_signed_in(user):
+        return None
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.community_id == community.id
+        )
+    )
+
+
+def can_see_community(user, community: Community, member: Membership | None = None) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_admin:
+        return True
+    if community.status == CommunityStatus.PROPOSED:
+        return community.created_by_id == user.id
+    if community.status != CommunityStatus.ACTIVE:
+        return False
+    if community.visibility == Visibility.OPEN:
+        return True
+    return (member or membership(user, community)) is not None
+
+
+def can_facilitate(user, community: Community, member: Membership | None = None) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_admin:
+        return True
+    member = member or membership(user, community)
+    return member is not None and member.role == MemberRole.FACILITATOR
+
+
+def facilitated_community_ids(user) -> sa.Select:
+    return sa.select(Membership.community_id).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.FACILITATOR
+    )
+
+
+def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those allowed to read `community` (one query)."""
+    if not user_ids:
+        return set()
+    if community.status == CommunityStatus.ACTIVE and community.visibility == Visibility.OPEN:
+        return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
+    members = sa.select(Membership.user_id).where(Membership.community_id == community.id)
+    clause = User.role == "admin"
+    if community.status == CommunityStatus.ACTIVE:
+        clause = sa.or_(clause, User.id.in_(members))
+    return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
