@@ -50,8 +50,9 @@ def _drop_everything(engine) -> None:
     metadata.reflect(bind=engine)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            for table in metadata.sorted_tables:
-                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+            # CASCADE makes the order irrelevant, and threads and posts refer to each other.
+            for name in metadata.tables:
+                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
         else:
             metadata.drop_all(bind=connection)
 
