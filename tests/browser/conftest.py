@@ -36,7 +36,7 @@ from .support import Person
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Where pages load axe from. The request never reaches the server: the browser
-# context answers it with AXE_SCRIPT (see `check_accessibility`).
+# context answers it with AXE_SCRIPT (see `axe_report`).
 AXE_URL_PATH = "/__browser-tests__/axe.min.js"
 
 CHROMIUM_ARGS = [
@@ -55,6 +55,8 @@ CI_FAILURE = (
 )
 # Long enough for a slow CI machine, short enough that a wrong locator fails quickly.
 TIMEOUT_MS = 10_000
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 _chromium_missing = False
 
@@ -181,8 +183,8 @@ def _describe(violations: list[dict]) -> str:
 
 
 @pytest.fixture
-def check_accessibility(live_server) -> Callable[[Page], None]:
-    """Run axe on the page as it is now and fail with every violation it finds.
+def axe_report(live_server) -> Callable[[Page], str]:
+    """Run axe on the page as it is now; describe every violation, or return "".
 
     `page.add_script_tag(path=...)` inserts axe as an inline script, which our
     Content-Security-Policy (script-src 'self' 'nonce-…') rightly blocks. So the
@@ -193,18 +195,21 @@ def check_accessibility(live_server) -> Callable[[Page], None]:
         pytest.fail(f"{AXE_SCRIPT} is missing: install the front-end packages with `make`.")
     axe_url = live_server.url + AXE_URL_PATH
 
-    def check(page: Page) -> None:
+    def report(page: Page) -> str:
         # Colour contrast needs the stylesheets, which a click's navigation may still be loading.
         page.wait_for_load_state("load")
         page.route(
             axe_url,
             lambda route: route.fulfill(path=AXE_SCRIPT, content_type="text/javascript"),
+            times=1,
         )
         page.add_script_tag(url=axe_url)
         # Only the violations cross back to Python: the passes are large and unused.
         violations = page.evaluate("axe.run().then(results => results.violations)")
-        if violations:
-            print(f"axe on {page.url}\n{_describe(violations)}")
-        assert not violations, f"{page.url}\n{_describe(violations)}"
+        if not violations:
+            return ""
+        described = f"axe on {page.url}\n{_describe(violations)}"
+        print(described)
+        return described
 
-    return check
+    return report
