@@ -108,7 +108,8 @@ def members_page(community: Community, page: int, per_page: int):
         sa.select(Membership)
         .join(User, Membership.user_id == User.id)
         .where(Membership.community_id == community.id)
-        .order_by(Membership.role.desc(), User.name, User.id)
+        # "facilitator" sorts before "member": facilitators first.
+        .order_by(Membership.role, User.name, User.id)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -379,6 +380,8 @@ def remove_member(facilitator: User, community: Community, user: User) -> None:
         raise RuleViolation("To leave the community yourself, use Leave")
     if member.is_facilitator and facilitator.role != Role.ADMIN:
         raise RuleViolation("Remove their facilitator role before removing them")
+    if member.is_facilitator and _other_facilitators(community, user) == 0:
+        raise RuleViolation("A community needs at least one facilitator: appoint another first")
     db.session.delete(member)
     community.member_count -= 1
     record("community.member_removed", facilitator, community, user.username,

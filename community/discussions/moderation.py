@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community
+from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
 from community.errors import RuleViolation
@@ -53,7 +53,9 @@ def moderate_thread(user: User, thread: Thread, action: str) -> str:
 
 def move_targets(user: User, thread: Thread) -> list[Community]:
     """Communities `user` may move `thread` to: the others they facilitate."""
-    query = sa.select(Community).where(Community.id != thread.community_id)
+    query = sa.select(Community).where(
+        Community.id != thread.community_id, Community.status == CommunityStatus.ACTIVE
+    )
     if not user.is_admin:
         query = query.where(Community.id.in_(facilitated_community_ids(user)))
     return list(db.session.scalars(query.order_by(Community.name).limit(500)))

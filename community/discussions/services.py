@@ -134,9 +134,12 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
     key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
     # Flags can hide the key learning until reviewed: only those who may see it, see it.
-    if key_post is not None and key_post.is_hidden:
-        if not (result.can_facilitate or key_post.author_id == user.id):
-            key_post = None
+    if (
+        key_post is not None
+        and key_post.is_hidden
+        and not (result.can_facilitate or key_post.author_id == user.id)
+    ):
+        key_post = None
     result.key_post = key_post
     result.first_post = next((p for p in posts + extra if p.position == 1), None)
     ids = [p.id for p in posts]
