@@ -42,7 +42,7 @@ from community.search.backends import backend
 from community.search.hits import Hit
 from community.search.index import GROUPS, KINDS, kinds_in, type_names
 from community.search.models import SearchDocument
-from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, parse
+from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term, parse
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import visible_communities_clause
@@ -140,11 +140,12 @@ def _filter_clauses(filters: Filters, now: datetime) -> list[sa.ColumnElement[bo
 
 def matching(
     stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, any_terms: list[Term] | None = None,
 ) -> tuple[sa.Select, sa.ColumnElement | None]:  # fmt: skip
     """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
 
     Returns the statement and the text relevance (None when there are no words).
+    With `any_terms`, documents with any of those terms match (no relevance).
     """
     now = now or utcnow()
     stmt = stmt.where(
@@ -153,6 +154,8 @@ def matching(
         *_operator_filters(query),
         *_filter_clauses(filters or Filters(), now),
     )
+    if any_terms:
+        return backend().match_any(stmt, any_terms), None
     if query.has_text:
         return backend().match(stmt, query)
     return stmt.where(backend().leave_out(query)), None
