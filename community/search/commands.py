@@ -34,6 +34,9 @@ def reindex(progress=None) -> int:
             db.session.commit()
             if progress is not None:
                 progress(scanned)
+    if backend().problems():  # the full-text index itself has drifted: rebuild it
+        backend().rebuild()
+        changed += 1
     backend().optimise()
     db.session.commit()
     return changed
