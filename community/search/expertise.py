@@ -95,8 +95,13 @@ def topic_from(text: str) -> Topic:
     tag = db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == text.strip()))
     text = tag.name if tag is not None else text
     query = read_query(text)
-    # Operators make no sense for a topic: keep the words and phrases only.
-    query = SearchQuery(raw=query.raw, terms=query.terms, notes=query.notes)
+    # Operators make no sense for a topic, nor do little words ("discharge and flow"):
+    # keep the telling words and the phrases, the same on every database.
+    terms = (
+        tuple(t for t in query.terms if t.phrase or t.prefix or t.text.lower() not in STOPWORDS)
+        or query.terms
+    )
+    query = SearchQuery(raw=query.raw, terms=terms, notes=query.notes)
     return Topic(text=query.raw, query=query, tag_ids=matching_tag_ids(text))
 
 
