@@ -48,12 +48,15 @@ MAX_TITLE = 500
 MAX_BODY = 50_000
 TAG_SEPARATOR = ", "
 _UNSEARCHABLE = re.compile(f"[{HIGHLIGHT_START}{HIGHLIGHT_END}\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SPACE = re.compile(r"\s+")
 
 
 def searchable_text(text: str | None, limit: int = MAX_BODY) -> str:
     """Text as the index holds it: one line, no highlight markers, bounded."""
-    return _SPACE.sub(" ", _UNSEARCHABLE.sub(" ", text or "")).strip()[:limit]
+    if not text:
+        return ""
+    if _UNSEARCHABLE.search(text):
+        text = _UNSEARCHABLE.sub(" ", text)
+    return " ".join(text.split())[:limit]
 
 
 def plain_text(rendered_html: str | None) -> str:
@@ -125,16 +128,32 @@ def _stored(kind: str, object_id: int) -> SearchDocument | None:
     )
 
 
-def save(document: Document) -> None:
-    """Add or update one document. Part of the caller's transaction; no commit."""
+_READ_IT = object()
+
+
+def save(document: Document, stored: Any = _READ_IT) -> None:
+    """Add or update one document. Part of the caller's transaction; no commit.
+
+    `stored` is its row when the caller has already read it (None: there is none).
+    """
     row = document.row()
-    stored = _stored(document.kind, document.object_id)
+    if stored is _READ_IT:
+        stored = _stored(document.kind, document.object_id)
     if stored is None:
         db.session.add(SearchDocument(kind=document.kind, object_id=document.object_id, **row))
         return
+    have = stored_row(stored)
     for name, value in row.items():
-        if stored_row(stored)[name] != value:
+        if have[name] != value:
             setattr(stored, name, value)
+
+
+def add_all(documents: list[Document]) -> None:
+    """Add documents known to be missing, in one statement (for reindexing)."""
+    db.session.execute(
+        sa.insert(SearchDocument),
+        [{"kind": d.kind, "object_id": d.object_id, **d.row()} for d in documents],
+    )
 
 
 def index_document(kind: str, object_id: int, *, title: str, body: str, dated_at: datetime,
@@ -234,6 +253,7 @@ class Difference:
     object_id: int
     problem: str  # "missing", "not expected" or "stale: title, body"
     expected: Document | None = None
+    stored: SearchDocument | None = None
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.problem}"
@@ -267,17 +287,19 @@ def compare_in_windows(kind: Kind, batch: int = BATCH) -> Iterator[tuple[int, li
         for object_id, document in scanned:
             row = stored.pop(object_id, None)
             if document is None and row is not None:
-                found.append(Difference(kind.name, object_id, "not expected"))
+                found.append(Difference(kind.name, object_id, "not expected", None, row))
             elif document is not None and row is None:
                 found.append(Difference(kind.name, object_id, "missing", document))
             elif document is not None and row is not None:
                 want, have = document.row(), stored_row(row)
                 changed = [name for name in want if want[name] != have[name]]
                 if changed:
-                    found.append(
-                        Difference(kind.name, object_id, "stale: " + ", ".join(changed), document)
-                    )
-        found += [Difference(kind.name, object_id, "not expected") for object_id in stored]
+                    problem = "stale: " + ", ".join(changed)
+                    found.append(Difference(kind.name, object_id, problem, document, row))
+        found += [
+            Difference(kind.name, object_id, "not expected", None, row)
+            for object_id, row in stored.items()
+        ]
         yield len(scanned), found
         if last is None:
             return
@@ -298,9 +320,9 @@ def differences(limit: int | None = None) -> list[Difference]:
 def repair(difference: Difference) -> None:
     """Make the index agree with the content for one difference (no commit)."""
     if difference.expected is None:
-        remove_document(difference.kind, difference.object_id)
+        db.session.delete(difference.stored)
     else:
-        save(difference.expected)
+        save(difference.expected, difference.stored)
 
 
 def counts_by_kind() -> dict[str, int]:
