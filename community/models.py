@@ -7,6 +7,7 @@ from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.search.models import SearchDocument
 
 __all__ = [
     "AuditEvent",
@@ -19,6 +20,7 @@ __all__ = [
     "Notification",
     "Post",
     "PostRevision",
+    "SearchDocument",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",

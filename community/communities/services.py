@@ -28,6 +28,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
 from community.outbox.services import queue_email
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.urls import external_url
@@ -211,6 +212,7 @@ def propose_community(
     db.session.add(community)
     _add_member(community, user, MemberRole.FACILITATOR)
     db.session.flush()
+    indexing.community_changed(community)
     record("community.proposed", user, community, name, community_id=community.id)
     db.session.commit()
     return community
@@ -220,6 +222,7 @@ def decide_proposal(admin: User, community: Community, approve: bool) -> None:
     if community.status != CommunityStatus.PROPOSED:
         raise RuleViolation("This community has already been decided")
     community.status = CommunityStatus.ACTIVE if approve else CommunityStatus.DECLINED
+    indexing.community_changed(community)
     action = "community.approved" if approve else "community.declined"
     record(action, admin, community, community.name, community_id=community.id)
     db.session.commit()
@@ -246,6 +249,7 @@ def update_community(
     community.purpose, community.learning_question = purpose.strip(), learning_question.strip()
     community.visibility = visibility
     community.listed = listed and visibility == Visibility.PRIVATE
+    indexing.community_changed(community)
     record(
         "community.updated", facilitator, community, "; ".join(changes) or "details",
         community_id=community.id,
