@@ -1,0 +1,117 @@
+"""Builders shared by the methods tests: communities, methods, adaptations, query counts.
+
+Methods are made through the real services, so revisions, counters, threads
+and notifications are exactly what the product would hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from community.accounts.models import ExpertiseTag
+from community.communities.models import Community, MemberRole, Membership
+from community.extensions import db
+from community.methods import services
+from community.methods.content import AdaptationContext, MethodContent
+from community.methods.models import Method
+from community.slugs import slugify
+
+_numbers = itertools.count(1)
+
+
+def approach(slug: str = "lean") -> ExpertiseTag:
+    return db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == slug))
+
+
+def content(title: str | None = None, **fields) -> MethodContent:
+    """Content that can be published: title, summary, when/how, one approach."""
+    sections = {
+        "when_to_use": "When a ward wants fewer delays.",
+        "how_to": "1. Meet at 9am\n2. Review every patient\n3. Agree one action each",
+        "what_you_need": "A whiteboard and 15 minutes.",
+        "evidence": "",
+        "pitfalls": "",
+    }
+    sections.update(fields.pop("sections", {}))
+    return MethodContent(
+        title=f"Board round {next(_numbers)}" if title is None else title,
+        summary=fields.pop("summary", "A short daily meeting to plan each patient's day."),
+        sections=sections,
+        approach_ids=fields.pop("approach_ids", None) or [approach().id],
+        **fields,
+    )
+
+
+def context(**fields) -> AdaptationContext:
+    values = {
+        "care_setting": "community",
+        "population": "People over 75 at home",
+        "scale": "team",
+        "what_changed": "Held by phone instead of at the bedside.",
+        "why": "The team works across a whole town.",
+    }
+    values.update(fields)
+    return AdaptationContext(**values)
+
+
+def publish_method(author, title: str | None = None, **fields) -> Method:
+    return services.create_method(author, content(title, **fields), publish=True)
+
+
+def draft_method(author, title: str | None = None, **fields) -> Method:
+    return services.create_method(author, content(title, **fields), publish=False)
+
+
+def adapt(author, parent: Method, title: str | None = None, publish: bool = True, **fields):
+    ctx = context(**fields.pop("context", {}))
+    return services.create_method(
+        author, content(title, **fields), publish=publish, parent=parent, context=ctx
+    )
+
+
+def make_community(creator, name: str | None = None, *, private: bool = False, members=()):
+    name = name or f"Community {next(_numbers)}"
+    community = Community(
+        name=name, slug=slugify(name), purpose="Learning together", learning_question="How?",
+        visibility="private" if private else "open", status="active", created_by_id=creator.id,
+        member_count=0, thread_count=0,
+    )  # fmt: skip
+    db.session.add(community)
+    db.session.flush()
+    db.session.add(
+        Membership(community_id=community.id, user_id=creator.id, role=MemberRole.FACILITATOR)
+    )
+    for user in members:
+        db.session.add(Membership(community_id=community.id, user_id=user.id))
+    community.member_count = 1 + len(members)
+    db.session.commit()
+    return community
+
+
+class QueryCount:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block."""
+    counter = QueryCount()
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            counter.statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
