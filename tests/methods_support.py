@@ -115,3 +115,18 @@ def count_queries():
         yield counter
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def switch_to(client, user):
+    """Sign `client` in as `user` mid-test.
+
+    The test's application context is shared with the requests it makes, and
+    Flask-Login keeps the signed-in user on `g` for that context, so a second
+    user needs the first one cleared as well as a new session.
+    """
+    from conftest import sign_in_as
+    from flask import g
+
+    sign_in_as(client, user)
+    g.pop("_login_user", None)
+    return client
