@@ -52,6 +52,8 @@ def discussion_watch(method_id: int, slug: str):
 @bp.route("/<int:method_id>-<slug>/discussion/moderate", methods=["POST"])
 def discussion_moderate(method_id: int, slug: str):
     _, thread = _method_and_thread(method_id)
+    if not can_moderate_thread(current_user, thread):
+        abort(403)
     return discussions.moderate_action(thread)
 
 
