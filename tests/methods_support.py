@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseTag
 from community.communities.models import Community, MemberRole, Membership
+from community.discussions.models import Thread
 from community.extensions import db
 from community.methods import services
 from community.methods.content import AdaptationContext, MethodContent
@@ -130,3 +131,52 @@ def switch_to(client, user):
     sign_in_as(client, user)
     g.pop("_login_user", None)
     return client
+
+
+def build_tree(author, organisations, level_sizes, *, title="Root method"):
+    """A published method with adaptations in levels of the given sizes, made directly.
+
+    Each level's adaptations hang round-robin from the previous level's; each
+    is made at one of `organisations` in turn. Returns (root, levels).
+    """
+    from community.methods.models import Adaptation, AuthorRole, MethodAuthor, MethodStatus
+    from community.timefmt import utcnow
+
+    now = utcnow()
+
+    def method(name, parent=None, organisation=None):
+        made = Method(
+            title=name, slug=slugify(name), summary="A method.", status=MethodStatus.PUBLISHED,
+            parent_id=parent.id if parent else None, published_at=now, first_published_at=now,
+            created_by_id=author.id, version=1, use_count=0, organisation_count=0,
+            adaptation_count=0, render_version=1, how_to_source="Steps", how_to_html="<p>Steps</p>",
+        )  # fmt: skip
+        made.authors = [MethodAuthor(user_id=author.id, role=AuthorRole.LEAD)]
+        if parent is not None:
+            made.adaptation = Adaptation(
+                care_setting="community", population="Older people", scale="team",
+                organisation_id=organisation.id, what_changed_source="Changed",
+                what_changed_html="<p>Changed</p>", why_source="Because", why_html="<p>Because</p>",
+                render_version=1,
+            )  # fmt: skip
+        db.session.add(made)
+        return made
+
+    root = method(title)
+    db.session.flush()
+    levels, previous, count = [], [root], 0
+    for size in level_sizes:
+        level = []
+        for index in range(size):
+            count += 1
+            parent = previous[index % len(previous)]
+            organisation = organisations[count % len(organisations)]
+            level.append(method(f"{title} adaptation {count}", parent, organisation))
+        db.session.flush()
+        levels.append(level)
+        previous = level
+    for made in [root, *(m for level in levels for m in level)]:
+        db.session.add(Thread(method_id=made.id, author_id=author.id, title=made.title,
+                              slug=made.slug, post_count=0))  # fmt: skip
+    db.session.commit()
+    return root, levels
