@@ -31,6 +31,7 @@ def _content(
     community: Community | None,
     co_authors: list[User],
     parent: Method | None = None,
+    original_summary: str = "",
 ):
     """The form content for `spec`; an adaptation starts from its parent's text, as on the site."""
     summary, sections = spec.get("summary", ""), {key: spec.get(key, "") for key in SECTION_KEYS}
@@ -38,7 +39,7 @@ def _content(
         population = spec["context"]["population"]
         summary = summary or (
             f"An adaptation of {parent.title} for {population[0].lower()}{population[1:]}. "
-            f"{parent.summary}"
+            f"{original_summary}"
         )
         sections = {key: spec.get(key) or parent.section_source(key) for key in SECTION_KEYS}
     return MethodContent(
@@ -78,6 +79,7 @@ def seed_methods(rng: random.Random, members: list[User], demo_member: User) -> 
     tags = {t.slug: t for t in db.session.scalars(sa.select(ExpertiseTag))}
     communities = {c.name: c for c in db.session.scalars(sa.select(Community))}
     made: dict[str, Method] = {}
+    originals: dict[str, str] = {}  # each method's original summary, down its chain
 
     for spec in data.ORIGINALS + data.ADAPTATIONS:
         community = communities.get(spec.get("community", ""))
@@ -93,7 +95,9 @@ def seed_methods(rng: random.Random, members: list[User], demo_member: User) -> 
         co_authors = [p for p in colleagues if p.id != author.id][:1] if rng.random() < 0.4 else []
         if spec["title"] == "Board rounds for community hospital wards":
             co_authors.append(demo_member)
-        content = _content(spec, tags, community, co_authors, parent)
+        original = originals.get(spec.get("parent", ""), spec.get("summary", ""))
+        originals[spec["title"]] = original
+        content = _content(spec, tags, community, co_authors, parent, original)
         if parent is None:
             method = services.create_method(author, content, publish=True)
         else:
