@@ -301,7 +301,12 @@ def update_method(
         raise RuleViolation("Only the method's authors can edit it")
     content = normalise(content)
     check_content(content)
-    db.session.refresh(method, with_for_update=True)
+    # Lock the method's row (PostgreSQL; SQLite writers are already serialised),
+    # then read it afresh: a co-author's save that landed first is seen here.
+    db.session.execute(
+        sa.select(Method.id).where(Method.id == method.id).with_for_update()
+    ).scalar_one()
+    db.session.refresh(method)
     if method.version != base_version:
         current, version = snapshot(method), method.version
         db.session.rollback()
