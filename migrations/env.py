@@ -104,8 +104,14 @@ def run_migrations_online():
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+            if connection.in_transaction():
+                connection.commit()
         finally:
             if sqlite:
+                # The pragma is ignored inside a transaction, and this pooled
+                # connection must not go back to the app with foreign keys off.
+                if connection.in_transaction():
+                    connection.rollback()
                 _sqlite_foreign_keys(connection, on=True)
 
 
