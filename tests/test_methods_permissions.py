@@ -10,16 +10,12 @@ with a message). 403: may see it but not do it. 404: may not know it exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from methods_support import (
-    approach,
-    draft_method,
-    make_community,
-    publish_method,
-    switch_to,
-)
+from conftest import sign_in_as
+from methods_support import approach, draft_method, make_community, publish_method
 
 from community.extensions import db
 
@@ -112,12 +108,21 @@ def _with_community(world, method, data):
     return data
 
 
-# (endpoint, method, HTTP method, path after /methods/<id>-<slug>, data, expectations)
-ROWS = []
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    target: str | None  # which method: published, draft or private
+    verb: str
+    suffix: str | None  # the path after /methods/<id>-<slug>; SHORT for /methods/<id>
+    data: dict | Callable | None
+    expected: dict
+
+
+ROWS: list[Row] = []
 
 
 def row(endpoint, target, verb, suffix, data, expected):
-    ROWS.append((endpoint, target, verb, suffix, data, expected))
+    ROWS.append(Row(endpoint, target, verb, suffix, data, expected))
 
 
 row("methods.library", None, "GET", None, None, _everyone(200))
@@ -215,16 +220,15 @@ for target in ("published", "draft", "private"):
 # order where earlier roles' actions cannot change later roles' answers).
 ONE_SHOT = {("methods.unpublish", "POST"), ("methods.delete", "POST")}
 CASES = []
-for endpoint, target, verb, suffix, data, expected in ROWS:
-    name = f"{endpoint}-{verb}-{target or 'none'}"
-    if (endpoint, verb) in ONE_SHOT:
-        CASES += [
-            pytest.param(endpoint, target, verb, suffix, data, {role: expected[role]},
-                         id=f"{name}-{role}")
-            for role in ROLES
-        ]  # fmt: skip
+for r in ROWS:
+    name = f"{r.endpoint}-{r.verb}-{r.target or 'none'}"
+    if (r.endpoint, r.verb) in ONE_SHOT:
+        CASES += [pytest.param(r, {role: r.expected[role]}, id=f"{name}-{role}") for role in ROLES]
     else:
-        CASES.append(pytest.param(endpoint, target, verb, suffix, data, expected, id=name))
+        CASES.append(pytest.param(r, r.expected, id=name))
+
+# tests/test_permissions.py checks that every route of the site is in some table.
+ROUTES = ROWS
 
 
 def _path(world, endpoint, target, suffix):
@@ -242,30 +246,25 @@ def _answer(response) -> str | int:
     return response.status_code
 
 
-@pytest.mark.parametrize(("endpoint", "target", "verb", "suffix", "data", "expected"), CASES)
-def test_permission(client, world, endpoint, target, verb, suffix, data, expected):
+@pytest.mark.parametrize(("r", "expected"), CASES)
+def test_permission(make_client, world, r, expected):
     wrong = []
     for role, wanted in expected.items():
-        with client.session_transaction() as session:
-            session.clear()
-        if role == "anonymous":
-            from flask import g
-
-            g.pop("_login_user", None)
-        else:
-            switch_to(client, world.users[role])
+        client = make_client()  # its own cookies, and a fresh app context per request
+        if role != "anonymous":
+            sign_in_as(client, world.users[role])
         db.session.expire_all()  # see what earlier roles changed
-        method = world.methods[target] if target else None
-        values = data(world, method) if callable(data) else data
-        path = _path(world, endpoint, target, suffix)
-        response = client.get(path) if verb == "GET" else client.post(path, data=values or {})
+        method = world.methods[r.target] if r.target else None
+        values = r.data(world, method) if callable(r.data) else r.data
+        path = _path(world, r.endpoint, r.target, r.suffix)
+        response = client.get(path) if r.verb == "GET" else client.post(path, data=values or {})
         if _answer(response) != wanted:
             wrong.append(f"{role}: expected {wanted}, got {_answer(response)} {response.location}")
-    assert not wrong, f"{verb} {endpoint} on the {target} method:\n" + "\n".join(wrong)
+    assert not wrong, f"{r.verb} {r.endpoint} on the {r.target} method:\n" + "\n".join(wrong)
 
 
 def test_every_methods_endpoint_has_a_row(app):
-    covered = {(endpoint, verb) for endpoint, _, verb, *_ in ROWS}
+    covered = {(r.endpoint, r.verb) for r in ROWS}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("methods."):
             continue
@@ -273,9 +272,10 @@ def test_every_methods_endpoint_has_a_row(app):
             assert (rule.endpoint, verb) in covered, f"no permission row for {rule.endpoint} {verb}"
 
 
-def test_a_refused_edit_changes_nothing(client, world):
+def test_a_refused_edit_changes_nothing(make_client, world):
     method = world.methods["published"]
-    switch_to(client, world.users["member"])
+    client = make_client()
+    sign_in_as(client, world.users["member"])
     client.post(f"/methods/{method.id}-{method.slug}/edit", data=_form(world, method) | {
         "title": "Taken over"})  # fmt: skip
     db.session.expire_all()
