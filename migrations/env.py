@@ -116,7 +116,8 @@ def run_migrations_online():
 
 
 def _sqlite_foreign_keys(connection, on: bool) -> None:
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    setting = "ON" if on else "OFF"
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {setting}")
 
 
 if context.is_offline_mode():
