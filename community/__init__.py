@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from community.directory.routes import bp as directory_bp
     from community.discussions.routes import bp as discussions_bp
     from community.main.routes import bp as main_bp
+    from community.methods.routes import bp as methods_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
     from community.search.routes import bp as search_bp
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         communities_bp,
         discussions_bp,
+        methods_bp,
         notifications_bp,
         search_bp,
         admin_bp,

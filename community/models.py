@@ -5,11 +5,22 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.methods.models import (
+    Adaptation,
+    Method,
+    MethodAuthor,
+    MethodImpact,
+    MethodRevision,
+    MethodSetting,
+    MethodUse,
+    method_tags,
+)
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
 from community.search.models import SearchDocument
 
 __all__ = [
+    "Adaptation",
     "AuditEvent",
     "Community",
     "Flag",
@@ -17,6 +28,12 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "Membership",
+    "Method",
+    "MethodAuthor",
+    "MethodImpact",
+    "MethodRevision",
+    "MethodSetting",
+    "MethodUse",
     "Notification",
     "Post",
     "PostRevision",
@@ -29,4 +46,5 @@ __all__ = [
     "System",
     "User",
     "member_expertise",
+    "method_tags",
 ]

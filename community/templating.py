@@ -15,6 +15,7 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated:
         items += [
             ("Communities", "communities.directory", ("communities.", "discussions.")),
+            ("Methods", "methods.library", ("methods.",)),
             ("People", "people.directory", ("people.",)),
             ("Organisations", "directory.systems", ("directory.",)),
         ]

@@ -18,7 +18,7 @@ from community.extensions import db
 from community.notifications import services as notify
 from community.search import indexing
 from community.timefmt import utcnow
-from community.visibility import can_facilitate, facilitated_community_ids
+from community.visibility import can_facilitate, can_moderate_thread, facilitated_community_ids
 
 FLAGS_TO_HIDE = 3
 
@@ -37,6 +37,13 @@ def _require_facilitator(user: User, community: Community) -> None:
         raise RuleViolation("Only this community's facilitators can do that")
 
 
+def _require_moderator(user: User, thread: Thread) -> None:
+    if not can_moderate_thread(user, thread):
+        if thread.method_id is not None:
+            raise RuleViolation("Only the method's authors can do that")
+        raise RuleViolation("Only this community's facilitators can do that")
+
+
 def moderate_thread(user: User, thread: Thread, action: str) -> str:
     """Apply a pin/lock/resolve action; returns the message to show."""
     if action not in THREAD_ACTIONS:
@@ -44,7 +51,7 @@ def moderate_thread(user: User, thread: Thread, action: str) -> str:
     if action in ("resolve", "reopen") and thread.author_id == user.id:
         pass  # the author may resolve their own question
     else:
-        _require_facilitator(user, thread.community)
+        _require_moderator(user, thread)
     attribute, value, message = THREAD_ACTIONS[action]
     setattr(thread, attribute, value)
     record(f"thread.{action}", user, thread, thread.title[:200], community_id=thread.community_id)
@@ -63,6 +70,8 @@ def move_targets(user: User, thread: Thread) -> list[Community]:
 
 
 def move_thread(user: User, thread: Thread, target: Community) -> None:
+    if thread.method_id is not None:
+        raise RuleViolation("A method's discussion stays with its method", "community")
     source = thread.community
     _require_facilitator(user, source)
     _require_facilitator(user, target)
@@ -86,7 +95,7 @@ def move_thread(user: User, thread: Thread, target: Community) -> None:
 
 def hide_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     if post.is_hidden:
         return
     post.hidden_at = utcnow()
@@ -100,7 +109,7 @@ def hide_post(user: User, post: Post) -> None:
 
 def unhide_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     post.hidden_at = None
     post.hidden_reason = ""
     indexing.post_changed(post)
@@ -163,6 +172,33 @@ def moderation_queue(community: Community) -> list[tuple[Post, list[Flag]]]:
     return list(grouped.values())
 
 
+def thread_flag_queue(thread: Thread) -> list[tuple[Post, list[Flag]]]:
+    """Posts with open flags in one thread (a method's discussion), oldest flag first."""
+    flags = list(
+        db.session.scalars(
+            sa.select(Flag)
+            .join(Post, Flag.post_id == Post.id)
+            .options(joinedload(Flag.flagger), joinedload(Flag.post).joinedload(Post.author),
+                     joinedload(Flag.post).joinedload(Post.thread))
+            .where(Post.thread_id == thread.id, Flag.status == FlagStatus.OPEN)
+            .order_by(Flag.created_at, Flag.id)
+            .limit(500)
+        )
+    )  # fmt: skip
+    grouped: dict[int, tuple[Post, list[Flag]]] = {}
+    for flag in flags:
+        grouped.setdefault(flag.post_id, (flag.post, []))[1].append(flag)
+    return list(grouped.values())
+
+
+def thread_open_flag_count(thread: Thread) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Flag.id))
+        .join(Post, Flag.post_id == Post.id)
+        .where(Post.thread_id == thread.id, Flag.status == FlagStatus.OPEN)
+    )
+
+
 def open_flag_count(community: Community) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Flag.id)).where(
@@ -177,7 +213,7 @@ REVIEW_DECISIONS = {"keep": FlagStatus.KEPT, "hide": FlagStatus.HIDDEN, "warn": 
 def review_flags(user: User, post: Post, decision: str, message: str = "") -> None:
     """Act on a flagged post: keep it (unhide), hide it, or hide it and warn the author."""
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     if decision not in REVIEW_DECISIONS:
         raise RuleViolation("Choose what to do with this post", "decision")
     now = utcnow()

@@ -32,8 +32,9 @@ from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
-    can_facilitate,
+    can_moderate_thread,
     can_see_community,
+    can_see_thread,
     membership,
     visible_community_ids,
 )
@@ -46,8 +47,9 @@ MAX_BODY = 20000
 
 
 def get_thread_or_404(thread_id: int, user) -> Thread:
+    """A community thread or a method's thread, if `user` may see it."""
     thread = db.session.get(Thread, thread_id)
-    if thread is None or not can_see_community(user, thread.community):
+    if thread is None or not can_see_thread(user, thread):
         abort(404)
     return thread
 
@@ -59,11 +61,9 @@ def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
         .options(joinedload(Post.thread), joinedload(Post.author))
         .where(Post.id == post_id)
     )
-    if post is None or not can_see_community(user, post.thread.community):
+    if post is None or not can_see_thread(user, post.thread):
         abort(404)
-    if post.is_hidden and not (
-        post.author_id == user.id or can_facilitate(user, post.thread.community)
-    ):
+    if post.is_hidden and not (post.author_id == user.id or can_moderate_thread(user, post.thread)):
         abort(404)
     if for_edit and (post.author_id != user.id or post.is_removed):
         abort(403)
@@ -92,7 +92,8 @@ class ThreadPage:
     key_post: Post | None = None
     first_post: Post | None = None
     membership: Membership | None = None
-    can_facilitate: bool = False
+    can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
+    can_post: bool = False  # may reply (when the thread is not locked)
     watch_level: str = WatchLevel.NORMAL
 
     @property
@@ -120,10 +121,11 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     posts = _posts_with_authors(
         sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
     )
-    member = membership(user, thread.community)
+    member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(
         thread=thread, number=number, pages=pages, posts=posts, membership=member,
-        can_facilitate=can_facilitate(user, thread.community, member),
+        can_facilitate=can_moderate_thread(user, thread, member),
+        can_post=_may_post(user, thread, member),
     )  # fmt: skip
     wanted = {p.reply_to_id for p in posts if p.reply_to_id}
     if thread.key_post_id:
@@ -183,12 +185,31 @@ def revisions_of(post: Post) -> list[PostRevision]:
 # ------------------------------------------------------------------ writing
 
 
+def _may_post(user, thread: Thread, member: Membership | None = None) -> bool:
+    """Community threads take posts from members (and administrators); a
+    method's thread from anyone who can see the method once it is published."""
+    if thread.method_id is not None:
+        return thread.method.is_published
+    return member is not None or user.is_admin
+
+
 def _check_can_post(user: User, community: Community) -> None:
     require_confirmed(user)
     if not can_see_community(user, community):
         abort(404)
     if membership(user, community) is None and not user.is_admin:
         raise RuleViolation("Join this community to take part in its discussions")
+
+
+def _check_can_reply(user: User, thread: Thread) -> None:
+    if thread.method_id is None:
+        _check_can_post(user, thread.community)
+        return
+    require_confirmed(user)
+    if not can_see_thread(user, thread):
+        abort(404)
+    if not _may_post(user, thread):
+        raise RuleViolation("The discussion opens when the method is published")
 
 
 def _check_body(body: str) -> str:
@@ -232,8 +253,8 @@ def _append_post(thread: Thread, author: User, body: str, reply_to: Post | None)
     )  # fmt: skip
     post.set_body(body, mentions)
     db.session.add(post)
-    community = thread.community
-    community.last_activity_at = now
+    if thread.community is not None:
+        thread.community.last_activity_at = now
     db.session.flush()
     notify.new_post(post, thread, author, mentions, reply_to)
     _watch(author, thread)
@@ -263,7 +284,7 @@ def start_thread(user: User, community: Community, title: str, body: str) -> Thr
 
 
 def reply(user: User, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
-    _check_can_post(user, thread.community)
+    _check_can_reply(user, thread)
     if thread.is_locked:
         raise RuleViolation("This thread is locked: no new replies can be added")
     body = _check_body(body)
@@ -344,7 +365,7 @@ def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
 
 def set_key_learning(user: User, post: Post, mark: bool) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    if not (thread.author_id == user.id or can_facilitate(user, thread.community)):
+    if not (thread.author_id == user.id or can_moderate_thread(user, thread)):
         raise RuleViolation("Only the thread's author or a facilitator can mark the key learning")
     previous = db.session.get(Post, thread.key_post_id) if thread.key_post_id else None
     if mark:
@@ -353,7 +374,8 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
         if post.is_removed or post.is_hidden:
             raise RuleViolation("A removed or hidden post cannot be the key learning")
         thread.key_post_id = post.id
-        thread.community.last_activity_at = utcnow()
+        if thread.community is not None:
+            thread.community.last_activity_at = utcnow()
         notify.key_learning(thread, post, user)
     elif thread.key_post_id == post.id:
         thread.key_post_id = None

@@ -34,6 +34,9 @@ class NotificationKind(StrEnum):
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
     WARNING = "warning"
+    METHOD_ADAPTED = "method_adapted"  # someone published an adaptation of your method
+    METHOD_USED = "method_used"  # someone said they used your method
+    METHOD_CO_AUTHOR = "method_co_author"  # you were added as a co-author
 
 
 class ThreadWatch(db.Model):
@@ -62,6 +65,9 @@ class Notification(db.Model):
         sa.ForeignKey("threads.id", ondelete="CASCADE")
     )
     post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    method_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("methods.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = created_at_column()
     read_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))

@@ -43,6 +43,7 @@ def _create(
     community_id: int | None,
     thread=None,
     post=None,
+    method=None,
     texts: dict[str, str],
     email_body: str = "",
 ) -> None:
@@ -65,12 +66,13 @@ def _create(
                 community_id=community_id,
                 thread_id=thread.id if thread is not None else None,
                 post_id=post.id if post is not None else None,
+                method_id=method.id if method is not None else None,
                 text=texts[kind][:300],
                 emailed_at=now if immediate else None,
             )
         )
         if immediate:
-            link = link or _link(thread, post)
+            link = link or _link(thread, post, method)
             queue_email(
                 user.email,
                 texts[kind][:200],
@@ -79,16 +81,24 @@ def _create(
             )
 
 
-def _link(thread, post) -> str:
+def _link(thread, post, method=None) -> str:
     if post is not None:
         return external_url("discussions.post_permalink", post_id=post.id)
     if thread is not None:
         return external_url("discussions.thread_redirect", thread_id=thread.id)
+    if method is not None:
+        return external_url("methods.method_redirect", method_id=method.id)
     return external_url("notifications.index")
 
 
+def _thread_place(thread) -> str:
+    if thread.method_id is not None:
+        return f"the discussion of “{thread.title}”"
+    return f"“{thread.title}” in {thread.community.name}"
+
+
 def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
-    from community.visibility import users_who_can_see
+    from community.visibility import users_who_can_see_thread
 
     levels = dict(
         db.session.execute(
@@ -108,9 +118,9 @@ def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
             if levels.get(uid) != WatchLevel.MUTED:
                 recipients[uid] = NotificationKind.MENTION
     recipients.pop(author.id, None)
-    allowed = users_who_can_see(thread.community, set(recipients))
+    allowed = users_who_can_see_thread(thread, set(recipients))
     recipients = {uid: kind for uid, kind in recipients.items() if uid in allowed}
-    where = f"“{thread.title}” in {thread.community.name}"
+    where = _thread_place(thread)
     _create(
         recipients,
         actor=author,
@@ -155,12 +165,12 @@ def new_thread(thread, author: User) -> None:
 
 
 def key_learning(thread, post, actor: User) -> None:
-    from community.visibility import users_who_can_see
+    from community.visibility import users_who_can_see_thread
 
     recipients = {}
     if post.author_id and post.author_id != actor.id:
         recipients[post.author_id] = NotificationKind.KEY_LEARNING
-    allowed = users_who_can_see(thread.community, set(recipients))
+    allowed = users_who_can_see_thread(thread, set(recipients))
     _create(
         {uid: kind for uid, kind in recipients.items() if uid in allowed},
         actor=actor,
@@ -200,10 +210,11 @@ def join_approved(join_request: JoinRequest, facilitator: User) -> None:
 
 
 def warned(post, thread, facilitator: User, message: str) -> None:
-    from community.visibility import users_who_can_see
+    from community.visibility import users_who_can_see_thread
 
-    # An author who has since left a private community is not told its thread's title.
-    if post.author_id not in users_who_can_see(thread.community, {post.author_id}):
+    # An author who has since left a private community (or can no longer see
+    # the method) is not told its thread's title.
+    if post.author_id not in users_who_can_see_thread(thread, {post.author_id}):
         return
     text = f"A facilitator hid your post in “{thread.title}”"
     if message.strip():
@@ -218,15 +229,77 @@ def warned(post, thread, facilitator: User, message: str) -> None:
     )
 
 
+def method_adapted(adaptation, parent, author: User) -> None:
+    """Tell the parent method's authors that `adaptation` of it has been published."""
+    from community.visibility import users_who_can_see_method
+
+    recipients = users_who_can_see_method(adaptation, parent.author_ids() - {author.id})
+    organisation = f" at {author.organisation.name}" if author.organisation else ""
+    _create(
+        {uid: NotificationKind.METHOD_ADAPTED for uid in recipients},
+        actor=author,
+        community_id=adaptation.community_id,
+        method=adaptation,
+        texts={
+            NotificationKind.METHOD_ADAPTED: (
+                f"{author.name}{organisation} adapted your method “{parent.title}” as "
+                f"“{adaptation.title}”"
+            )
+        },
+    )
+
+
+def method_used(method, user: User, organisation) -> None:
+    """Tell a method's authors that `user` has used it."""
+    from community.visibility import users_who_can_see_method
+
+    where = f" at {organisation.name}" if organisation is not None else ""
+    _create(
+        {
+            uid: NotificationKind.METHOD_USED
+            for uid in users_who_can_see_method(method, method.author_ids() - {user.id})
+        },
+        actor=user,
+        community_id=method.community_id,
+        method=method,
+        texts={
+            NotificationKind.METHOD_USED: f"{user.name} used your method “{method.title}”{where}"
+        },
+    )
+
+
+def method_co_author_added(method, user_ids: set[int], actor: User) -> None:
+    from community.visibility import users_who_can_see_method
+
+    _create(
+        {
+            uid: NotificationKind.METHOD_CO_AUTHOR
+            for uid in users_who_can_see_method(method, user_ids - {actor.id})
+        },
+        actor=actor,
+        community_id=method.community_id,
+        method=method,
+        texts={
+            NotificationKind.METHOD_CO_AUTHOR: (
+                f"{actor.name} added you as a co-author of “{method.title}”"
+            )
+        },
+    )
+
+
 # ------------------------------------------------------------------ reading
 
 
 def _visible_to_recipient(user: User):
     from community.discussions.models import Thread
-    from community.visibility import visible_community_ids
+    from community.visibility import (
+        visible_community_ids,
+        visible_method_ids,
+        visible_threads_clause,
+    )
 
     visible = visible_community_ids(user)
-    thread_in_view = sa.select(Thread.id).where(Thread.community_id.in_(visible))
+    thread_in_view = sa.select(Thread.id).where(visible_threads_clause(user))
     return sa.and_(
         Notification.recipient_id == user.id,
         sa.or_(
@@ -238,6 +311,10 @@ def _visible_to_recipient(user: User):
                     Notification.community_id.in_(visible),
                 ),
             ),
+        ),
+        sa.or_(
+            Notification.method_id.is_(None),
+            Notification.method_id.in_(visible_method_ids(user)),
         ),
     )
 
@@ -263,6 +340,8 @@ def link_for(notification: Notification) -> str:
         return url_for("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
         return url_for("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return url_for("methods.method_redirect", method_id=notification.method_id)
     if notification.community_id:
         community = db.session.get(Community, notification.community_id)
         if notification.kind == NotificationKind.JOIN_REQUEST:
@@ -360,4 +439,6 @@ def _absolute(notification: Notification) -> str:
         return external_url("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
         return external_url("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return external_url("methods.method_redirect", method_id=notification.method_id)
     return external_url("notifications.index")
