@@ -100,6 +100,9 @@ def register_blueprints(app: Flask) -> None:
     from community.main.routes import bp as main_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
+    from community.projects.dashboard_routes import bp as dashboards_bp
+    from community.projects.measure_routes import bp as measures_bp
+    from community.projects.routes import bp as projects_bp
 
     for blueprint in (
         main_bp,
@@ -108,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         communities_bp,
         discussions_bp,
+        projects_bp,
+        measures_bp,
+        dashboards_bp,
         notifications_bp,
         admin_bp,
     ):

@@ -16,6 +16,7 @@ INPUT_TYPES = {
     "DateField": "date",
     "URLField": "url",
     "SearchField": "search",
+    "DayField": "date",
 }
 FIELD_KINDS = {
     "TextAreaField": "textarea",
@@ -23,6 +24,7 @@ FIELD_KINDS = {
     "BooleanField": "checkbox",
     "MultiCheckboxField": "checkboxes",
     "RadioField": "radios",
+    "FileField": "file",
 }
 
 
@@ -43,10 +45,14 @@ def field_params(field: Field, **options) -> dict:
     if kind == "input":
         params["label"] = {"text": label}
         params["type"] = INPUT_TYPES.get(field.type, "text")
-        if field.type != "PasswordField" and field.data not in (None, ""):
-            params["value"] = field.data
+        # A field may say how to show what was typed (a number as entered, say).
+        value = field.display_value() if hasattr(field, "display_value") else field.data
+        if field.type != "PasswordField" and value not in (None, ""):
+            params["value"] = value
         if field.flags.required:
             params.setdefault("attributes", {})["required"] = "required"
+    elif kind == "file":
+        params["label"] = {"text": label}
     elif kind == "textarea":
         params["label"] = {"text": label}
         params["value"] = field.data or ""

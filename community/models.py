@@ -7,18 +7,37 @@ from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.projects.models import (
+    DataPoint,
+    Measure,
+    PDSACycle,
+    ProcessChange,
+    ProgressScore,
+    Project,
+    ProjectUpdate,
+    TeamMember,
+    pdsa_cycle_measures,
+)
 
 __all__ = [
     "AuditEvent",
     "Community",
+    "DataPoint",
     "Flag",
     "HelpfulReaction",
     "Invitation",
     "JoinRequest",
+    "Measure",
     "Membership",
     "Notification",
+    "PDSACycle",
     "Post",
     "PostRevision",
+    "ProcessChange",
+    "ProgressScore",
+    "Project",
+    "ProjectUpdate",
+    "TeamMember",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",
@@ -27,4 +46,5 @@ __all__ = [
     "System",
     "User",
     "member_expertise",
+    "pdsa_cycle_measures",
 ]

@@ -15,6 +15,7 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated:
         items += [
             ("Communities", "communities.directory", ("communities.", "discussions.")),
+            ("Projects", "projects.index", ("projects.", "measures.")),
             ("People", "people.directory", ("people.",)),
             ("Organisations", "directory.systems", ("directory.",)),
         ]

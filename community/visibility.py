@@ -11,6 +11,9 @@ cannot leak through a secondary list that re-implements the check.
 * Within a visible thread, removed posts show as a placeholder to everyone,
   and hidden posts show only to the thread's facilitators, administrators
   and their author.
+* An improvement project outside any community is seen by everyone signed
+  in; a project in a community is seen by exactly those who may see that
+  community, and so are its measures, updates, cycles and dashboard counts.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from community.communities.models import (
     Visibility,
 )
 from community.extensions import db
+from community.projects.models import Project
 
 
 def _is_signed_in(user) -> bool:
@@ -109,3 +113,31 @@ def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
     if community.status == CommunityStatus.ACTIVE:
         clause = sa.or_(clause, User.id.in_(members))
     return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
+
+
+def visible_projects_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Project: the projects `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    return sa.or_(
+        Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+    )
+
+
+def can_see_project(user, project: Project) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if project.community_id is None:
+        return True
+    return can_see_community(user, project.community)
+
+
+def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those allowed to read `project` (one query)."""
+    if project.community_id is None:
+        if not user_ids:
+            return set()
+        return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
+    return users_who_can_see(project.community, user_ids)

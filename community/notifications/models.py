@@ -34,6 +34,8 @@ class NotificationKind(StrEnum):
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
     WARNING = "warning"
+    TEAM_ADDED = "team_added"  # added to a project's team
+    PROJECT_STATUS = "project_status"  # a project you are on changed status
 
 
 class ThreadWatch(db.Model):
@@ -62,6 +64,9 @@ class Notification(db.Model):
         sa.ForeignKey("threads.id", ondelete="CASCADE")
     )
     post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    project_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE")
+    )
     text: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = created_at_column()
     read_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
