@@ -19,7 +19,7 @@ from community.projects.spc import Analysis, Variation
 from community.projects.spc_words import format_number
 
 WIDTH = 800
-LEFT, RIGHT, TOP = 76, 24, 44
+LEFT, RIGHT, TOP = 76, 40, 44
 PLOT_HEIGHT = 280
 INK = "#212b32"
 GRID = "#d8dde0"
@@ -173,8 +173,9 @@ def xmr_chart(
             shown.append(len(points) - 1)
         for i in shown:
             body.append(_line(x_at(i), bottom, x_at(i), bottom + 5, INK))
+            anchor = "end" if i == len(points) - 1 and len(points) > 1 else "middle"
             body.append(_text(x_at(i), bottom + 20, _short_date(points[i].when),
-                              text_anchor="middle"))  # fmt: skip
+                              text_anchor=anchor))  # fmt: skip
     body.append(_text(LEFT + plot_width / 2, bottom + 42, "Date", text_anchor="middle",
                       font_weight="bold"))  # fmt: skip
     y_label = f"Value ({unit})" if unit else "Value"

@@ -377,11 +377,10 @@ def signal_runs(analysis: Analysis) -> list[SignalRun]:
     for rule in Rule:
         current: list[PointResult] = []
         side = 0
-        for point in analysis.points:
-            point_side = point.side_for(rule) if rule in point.rules else None
+        for point in (p for p in analysis.points if rule in p.rules):
+            point_side = point.side_for(rule)
             joins = (
-                point_side is not None
-                and current
+                current
                 and point.index - current[-1].index <= _GAP.get(rule, 1)
                 and point.period == current[-1].period
                 and (point_side == side or 0 in (point_side, side))
@@ -392,8 +391,7 @@ def signal_runs(analysis: Analysis) -> list[SignalRun]:
                 continue
             if current:
                 runs.append(_run(rule, side, current))
-            current = [point] if point_side is not None else []
-            side = point_side or 0
+            current, side = [point], point_side
         if current:
             runs.append(_run(rule, side, current))
     return sorted(runs, key=lambda run: (run.first.index, list(Rule).index(run.rule)))
