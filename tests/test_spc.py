@@ -185,9 +185,7 @@ def test_each_point_is_marked_with_every_rule_it_triggers():
         (Direction.NEITHER, Variation.NEUTRAL, Variation.NEUTRAL, Variation.NEUTRAL),
     ],
 )
-def test_special_causes_are_coloured_by_the_improvement_direction(
-    direction, early, late, summary
-):
+def test_special_causes_are_coloured_by_the_improvement_direction(direction, early, late, summary):
     analysis = spc.analyse(series(SHIFT_UP), direction)
     assert {p.variation for p in analysis.points[:12]} == {early}
     assert {p.variation for p in analysis.points[12:]} == {late}

@@ -169,7 +169,11 @@ def xmr_chart(
     if points:
         step = max(1, math.ceil(len(points) / 7))
         shown = list(range(0, len(points), step))
-        if len(points) - 1 - shown[-1] >= step / 2:
+        if shown[-1] != len(points) - 1:
+            # Always label the latest point, dropping the label before it if too close.
+            gap = x_at(len(points) - 1) - x_at(shown[-1])
+            if gap < 130 and len(shown) > 1:
+                shown.pop()
             shown.append(len(points) - 1)
         for i in shown:
             body.append(_line(x_at(i), bottom, x_at(i), bottom + 5, INK))
@@ -250,12 +254,21 @@ def xmr_chart(
     return _svg(chart_id, title, description, height, "".join(body) + legend_svg)
 
 
-def _svg(chart_id: str, title: str, description: str, height: float, body: str) -> Markup:
+def _svg(
+    chart_id: str,
+    title: str,
+    description: str,
+    height: float,
+    body: str,
+    width: int = WIDTH,
+    font_size: int = 12,
+) -> Markup:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
         f'class="ic-chart" role="img" aria-labelledby="{escape(chart_id)}-title '
         f'{escape(chart_id)}-desc" focusable="false" '
-        'font-family="Frutiger W01, Arial, Helvetica, sans-serif" font-size="12">'
+        'font-family="Frutiger W01, Arial, Helvetica, sans-serif" '
+        f'font-size="{font_size}">'
     )
     # Every piece of text in `body` went through escape() in _tag and _text.
     return Markup(  # noqa: S704
@@ -275,19 +288,23 @@ class Bar:
 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> Markup:
-    """Horizontal bars with their labels and values written beside them."""
-    label_width, row = 220, 30
-    plot_width = WIDTH - label_width - 80
+    """Horizontal bars with their labels and values written beside them.
+
+    Drawn narrower than the XmR chart, as it sits in two thirds of the page.
+    """
+    width, label_width, row = 560, 200, 30
+    plot_width = width - label_width - 50
     top = 10
     largest = max((bar.value for bar in bars), default=0) or 1
     body = []
     for n, bar in enumerate(bars):
         y = top + n * row
         length = plot_width * bar.value / largest
-        body.append(_text(label_width - 10, y + 18, bar.label, text_anchor="end"))
+        body.append(_text(label_width - 10, y + 19, bar.label, text_anchor="end"))
         if bar.value:
             body.append(_tag("rect", x=label_width, y=f"{y + 5}", width=f"{length:.1f}",
-                             height="18", fill=bar.colour))  # fmt: skip
-        body.append(_text(label_width + length + 8, y + 18, f"{bar.value:,}"))
+                             height="20", fill=bar.colour))  # fmt: skip
+        body.append(_text(label_width + length + 8, y + 19, f"{bar.value:,}"))
     body.append(_line(label_width, top, label_width, top + len(bars) * row, INK))
-    return _svg(chart_id, title, description, top + len(bars) * row + 10, "".join(body))
+    height = top + len(bars) * row + 10
+    return _svg(chart_id, title, description, height, "".join(body), width=width, font_size=14)

@@ -225,6 +225,7 @@ def _check_row(number, cells, columns, seen, existing_dates, result) -> list[Pro
 
 def format_value(value: float) -> str:
     """The shortest text that reads back as exactly `value`."""
+    value = float(value)
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
