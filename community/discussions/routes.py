@@ -188,6 +188,8 @@ def post_permalink(post_id: int):
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user, for_edit=True)
+    # Worked out before saving: the commit expires the post, and its thread never lazy-loads.
+    target = post_url(post, post.thread)
     form = EditPostForm(body=post.body_source) if request.method == "GET" else EditPostForm()
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
@@ -197,7 +199,7 @@ def edit_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Your post has been updated.", "success")
-            return redirect(post_url(post, post.thread))
+            return redirect(target)
     return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
 
 
@@ -215,13 +217,15 @@ def post_history(post_id: int):
 def _post_action(post_id: int, action, success: str):
     post = services.get_post_or_404(post_id, current_user)
     _action_form_or_400()
+    # Worked out before the action: its commit expires the post, whose thread never lazy-loads.
+    target = post_url(post, post.thread)
     try:
         action(post)
     except RuleViolation as violation:
         flash(violation.message, "error")
     else:
         flash(success, "success")
-    return redirect(post_url(post, post.thread))
+    return redirect(target)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -233,9 +237,10 @@ def delete_post(post_id: int):
 
 @bp.route("/posts/<int:post_id>/helpful", methods=["POST"])
 def helpful(post_id: int):
+    mark = {"1": True, "0": False}.get(request.form.get("mark", ""))
     return _post_action(
         post_id,
-        lambda p: services.toggle_helpful(current_user, p),
+        lambda p: services.toggle_helpful(current_user, p, mark),
         "Your reaction has been saved.",
     )
 
@@ -263,6 +268,7 @@ def hide_post(post_id: int):
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 def flag_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
+    back = post_url(post, post.thread)  # before flagging commits and expires the post
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -271,9 +277,8 @@ def flag_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Thank you. The facilitators will review this post.", "success")
-            return redirect(post_url(post, post.thread))
-    return render_template("discussions/flag.html", form=form, post=post,
-                           back=post_url(post, post.thread))  # fmt: skip
+            return redirect(back)
+    return render_template("discussions/flag.html", form=form, post=post, back=back)
 
 
 @bp.route("/posts/<int:post_id>/review", methods=["POST"])
@@ -281,6 +286,7 @@ def review_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
     if not can_facilitate(current_user, post.thread.community):
         abort(403)
+    queue = url_for("communities.moderation_queue", slug=post.thread.community.slug)
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Choose what to do with the flagged post.", "error")
@@ -291,4 +297,4 @@ def review_post(post_id: int):
             flash(violation.message, "error")
         else:
             flash("Your decision has been recorded.", "success")
-    return redirect(url_for("communities.moderation_queue", slug=post.thread.community.slug))
+    return redirect(queue)

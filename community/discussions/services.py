@@ -54,7 +54,9 @@ def get_thread_or_404(thread_id: int, user) -> Thread:
 def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     """A post whose thread `user` may see; for editing, only the author's own."""
     post = db.session.scalar(
-        sa.select(Post).options(joinedload(Post.thread)).where(Post.id == post_id)
+        sa.select(Post)
+        .options(joinedload(Post.thread), joinedload(Post.author))
+        .where(Post.id == post_id)
     )
     if post is None or not can_see_community(user, post.thread.community):
         abort(404)
@@ -130,7 +132,12 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     )
     by_id = {p.id: p for p in posts + extra}
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
-    result.key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    # Flags can hide the key learning until reviewed: only those who may see it, see it.
+    if key_post is not None and key_post.is_hidden:
+        if not (result.can_facilitate or key_post.author_id == user.id):
+            key_post = None
+    result.key_post = key_post
     result.first_post = next((p for p in posts + extra if p.position == 1), None)
     ids = [p.id for p in posts]
     if ids:
@@ -298,14 +305,22 @@ def delete_post(user: User, post: Post) -> None:
     db.session.commit()
 
 
-def toggle_helpful(user: User, post: Post) -> bool:
-    """Mark or unmark a post as helpful; True if it is now marked."""
+def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
+    """Mark or unmark a post as helpful; True if it is now marked.
+
+    `mark` says which the member pressed, so that pressing "Helpful" twice (a
+    double click, a resubmitted form) is refused rather than undone.
+    """
     require_confirmed(user, "react to posts")
     if post.author_id == user.id:
         raise RuleViolation("You cannot mark your own post as helpful")
     if post.is_removed or post.is_hidden:
         raise RuleViolation("This post cannot be marked")
     existing = db.session.get(HelpfulReaction, (post.id, user.id))
+    if mark is True and existing is not None:
+        raise RuleViolation("You have already marked this post as helpful")
+    if mark is False and existing is None:
+        raise RuleViolation("You have not marked this post as helpful")
     if existing is None:
         db.session.add(HelpfulReaction(post_id=post.id, user_id=user.id))
         post.helpful_count = Post.helpful_count + 1
@@ -368,4 +383,6 @@ def key_posts_for(threads: list[Thread]) -> dict[int, Post]:
     ids = [t.key_post_id for t in threads if t.key_post_id]
     if not ids:
         return {}
-    return {p.id: p for p in _posts_with_authors(Post.id.in_(ids))}
+    # A feed excerpt is for everyone: a key learning hidden by flags is left out.
+    shown = sa.and_(Post.id.in_(ids), Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    return {p.id: p for p in _posts_with_authors(shown)}
