@@ -18,8 +18,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from flask import g
-from project_factories import csv_of, make_community, make_measure, make_project  # noqa: F401
+from community_factories import client_as, make_community
+from project_factories import csv_of, make_measure, make_project  # noqa: F401
 
 from community.projects import cycles, measure_services, services
 from community.projects.measure_models import DataPoint, ProcessChange
@@ -46,7 +46,7 @@ class World:
 
 
 @pytest.fixture
-def world(db, make_user, make_community, make_project, make_measure, organisation):
+def world(db, make_user, make_project, make_measure, organisation):
     users = {
         "outsider": make_user("olu-outsider"),
         "member": make_user("maya-member"),
@@ -143,19 +143,23 @@ TABLE = {
         lambda w: f"/communities/{w.project.community.slug}/dashboard", None, VIEW),
 }  # fmt: skip
 
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+
+
+# What tests/test_permissions.py reads to know these endpoints have their rows here.
+ROUTES = [Route(endpoint, method) for endpoint, method in TABLE]
 GETS = [key for key in TABLE if key[1] == "GET"]
 POSTS = [key for key in TABLE if key[1] == "POST"]
 
 
-def _request(client, world, role, endpoint, method):
+def _request(world, role, endpoint, method):
     path, data, _ = TABLE[(endpoint, method)]
     url = path(world)
-    g.pop("_login_user", None)  # the test's app context outlives each request
-    with client.session_transaction() as session:
-        session.clear()
-        if role != "anonymous":
-            session["_user_id"] = world.users[role].get_id()
-            session["_fresh"] = True
+    client = client_as(world.users.get(role))
     if method == "GET":
         return client.get(url)
     form = data() if callable(data) else data
@@ -177,19 +181,18 @@ def _problem(response, role, endpoint, method) -> str | None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_for_each_role(client, world, role):
+def test_every_page_for_each_role(world, role):
     """Looking changes nothing, so one project serves every GET for a role."""
     problems = [
-        _problem(_request(client, world, role, endpoint, method), role, endpoint, method)
+        _problem(_request(world, role, endpoint, method), role, endpoint, method)
         for endpoint, method in GETS
     ]
     assert [p for p in problems if p] == []
 
 
-def test_every_action_asks_an_anonymous_visitor_to_sign_in(client, world):
+def test_every_action_asks_an_anonymous_visitor_to_sign_in(world):
     problems = [
-        _problem(_request(client, world, "anonymous", endpoint, method), "anonymous", endpoint,
-                 method)
+        _problem(_request(world, "anonymous", endpoint, method), "anonymous", endpoint, method)
         for endpoint, method in POSTS
     ]  # fmt: skip
     assert [p for p in problems if p] == []
@@ -199,28 +202,22 @@ def test_every_action_asks_an_anonymous_visitor_to_sign_in(client, world):
     ("endpoint", "method", "role"),
     [(endpoint, method, role) for endpoint, method in POSTS for role in ROLES[1:]],
 )
-def test_each_action_for_each_role(client, world, endpoint, method, role):
+def test_each_action_for_each_role(world, endpoint, method, role):
     """Actions change things, so each runs on a project of its own."""
-    response = _request(client, world, role, endpoint, method)
+    response = _request(world, role, endpoint, method)
     assert _problem(response, role, endpoint, method) is None
 
 
-def _sign_in(client, user) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-
-
-def test_someone_outside_the_private_community_learns_nothing_of_it(client, world):
-    _sign_in(client, world.users["outsider"])
+def test_someone_outside_the_private_community_learns_nothing_of_it(world):
+    client = client_as(world.users["outsider"])
     for page in ("/projects", f"/systems/{world.project.organisation.system.slug}/dashboard"):
         assert "Private ward project" not in client.get(page).get_data(as_text=True)
     # Nor does an old slug reveal the current one.
     assert client.get(f"/projects/{world.project.id}-a-guess").status_code == 404
 
 
-def test_a_team_member_may_leave_but_not_remove_others(client, world):
-    _sign_in(client, world.users["team"])
+def test_a_team_member_may_leave_but_not_remove_others(world):
+    client = client_as(world.users["team"])
     others = client.post(f"{_p(world)}/team/{world.teammate.username}/remove")
     assert others.status_code == 403
     leave = client.post(f"{_p(world)}/team/{world.users['team'].username}/remove")

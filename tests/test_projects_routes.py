@@ -8,13 +8,8 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from project_factories import (  # noqa: F401
-    csv_of,
-    make_community,
-    make_measure,
-    make_project,
-    sign_in,
-)
+from community_factories import client_as, make_community
+from project_factories import make_measure, make_project  # noqa: F401
 
 from community.audit.models import AuditEvent
 from community.notifications.models import Notification
@@ -287,12 +282,10 @@ def test_the_progress_score_keeps_its_history(auth, member, make_project, db):
     assert "Not a valid choice" in refused.get_data(as_text=True) or refused.status_code == 200
 
 
-def test_adding_a_team_member_notifies_them_and_is_audited(
-    sign_in, member, make_user, make_project, db
-):
+def test_adding_a_team_member_notifies_them_and_is_audited(member, make_user, make_project, db):
     project = make_project(member)
     colleague = make_user("kemi-adeyemi", name="Kemi Adeyemi")
-    client = sign_in(member)
+    client = client_as(member)
     client.post(_url(project, "/team"), data={"username": "kemi-adeyemi", "role": "Data analyst"})
     notice = db.session.scalar(sa.select(Notification))
     assert notice.recipient_id == colleague.id and notice.project_id == project.id
@@ -302,7 +295,7 @@ def test_adding_a_team_member_notifies_them_and_is_audited(
     )
     unknown = client.post(_url(project, "/team"), data={"username": "nobody-here"})
     assert "There is no member with the username “nobody-here”" in unknown.get_data(as_text=True)
-    client = sign_in(colleague)
+    client = client_as(colleague)
     assert "added you to the team" in client.get("/notifications").get_data(as_text=True)
     opened = client.post(f"/notifications/{notice.id}/open")
     assert opened.location == f"/projects/{project.id}"
@@ -358,7 +351,7 @@ def test_the_list_filters_by_status_system_and_programme(
 
 
 def test_the_system_dashboard_counts_only_what_the_viewer_may_see(
-    sign_in, member, make_user, make_project, make_measure, make_community, organisation, db
+    member, make_user, make_project, make_measure, organisation, db
 ):
     outsider = make_user()
     private = make_community(member, visibility="private")
@@ -366,9 +359,9 @@ def test_the_system_dashboard_counts_only_what_the_viewer_may_see(
     make_measure(open_project, member, SHIFT, name="Discharges before midday")
     make_project(member, title="Private project", status="complete", community=private)
     slug = organisation.system.slug
-    mine = sign_in(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    mine = client_as(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
     assert "2 projects you can see" in mine
-    theirs = sign_in(outsider).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    theirs = client_as(outsider).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
     assert "1 project you can see" in theirs
     assert "Complete: 0 projects" in theirs
     assert "Discharges before midday" in theirs  # measures showing improvement
