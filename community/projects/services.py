@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
@@ -60,13 +61,17 @@ class ProjectAccess:
         return self.team_member is not None
 
 
+# Team lists show names, not expertise: skip loading each member's expertise tags.
+_WITHOUT_EXPERTISE = joinedload(TeamMember.user).noload(User.expertise)
+
+
 def team_member(user, project: Project) -> TeamMember | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        sa.select(TeamMember).where(
-            TeamMember.project_id == project.id, TeamMember.user_id == user.id
-        )
+        sa.select(TeamMember)
+        .options(_WITHOUT_EXPERTISE)
+        .where(TeamMember.project_id == project.id, TeamMember.user_id == user.id)
     )
 
 
@@ -124,6 +129,7 @@ def team_of(project: Project) -> list[TeamMember]:
     return list(
         db.session.scalars(
             sa.select(TeamMember)
+            .options(_WITHOUT_EXPERTISE)
             .join(User, TeamMember.user_id == User.id)
             .where(TeamMember.project_id == project.id)
             .order_by(TeamMember.is_lead.desc(), User.name, User.id)
