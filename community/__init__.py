@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     from community.methods.routes import bp as methods_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
+    from community.projects.dashboard_routes import bp as dashboards_bp
+    from community.projects.measure_routes import bp as measures_bp
+    from community.projects.routes import bp as projects_bp
     from community.search.routes import bp as search_bp
 
     for blueprint in (
@@ -111,6 +114,9 @@ def register_blueprints(app: Flask) -> None:
         communities_bp,
         discussions_bp,
         methods_bp,
+        projects_bp,
+        measures_bp,
+        dashboards_bp,
         notifications_bp,
         search_bp,
         admin_bp,

@@ -17,16 +17,29 @@ from community.methods.models import (
 )
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.projects.models import (
+    DataPoint,
+    Measure,
+    PDSACycle,
+    ProcessChange,
+    ProgressScore,
+    Project,
+    ProjectUpdate,
+    TeamMember,
+    pdsa_cycle_measures,
+)
 from community.search.models import SearchDocument
 
 __all__ = [
     "Adaptation",
     "AuditEvent",
     "Community",
+    "DataPoint",
     "Flag",
     "HelpfulReaction",
     "Invitation",
     "JoinRequest",
+    "Measure",
     "Membership",
     "Method",
     "MethodAuthor",
@@ -35,9 +48,15 @@ __all__ = [
     "MethodSetting",
     "MethodUse",
     "Notification",
+    "PDSACycle",
     "Post",
     "PostRevision",
     "SearchDocument",
+    "ProcessChange",
+    "ProgressScore",
+    "Project",
+    "ProjectUpdate",
+    "TeamMember",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",
@@ -47,4 +66,5 @@ __all__ = [
     "User",
     "member_expertise",
     "method_tags",
+    "pdsa_cycle_measures",
 ]

@@ -16,6 +16,7 @@ def navigation_items() -> list[dict]:
         items += [
             ("Communities", "communities.directory", ("communities.", "discussions.")),
             ("Methods", "methods.library", ("methods.",)),
+            ("Projects", "projects.index", ("projects.", "measures.")),
             ("People", "people.directory", ("people.",)),
             ("Organisations", "directory.systems", ("directory.",)),
         ]

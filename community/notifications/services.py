@@ -44,6 +44,7 @@ def _create(
     thread=None,
     post=None,
     method=None,
+    project=None,
     texts: dict[str, str],
     email_body: str = "",
 ) -> None:
@@ -67,12 +68,13 @@ def _create(
                 thread_id=thread.id if thread is not None else None,
                 post_id=post.id if post is not None else None,
                 method_id=method.id if method is not None else None,
+                project_id=project.id if project is not None else None,
                 text=texts[kind][:300],
                 emailed_at=now if immediate else None,
             )
         )
         if immediate:
-            link = link or _link(thread, post, method)
+            link = link or _link(thread, post, method, project)
             queue_email(
                 user.email,
                 texts[kind][:200],
@@ -81,7 +83,9 @@ def _create(
             )
 
 
-def _link(thread, post, method=None) -> str:
+def _link(thread, post, method=None, project=None) -> str:
+    if project is not None:
+        return external_url("projects.show", project_id=project.id, slug=project.slug)
     if post is not None:
         return external_url("discussions.post_permalink", post_id=post.id)
     if thread is not None:
@@ -287,6 +291,35 @@ def method_co_author_added(method, user_ids: set[int], actor: User) -> None:
     )
 
 
+def added_to_team(project, user_id: int, actor: User, role: str) -> None:
+    as_role = f" as {role}" if role else ""
+    _create(
+        {user_id: NotificationKind.TEAM_ADDED},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.TEAM_ADDED: (
+                f"{actor.name} added you to the team of “{project.title}”{as_role}"
+            )
+        },
+    )
+
+
+def project_status_changed(project, recipients: Iterable[int], actor: User, label: str) -> None:
+    _create(
+        {uid: NotificationKind.PROJECT_STATUS for uid in recipients if uid != actor.id},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.PROJECT_STATUS: (
+                f"{actor.name} changed the status of “{project.title}” to {label}"
+            )
+        },
+    )
+
+
 # ------------------------------------------------------------------ reading
 
 
@@ -336,6 +369,8 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
 
 
 def link_for(notification: Notification) -> str:
+    if notification.project_id:
+        return url_for("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return url_for("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
@@ -435,6 +470,8 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
+    if notification.project_id:
+        return external_url("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return external_url("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
