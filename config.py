@@ -124,6 +124,8 @@ class Config:
     COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
 
     PER_PAGE = 25
+    # How long each app process reuses the people directory's expertise counts.
+    POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)
 
     @classmethod
     def validate(cls) -> None:
@@ -154,6 +156,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     ALLOWED_EMAIL_DOMAINS = frozenset()
     RATELIMIT_STORAGE_URI = "memory://"
+    POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
 
 
 class ProductionConfig(Config):

@@ -92,6 +92,7 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
             path = page.url(landmarks)
             measured = measure(path)
             measured["queries"] = counted[page.name].queries
+            measured["cpu_ms"] = counted[page.name].cpu_ms
             measured["path"] = path
             results["pages"][page.name] = measured
             say(f"  {page.name}: {measured['rps']:.0f} rps, p95 {measured['p95_ms']:.1f} ms, "

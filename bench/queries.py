@@ -1,14 +1,20 @@
-"""SQL statements per page, counted on one instrumented request made in-process.
+"""SQL statements and CPU time per page, from instrumented requests made in-process.
 
 The app is built with the benchmark's settings against the benchmark
 database; the Flask test client carries the reader's session, and a
 `before_cursor_execute` listener counts what each request sends.
 Transaction control (BEGIN, COMMIT, ROLLBACK) is not counted.
+
+The CPU time one request takes (median of a few, in this thread) changes
+little when other work shares the machine, unlike latency under load, so it
+is the steadier figure for comparing pages and runs.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,12 +26,16 @@ from bench.pages import Page
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 
+CPU_SAMPLES = 7
+
+
 @dataclass
 class Instrumented:
     status: int
     queries: int
     bytes: int
     statements: list[str] = field(default_factory=list)
+    cpu_ms: float = 0.0
 
 
 class InstrumentedApp:
@@ -36,13 +46,14 @@ class InstrumentedApp:
 
         self.app = create_app(bench_config(database_url, WTF_CSRF_ENABLED=False))
         self.statements: list[str] = []
-        self.context = self.app.app_context()
-        self.context.push()
         self.db = db
-        sa.event.listen(db.engine, "before_cursor_execute", self._record)
+        # No app context stays pushed: each request gets its own, with a fresh session.
+        with self.app.app_context():
+            self.engine = db.engine
+            login_id = db.session.get(User, user_id).get_id()
+            db.session.remove()
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
         self.client = self.app.test_client()
-        login_id = db.session.get(User, user_id).get_id()
-        db.session.remove()
         with self.client.session_transaction() as session:
             session["_user_id"] = login_id
             session["_fresh"] = True
@@ -62,10 +73,8 @@ class InstrumentedApp:
         )
 
     def close(self) -> None:
-        sa.event.remove(self.db.engine, "before_cursor_execute", self._record)
-        self.db.session.remove()
-        self.db.engine.dispose()
-        self.context.pop()
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+        self.engine.dispose()
 
 
 def count_pages(
@@ -77,7 +86,14 @@ def count_pages(
         for page in pages:
             url = page.url(landmarks)
             instrumented.request("GET", url)  # the first request also fills caches
-            results[page.name] = instrumented.request("GET", url)
+            result = instrumented.request("GET", url)
+            times = []
+            for _ in range(CPU_SAMPLES):
+                started = time.thread_time()
+                instrumented.request("GET", url)
+                times.append((time.thread_time() - started) * 1000)
+            result.cpu_ms = round(statistics.median(times), 1)
+            results[page.name] = result
         return results
     finally:
         instrumented.close()

@@ -221,11 +221,15 @@ def _visible_to_recipient(user: User):
     from community.visibility import visible_community_ids
 
     visible = visible_community_ids(user)
-    thread_in_view = sa.select(Thread.id).where(Thread.community_id.in_(visible))
+    # Checked per notification (a primary-key lookup each), not by listing every visible
+    # thread: that list grows with the whole site, a member's notifications do not.
+    thread_in_view = sa.exists().where(
+        Thread.id == Notification.thread_id, Thread.community_id.in_(visible)
+    )
     return sa.and_(
         Notification.recipient_id == user.id,
         sa.or_(
-            Notification.thread_id.in_(thread_in_view),
+            thread_in_view,
             sa.and_(
                 Notification.thread_id.is_(None),
                 sa.or_(
