@@ -103,10 +103,10 @@ class ThreadPage:
 
 
 def _posts_with_authors(clause) -> list[Post]:
+    # A post shows its author's name and profile link, nothing else about them.
+    author = joinedload(Post.author).load_only(User.id, User.username, User.name).lazyload("*")
     return list(
-        db.session.scalars(
-            sa.select(Post).options(joinedload(Post.author)).where(clause).order_by(Post.position)
-        )
+        db.session.scalars(sa.select(Post).options(author).where(clause).order_by(Post.position))
     )
 
 
