@@ -39,6 +39,9 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
     pages = [p for p in PAGES if not only or p.name in only.split(",")]
     landmarks, generation = ensure_data(chosen, url, rebuild=rebuild)
     duration = seconds or chosen.duration_s
+    busy = os.getloadavg()[0]
+    if busy > 1.0:
+        say(f"The machine is busy (load average {busy:.1f}): every figure will be lower.")
     if not have_wrk():
         say("wrk is not installed (apt-get install -y wrk): using the Python load generator.")
 
@@ -80,8 +83,13 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
             load = drive(server.host, path, cookie, warm_up=chosen.warm_up_s, seconds=duration)
             if load.errors:
                 raise click.ClickException(f"{path}: {load.errors} failed requests under load")
-            return {"rps": round(load.rps, 1), "p50_ms": round(load.p50_ms, 2),
-                    "p95_ms": round(load.p95_ms, 2), "p99_ms": round(load.p99_ms, 2),
+            done = load.requests > 0  # none finished in time: no latency to report
+
+            def ms(value: float) -> float | None:
+                return round(value, 2) if done else None
+
+            return {"rps": round(load.rps, 1), "p50_ms": ms(load.p50_ms),
+                    "p95_ms": ms(load.p95_ms), "p99_ms": ms(load.p99_ms),
                     "bytes": len(body), "requests": load.requests}  # fmt: skip
 
         say(f"Driving each page for {duration:g} s after a {chosen.warm_up_s} s warm-up …")
@@ -95,7 +103,7 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
             measured["cpu_ms"] = counted[page.name].cpu_ms
             measured["path"] = path
             results["pages"][page.name] = measured
-            say(f"  {page.name}: {measured['rps']:.0f} rps, p95 {measured['p95_ms']:.1f} ms, "
+            say(f"  {page.name}: {measured['rps']:.0f} rps, p95 {measured['p95_ms']} ms, "
                 f"{measured['queries']} queries")  # fmt: skip
         if not no_writes:
             results["writes"] = _writes(server, landmarks, cookie, chosen, duration, url)

@@ -30,8 +30,8 @@ def evaluate(results: dict) -> dict:
                 round(share, 3), ">=", page.min_floor_share, "of floor rps"
             )
         other = pages.get(page.no_costlier_than or "")
-        if other:
-            ratio = measured["p50_ms"] / other["p50_ms"] if other["p50_ms"] else 1.0
+        if other and measured["p50_ms"] is not None and other["p50_ms"]:
+            ratio = measured["p50_ms"] / other["p50_ms"]
             queries = f"{measured['queries']} vs {other['queries']} queries"
             targets[f"{page.name}_vs_{page.no_costlier_than}"] = {
                 "measured": f"p50 {ratio:.2f}× and {queries}",
@@ -48,7 +48,9 @@ def evaluate(results: dict) -> dict:
     return targets
 
 
-def _target(measured: float, op: str, limit: float, unit: str) -> dict:
+def _target(measured: float | None, op: str, limit: float, unit: str) -> dict:
+    if measured is None:  # nothing finished within the run
+        return {"measured": None, "target": f"{op} {limit:g} {unit}", "met": False}
     met = measured < limit if op == "<" else measured >= limit
     return {"measured": measured, "target": f"{op} {limit:g} {unit}", "met": met}
 
@@ -98,16 +100,16 @@ def table(results: dict) -> str:
     ]
     floor = results["floor"]
     rows.append(
-        f"| floor (constant 20 KB) | {floor['rps']:.0f} | {floor['p50_ms']:.1f} | "
-        f"{floor['p95_ms']:.1f} | {floor['p99_ms']:.1f} | 0 | {floor['bytes']:,} | |"
+        f"| floor (constant 20 KB) | {floor['rps']:.0f} | {_ms(floor['p50_ms'])} | "
+        f"{_ms(floor['p95_ms'])} | {_ms(floor['p99_ms'])} | 0 | {floor['bytes']:,} | |"
     )
     targets = results.get("targets", {})
     for name, page in results["pages"].items():
         target = targets.get(f"{name}_p95", {})
         verdict = ("met" if target.get("met") else "**missed**") if target else ""
         rows.append(
-            f"| {name} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
-            f"{page['p99_ms']:.1f} | {page['queries']} | {page['bytes']:,} | "
+            f"| {name} | {page['rps']:.0f} | {_ms(page['p50_ms'])} | {_ms(page['p95_ms'])} | "
+            f"{_ms(page['p99_ms'])} | {page['queries']} | {page['bytes']:,} | "
             f"{target.get('target', '')} {verdict} |"
         )
     writes = results.get("writes") or {}
@@ -123,6 +125,10 @@ def table(results: dict) -> str:
                 f"{w['p99_ms']:.1f} | {writes.get('queries', '')} | | {verdict} |"
             )
     return "\n".join(rows)
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def summary(results: dict) -> str:
