@@ -116,6 +116,10 @@ class Config:
     )
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 
+    # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For,
+    # -Proto and -Host; 0 when the app server faces visitors directly.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     # Links in emails are absolute; behind a proxy set SITE_URL to the public address.
     SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
