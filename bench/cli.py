@@ -93,7 +93,7 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
                     "bytes": len(body), "requests": load.requests}  # fmt: skip
 
         say(f"Driving each page for {duration:g} s after a {chosen.warm_up_s} s warm-up …")
-        results["floor"] = measure(FLOOR_PATH)
+        results["floor"] = measure(FLOOR_PATH) | {"cpu_ms": counted["floor"].cpu_ms}
         say(f"  floor: {results['floor']['rps']:.0f} rps")
         results["pages"] = {}
         for page in pages:
