@@ -29,6 +29,7 @@ def create_app(config: type[config_module.Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     configure_secret_key(app, config)
+    configure_proxy(app)
     configure_logging(app)
     register_templates(app)
     register_extensions(app)
@@ -46,6 +47,19 @@ def configure_secret_key(app: Flask, config) -> None:
         import os
 
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind nginx or a load balancer, take the visitor's address and scheme from it.
+
+    Only as many X-Forwarded-* hops as TRUSTED_PROXIES are believed, so a
+    visitor cannot claim another address to dodge the per-address rate limits.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_logging(app: Flask) -> None:

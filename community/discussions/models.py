@@ -98,6 +98,8 @@ class Thread(db.Model):
 
     __table_args__ = (
         sa.Index("ix_threads_community_pinned_last", "community_id", "is_pinned", "last_post_at"),
+        # Each community's newest threads, for the home feed.
+        sa.Index("ix_threads_community_last_post", "community_id", "last_post_at"),
         sa.Index("ix_threads_last_post_at", "last_post_at"),
         sa.Index("ix_threads_method_id", "method_id", unique=True),
         sa.CheckConstraint(

@@ -24,7 +24,7 @@ from community.notifications.models import (
     ThreadWatch,
     WatchLevel,
 )
-from community.outbox.services import queue_email
+from community.outbox.services import queue_email, queue_emails
 from community.timefmt import utcnow
 from community.urls import external_url
 
@@ -48,39 +48,55 @@ def _create(
     texts: dict[str, str],
     email_body: str = "",
 ) -> None:
-    """Write one notification per recipient; email those who asked for immediate email."""
+    """Write one notification per recipient; email those who asked for immediate email.
+
+    A reply in a busy thread notifies hundreds of watchers, so the rows are
+    written with one multi-row INSERT each (notifications, then emails), not
+    one statement per recipient.
+    """
     if not recipients:
         return
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(recipients)))}
+    users = db.session.execute(
+        sa.select(User.id, User.name, User.email, User.email_notifications).where(
+            User.id.in_(recipients)
+        )
+    ).all()
     now = utcnow()
     link = None
-    for user_id, kind in recipients.items():
-        user = users.get(user_id)
-        if user is None:
-            continue
+    notifications, emails = [], []
+    for user in users:
+        kind = recipients[user.id]
         immediate = user.email_notifications == EmailFrequency.IMMEDIATE
-        db.session.add(
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                actor_id=actor.id if actor else None,
-                community_id=community_id,
-                thread_id=thread.id if thread is not None else None,
-                post_id=post.id if post is not None else None,
-                method_id=method.id if method is not None else None,
-                project_id=project.id if project is not None else None,
-                text=texts[kind][:300],
-                emailed_at=now if immediate else None,
-            )
+        notifications.append(
+            {
+                "recipient_id": user.id,
+                "kind": kind,
+                "actor_id": actor.id if actor else None,
+                "community_id": community_id,
+                "thread_id": thread.id if thread is not None else None,
+                "post_id": post.id if post is not None else None,
+                "method_id": method.id if method is not None else None,
+                "project_id": project.id if project is not None else None,
+                "text": texts[kind][:300],
+                "created_at": now,
+                "emailed_at": now if immediate else None,
+            }
         )
         if immediate:
             link = link or _link(thread, post, method, project)
-            queue_email(
-                user.email,
-                texts[kind][:200],
-                f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
-                f"You can change how we email you: {external_url('notifications.settings')}\n",
+            emails.append(
+                (
+                    user.email,
+                    texts[kind][:200],
+                    f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
+                    f"You can change how we email you: {external_url('notifications.settings')}\n",
+                )
             )
+    if notifications:
+        # The table, not the entity: the ORM's bulk insert would split the rows into a
+        # statement per run of rows with and without emailed_at.
+        db.session.execute(sa.insert(Notification.__table__), notifications)
+    queue_emails(emails)
 
 
 def _link(thread, post, method=None, project=None) -> str:
@@ -332,11 +348,15 @@ def _visible_to_recipient(user: User):
     )
 
     visible = visible_community_ids(user)
-    thread_in_view = sa.select(Thread.id).where(visible_threads_clause(user))
+    # Checked per notification (a primary-key lookup each), not by listing every visible
+    # thread: that list grows with the whole site, a member's notifications do not.
+    thread_in_view = sa.exists().where(
+        Thread.id == Notification.thread_id, visible_threads_clause(user)
+    )
     return sa.and_(
         Notification.recipient_id == user.id,
         sa.or_(
-            Notification.thread_id.in_(thread_in_view),
+            thread_in_view,
             sa.and_(
                 Notification.thread_id.is_(None),
                 sa.or_(

@@ -6,7 +6,7 @@ by hand: every constraint and index is named by the metadata's naming
 convention; batch mode lets SQLite add the foreign key.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 06:05:57.728011
 
 """
