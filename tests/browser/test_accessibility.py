@@ -139,6 +139,10 @@ VISITS = [
     Visit("organisation", "/organisations/{w.organisation_slug}", "{w.organisation_name}",
           "member"),
     Visit("forbidden", "/admin/", "You do not have permission to see this page", "member"),
+    # The methods pages that need no method; the rest are checked along the journey in
+    # test_methods_journey.py, which makes the methods they show.
+    Visit("methods", "/methods", "Methods library", "member"),
+    Visit("write-method", "/methods/new", "Write a method", "member"),
     # A member who has not confirmed their address yet
     Visit("home-unconfirmed", "/", "Welcome, {w.unconfirmed.name}", "unconfirmed"),
     Visit("settings-unconfirmed", "/account/settings", "Settings", "unconfirmed"),
