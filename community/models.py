@@ -17,6 +17,7 @@ from community.methods.models import (
 )
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.search.models import SearchDocument
 
 __all__ = [
     "Adaptation",
@@ -36,6 +37,7 @@ __all__ = [
     "Notification",
     "Post",
     "PostRevision",
+    "SearchDocument",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",

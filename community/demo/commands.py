@@ -15,6 +15,7 @@ from community.demo.discussions import seed_discussions
 from community.demo.methods import seed_methods
 from community.directory.models import Organisation, System
 from community.extensions import db
+from community.search.commands import reindex
 from community.slugs import slugify
 from community.timefmt import utcnow
 
@@ -134,8 +135,12 @@ def seed_demo(if_empty: bool, members: int) -> None:
         bar.update(1)
         db.session.commit()
         made["communities"] = seed_discussions(rng, made["members"], logins[0], logins[1])
+        db.session.commit()
         bar.update(1)
         made["methods"] = seed_methods(rng, made["members"], logins[1])
+        # Members and back-dated posts (methods' discussions too) were written directly:
+        # index them as they now stand.
+        reindex()
         bar.update(1)
     click.echo(
         f"Demo data: {len(made['systems'])} systems, {len(made['organisations'])} organisations, "

@@ -21,6 +21,7 @@ from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
+from community.search import expertise
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
@@ -143,6 +144,8 @@ def thread_page(thread: Thread, number: int, **context):
         "discussions/thread.html",
         thread=thread,
         page=page,
+        working_on=expertise.working_on(current_user, thread),
+        working_on_topic=expertise.telling_word(thread.title),
         reply_form=ReplyForm(),
         action_form=ActionForm(),
         watch_form=WatchForm(level=page.watch_level),

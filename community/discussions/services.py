@@ -28,6 +28,7 @@ from community.extensions import db
 from community.markdown import mentioned_usernames
 from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
@@ -136,9 +137,12 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
     key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
     # Flags can hide the key learning until reviewed: only those who may see it, see it.
-    if key_post is not None and key_post.is_hidden:
-        if not (result.can_facilitate or key_post.author_id == user.id):
-            key_post = None
+    if (
+        key_post is not None
+        and key_post.is_hidden
+        and not (result.can_facilitate or key_post.author_id == user.id)
+    ):
+        key_post = None
     result.key_post = key_post
     result.first_post = next((p for p in posts + extra if p.position == 1), None)
     ids = [p.id for p in posts]
@@ -273,6 +277,7 @@ def start_thread(user: User, community: Community, title: str, body: str) -> Thr
     community.thread_count = Community.thread_count + 1
     db.session.flush()
     _append_post(thread, user, body, None)
+    indexing.thread_changed(thread)
     notify.new_thread(thread, user)
     db.session.commit()
     return thread
@@ -286,6 +291,7 @@ def reply(user: User, thread: Thread, body: str, reply_to: Post | None = None) -
     if reply_to is not None and (reply_to.thread_id != thread.id or reply_to.is_removed):
         reply_to = None
     post = _append_post(thread, user, body, reply_to)
+    indexing.post_changed(post)
     db.session.commit()
     return post
 
@@ -311,6 +317,7 @@ def edit_post(user: User, post: Post, body: str) -> None:
         PostRevision(post_id=post.id, number=post.edit_count + 1, body_source=post.body_source,
                      body_html=post.body_html, written_at=post.edited_at)
     )  # fmt: skip
+    indexing.post_changed(post)
     db.session.commit()
 
 
@@ -323,6 +330,7 @@ def delete_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
     if thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     db.session.commit()
 
 
@@ -350,6 +358,7 @@ def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
         db.session.delete(existing)
         post.helpful_count = Post.helpful_count - 1
         marked = False
+    indexing.post_changed(post)
     db.session.commit()
     return marked
 
@@ -358,6 +367,7 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
     thread = db.session.get(Thread, post.thread_id)
     if not (thread.author_id == user.id or can_moderate_thread(user, thread)):
         raise RuleViolation("Only the thread's author or a facilitator can mark the key learning")
+    previous = db.session.get(Post, thread.key_post_id) if thread.key_post_id else None
     if mark:
         if post.position == 1:
             raise RuleViolation("Choose a reply as the key learning, not the first post")
@@ -369,6 +379,7 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
         notify.key_learning(thread, post, user)
     elif thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post, previous)
     record(
         "thread.key_learning_marked" if mark else "thread.key_learning_cleared", user, thread,
         thread.title[:200], community_id=thread.community_id,
