@@ -357,3 +357,30 @@ def test_editing_an_adaptation_keeps_its_context_in_the_history(author, member):
     latest, first = revisions_of(child)
     assert "Results:\nnot given" in first.adaptation
     assert "Readmissions fell from 12% to 9%" in latest.adaptation
+
+
+def test_a_method_discussed_in_a_private_community_cannot_leave_it(author, member):
+    from methods_support import make_community
+
+    from community.discussions import services as discussions
+
+    circle = make_community(author, "Private circle", private=True, members=[member])
+    method = publish_method(author, community_id=circle.id)
+    moved = _edit(method, author, community_id=None)
+    discussions.reply(member, services.thread_of(method), "Only for the circle")
+    with pytest.raises(RuleViolation) as refused:
+        services.update_method(author, method, moved, base_version=method.version)
+    assert refused.value.field == "community"
+    db.session.expire_all()
+    assert db.session.get(Method, method.id).community_id == circle.id
+
+
+def test_a_method_not_yet_discussed_can_move_out_of_a_private_community(author):
+    from methods_support import make_community
+
+    circle = make_community(author, "Private circle", private=True)
+    method = publish_method(author, community_id=circle.id)
+    services.update_method(
+        author, method, _edit(method, author, community_id=None), base_version=method.version
+    )
+    assert method.community_id is None and method.version == 2

@@ -137,10 +137,11 @@ def seed_demo(if_empty: bool, members: int) -> None:
         db.session.commit()
         made["communities"] = seed_discussions(rng, made["members"], logins[0], logins[1])
         db.session.commit()
-        # Members and back-dated posts were written directly: index them as they now stand.
-        reindex()
         bar.update(1)
         made["methods"] = seed_methods(rng, made["members"], logins[1])
+        # Members and back-dated posts (methods' discussions too) were written directly:
+        # index them as they now stand.
+        reindex()
         bar.update(1)
         made["projects"] = seed_projects(
             rng, made["members"], made["organisations"], made["communities"], logins[1]

@@ -279,6 +279,19 @@ def create_method(
     return method
 
 
+def _check_discussion_stays_private(method: Method, community: Community | None) -> None:
+    """Members who discussed a method in a private community wrote for that community only."""
+    current = method.community
+    if current is None or not current.is_private or community is current:
+        return
+    if thread_of(method).post_count:
+        raise RuleViolation(
+            f"People have discussed this method in {current.name}, a private community, so "
+            "it stays there: their posts were written for its members only",
+            "community",
+        )
+
+
 @atomic
 def update_method(
     user: User,
@@ -314,6 +327,7 @@ def update_method(
     if method.adaptation is not None:
         context = check_context(context or AdaptationContext())
     community = community_for(user, content.community_id, method.community_id)
+    _check_discussion_stays_private(method, community)
     lead = method.lead_author
     co_authors = co_authors_for(user, content.co_authors, lead.id if lead else user.id, community)
     tags = tags_for(content)

@@ -254,6 +254,10 @@ VISITS = [
     Visit("thread-facilitator", "/threads/{w.thread_id}", "{w.thread_title}", "facilitator"),
     Visit("move-thread", "/communities/{w.community_slug}/threads/{w.thread_id}/move",
           "Move “{w.thread_title}”", "facilitator"),
+    # The methods pages that need no method; the rest are checked along the journey in
+    # test_methods_journey.py, which makes the methods they show.
+    Visit("methods", "/methods", "Methods library", "member"),
+    Visit("write-method", "/methods/new", "Write a method", "member"),
     # A member who has not confirmed their address yet
     Visit("home-unconfirmed", "/", "Welcome, {w.unconfirmed.name}", "unconfirmed"),
     Visit("settings-unconfirmed", "/account/settings", "Settings", "unconfirmed"),
