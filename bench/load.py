@@ -41,7 +41,8 @@ end
 class LoadResult:
     requests: int
     seconds: float
-    errors: int
+    errors: int  # connections that failed or timed out
+    bad_status: int  # answers other than 2xx or 3xx
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -83,7 +84,7 @@ class Wrk:
         data = json.loads(line.removeprefix("BENCH_JSON "))
         return LoadResult(
             requests=data["requests"], seconds=data["duration_us"] / 1e6,
-            errors=data["errors"] + data["status_errors"],
+            errors=data["errors"], bad_status=data["status_errors"],
             p50_ms=data["p50_us"] / 1000, p95_ms=data["p95_us"] / 1000,
             p99_ms=data["p99_us"] / 1000, max_ms=data["max_us"] / 1000, generator="wrk",
         )  # fmt: skip
@@ -100,6 +101,7 @@ class PythonLoad:
     def __init__(self, host: str, path: str, cookie: str, seconds: float):
         self.latencies: list[float] = []
         self.errors = 0
+        self.bad_status = 0
         self.seconds = seconds
         self._lock = threading.Lock()
         self._deadline = time.monotonic() + seconds
@@ -120,15 +122,17 @@ class PythonLoad:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
-                ok = response.status < 400
+                failed, bad = False, response.status >= 400
             except (OSError, http.client.HTTPException):
                 connection.close()
-                ok = False
+                failed, bad = True, False
             with self._lock:
-                if ok:
-                    self.latencies.append(time.perf_counter() - started)
-                else:
+                if failed:
                     self.errors += 1
+                elif bad:
+                    self.bad_status += 1
+                else:
+                    self.latencies.append(time.perf_counter() - started)
         connection.close()
 
     def result(self) -> LoadResult:
@@ -142,6 +146,7 @@ class PythonLoad:
 
         return LoadResult(
             requests=len(self.latencies), seconds=elapsed, errors=self.errors,
+            bad_status=self.bad_status,
             p50_ms=at(0.50), p95_ms=at(0.95), p99_ms=at(0.99), max_ms=ordered[-1] * 1000,
             generator="python",
         )  # fmt: skip

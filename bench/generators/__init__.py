@@ -18,7 +18,7 @@ from bench.generators import communities, discussions, people
 from bench.generators.build import Build, Timer
 from bench.scales import Scale
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 PHASES = (
     ("people", people.build),

@@ -74,14 +74,17 @@ def build(build: Build) -> None:
         author = READER if t == long_thread else rng.choice(people)
         n = counts[t]
         cast = rng.sample(people, min(len(people), 250, int(n**0.7) + 2)) + [author]
-        # Most threads go quiet within days; the long one has run until this week.
-        gap = (
-            -created[t] * 0.995 / n if t == long_thread else min(8 * 3600.0, -created[t] * 0.9 / n)
-        )
+        # Most threads go quiet within days; the long one is still going: its last
+        # reply came an hour ago, so it heads the reader's feed at every scale.
+        gap = min(8 * 3600.0, -created[t] * 0.9 / n)
+        gaps = [rng.expovariate(1 / gap) for _ in range(n - 1)]
+        if t == long_thread:
+            stretch = (-created[t] - 3600.0) / sum(gaps)
+            gaps = [g * stretch for g in gaps]
         when = created[t]
         plan.append((when, t, 1, author))
-        for position in range(2, n + 1):
-            when += rng.expovariate(1 / gap)
+        for position, pause in enumerate(gaps, start=2):
+            when += pause
             replier = author if rng.random() < 0.2 else rng.choice(cast)
             plan.append((when, t, position, replier))
         authors.append(author)

@@ -51,8 +51,8 @@ def _create(
     """Write one notification per recipient; email those who asked for immediate email.
 
     A reply in a busy thread notifies hundreds of watchers, so the rows are
-    written with one multi-row INSERT each (notifications, then emails), not
-    one statement per recipient.
+    written in one batched INSERT each (notifications, then emails), not one
+    statement per recipient.
     """
     if not recipients:
         return

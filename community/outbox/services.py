@@ -34,7 +34,7 @@ def queue_email(to_address: str, subject: str, body_text: str) -> OutboxMessage:
 
 
 def queue_emails(messages: list[tuple[str, str, str]]) -> None:
-    """Queue many emails (address, subject, body) with one multi-row INSERT."""
+    """Queue many emails (address, subject, body) in one batched INSERT."""
     if messages:
         db.session.execute(
             sa.insert(OutboxMessage.__table__),
