@@ -5,11 +5,35 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.mentoring.models import (
+    CapabilityAssessment,
+    CapabilityScore,
+    MentoringAsk,
+    MentoringRequest,
+    MentoringRequestComponent,
+    MentoringSession,
+    MentorOffer,
+    MentorOfferComponent,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
 
 __all__ = [
     "AuditEvent",
+    "CapabilityAssessment",
+    "CapabilityScore",
+    "MentoringAsk",
+    "MentoringRequest",
+    "MentoringRequestComponent",
+    "MentoringSession",
+    "MentorOffer",
+    "MentorOfferComponent",
+    "Mentorship",
+    "MentorshipFeedback",
+    "MentorshipGoal",
     "Community",
     "Flag",
     "HelpfulReaction",

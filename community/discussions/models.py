@@ -81,6 +81,8 @@ class Thread(db.Model):
     __table_args__ = (
         sa.Index("ix_threads_community_pinned_last", "community_id", "is_pinned", "last_post_at"),
         sa.Index("ix_threads_last_post_at", "last_post_at"),
+        # Key learnings by author: mentoring evidence joins threads on their key post.
+        sa.Index("ix_threads_key_post_id", "key_post_id"),
     )
 
     @property

@@ -34,6 +34,15 @@ class NotificationKind(StrEnum):
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
     WARNING = "warning"
+    # Mentoring: each links to a mentoring request or mentorship, not a thread.
+    MENTOR_ASKED = "mentor_asked"
+    ASK_ACCEPTED = "ask_accepted"
+    ASK_DECLINED = "ask_declined"
+    ASK_WITHDRAWN = "ask_withdrawn"
+    ASK_EXPIRED = "ask_expired"
+    MENTORSHIP_UPDATE = "mentorship_update"  # goals or a session logged by the other side
+    MENTORSHIP_CLOSED = "mentorship_closed"
+    MENTORING_FEEDBACK = "mentoring_feedback"
 
 
 class ThreadWatch(db.Model):
@@ -62,6 +71,12 @@ class Notification(db.Model):
         sa.ForeignKey("threads.id", ondelete="CASCADE")
     )
     post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    mentoring_request_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("mentoring_requests.id", ondelete="CASCADE")
+    )
+    mentorship_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("mentorships.id", ondelete="CASCADE")
+    )
     text: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = created_at_column()
     read_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
