@@ -18,7 +18,9 @@ from community.mentoring.vocabulary import (
     ImpactComponent,
     MeetingFormat,
     MentorshipStatus,
+    Outcome,
     RequestStatus,
+    Timescale,
 )
 from community.models_base import created_at_column
 from community.timefmt import utcnow
@@ -220,6 +222,16 @@ class MentoringRequest(db.Model):
         return RequestStatus(self.status).label
 
     @property
+    def format_label(self) -> str:
+        if self.preferred_format == ANY_FORMAT:
+            return "No preference"
+        return MeetingFormat(self.preferred_format).label
+
+    @property
+    def timescale_label(self) -> str:
+        return Timescale(self.timescale).label
+
+    @property
     def is_open(self) -> bool:
         return self.status == RequestStatus.OPEN
 
@@ -304,6 +316,10 @@ class Mentorship(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""
 
 
 class MentorshipGoal(db.Model):

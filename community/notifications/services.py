@@ -45,6 +45,8 @@ def _create(
     post=None,
     texts: dict[str, str],
     email_body: str = "",
+    mentoring_request=None,
+    mentorship=None,
 ) -> None:
     """Write one notification per recipient; email those who asked for immediate email."""
     if not recipients:
@@ -65,12 +67,14 @@ def _create(
                 community_id=community_id,
                 thread_id=thread.id if thread is not None else None,
                 post_id=post.id if post is not None else None,
+                mentoring_request_id=mentoring_request.id if mentoring_request else None,
+                mentorship_id=mentorship.id if mentorship is not None else None,
                 text=texts[kind][:300],
                 emailed_at=now if immediate else None,
             )
         )
         if immediate:
-            link = link or _link(thread, post)
+            link = link or _link(thread, post, mentoring_request, mentorship)
             queue_email(
                 user.email,
                 texts[kind][:200],
@@ -79,7 +83,11 @@ def _create(
             )
 
 
-def _link(thread, post) -> str:
+def _link(thread, post, mentoring_request=None, mentorship=None) -> str:
+    if mentorship is not None:
+        return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
+    if mentoring_request is not None:
+        return external_url("mentoring.request", request_id=mentoring_request.id)
     if post is not None:
         return external_url("discussions.post_permalink", post_id=post.id)
     if thread is not None:
@@ -218,12 +226,17 @@ def warned(post, thread, facilitator: User, message: str) -> None:
 
 def _visible_to_recipient(user: User):
     from community.discussions.models import Thread
+    from community.mentoring.visibility import visible_request_ids
     from community.visibility import visible_community_ids
 
     visible = visible_community_ids(user)
     thread_in_view = sa.select(Thread.id).where(Thread.community_id.in_(visible))
     return sa.and_(
         Notification.recipient_id == user.id,
+        sa.or_(
+            Notification.mentoring_request_id.is_(None),
+            Notification.mentoring_request_id.in_(visible_request_ids(user)),
+        ),
         sa.or_(
             Notification.thread_id.in_(thread_in_view),
             sa.and_(
@@ -254,6 +267,10 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
 
 
 def link_for(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
     if notification.post_id:
         return url_for("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
@@ -351,6 +368,10 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
     if notification.post_id:
         return external_url("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
