@@ -158,3 +158,21 @@ def count_statements():
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def visit(app, user: User | None, method: str, url: str, data: dict | None = None, **options):
+    """One request from `user`'s own browser (None: signed out), as a server would run it.
+
+    Each request gets a fresh app context (and so its own database session), as
+    in production: the test's own app context would otherwise share `g`, and
+    Flask-Login's cached user, between requests made as different people.
+    """
+    from conftest import sign_in_as
+
+    client = app.test_client()
+    if user is not None:
+        sign_in_as(client, user)
+    # End the test's own transaction first: on SQLite it holds the write lock.
+    db.session.commit()
+    with app.app_context():
+        return client.open(url, method=method, data=data, **options)
