@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
 from community.demo import data
 from community.demo.discussions import seed_discussions
+from community.demo.mentoring import seed_mentoring
 from community.directory.models import Organisation, System
 from community.extensions import db
 from community.slugs import slugify
@@ -122,7 +123,7 @@ def seed_demo(if_empty: bool, members: int) -> None:
     rng = random.Random(SEED)
     tags = list(db.session.scalars(sa.select(ExpertiseTag)))
     made: dict[str, list] = {}
-    with click.progressbar(length=5, label="Loading demo data") as bar:
+    with click.progressbar(length=6, label="Loading demo data") as bar:
         made["systems"] = _systems(rng)
         bar.update(1)
         made["organisations"] = _organisations(rng, made["systems"])
@@ -134,10 +135,17 @@ def seed_demo(if_empty: bool, members: int) -> None:
         db.session.commit()
         made["communities"] = seed_discussions(rng, made["members"], logins[0], logins[1])
         bar.update(1)
+        mentoring = seed_mentoring(rng, made["members"], logins[1])
+        bar.update(1)
     click.echo(
         f"Demo data: {len(made['systems'])} systems, {len(made['organisations'])} organisations, "
         f"{len(made['members']) + len(logins)} members, "
         f"{len(made['communities'])} communities with their discussions."
+    )
+    click.echo(
+        f"Mentoring: {mentoring.offers} mentor offers, {mentoring.assessments} self-assessments, "
+        f"{mentoring.open_requests} open requests, {mentoring.active} mentorships running and "
+        f"{mentoring.completed} completed with feedback."
     )
     click.echo(f"Demo sign-ins (password for all: {data.DEMO_PASSWORD}):")
     for user, role in zip(
