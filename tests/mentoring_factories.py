@@ -17,6 +17,7 @@ from community.communities.models import Community
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.mentoring import offers, services
+from community.mentoring.evidence import refresh_evidence
 from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
 from community.slugs import slugify
 
@@ -133,6 +134,7 @@ def discussion_evidence(
         if index < key_learnings:
             thread.key_post_id = post.id
     db.session.commit()
+    refresh_evidence([author.id])  # as the hourly job would
 
 
 class _StatementCounter:

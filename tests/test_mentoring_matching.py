@@ -236,3 +236,27 @@ def test_suggesting_takes_the_same_number_of_statements_for_any_number_of_mentor
         assert len(matching.suggest(request)) == 50
     assert few.count == many.count, many.statements
     assert many.count <= 10  # the request and its areas, the candidates, four terms
+
+
+def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
+    app, db, make_user, make_organisation, requester, south
+):
+    from community.discussions.models import Post
+    from community.mentoring.evidence import MentorEvidence
+
+    mentor = make_user("eve", name="Eve Evans", organisation=make_organisation("S4", system=south))
+    discussion_evidence(mentor, helpful=6, key_learnings=1)  # before offering
+    offer(mentor)
+    [suggestion] = matching.suggest(request_for(requester))
+    assert "posts marked helpful 6 times and wrote 1 key learning in open communities" in (
+        suggestion.reasons
+    )
+
+    # A removed post stops counting once the job recounts.
+    db.session.execute(sa.update(Post).values(deleted_at=sa.func.current_timestamp()))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mentoring", "refresh-evidence"])
+    assert result.output.strip() == "Evidence recounted for 1 mentor."
+    assert db.session.get(MentorEvidence, mentor.id) is None
+    [suggestion] = matching.suggest(request_for(requester, title="Again"))
+    assert not any("helpful" in reason for reason in suggestion.reasons)

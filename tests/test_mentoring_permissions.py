@@ -15,7 +15,7 @@ import pytest
 from mentoring_factories import ask, ask_of, offer, request_for, visit
 
 from community.accounts.models import Role
-from community.mentoring import services
+from community.mentoring import mentorships, services
 
 ROLES = ("anonymous", "unrelated", "org_member", "other_mentor", "admin", "offered_mentor",
          "requester")  # fmt: skip
@@ -59,7 +59,7 @@ def world(db, make_user, make_organisation, make_system) -> World:
     matched = request_for(requester, title="Matched request")
     ask(requester, matched, mentor)
     mentorship = services.respond(mentor, ask_of(matched, mentor), accept=True, message="Yes")
-    goal = services.add_goal(mentor, mentorship, "Train coaches")
+    goal = mentorships.add_goal(mentor, mentorship, "Train coaches")
     return World(
         users=users, organisation_slug=riverside.slug, system_slug=north.slug,
         request_id=open_request.id, ask_id=ask_of(open_request, mentor).id,

@@ -11,7 +11,7 @@ from mentoring_factories import ask, ask_of, offer, request_for, start_mentorshi
 from community.audit.models import AuditEvent
 from community.errors import RuleViolation
 from community.extensions import db as _db
-from community.mentoring import offers, services
+from community.mentoring import mentorships, offers, services
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -331,10 +331,10 @@ def test_capacity_cannot_drop_below_the_mentorships_running(db, people):
 def test_goals_sessions_and_closing_with_feedback_from_both_sides(db, people):
     mentor = people.mentors[0]
     mentorship = start_mentorship(people.requester, mentor)
-    goal = services.add_goal(mentor, mentorship, "Train 12 improvement coaches")
-    services.update_goal(people.requester, goal, "in_progress", "6 trained so far")
+    goal = mentorships.add_goal(mentor, mentorship, "Train 12 improvement coaches")
+    mentorships.update_goal(people.requester, goal, "in_progress", "6 trained so far")
     today = to_uk(utcnow()).date()
-    services.log_session(
+    mentorships.log_session(
         mentor, mentorship, held_on=today, meeting_format="video",
         notes="Planned the coaching programme", next_steps="Book the first cohort",
     )  # fmt: skip
@@ -356,7 +356,7 @@ def test_goals_sessions_and_closing_with_feedback_from_both_sides(db, people):
     [closed] = _notifications(people.requester, NotificationKind.MENTORSHIP_CLOSED)
     assert "(goals partly met): add your feedback" in closed.text
 
-    services.give_feedback(people.requester, mentorship, rating=5, comment="Transformational")
+    mentorships.give_feedback(people.requester, mentorship, rating=5, comment="Transformational")
     sides = {f.side: f.rating for f in db.session.scalars(sa.select(MentorshipFeedback))}
     assert sides == {"mentor": 4, "organisation": 5}
     assert _notifications(mentor, NotificationKind.MENTORING_FEEDBACK)
@@ -382,7 +382,7 @@ def test_a_session_with_bad_input_is_refused_at_the_field(db, people, change, fi
     elif fields["held_on"] == "before":
         fields["held_on"] = today - timedelta(days=30)
     with pytest.raises(RuleViolation) as refused:
-        services.log_session(people.requester, mentorship, **fields)
+        mentorships.log_session(people.requester, mentorship, **fields)
     assert (refused.value.field, message in refused.value.message) == (field, True)
     assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 0
 
@@ -460,7 +460,7 @@ class World:
 
     def closed_mentorship(self):
         mentorship = self.accept(self.a)
-        self.goal = services.add_goal(self.a, mentorship, "A goal")
+        self.goal = mentorships.add_goal(self.a, mentorship, "A goal")
         services.close_mentorship(self.a, mentorship, outcome="goals_met", rating=4, comment="")
         return mentorship
 
@@ -474,7 +474,7 @@ def _decline(w, mentor):
 
 
 def _log(w, mentorship):
-    return services.log_session(
+    return mentorships.log_session(
         w.a, mentorship, held_on=to_uk(utcnow()).date(), meeting_format="video", notes="n",
         next_steps="",
     )  # fmt: skip
@@ -523,19 +523,19 @@ INVALID_MOVES = [
     ("log a session on a closed mentorship", lambda w: w.closed_mentorship(),
      lambda w, m: _log(w, m), "has been closed"),
     ("add a goal to a closed mentorship", lambda w: w.closed_mentorship(),
-     lambda w, m: services.add_goal(w.a, m, "Another goal"), "has been closed"),
+     lambda w, m: mentorships.add_goal(w.a, m, "Another goal"), "has been closed"),
     ("update a goal of a closed mentorship", lambda w: w.closed_mentorship(),
-     lambda w, m: services.update_goal(w.a, w.goal, "achieved", ""), "has been closed"),
+     lambda w, m: mentorships.update_goal(w.a, w.goal, "achieved", ""), "has been closed"),
     ("give feedback on a running mentorship", lambda w: w.accept(w.a),
-     lambda w, m: services.give_feedback(w.requester, m, rating=5, comment=""),
+     lambda w, m: mentorships.give_feedback(w.requester, m, rating=5, comment=""),
      "once the mentorship has been closed"),
     ("give feedback twice", lambda w: w.closed_mentorship(),
-     lambda w, m: services.give_feedback(w.a, m, rating=5, comment=""), "already been given"),
+     lambda w, m: mentorships.give_feedback(w.a, m, rating=5, comment=""), "already been given"),
     ("close a mentorship you are not in", lambda w: w.accept(w.a),
      lambda w, m: services.close_mentorship(w.b, m, outcome="not_met", rating=1, comment=""),
      "Only the mentor and the requester"),
     ("log a session in a mentorship you are not in", lambda w: w.accept(w.a),
-     lambda w, m: services.log_session(w.people.colleague, m, held_on=None,
+     lambda w, m: mentorships.log_session(w.people.colleague, m, held_on=None,
                                        meeting_format="video", notes="", next_steps=""),
      "Only the mentor and the requester"),
     ("withdraw someone else's request", lambda w: None,

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from community.accounts.models import TagKind, User
 from community.directory.models import Organisation, System
 from community.extensions import db
-from community.mentoring import assessments, offers, services
+from community.mentoring import assessments, mentorships, offers, services
+from community.mentoring.evidence import refresh_evidence
 from community.mentoring.models import (
     CapabilityAssessment,
     MentoringAsk,
@@ -103,6 +104,7 @@ def seed_mentoring(rng: random.Random, members: list[User], demo_member: User) -
     mentors = _offers(rng, members, demo_member, systems, made)
     assessed = _assessments(rng, organisations, members, demo_member, made)
     _requests_and_mentorships(rng, assessed, members, mentors, demo_member, made)
+    refresh_evidence()
     return made
 
 
@@ -221,7 +223,7 @@ def _requests_and_mentorships(rng, assessed, members, mentors, demo_member, made
                 requester, mentorship, outcome=rng.choice(list(Outcome)[:3]), rating=rating,
                 comment=comment,
             )  # fmt: skip
-            services.give_feedback(
+            mentorships.give_feedback(
                 mentor, mentorship, rating=rng.randint(4, 5), comment="A committed team."
             )
             busy[mentor.id] -= 1
@@ -233,9 +235,9 @@ def _requests_and_mentorships(rng, assessed, members, mentors, demo_member, made
 
 def _work(rng, mentorship, requester, mentor) -> None:
     for description in rng.sample(GOALS, 2):
-        services.add_goal(mentor, mentorship, description)
+        mentorships.add_goal(mentor, mentorship, description)
     for notes, next_steps in SESSION_NOTES[: rng.randint(2, 4)]:
-        services.log_session(
+        mentorships.log_session(
             rng.choice([requester, mentor]), mentorship, held_on=utcnow().date(),
             meeting_format=rng.choice(["video", "phone"]), notes=notes, next_steps=next_steps,
         )  # fmt: skip

@@ -8,7 +8,7 @@ from flask_login import current_user
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
-from community.mentoring import queries, services
+from community.mentoring import mentorships, queries, services
 from community.mentoring.forms import (
     CloseForm,
     FeedbackForm,
@@ -45,7 +45,7 @@ def _render_mentorship(mentorship: Mentorship, goal_form: GoalForm | None = None
         participant=side is not None,
         can_give_feedback=side is not None and not mentorship.is_active and side not in feedback,
         goal_form=goal_form or GoalForm(),
-        max_goals=services.MAX_GOALS,
+        max_goals=mentorships.MAX_GOALS,
     )
 
 
@@ -60,7 +60,7 @@ def add_goal(mentorship_id: int):
     form = GoalForm()
     if form.validate_on_submit():
         try:
-            services.add_goal(current_user, mentorship, form.goal.data)
+            mentorships.add_goal(current_user, mentorship, form.goal.data)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -83,7 +83,7 @@ def update_goal(mentorship_id: int, goal_id: int):
     form = GoalProgressForm(obj=goal)
     if form.validate_on_submit():
         try:
-            services.update_goal(
+            mentorships.update_goal(
                 current_user, goal, form.progress.data, form.progress_note.data or ""
             )
         except RuleViolation as violation:
@@ -102,7 +102,7 @@ def log_session(mentorship_id: int):
         form.held_on.data = to_uk(utcnow()).date()
     if form.validate_on_submit():
         try:
-            services.log_session(
+            mentorships.log_session(
                 current_user, mentorship, held_on=form.held_on.data,
                 meeting_format=form.meeting_format.data, notes=form.notes.data,
                 next_steps=form.next_steps.data or "",
@@ -141,7 +141,7 @@ def feedback(mentorship_id: int):
     form = FeedbackForm()
     if form.validate_on_submit():
         try:
-            services.give_feedback(
+            mentorships.give_feedback(
                 current_user, mentorship, rating=form.rating.data, comment=form.comment.data or ""
             )
         except RuleViolation as violation:

@@ -12,6 +12,7 @@ from community.communities.services import require_confirmed
 from community.directory.models import System
 from community.errors import RuleViolation
 from community.extensions import db
+from community.mentoring.evidence import recount
 from community.mentoring.models import MentorOffer, MentorOfferComponent
 from community.mentoring.services import active_mentorship_count, approach_tags
 from community.mentoring.vocabulary import ImpactComponent, MeetingFormat
@@ -84,6 +85,7 @@ def save_offer(
     offer.offers_in_person = MeetingFormat.IN_PERSON in formats
     offer.capacity, offer.note, offer.updated_at = capacity, note, utcnow()
     offer.travel_systems = systems
+    recount([user.id])  # their evidence counts from the moment they offer
     db.session.flush()
     record("mentoring.offer_created" if creating else "mentoring.offer_updated", user, offer,
            f"{capacity} places")  # fmt: skip

@@ -28,7 +28,7 @@ same moment cannot both take the last place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -44,17 +44,21 @@ from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
     MentoringRequestComponent,
-    MentoringSession,
     MentorOffer,
     Mentorship,
     MentorshipFeedback,
-    MentorshipGoal,
+)
+from community.mentoring.rules import (
+    aware,
+    checked_rating,
+    feedback_side,
+    locked,
+    require_participant,
+    text,
 )
 from community.mentoring.vocabulary import (
     ANY_FORMAT,
     AskStatus,
-    FeedbackSide,
-    GoalProgress,
     ImpactComponent,
     MeetingFormat,
     MentorshipStatus,
@@ -62,12 +66,9 @@ from community.mentoring.vocabulary import (
     RequestStatus,
     Timescale,
 )
-from community.timefmt import to_uk, utcnow
+from community.timefmt import utcnow
 
 MAX_PENDING_ASKS = 3
-MAX_GOALS = 10
-LIMITS = {"title": 150, "aim": 5000, "message": 1000, "goal": 300, "progress_note": 500,
-          "notes": 5000, "next_steps": 2000, "comment": 2000}  # fmt: skip
 
 # ------------------------------------------------------------------ the moves allowed
 
@@ -110,30 +111,6 @@ def ask_state(ask: MentoringAsk, now: datetime | None = None) -> str:
     return AskStatus.EXPIRED if ask.is_overdue(now) else ask.status
 
 
-def _locked(model, object_id: int):
-    """Re-read a row and lock it until commit (FOR UPDATE on PostgreSQL)."""
-    return db.session.execute(
-        sa.select(model)
-        .where(model.id == object_id)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _text(value: str | None, field: str, *, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(required, field)
-    limit = LIMITS[field]
-    if len(value) > limit:
-        raise RuleViolation(f"Must be {limit:,} characters or fewer", field)
-    return value
-
-
 def expiry_days() -> int:
     return int(current_app.config["MENTORING_ASK_EXPIRY_DAYS"])
 
@@ -159,8 +136,8 @@ def create_request(
     require_confirmed(user, "ask for mentoring")
     if user.organisation_id is None:
         raise RuleViolation("Add your organisation to your profile before asking for mentoring")
-    title = _text(title, "title", required="Give your request a short title")
-    aim = _text(aim, "aim", required="Say what your organisation wants to achieve")
+    title = text(title, "title", required="Give your request a short title")
+    aim = text(aim, "aim", required="Say what your organisation wants to achieve")
     chosen = sorted({int(c) for c in components})
     if not chosen:
         raise RuleViolation("Choose at least one IMPACT component you want help with", "components")
@@ -210,7 +187,7 @@ def ask_mentors(
 ) -> list[MentoringAsk]:
     """Ask up to three suggested mentors at once to take the request on."""
     _require_requester(user, request, "ask mentors")
-    request = _locked(MentoringRequest, request.id)
+    request = locked(MentoringRequest, request.id)
     if request.status != RequestStatus.OPEN:
         raise RuleViolation(REQUEST_REFUSALS[request.status])
     chosen = list(dict.fromkeys(int(m) for m in mentor_ids))
@@ -228,7 +205,7 @@ def ask_mentors(
             "an ask, or wait for an answer, before asking someone else",
             "mentors",
         )
-    message = _text(message, "message")
+    message = text(message, "message")
     eligible = set(
         db.session.scalars(
             eligible_mentor_ids(Needs.of(request)).where(MentorOffer.user_id.in_(chosen))
@@ -259,8 +236,8 @@ def ask_mentors(
 
 def withdraw_ask(user: User, ask: MentoringAsk) -> None:
     _require_requester(user, ask.request, "withdraw an ask")
-    _locked(MentoringRequest, ask.request_id)
-    ask = _locked(MentoringAsk, ask.id)
+    locked(MentoringRequest, ask.request_id)
+    ask = locked(MentoringAsk, ask.id)
     _check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask), AskStatus.WITHDRAWN)
     ask.status = AskStatus.WITHDRAWN
     ask.responded_at = utcnow()
@@ -271,7 +248,7 @@ def withdraw_ask(user: User, ask: MentoringAsk) -> None:
 
 def withdraw_request(user: User, request: MentoringRequest) -> None:
     _require_requester(user, request, "withdraw it")
-    request = _locked(MentoringRequest, request.id)
+    request = locked(MentoringRequest, request.id)
     _check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.WITHDRAWN)
     now = utcnow()
     live = _close_pending_asks(request, now)
@@ -309,9 +286,9 @@ def respond(mentor: User, ask: MentoringAsk, *, accept: bool, message: str) -> M
     """The asked mentor accepts (starting the mentorship) or declines, with a message."""
     if ask.mentor_id != mentor.id:
         raise RuleViolation("This ask was sent to another mentor")
-    message = _text(message, "message", required="Write a message to the requester")
-    request = _locked(MentoringRequest, ask.request_id)
-    ask = _locked(MentoringAsk, ask.id)
+    message = text(message, "message", required="Write a message to the requester")
+    request = locked(MentoringRequest, ask.request_id)
+    ask = locked(MentoringAsk, ask.id)
     now = utcnow()
     new_state = AskStatus.ACCEPTED if accept else AskStatus.DECLINED
     _check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask, now), new_state)
@@ -326,7 +303,7 @@ def respond(mentor: User, ask: MentoringAsk, *, accept: bool, message: str) -> M
     ask.status, ask.response, ask.responded_at = AskStatus.ACCEPTED, message, now
     others = _close_pending_asks(request, now, keep=ask)
     request.status, request.matched_at = RequestStatus.MATCHED, now
-    waited = now - _aware(request.created_at)
+    waited = now - aware(request.created_at)
     mentorship = Mentorship(
         request=request, mentor_id=mentor.id, organisation_id=request.organisation_id,
         status=MentorshipStatus.ACTIVE, started_at=now,
@@ -411,147 +388,29 @@ def _live_pending_by_request(request_ids: set[int], now: datetime) -> dict[int, 
 # ------------------------------------------------------------------ mentorships
 
 
-def _require_participant(user: User, mentorship: Mentorship, doing: str) -> None:
-    if user.id not in (mentorship.mentor_id, mentorship.request.requester_id):
-        raise RuleViolation(f"Only the mentor and the requester can {doing}")
-
-
-def _active(user: User, mentorship: Mentorship, doing: str) -> Mentorship:
-    _require_participant(user, mentorship, doing)
-    mentorship = _locked(Mentorship, mentorship.id)
-    if mentorship.status != MentorshipStatus.ACTIVE:
-        raise RuleViolation(MENTORSHIP_REFUSALS[mentorship.status])
-    return mentorship
-
-
-def add_goal(user: User, mentorship: Mentorship, description: str) -> MentorshipGoal:
-    mentorship = _active(user, mentorship, "agree goals")
-    description = _text(description, "goal", required="Describe the goal")
-    count = db.session.scalar(
-        sa.select(sa.func.count(MentorshipGoal.id)).where(
-            MentorshipGoal.mentorship_id == mentorship.id
-        )
-    )
-    if count >= MAX_GOALS:
-        raise RuleViolation(f"A mentorship can have up to {MAX_GOALS} goals", "goal")
-    goal = MentorshipGoal(
-        mentorship_id=mentorship.id, description=description, progress=GoalProgress.NOT_STARTED
-    )
-    db.session.add(goal)
-    db.session.flush()
-    record("mentoring.goal_added", user, goal, description[:200])
-    notify.mentorship_updated(mentorship, user, "added a goal")
-    db.session.commit()
-    return goal
-
-
-def update_goal(user: User, goal: MentorshipGoal, progress: str, note: str) -> None:
-    mentorship = _active(user, db.session.get(Mentorship, goal.mentorship_id), "update goals")
-    if progress not in set(GoalProgress):
-        raise RuleViolation("Choose the goal's progress", "progress")
-    note = _text(note, "progress_note")
-    goal.progress, goal.progress_note, goal.updated_at = progress, note, utcnow()
-    record("mentoring.goal_updated", user, goal, f"{GoalProgress(progress).label}")
-    notify.mentorship_updated(
-        mentorship, user, f"marked a goal “{GoalProgress(progress).label.lower()}”"
-    )
-    db.session.commit()
-
-
-def log_session(
-    user: User, mentorship: Mentorship, *, held_on: date | None, meeting_format: str,
-    notes: str, next_steps: str,
-) -> MentoringSession:  # fmt: skip
-    mentorship = _active(user, mentorship, "log sessions")
-    if held_on is None:
-        raise RuleViolation("Enter the date of the session", "held_on")
-    if held_on > to_uk(utcnow()).date():
-        raise RuleViolation("The date of the session must be today or in the past", "held_on")
-    started = to_uk(mentorship.started_at).date()
-    if held_on < started:
-        raise RuleViolation(
-            f"The date must be on or after the mentorship started ({started.day} {started:%B %Y})",
-            "held_on",
-        )
-    if meeting_format not in set(MeetingFormat):
-        raise RuleViolation("Choose how you met", "meeting_format")
-    notes = _text(notes, "notes", required="Write notes on what you covered")
-    next_steps = _text(next_steps, "next_steps")
-    session = MentoringSession(
-        mentorship_id=mentorship.id, held_on=held_on, format=meeting_format, notes=notes,
-        next_steps=next_steps, logged_by_id=user.id,
-    )  # fmt: skip
-    db.session.add(session)
-    db.session.flush()
-    record("mentoring.session_logged", user, session, f"mentorship {mentorship.id}")
-    notify.mentorship_updated(mentorship, user, "logged a session")
-    db.session.commit()
-    return session
-
-
-def _side(user: User, mentorship: Mentorship) -> str:
-    return FeedbackSide.MENTOR if user.id == mentorship.mentor_id else FeedbackSide.ORGANISATION
-
-
-def _rating(rating: int | None) -> int:
-    if rating is None or not 1 <= int(rating) <= 5:
-        raise RuleViolation("Choose a rating from 1 to 5", "rating")
-    return int(rating)
-
-
 def close_mentorship(
     user: User, mentorship: Mentorship, *, outcome: str, rating: int | None, comment: str
 ) -> None:
     """Either side ends the mentorship with an outcome and their feedback; frees the place."""
-    _require_participant(user, mentorship, "close the mentorship")
-    request = _locked(MentoringRequest, mentorship.request_id)
-    mentorship = _locked(Mentorship, mentorship.id)
+    require_participant(user, mentorship, "close the mentorship")
+    request = locked(MentoringRequest, mentorship.request_id)
+    mentorship = locked(Mentorship, mentorship.id)
     _check_move(MENTORSHIP_MOVES, MENTORSHIP_REFUSALS, mentorship.status, MentorshipStatus.CLOSED)
     _check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.CLOSED)
     if outcome not in set(Outcome):
         raise RuleViolation("Choose the outcome", "outcome")
-    rating = _rating(rating)
-    comment = _text(comment, "comment")
+    rating = checked_rating(rating)
+    comment = text(comment, "comment")
     now = utcnow()
     mentorship.status, mentorship.outcome = MentorshipStatus.CLOSED, outcome
     mentorship.closed_at, mentorship.closed_by_id = now, user.id
     request.status, request.ended_at = RequestStatus.CLOSED, now
     db.session.add(
         MentorshipFeedback(
-            mentorship_id=mentorship.id, side=_side(user, mentorship), author_id=user.id,
+            mentorship_id=mentorship.id, side=feedback_side(user, mentorship), author_id=user.id,
             rating=rating, comment=comment,
         )
     )  # fmt: skip
     record("mentoring.mentorship_closed", user, mentorship, Outcome(outcome).label)
     notify.closed(mentorship, user)
-    db.session.commit()
-
-
-def feedback_given(mentorship: Mentorship, side: str) -> MentorshipFeedback | None:
-    return db.session.scalar(
-        sa.select(MentorshipFeedback).where(
-            MentorshipFeedback.mentorship_id == mentorship.id, MentorshipFeedback.side == side
-        )
-    )
-
-
-def give_feedback(user: User, mentorship: Mentorship, *, rating: int | None, comment: str) -> None:
-    """The side that did not close the mentorship adds its rating and comment afterwards."""
-    _require_participant(user, mentorship, "give feedback")
-    mentorship = _locked(Mentorship, mentorship.id)
-    if mentorship.status != MentorshipStatus.CLOSED:
-        raise RuleViolation("You can give feedback once the mentorship has been closed")
-    side = _side(user, mentorship)
-    if feedback_given(mentorship, side) is not None:
-        raise RuleViolation("Feedback from your side has already been given")
-    rating = _rating(rating)
-    comment = _text(comment, "comment")
-    db.session.add(
-        MentorshipFeedback(
-            mentorship_id=mentorship.id, side=side, author_id=user.id, rating=rating,
-            comment=comment,
-        )
-    )  # fmt: skip
-    record("mentoring.feedback_given", user, mentorship, f"{side}: {rating}/5")
-    notify.feedback_given(mentorship, user)
     db.session.commit()

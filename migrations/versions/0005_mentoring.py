@@ -1,6 +1,7 @@
 """mentoring: offers, capability self-assessments, requests, asks, mentorships
 
-Creates every mentoring table (all new, so no server defaults are needed),
+Creates every mentoring table (all new, so no server defaults are needed;
+mentor_evidence holds each mentor's discussion evidence, counted ahead),
 links notifications to a mentoring request or mentorship (two nullable
 columns, so existing rows are untouched), and indexes threads by their key
 post, which the mentor matcher joins on when it counts key learnings.
@@ -54,6 +55,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mentor_offers_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_offers')),
     sa.UniqueConstraint('user_id', name=op.f('uq_mentor_offers_user_id'))
+    )
+    op.create_table('mentor_evidence',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('helpful_marks', sa.Integer(), nullable=False),
+    sa.Column('key_learnings', sa.Integer(), nullable=False),
+    sa.Column('counted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mentor_evidence_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_mentor_evidence'))
     )
     op.create_table('mentoring_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -281,6 +290,7 @@ def downgrade():
         batch_op.drop_index('ix_mentoring_requests_org_created')
 
     op.drop_table('mentoring_requests')
+    op.drop_table('mentor_evidence')
     op.drop_table('mentor_offers')
     with op.batch_alter_table('capability_assessments', schema=None) as batch_op:
         batch_op.drop_index('ix_capability_assessments_org_created')
