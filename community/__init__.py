@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from community.mentoring.routes import bp as mentoring_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
+    from community.search.routes import bp as search_bp
 
     for blueprint in (
         main_bp,
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         discussions_bp,
         mentoring_bp,
         notifications_bp,
+        search_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -134,9 +136,11 @@ def register_commands(app: Flask) -> None:
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
+    from community.search.commands import search_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mentoring_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)

@@ -21,6 +21,7 @@ from community.mentoring.models import (
 )
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.search.models import SearchDocument
 
 __all__ = [
     "AuditEvent",
@@ -45,6 +46,7 @@ __all__ = [
     "Notification",
     "Post",
     "PostRevision",
+    "SearchDocument",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",

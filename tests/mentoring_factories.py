@@ -163,18 +163,11 @@ def count_statements():
 
 
 def visit(app, user: User | None, method: str, url: str, data: dict | None = None, **options):
-    """One request from `user`'s own browser (None: signed out), as a server would run it.
+    """One request from `user`'s own browser (None: signed out), as a server would run it:
+    in its own app context and database session (see conftest.RequestPerContextClient)."""
+    from conftest import RequestPerContextClient, sign_in_as
 
-    Each request gets a fresh app context (and so its own database session), as
-    in production: the test's own app context would otherwise share `g`, and
-    Flask-Login's cached user, between requests made as different people.
-    """
-    from conftest import sign_in_as
-
-    client = app.test_client()
+    client = RequestPerContextClient(app, app.response_class, use_cookies=True)
     if user is not None:
         sign_in_as(client, user)
-    # End the test's own transaction first: on SQLite it holds the write lock.
-    db.session.commit()
-    with app.app_context():
-        return client.open(url, method=method, data=data, **options)
+    return client.open(url, method=method, data=data, **options)

@@ -81,8 +81,19 @@ def _only(allowed: dict, *, hidden=("unrelated", "other_mentor"), default=403) -
 SEES_REQUEST = {"requester": 200, "org_member": 200, "offered_mentor": 200, "admin": 200}
 PARTICIPANTS = {"requester": 200, "offered_mentor": 200}
 
-# (endpoint, method, path, form data, statuses by role); anonymous always → sign in.
-TABLE = [
+
+@dataclass(frozen=True)
+class Route:
+    """A route, how to call it, and what each role gets; anonymous always → sign in."""
+
+    endpoint: str
+    method: str
+    path: str  # formatted with the world's fields
+    data: dict | None
+    expect: dict
+
+
+ROUTES = [Route(*row) for row in [
     ("mentoring.index", "GET", "/mentoring", None, EVERYONE),
     ("mentoring.offer", "GET", "/account/settings/mentoring", None, EVERYONE),
     ("mentoring.offer", "POST", "/account/settings/mentoring", {}, EVERYONE),
@@ -132,29 +143,25 @@ TABLE = [
     ("mentoring.organisation_mentoring", "GET", "/organisations/{organisation_slug}/mentoring",
      None, EVERYONE),
     ("mentoring.system_dashboard", "GET", "/systems/{system_slug}/mentoring", None, EVERYONE),
-]  # fmt: skip
+]]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "method", "path", "data", "expected"),
-    TABLE,
-    ids=[f"{row[1]} {row[2]}" for row in TABLE],
-)
-def test_each_role_gets_the_expected_status(app, world, endpoint, method, path, data, expected):
-    url = path.format(**vars(world))
+@pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.path}" for r in ROUTES])
+def test_each_role_gets_the_expected_status(app, world, route):
+    url = route.path.format(**vars(world))
     seen = {}
     for role in ROLES:
-        response = visit(app, world.users.get(role), method, url, data)
+        response = visit(app, world.users.get(role), route.method, url, route.data)
         if role == "anonymous":
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/account/sign-in"), url
             continue
         seen[role] = response.status_code
-    assert seen == expected
+    assert seen == route.expect
 
 
 def test_every_mentoring_route_has_a_row(app):
-    covered = {(endpoint, method) for endpoint, method, *_ in TABLE}
+    covered = {(route.endpoint, route.method) for route in ROUTES}
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()

@@ -15,6 +15,7 @@ from community.demo.discussions import seed_discussions
 from community.demo.mentoring import seed_mentoring
 from community.directory.models import Organisation, System
 from community.extensions import db
+from community.search.commands import reindex
 from community.slugs import slugify
 from community.timefmt import utcnow
 
@@ -134,6 +135,9 @@ def seed_demo(if_empty: bool, members: int) -> None:
         bar.update(1)
         db.session.commit()
         made["communities"] = seed_discussions(rng, made["members"], logins[0], logins[1])
+        db.session.commit()
+        # Members and back-dated posts were written directly: index them as they now stand.
+        reindex()
         bar.update(1)
         mentoring = seed_mentoring(rng, made["members"], logins[1])
         bar.update(1)

@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community
+from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
+from community.search import indexing
 from community.timefmt import utcnow
 from community.visibility import can_facilitate, facilitated_community_ids
 
@@ -53,7 +54,9 @@ def moderate_thread(user: User, thread: Thread, action: str) -> str:
 
 def move_targets(user: User, thread: Thread) -> list[Community]:
     """Communities `user` may move `thread` to: the others they facilitate."""
-    query = sa.select(Community).where(Community.id != thread.community_id)
+    query = sa.select(Community).where(
+        Community.id != thread.community_id, Community.status == CommunityStatus.ACTIVE
+    )
     if not user.is_admin:
         query = query.where(Community.id.in_(facilitated_community_ids(user)))
     return list(db.session.scalars(query.order_by(Community.name).limit(500)))
@@ -74,6 +77,7 @@ def move_thread(user: User, thread: Thread, target: Community) -> None:
             sa.select(Post.id).where(Post.thread_id == thread.id)
         )).values(community_id=target.id)
     )  # fmt: skip
+    indexing.thread_moved(thread)
     summary = f"{thread.title[:150]}: {source.name} to {target.name}"
     record("thread.moved", user, thread, summary, community_id=source.id)
     record("thread.moved", user, thread, summary, community_id=target.id)
@@ -89,6 +93,7 @@ def hide_post(user: User, post: Post) -> None:
     post.hidden_reason = HiddenReason.FACILITATOR
     if thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     record("post.hidden", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
     db.session.commit()
 
@@ -98,6 +103,7 @@ def unhide_post(user: User, post: Post) -> None:
     _require_facilitator(user, thread.community)
     post.hidden_at = None
     post.hidden_reason = ""
+    indexing.post_changed(post)
     record("post.unhidden", user, post, f"in {thread.title[:150]}",
            community_id=thread.community_id)  # fmt: skip
     db.session.commit()
@@ -131,6 +137,7 @@ def flag_post(user: User, post: Post, reason: str, note: str) -> Flag:
     if open_flaggers >= FLAGS_TO_HIDE and not post.is_hidden:
         post.hidden_at = utcnow()
         post.hidden_reason = HiddenReason.FLAGS
+        indexing.post_changed(post)
         record("post.hidden_by_flags", None, post, f"{open_flaggers} flags",
                community_id=thread.community_id)  # fmt: skip
     record("post.flagged", user, post, FlagReason(reason).label, community_id=thread.community_id)
@@ -186,6 +193,7 @@ def review_flags(user: User, post: Post, decision: str, message: str = "") -> No
         post.hidden_reason = HiddenReason.FACILITATOR
         if thread.key_post_id == post.id:
             thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     if decision == "warn" and post.author_id:
         notify.warned(post, thread, user, message)
     record(f"flags.{decision}", user, post, f"in {thread.title[:150]}",

@@ -21,6 +21,7 @@ from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
+from community.search import expertise
 from community.visibility import can_facilitate
 
 bp = Blueprint("discussions", __name__)
@@ -90,6 +91,8 @@ def thread(slug: str, thread_id: int, title_slug: str):
         "discussions/thread.html",
         thread=thread,
         page=page,
+        working_on=expertise.working_on(current_user, thread),
+        working_on_topic=expertise.telling_word(thread.title),
         reply_form=ReplyForm(),
         action_form=ActionForm(),
         watch_form=WatchForm(level=page.watch_level),
@@ -188,6 +191,8 @@ def post_permalink(post_id: int):
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user, for_edit=True)
+    # Worked out before saving: the commit expires the post, and its thread never lazy-loads.
+    target = post_url(post, post.thread)
     form = EditPostForm(body=post.body_source) if request.method == "GET" else EditPostForm()
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
@@ -197,7 +202,7 @@ def edit_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Your post has been updated.", "success")
-            return redirect(post_url(post, post.thread))
+            return redirect(target)
     return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
 
 
@@ -215,13 +220,15 @@ def post_history(post_id: int):
 def _post_action(post_id: int, action, success: str):
     post = services.get_post_or_404(post_id, current_user)
     _action_form_or_400()
+    # Worked out before the action: its commit expires the post, whose thread never lazy-loads.
+    target = post_url(post, post.thread)
     try:
         action(post)
     except RuleViolation as violation:
         flash(violation.message, "error")
     else:
         flash(success, "success")
-    return redirect(post_url(post, post.thread))
+    return redirect(target)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -233,9 +240,10 @@ def delete_post(post_id: int):
 
 @bp.route("/posts/<int:post_id>/helpful", methods=["POST"])
 def helpful(post_id: int):
+    mark = {"1": True, "0": False}.get(request.form.get("mark", ""))
     return _post_action(
         post_id,
-        lambda p: services.toggle_helpful(current_user, p),
+        lambda p: services.toggle_helpful(current_user, p, mark),
         "Your reaction has been saved.",
     )
 
@@ -263,6 +271,7 @@ def hide_post(post_id: int):
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 def flag_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
+    back = post_url(post, post.thread)  # before flagging commits and expires the post
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -271,9 +280,8 @@ def flag_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Thank you. The facilitators will review this post.", "success")
-            return redirect(post_url(post, post.thread))
-    return render_template("discussions/flag.html", form=form, post=post,
-                           back=post_url(post, post.thread))  # fmt: skip
+            return redirect(back)
+    return render_template("discussions/flag.html", form=form, post=post, back=back)
 
 
 @bp.route("/posts/<int:post_id>/review", methods=["POST"])
@@ -281,6 +289,7 @@ def review_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
     if not can_facilitate(current_user, post.thread.community):
         abort(403)
+    queue = url_for("communities.moderation_queue", slug=post.thread.community.slug)
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Choose what to do with the flagged post.", "error")
@@ -291,4 +300,4 @@ def review_post(post_id: int):
             flash(violation.message, "error")
         else:
             flash("Your decision has been recorded.", "success")
-    return redirect(url_for("communities.moderation_queue", slug=post.thread.community.slug))
+    return redirect(queue)

@@ -28,6 +28,7 @@ from community.extensions import db
 from community.markdown import mentioned_usernames
 from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
@@ -54,7 +55,9 @@ def get_thread_or_404(thread_id: int, user) -> Thread:
 def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     """A post whose thread `user` may see; for editing, only the author's own."""
     post = db.session.scalar(
-        sa.select(Post).options(joinedload(Post.thread)).where(Post.id == post_id)
+        sa.select(Post)
+        .options(joinedload(Post.thread), joinedload(Post.author))
+        .where(Post.id == post_id)
     )
     if post is None or not can_see_community(user, post.thread.community):
         abort(404)
@@ -130,7 +133,15 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     )
     by_id = {p.id: p for p in posts + extra}
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
-    result.key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    # Flags can hide the key learning until reviewed: only those who may see it, see it.
+    if (
+        key_post is not None
+        and key_post.is_hidden
+        and not (result.can_facilitate or key_post.author_id == user.id)
+    ):
+        key_post = None
+    result.key_post = key_post
     result.first_post = next((p for p in posts + extra if p.position == 1), None)
     ids = [p.id for p in posts]
     if ids:
@@ -245,6 +256,7 @@ def start_thread(user: User, community: Community, title: str, body: str) -> Thr
     community.thread_count = Community.thread_count + 1
     db.session.flush()
     _append_post(thread, user, body, None)
+    indexing.thread_changed(thread)
     notify.new_thread(thread, user)
     db.session.commit()
     return thread
@@ -258,6 +270,7 @@ def reply(user: User, thread: Thread, body: str, reply_to: Post | None = None) -
     if reply_to is not None and (reply_to.thread_id != thread.id or reply_to.is_removed):
         reply_to = None
     post = _append_post(thread, user, body, reply_to)
+    indexing.post_changed(post)
     db.session.commit()
     return post
 
@@ -283,6 +296,7 @@ def edit_post(user: User, post: Post, body: str) -> None:
         PostRevision(post_id=post.id, number=post.edit_count + 1, body_source=post.body_source,
                      body_html=post.body_html, written_at=post.edited_at)
     )  # fmt: skip
+    indexing.post_changed(post)
     db.session.commit()
 
 
@@ -295,17 +309,26 @@ def delete_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
     if thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     db.session.commit()
 
 
-def toggle_helpful(user: User, post: Post) -> bool:
-    """Mark or unmark a post as helpful; True if it is now marked."""
+def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
+    """Mark or unmark a post as helpful; True if it is now marked.
+
+    `mark` says which the member pressed, so that pressing "Helpful" twice (a
+    double click, a resubmitted form) is refused rather than undone.
+    """
     require_confirmed(user, "react to posts")
     if post.author_id == user.id:
         raise RuleViolation("You cannot mark your own post as helpful")
     if post.is_removed or post.is_hidden:
         raise RuleViolation("This post cannot be marked")
     existing = db.session.get(HelpfulReaction, (post.id, user.id))
+    if mark is True and existing is not None:
+        raise RuleViolation("You have already marked this post as helpful")
+    if mark is False and existing is None:
+        raise RuleViolation("You have not marked this post as helpful")
     if existing is None:
         db.session.add(HelpfulReaction(post_id=post.id, user_id=user.id))
         post.helpful_count = Post.helpful_count + 1
@@ -314,6 +337,7 @@ def toggle_helpful(user: User, post: Post) -> bool:
         db.session.delete(existing)
         post.helpful_count = Post.helpful_count - 1
         marked = False
+    indexing.post_changed(post)
     db.session.commit()
     return marked
 
@@ -322,6 +346,7 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
     thread = db.session.get(Thread, post.thread_id)
     if not (thread.author_id == user.id or can_facilitate(user, thread.community)):
         raise RuleViolation("Only the thread's author or a facilitator can mark the key learning")
+    previous = db.session.get(Post, thread.key_post_id) if thread.key_post_id else None
     if mark:
         if post.position == 1:
             raise RuleViolation("Choose a reply as the key learning, not the first post")
@@ -332,6 +357,7 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
         notify.key_learning(thread, post, user)
     elif thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post, previous)
     record(
         "thread.key_learning_marked" if mark else "thread.key_learning_cleared", user, thread,
         thread.title[:200], community_id=thread.community_id,
@@ -368,4 +394,6 @@ def key_posts_for(threads: list[Thread]) -> dict[int, Post]:
     ids = [t.key_post_id for t in threads if t.key_post_id]
     if not ids:
         return {}
-    return {p.id: p for p in _posts_with_authors(Post.id.in_(ids))}
+    # A feed excerpt is for everyone: a key learning hidden by flags is left out.
+    shown = sa.and_(Post.id.in_(ids), Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    return {p.id: p for p in _posts_with_authors(shown)}

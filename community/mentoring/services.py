@@ -10,7 +10,8 @@ The states, and the only moves between them::
 Every function here checks all of its rules before it changes anything. A
 broken rule raises RuleViolation with a message for people (naming the form
 field when there is one) and leaves the database as it was; otherwise the
-function commits once, with its audit entries and notifications.
+function commits once, with its audit entries and notifications. What a
+running mentorship holds (goals, sessions, feedback) changes in mentorships.py.
 
 An ask still pending after its expiry date counts as expired everywhere (it
 cannot be accepted, and no longer takes one of the three places) from the

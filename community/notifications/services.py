@@ -208,6 +208,11 @@ def join_approved(join_request: JoinRequest, facilitator: User) -> None:
 
 
 def warned(post, thread, facilitator: User, message: str) -> None:
+    from community.visibility import users_who_can_see
+
+    # An author who has since left a private community is not told its thread's title.
+    if post.author_id not in users_who_can_see(thread.community, {post.author_id}):
+        return
     text = f"A facilitator hid your post in “{thread.title}”"
     if message.strip():
         text += f": {message.strip()}"
@@ -299,7 +304,7 @@ def mark_read(user: User, notification_id: int) -> Notification | None:
 def mark_all_read(user: User) -> int:
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(_visible_to_recipient(user), Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
     db.session.commit()

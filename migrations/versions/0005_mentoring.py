@@ -11,7 +11,7 @@ community/extensions.py, and changes to existing tables go through
 batch_alter_table so that SQLite can apply them.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0008
 Create Date: 2026-11-26 06:05:00.600352
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
