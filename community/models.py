@@ -5,6 +5,20 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.mentoring.evidence import MentorEvidence
+from community.mentoring.models import (
+    CapabilityAssessment,
+    CapabilityScore,
+    MentoringAsk,
+    MentoringRequest,
+    MentoringRequestComponent,
+    MentoringSession,
+    MentorOffer,
+    MentorOfferComponent,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
 from community.methods.models import (
     Adaptation,
     Method,
@@ -33,6 +47,18 @@ from community.search.models import SearchDocument
 __all__ = [
     "Adaptation",
     "AuditEvent",
+    "CapabilityAssessment",
+    "CapabilityScore",
+    "MentoringAsk",
+    "MentoringRequest",
+    "MentoringRequestComponent",
+    "MentoringSession",
+    "MentorEvidence",
+    "MentorOffer",
+    "MentorOfferComponent",
+    "Mentorship",
+    "MentorshipFeedback",
+    "MentorshipGoal",
     "Community",
     "DataPoint",
     "Flag",

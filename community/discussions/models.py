@@ -105,6 +105,8 @@ class Thread(db.Model):
         sa.CheckConstraint(
             "(community_id IS NULL) <> (method_id IS NULL)", name="in_community_or_method"
         ),
+        # Key learnings by author: mentoring evidence joins threads on their key post.
+        sa.Index("ix_threads_key_post_id", "key_post_id"),
     )
 
     @property

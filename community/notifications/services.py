@@ -47,6 +47,8 @@ def _create(
     project=None,
     texts: dict[str, str],
     email_body: str = "",
+    mentoring_request=None,
+    mentorship=None,
 ) -> None:
     """Write one notification per recipient; email those who asked for immediate email.
 
@@ -77,13 +79,15 @@ def _create(
                 "post_id": post.id if post is not None else None,
                 "method_id": method.id if method is not None else None,
                 "project_id": project.id if project is not None else None,
+                "mentoring_request_id": mentoring_request.id if mentoring_request else None,
+                "mentorship_id": mentorship.id if mentorship is not None else None,
                 "text": texts[kind][:300],
                 "created_at": now,
                 "emailed_at": now if immediate else None,
             }
         )
         if immediate:
-            link = link or _link(thread, post, method, project)
+            link = link or _link(thread, post, method, project, mentoring_request, mentorship)
             emails.append(
                 (
                     user.email,
@@ -99,7 +103,13 @@ def _create(
     queue_emails(emails)
 
 
-def _link(thread, post, method=None, project=None) -> str:
+def _link(
+    thread, post, method=None, project=None, mentoring_request=None, mentorship=None
+) -> str:
+    if mentorship is not None:
+        return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
+    if mentoring_request is not None:
+        return external_url("mentoring.request", request_id=mentoring_request.id)
     if project is not None:
         return external_url("projects.show", project_id=project.id, slug=project.slug)
     if post is not None:
@@ -341,6 +351,7 @@ def project_status_changed(project, recipients: Iterable[int], actor: User, labe
 
 def _visible_to_recipient(user: User):
     from community.discussions.models import Thread
+    from community.mentoring.visibility import visible_request_ids
     from community.visibility import (
         visible_community_ids,
         visible_method_ids,
@@ -369,6 +380,10 @@ def _visible_to_recipient(user: User):
             Notification.method_id.is_(None),
             Notification.method_id.in_(visible_method_ids(user)),
         ),
+        sa.or_(
+            Notification.mentoring_request_id.is_(None),
+            Notification.mentoring_request_id.in_(visible_request_ids(user)),
+        ),
     )
 
 
@@ -389,6 +404,10 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
 
 
 def link_for(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
     if notification.project_id:
         return url_for("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
@@ -490,6 +509,10 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
     if notification.project_id:
         return external_url("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
