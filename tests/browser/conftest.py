@@ -213,3 +213,14 @@ def axe_report(live_server) -> Callable[[Page], str]:
         return described
 
     return report
+
+
+@pytest.fixture
+def check_accessibility(axe_report) -> Callable[[Page], None]:
+    """Fail at once if axe finds any violation on the page as it is now."""
+
+    def check(page: Page) -> None:
+        report = axe_report(page)
+        assert report == "", report
+
+    return check
