@@ -273,7 +273,9 @@ def test_using_a_method_counts_members_and_organisations_and_tells_the_authors(
     use = db.session.scalar(sa.select(MethodUse).where(MethodUse.user_id == users[2].id))
     assert use.organisation_id == elsewhere.id
     notes = list(db.session.scalars(
-        sa.select(Notification).where(Notification.recipient_id == author.id)
+        sa.select(Notification)
+        .where(Notification.recipient_id == author.id)
+        .order_by(Notification.id)
     ))  # fmt: skip
     assert {n.kind for n in notes} == {NotificationKind.METHOD_USED}
     assert "Hillside Community Trust" in notes[-1].text
