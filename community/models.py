@@ -5,6 +5,30 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.mentoring.evidence import MentorEvidence
+from community.mentoring.models import (
+    CapabilityAssessment,
+    CapabilityScore,
+    MentoringAsk,
+    MentoringRequest,
+    MentoringRequestComponent,
+    MentoringSession,
+    MentorOffer,
+    MentorOfferComponent,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
+from community.methods.models import (
+    Adaptation,
+    Method,
+    MethodAuthor,
+    MethodImpact,
+    MethodRevision,
+    MethodSetting,
+    MethodUse,
+    method_tags,
+)
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
 from community.projects.models import (
@@ -18,9 +42,23 @@ from community.projects.models import (
     TeamMember,
     pdsa_cycle_measures,
 )
+from community.search.models import SearchDocument
 
 __all__ = [
+    "Adaptation",
     "AuditEvent",
+    "CapabilityAssessment",
+    "CapabilityScore",
+    "MentoringAsk",
+    "MentoringRequest",
+    "MentoringRequestComponent",
+    "MentoringSession",
+    "MentorEvidence",
+    "MentorOffer",
+    "MentorOfferComponent",
+    "Mentorship",
+    "MentorshipFeedback",
+    "MentorshipGoal",
     "Community",
     "DataPoint",
     "Flag",
@@ -29,10 +67,17 @@ __all__ = [
     "JoinRequest",
     "Measure",
     "Membership",
+    "Method",
+    "MethodAuthor",
+    "MethodImpact",
+    "MethodRevision",
+    "MethodSetting",
+    "MethodUse",
     "Notification",
     "PDSACycle",
     "Post",
     "PostRevision",
+    "SearchDocument",
     "ProcessChange",
     "ProgressScore",
     "Project",
@@ -46,5 +91,6 @@ __all__ = [
     "System",
     "User",
     "member_expertise",
+    "method_tags",
     "pdsa_cycle_measures",
 ]

@@ -6,7 +6,7 @@ by hand: every constraint and index is named by the metadata's naming
 convention; batch mode lets SQLite add the foreign key.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 06:05:57.728011
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
