@@ -17,8 +17,12 @@ from community.notifications.models import ThreadWatch, WatchLevel
 from community.projects.models import Project
 
 
+def find_thread(project: Project) -> Thread | None:
+    return db.session.scalar(sa.select(Thread).where(Thread.project_id == project.id))
+
+
 def thread_of(project: Project) -> Thread:
-    thread = db.session.scalar(sa.select(Thread).where(Thread.project_id == project.id))
+    thread = find_thread(project)
     if thread is None:  # every project gets one when it starts
         abort(404)
     return thread

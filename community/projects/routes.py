@@ -127,7 +127,7 @@ def show(project_id: int, slug: str):
         latest_update=services.latest_update(project),
         recent_cycles=cycles.recent_cycles(project),
         methods_used=method_links.linked_methods(current_user, project),
-        thread=project_threads.thread_of(project),
+        thread=project_threads.find_thread(project),
     )
 
 
