@@ -20,7 +20,9 @@ cannot leak through a secondary list that re-implements the check.
   community's facilitators) moderate it.
 * An improvement project outside any community is seen by everyone signed
   in; a project in a community is seen by exactly those who may see that
-  community, and so are its measures, updates, cycles and dashboard counts.
+  community, and so are its measures, updates, cycles, discussion and
+  dashboard counts. Its leads (with site administrators and, for a
+  community's project, that community's facilitators) moderate its discussion.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from community.communities.models import (
 from community.discussions.models import Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
-from community.projects.models import Project
+from community.projects.models import Project, TeamMember
 
 
 def _is_signed_in(user) -> bool:
@@ -181,32 +183,44 @@ def can_moderate_method_discussion(user, method: Method) -> bool:
 
 
 def visible_threads_clause(user) -> sa.ColumnElement[bool]:
-    """A WHERE clause over Thread: community threads and method threads `user` may read."""
+    """A WHERE clause over Thread: the community, method and project threads `user` may read."""
     if not _is_signed_in(user):
         return sa.false()
     return sa.or_(
         Thread.community_id.in_(visible_community_ids(user)),
         Thread.method_id.in_(visible_method_ids(user)),
+        Thread.project_id.in_(sa.select(Project.id).where(visible_projects_clause(user))),
     )
 
 
 def can_see_thread(user, thread: Thread) -> bool:
     if thread.method_id is not None:
         return can_see_method(user, thread.method)
+    if thread.project_id is not None:
+        return can_see_project(user, thread.project)
     return can_see_community(user, thread.community)
 
 
 def can_moderate_thread(user, thread: Thread, member: Membership | None = None) -> bool:
-    """Pin, lock, hide posts and review flags: facilitators, or a method's moderators."""
+    """Pin, lock, hide posts and review flags: facilitators, or a method's or project's."""
     if thread.method_id is not None:
         return can_moderate_method_discussion(user, thread.method)
+    if thread.project_id is not None:
+        return can_moderate_project_discussion(user, thread.project)
     return can_facilitate(user, thread.community, member)
 
 
 def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     if thread.method_id is not None:
         return users_who_can_see_method(thread.method, user_ids)
+    if thread.project_id is not None:
+        return users_who_can_see_project(thread.project, user_ids)
     return users_who_can_see(thread.community, user_ids)
+
+
+# ------------------------------------------------------------------ projects
+
+
 def visible_projects_clause(user) -> sa.ColumnElement[bool]:
     """A WHERE clause over Project: the projects `user` may read."""
     if not _is_signed_in(user):
@@ -224,6 +238,23 @@ def can_see_project(user, project: Project) -> bool:
     if project.community_id is None:
         return True
     return can_see_community(user, project.community)
+
+
+def can_moderate_project_discussion(user, project: Project) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_admin:
+        return True
+    lead = db.session.scalar(
+        sa.select(TeamMember.id).where(
+            TeamMember.project_id == project.id,
+            TeamMember.user_id == user.id,
+            TeamMember.is_lead.is_(True),
+        )
+    )
+    if lead is not None:
+        return True
+    return project.community is not None and can_facilitate(user, project.community)
 
 
 def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:

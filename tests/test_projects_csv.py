@@ -19,6 +19,7 @@ from project_factories import make_measure, make_project  # noqa: F401
 
 from community.projects import measure_services
 from community.projects.csv_import import (
+    MAX_BYTES,
     MAX_NOTE,
     parse_date,
     parse_points,
@@ -142,6 +143,11 @@ def test_every_kind_of_bad_row_is_reported_by_row_and_column():
 )
 def test_problems_with_the_whole_file(data, problem):
     assert messages(parse_points(data)) == [problem]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
+    data = b"date,value\n" + b"2025-01-06,1\n" * (MAX_BYTES // 13 + 1)
+    assert messages(parse_points(data)) == ["The file is larger than 5 MB"]
 
 
 def test_what_spreadsheets_save_is_read():

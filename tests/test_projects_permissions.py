@@ -19,9 +19,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from community_factories import client_as, make_community
+from methods_support import publish_method
 from project_factories import csv_of, make_measure, make_project  # noqa: F401
 
-from community.projects import cycles, measure_services, services
+from community.projects import cycles, measure_services, method_links, services
 from community.projects.measure_models import DataPoint, ProcessChange
 from community.projects.models import TeamMember
 
@@ -29,6 +30,8 @@ ROLES = ("anonymous", "outsider", "member", "team", "lead", "admin")
 VIEW = {"member": "ok", "team": "ok", "lead": "ok", "admin": "ok"}
 RECORD = {"member": 403, "team": "ok", "lead": "ok", "admin": "ok"}
 LEAD = {"member": 403, "team": 403, "lead": "ok", "admin": "ok"}
+# The project's discussion is moderated by its leads (and administrators).
+MODERATE = LEAD
 # System and organisation dashboards are open to everyone signed in; they
 # count only what each viewer may see.
 EVERYONE = {"outsider": "ok", **VIEW}
@@ -43,6 +46,8 @@ class World:
     change_id: int
     teammate: object
     users: dict
+    linked_method: object  # a library method the project uses
+    spare_method: object  # one it does not use yet
 
 
 @pytest.fixture
@@ -68,8 +73,11 @@ def world(db, make_user, make_project, make_measure, organisation):
     cycle = cycles.record_cycle(users["lead"], project, details)
     dates = measure_services.point_dates(measure)
     measure_services.add_process_change(users["lead"], project, measure, dates[2], "Changed")
+    linked, spare = publish_method(users["lead"]), publish_method(users["lead"])
+    method_links.link_method(users["lead"], project, linked.id)
     return World(
         project=project, measure=measure, cycle=cycle, teammate=teammate, users=users,
+        linked_method=linked, spare_method=spare,
         point_id=db.session.scalar(sa.select(sa.func.max(DataPoint.id))),
         change_id=db.session.scalar(sa.select(ProcessChange.id)),
     )  # fmt: skip
@@ -83,7 +91,7 @@ def _m(w: World) -> str:
     return f"{_p(w)}/measures/{w.measure.id}"
 
 
-def _csv():
+def _csv(_world):
     return {"file": (io.BytesIO(csv_of([5, 6], start=date(2030, 1, 1))), "new.csv")}
 
 
@@ -135,6 +143,21 @@ TABLE = {
         lambda w: f"{_m(w)}/rebaseline", {"starts_on": "", "reason": ""}, RECORD),
     ("measures.remove_rebaseline", "POST"): (
         lambda w: f"{_m(w)}/rebaseline/{w.change_id}/remove", {}, RECORD),
+    ("projects.discussion", "GET"): (lambda w: f"{_p(w)}/discussion", None, VIEW),
+    ("projects.discussion_reply", "GET"): (lambda w: f"{_p(w)}/discussion/reply", None, VIEW),
+    ("projects.discussion_reply", "POST"): (
+        lambda w: f"{_p(w)}/discussion/reply", {"body": "How did you start?"}, VIEW),
+    ("projects.discussion_watch", "POST"): (
+        lambda w: f"{_p(w)}/discussion/watch", {"level": "watching"}, VIEW),
+    ("projects.discussion_moderate", "POST"): (
+        lambda w: f"{_p(w)}/discussion/moderate", {"action": "lock"}, MODERATE),
+    ("projects.discussion_flags", "GET"): (
+        lambda w: f"{_p(w)}/discussion/flags", None, MODERATE),
+    ("projects.methods", "GET"): (lambda w: f"{_p(w)}/methods?q=board", None, VIEW),
+    ("projects.methods", "POST"): (
+        lambda w: f"{_p(w)}/methods", lambda w: {"method_id": w.spare_method.id}, RECORD),
+    ("projects.unlink_method", "POST"): (
+        lambda w: f"{_p(w)}/methods/{w.linked_method.id}/remove", {}, RECORD),
     ("dashboards.system", "GET"): (
         lambda w: f"/systems/{w.project.organisation.system.slug}/dashboard", None, EVERYONE),
     ("dashboards.organisation", "GET"): (
@@ -162,7 +185,7 @@ def _request(world, role, endpoint, method):
     client = client_as(world.users.get(role))
     if method == "GET":
         return client.get(url)
-    form = data() if callable(data) else data
+    form = data(world) if callable(data) else data
     return client.post(url, data=form, content_type="multipart/form-data")
 
 

@@ -10,11 +10,13 @@ from contextlib import contextmanager
 
 import pytest
 from conftest import sign_in_as
+from methods_support import publish_method
 from project_factories import make_measure, make_project  # noqa: F401
 from sqlalchemy import event
 
+from community.discussions import services as discussions
 from community.extensions import db as _db
-from community.projects import cycles, services
+from community.projects import cycles, method_links, project_threads, services
 
 
 @contextmanager
@@ -61,6 +63,8 @@ def _project_with(member, make_project, make_measure, points: int, extra_people)
         services.add_team_member(member, project, username=person.username, role="Nurse",
                                  is_lead=False)  # fmt: skip
     for n in range(len(extra_people)):
+        method_links.link_method(member, project, publish_method(member).id)
+        discussions.reply(member, project_threads.thread_of(project), f"Question {n}")
         cycles.record_cycle(
             member, project,
             cycles.CycleDetails(title=f"Test {n}", change="c", prediction="p",

@@ -145,7 +145,12 @@ def seed_demo(if_empty: bool, members: int) -> None:
         reindex()
         bar.update(1)
         made["projects"] = seed_projects(
-            rng, made["members"], made["organisations"], made["communities"], logins[1]
+            rng,
+            made["members"],
+            made["organisations"],
+            made["communities"],
+            logins[1],
+            made["methods"],
         )
         bar.update(1)
         mentoring = seed_mentoring(rng, made["members"], logins[1])

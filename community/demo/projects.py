@@ -13,10 +13,13 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
-from community.demo.projects_data import PROJECTS
+from community.demo.projects_data import DISCUSSION, METHODS_USED, PROJECTS
 from community.directory.models import Organisation
+from community.discussions import services as discussions
+from community.errors import RuleViolation
 from community.extensions import db
-from community.projects import cycles, measure_services, services
+from community.methods.models import Method
+from community.projects import cycles, measure_services, method_links, project_threads, services
 from community.projects.csv_import import write_points
 from community.projects.models import ProgressScore, Project, ProjectUpdate
 from community.timefmt import utcnow
@@ -73,6 +76,7 @@ def seed_projects(
     organisations: list[Organisation],
     communities: list[Community],
     demo_member: User,
+    methods: list[Method] = (),
 ) -> list[Project]:
     by_name = {c.name: c for c in communities}
     confirmed = [m for m in members if m.is_confirmed]
@@ -112,6 +116,9 @@ def seed_projects(
         if score > 1:
             services.set_progress(lead, project, score - 1.0, "Where we started")
         services.set_progress(lead, project, score, "Agreed at the team meeting")
+        _link_methods(lead, project, [m for m in methods if m.title in METHODS_USED.get(title, ())])
+        if len(made) < 4:
+            _discuss(rng, project, [lead, *team], people)
         made.append(project)
     _date_into_the_past(rng, made, first_week)
     return made
@@ -148,6 +155,23 @@ def _measures_and_cycles(rng, lead, project, measure_specs, cycle_specs, first_w
                 measure_ids=[measures[i][0].id for i in linked if i < len(measures)],
             ),
         )  # fmt: skip
+
+
+def _link_methods(lead: User, project: Project, methods: list[Method]) -> None:
+    for method in methods:
+        try:
+            method_links.link_method(lead, project, method.id)
+        except RuleViolation:  # a method in a community the lead is not in
+            db.session.rollback()
+
+
+def _discuss(rng: random.Random, project: Project, team: list[User], people: list[User]) -> None:
+    """Someone asks, the team answers: two exchanges in the project's discussion."""
+    thread = project_threads.thread_of(project)
+    visitors = [p for p in people if p.id not in {t.id for t in team}]
+    for number, text in enumerate(DISCUSSION):
+        author = rng.choice(visitors) if number % 2 == 0 else team[0]
+        discussions.reply(author, thread, text)
 
 
 def _date_into_the_past(rng: random.Random, projects: list[Project], first_week: date) -> None:

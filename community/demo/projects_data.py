@@ -677,3 +677,48 @@ PROJECTS = (
         [],
     ),
 )
+
+# The library methods each project links, by title (adaptations included).
+METHODS_USED = {
+    "Discharge before midday on the acute medical wards": (
+        "SAFER board rounds", "Run charts for ward dashboards", "PDSA cycles for ward teams",
+    ),
+    "Fewer falls on the frailty unit": (
+        "Falls prevention bundle with lying and standing blood pressure", "Safety huddles",
+    ),
+    "Sepsis antibiotics within the hour": ("Making data count at board",),
+    "Reliable medicines reconciliation within 24 hours": (
+        "Human factors walk-through of medicines rounds",
+    ),
+    "Time to first outpatient appointment": ("Demand and capacity for outpatient clinics",),
+    "Crisis line answered within a minute": ("Safety huddles on mental health inpatient wards",),
+    "Co-designing the crisis pathway": (
+        "Experience-based co-design of a crisis pathway",
+        "Co-designing crisis care with young people",
+    ),
+    "Same-day access for urgent GP appointments": (
+        "Telephone triage for patients who do not use online forms",
+        "PDSA cycles for GP practice teams",
+    ),
+    "Annual health checks for people with a learning disability": (
+        "PDSA cycles across a primary care network",
+    ),
+    "Virtual ward for frailty": ("Virtual board rounds for a frailty virtual ward",),
+    "Staff wellbeing huddles": ("Safety huddles",),
+    "Ambulance handovers within 30 minutes": (
+        "Process mapping a discharge pathway", "Making data count at board",
+    ),
+    "Timely discharge summaries to GPs": ("SAFER board rounds",),
+    "Diabetes foot checks in primary care": ("Run charts for primary care access data",),
+    "Hospice rapid response at night": ("Board rounds for hospice at home",),
+}  # fmt: skip
+
+# A few questions and answers in the projects' discussions.
+DISCUSSION = (
+    "How did you get the pharmacists' time for the board round? Our pharmacy team is "
+    "already stretched.",
+    "We swapped it for the afternoon ward visit, which mostly duplicated the round. "
+    "Happy to share the rota.",
+    "Have you re-baselined yet? The last eight weeks look like a new process to me.",
+    "Not yet: we want twelve points after the change before we recalculate the limits.",
+)

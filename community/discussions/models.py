@@ -18,6 +18,7 @@ from community.models_base import created_at_column
 
 if TYPE_CHECKING:
     from community.methods.models import Method
+    from community.projects.models import Project
 
 POSTS_PER_PAGE = 50
 
@@ -56,13 +57,14 @@ class FlagStatus(StrEnum):
 
 
 class Thread(db.Model):
-    """A discussion: in a community, or the one discussion of a method.
+    """A discussion: in a community, or the one discussion of a method or of a project.
 
     A thread has exactly one home (the CHECK below). A community thread follows
-    its community's visibility and membership rules; a method's thread follows
-    the method's visibility (see community/visibility.py), and any confirmed
-    member who can see the published method may post in it. Both kinds use the
-    same posts, replies, reactions, flags, watches and notifications.
+    its community's visibility and membership rules; a method's or project's
+    thread follows the visibility of its method or project (see
+    community/visibility.py), and any confirmed member who can see it may post
+    in it. Every kind uses the same posts, replies, reactions, flags, watches
+    and notifications.
     """
 
     __tablename__ = "threads"
@@ -73,6 +75,9 @@ class Thread(db.Model):
     )
     method_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("methods.id", ondelete="CASCADE")
+    )
+    project_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE")
     )
     author_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -93,6 +98,7 @@ class Thread(db.Model):
 
     community: Mapped[Optional[Community]] = relationship(lazy="joined")
     method: Mapped[Optional[Method]] = relationship(back_populates="thread", lazy="select")
+    project: Mapped[Optional[Project]] = relationship(lazy="select")
     author: Mapped[Optional[User]] = relationship(lazy="joined")
     key_post: Mapped[Optional[Post]] = relationship(foreign_keys=[key_post_id], lazy="raise")
 
@@ -102,8 +108,12 @@ class Thread(db.Model):
         sa.Index("ix_threads_community_last_post", "community_id", "last_post_at"),
         sa.Index("ix_threads_last_post_at", "last_post_at"),
         sa.Index("ix_threads_method_id", "method_id", unique=True),
+        sa.Index("ix_threads_project_id", "project_id", unique=True),
         sa.CheckConstraint(
-            "(community_id IS NULL) <> (method_id IS NULL)", name="in_community_or_method"
+            "(CASE WHEN community_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN method_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN project_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_home",
         ),
         # Key learnings by author: mentoring evidence joins threads on their key post.
         sa.Index("ix_threads_key_post_id", "key_post_id"),
@@ -112,6 +122,26 @@ class Thread(db.Model):
     @property
     def is_method_thread(self) -> bool:
         return self.method_id is not None
+
+    @property
+    def is_project_thread(self) -> bool:
+        return self.project_id is not None
+
+    @property
+    def home_kind(self) -> str:
+        """What the thread is the discussion of: "method", "project" or "community"."""
+        if self.method_id is not None:
+            return "method"
+        return "project" if self.project_id is not None else "community"
+
+    @property
+    def moderators_label(self) -> str:
+        """Who looks after the thread, in the words its pages use."""
+        return {
+            "method": "the method's authors",
+            "project": "the project's leads",
+            "community": "the community's facilitators",
+        }[self.home_kind]
 
     @property
     def reply_count(self) -> int:

@@ -41,6 +41,8 @@ def _require_moderator(user: User, thread: Thread) -> None:
     if not can_moderate_thread(user, thread):
         if thread.method_id is not None:
             raise RuleViolation("Only the method's authors can do that")
+        if thread.project_id is not None:
+            raise RuleViolation("Only the project's leads can do that")
         raise RuleViolation("Only this community's facilitators can do that")
 
 
@@ -72,6 +74,8 @@ def move_targets(user: User, thread: Thread) -> list[Community]:
 def move_thread(user: User, thread: Thread, target: Community) -> None:
     if thread.method_id is not None:
         raise RuleViolation("A method's discussion stays with its method", "community")
+    if thread.project_id is not None:
+        raise RuleViolation("A project's discussion stays with its project", "community")
     source = thread.community
     _require_facilitator(user, source)
     _require_facilitator(user, target)

@@ -44,6 +44,14 @@ def thread_url(thread: Thread, page: int | None = None, anchor: str | None = Non
             _anchor=anchor,
             **values,
         )
+    if thread.project_id is not None:
+        return url_for(
+            "projects.discussion",
+            project_id=thread.project_id,
+            slug=thread.project.slug,
+            _anchor=anchor,
+            **values,
+        )
     return url_for(
         "discussions.thread",
         slug=thread.community.slug,
@@ -69,6 +77,20 @@ def thread_links(thread: Thread) -> dict:
             "crumbs": [
                 (url_for("methods.library"), "Methods"),
                 (url_for("methods.method", **values), method.title),
+            ],
+        }
+    if thread.project_id is not None:
+        project = thread.project
+        values = {"project_id": project.id, "slug": project.slug}
+        return {
+            "reply": url_for("projects.discussion_reply", **values),
+            "watch": url_for("projects.discussion_watch", **values),
+            "moderate": url_for("projects.discussion_moderate", **values),
+            "move": None,
+            "flags": url_for("projects.discussion_flags", **values),
+            "crumbs": [
+                (url_for("projects.index"), "Projects"),
+                (url_for("projects.show", **values), project.title),
             ],
         }
     values = {"slug": thread.community.slug, "thread_id": thread.id}
@@ -121,9 +143,9 @@ def new_thread(slug: str):
 
 
 def _community_thread_or_404(thread_id: int) -> Thread:
-    """A thread addressed under /communities/…: a method's thread lives on its method."""
+    """A thread addressed under /communities/…: a method's or project's thread lives there."""
     thread = services.get_thread_or_404(thread_id, current_user)
-    if thread.method_id is not None:
+    if thread.community_id is None:
         abort(404)
     return thread
 
@@ -132,7 +154,7 @@ def _community_thread_or_404(thread_id: int) -> Thread:
 def thread(slug: str, thread_id: int, title_slug: str):
     thread = services.get_thread_or_404(thread_id, current_user)
     number = request.args.get("page", 1, type=int)
-    if thread.method_id is not None or slug != thread.community.slug or title_slug != thread.slug:
+    if thread.community_id is None or slug != thread.community.slug or title_slug != thread.slug:
         return redirect(thread_url(thread, number), 301)
     return thread_page(thread, number)
 

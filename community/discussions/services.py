@@ -188,9 +188,12 @@ def revisions_of(post: Post) -> list[PostRevision]:
 
 def _may_post(user, thread: Thread, member: Membership | None = None) -> bool:
     """Community threads take posts from members (and administrators); a
-    method's thread from anyone who can see the method once it is published."""
+    method's thread from anyone who can see the method once it is published;
+    a project's thread from anyone who can see the project."""
     if thread.method_id is not None:
         return thread.method.is_published
+    if thread.project_id is not None:
+        return True
     return member is not None or user.is_admin
 
 
@@ -203,7 +206,7 @@ def _check_can_post(user: User, community: Community) -> None:
 
 
 def _check_can_reply(user: User, thread: Thread) -> None:
-    if thread.method_id is None:
+    if thread.community_id is not None:
         _check_can_post(user, thread.community)
         return
     require_confirmed(user)

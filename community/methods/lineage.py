@@ -165,10 +165,11 @@ class SpreadOrganisation:
     members_using: int = 0  # members who said they used this method
     adaptation_users: int = 0  # members who used one of its adaptations
     adaptations: list[Method] = field(default_factory=list)  # adaptations made here
+    projects: int = 0  # improvement projects here that use it or one of its adaptations
 
     @property
     def kind(self) -> str:
-        used = self.members_using or self.adaptation_users
+        used = self.members_using or self.adaptation_users or self.projects
         if used and self.adaptations:
             return "both"
         return "adapted" if self.adaptations else "used"
@@ -193,11 +194,12 @@ class Spread:
         return [(s, o) for s in self.systems for o in s.organisations]
 
 
-def spread(method: Method, family: Descendants) -> Spread:
-    """The organisations and systems that use `method` or adapted it (two queries).
+def spread(method: Method, family: Descendants, viewer=None) -> Spread:
+    """The organisations and systems that use `method` or adapted it (three queries).
 
     `family` is the reader's view of its descendants, so adaptations they
-    cannot see add nothing (not even a count).
+    cannot see add nothing (not even a count); likewise, with `viewer`, an
+    improvement project that uses the method counts only if they may see it.
     """
     adapted = [n.method for n in family.visible]
     ids = [method.id] + [m.id for m in adapted]
@@ -210,7 +212,12 @@ def spread(method: Method, family: Descendants) -> Spread:
     for m in adapted:
         if m.adaptation is not None and m.adaptation.organisation_id is not None:
             made_at[m.adaptation.organisation_id].append(m)
-    org_ids = {org_id for _, org_id, _ in uses} | set(made_at)
+    project_uses = []
+    if viewer is not None:
+        from community.projects.method_links import project_uses_by_organisation
+
+        project_uses = project_uses_by_organisation(viewer, ids)
+    org_ids = {org_id for _, org_id, _ in uses} | set(made_at) | {o for _, o, _ in project_uses}
     if not org_ids:
         return Spread([])
     organisations = {
@@ -223,6 +230,8 @@ def spread(method: Method, family: Descendants) -> Spread:
             entry.members_using += count
         else:
             entry.adaptation_users += count
+    for _method_id, org_id, count in project_uses:
+        organisations[org_id].projects += count
     for org_id, methods in made_at.items():
         organisations[org_id].adaptations = methods
     by_system: dict[int, SpreadSystem] = {}

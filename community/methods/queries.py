@@ -6,7 +6,7 @@ page shows in a fixed number of queries, however many methods there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import abort
@@ -205,6 +205,9 @@ class UseSummary:
     organisations: int
     systems: int
     used_by_me: bool
+    # Improvement projects that link the method, of those the reader may see.
+    projects: list = field(default_factory=list)  # the most recently active few
+    project_count: int = 0
 
 
 def use_summary(user, method: Method) -> UseSummary:
@@ -217,11 +220,16 @@ def use_summary(user, method: Method) -> UseSummary:
         .outerjoin(Organisation, MethodUse.organisation_id == Organisation.id)
         .where(MethodUse.method_id == method.id)
     ).one()
+    from community.projects.method_links import projects_using
+
+    projects, project_count = projects_using(user, [method.id], limit=5)
     return UseSummary(
         members=method.use_count,
         organisations=method.organisation_count,
         systems=systems or 0,
         used_by_me=bool(mine),
+        projects=projects,
+        project_count=project_count,
     )
 
 

@@ -219,7 +219,7 @@ def lineage(method_id: int, slug: str):
     if (moved := _canonical(method, slug)) is not None:
         return moved
     family = descendants(current_user, method)
-    reach = spread(method, family)
+    reach = spread(method, family, current_user)
     return render_template(
         "methods/lineage.html",
         method=method,

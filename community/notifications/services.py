@@ -122,7 +122,7 @@ def _link(
 
 
 def _thread_place(thread) -> str:
-    if thread.method_id is not None:
+    if thread.community_id is None:  # a method's or a project's discussion
         return f"the discussion of “{thread.title}”"
     return f"“{thread.title}” in {thread.community.name}"
 
@@ -294,6 +294,29 @@ def method_used(method, user: User, organisation) -> None:
         method=method,
         texts={
             NotificationKind.METHOD_USED: f"{user.name} used your method “{method.title}”{where}"
+        },
+    )
+
+
+def method_used_in_project(method, project, actor: User, recipients: set[int]) -> None:
+    """Tell a method's authors (those who may see the project) that a project uses it."""
+    from community.visibility import users_who_can_see_method
+
+    at = f" at {project.organisation.name}" if project.organisation is not None else ""
+    _create(
+        {
+            uid: NotificationKind.METHOD_USED
+            for uid in users_who_can_see_method(method, set(recipients))
+        },
+        actor=actor,
+        community_id=project.community_id,
+        method=method,
+        project=project,
+        texts={
+            NotificationKind.METHOD_USED: (
+                f"{actor.name} linked your method “{method.title}” to the project "
+                f"“{project.title}”{at}"
+            )
         },
     )
 

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from community.extensions import db
+from community.methods.models import Method
+from community.projects import method_links
 from community.projects.charts import Bar, bar_chart
 from community.projects.measure_models import VARIATION_TAG_COLOURS, Measure
 from community.projects.models import ProgrammeType, Project, ProjectStatus
@@ -41,9 +43,11 @@ class Dashboard:
     programmes: list[tuple[str, int]]
     by_variation: list[tuple[Variation, int]]
     improving: list[tuple[Measure, Project]]
+    methods: list[tuple[Method, int]]  # the methods its projects use most, and how many use each
     status_chart: Markup
     type_chart: Markup
     variation_chart: Markup
+    methods_chart: Markup | None
 
     @property
     def measures_with_data(self) -> int:
@@ -97,6 +101,7 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
         )
     ]
     total = sum(status_totals.values())
+    methods = method_links.methods_used(user, scope)
     return Dashboard(
         total=total,
         by_status=list(status_totals.items()),
@@ -104,6 +109,7 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
         programmes=programmes,
         by_variation=by_variation,
         improving=improving,
+        methods=methods,
         status_chart=bar_chart(
             "projects-by-status", f"Projects by status in {place}",
             _describe([(s.label, n) for s, n in status_totals.items()], "projects"),
@@ -121,7 +127,16 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
             [Bar(VARIATION_SHORT[v], n, BAR_COLOURS[VARIATION_TAG_COLOURS[v]])
              for v, n in by_variation],
         ),
+        methods_chart=bar_chart(
+            "methods-used", f"Methods used by projects in {place}",
+            _describe([(m.title, n) for m, n in methods], "projects"),
+            [Bar(_short(m.title), n, "#007f3b") for m, n in methods],
+        ) if methods else None,
     )  # fmt: skip
+
+
+def _short(title: str, length: int = 26) -> str:
+    return title if len(title) <= length else title[: length - 1].rstrip() + "…"
 
 
 def _describe(pairs: list[tuple[str, int]], noun: str) -> str:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.projects import measure_services as services
+from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
     ActionForm,
     ImportForm,
@@ -166,7 +167,9 @@ def import_csv(project_id: int, slug: str, measure_id: int):
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        result = services.import_points(current_user, project, measure, form.file.data.read())
+        # One byte more than the limit is enough to tell the person the file is too large.
+        data = form.file.data.stream.read(MAX_BYTES + 1)
+        result = services.import_points(current_user, project, measure, data)
         if result.ok:
             flash(f"Imported {len(result.rows):,} points.", "success")
             return redirect(_measure_url(project, measure))

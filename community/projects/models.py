@@ -178,6 +178,27 @@ class ProgressScore(db.Model):
         return progress_label(self.score)
 
 
+class ProjectMethod(db.Model):
+    """A method from the library that the project uses.
+
+    Linking counts as a use of the method: the project's organisation shows on
+    the method's spread, for those who may see the project.
+    """
+
+    __tablename__ = "project_methods"
+
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    method_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("methods.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    linked_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    linked_at: Mapped[datetime] = created_at_column()
+
+
 class ProjectUpdate(db.Model):
     """A dated note from the team, in Markdown, for the project's timeline."""
 
@@ -278,6 +299,7 @@ __all__ = [
     "ProgrammeType",
     "ProgressScore",
     "Project",
+    "ProjectMethod",
     "ProjectStatus",
     "ProjectUpdate",
     "TeamMember",

@@ -12,7 +12,7 @@ from community.directory.services import organisation_choices, system_choices
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
-from community.projects import cycles, measure_services, services
+from community.projects import cycles, measure_services, method_links, project_threads, services
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
     STATUS_CHOICES,
@@ -126,6 +126,8 @@ def show(project_id: int, slug: str):
         team=services.team_of(project),
         latest_update=services.latest_update(project),
         recent_cycles=cycles.recent_cycles(project),
+        methods_used=method_links.linked_methods(current_user, project),
+        thread=project_threads.find_thread(project),
     )
 
 
@@ -301,3 +303,7 @@ def edit_cycle(project_id: int, slug: str, cycle_id: int):
             flash(f"{cycle.label} has been saved.", "success")
             return redirect(project_url(project, "projects.cycles_list") + f"#cycle-{cycle.number}")
     return render_template("projects/cycle_form.html", project=project, form=form, cycle=cycle)
+
+
+# Routes on this blueprint kept in their own modules.
+from community.projects import discussion_routes, method_routes  # noqa: E402, F401

@@ -23,6 +23,7 @@ from community.directory.models import Organisation
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
+from community.projects import project_threads
 from community.projects.models import (
     PROGRESS_SCALE,
     ProgrammeType,
@@ -271,6 +272,7 @@ def start_project(user: User, details: ProjectDetails) -> Project:
     db.session.add(
         TeamMember(project_id=project.id, user_id=user.id, role="Project lead", is_lead=True)
     )
+    project_threads.open_discussion(project, user.id)
     record("project.started", user, project, project.title, community_id=project.community_id)
     db.session.commit()
     return project
@@ -278,8 +280,10 @@ def start_project(user: User, details: ProjectDetails) -> Project:
 
 def update_project(user: User, project: Project, details: ProjectDetails) -> None:
     organisation = _checked(user, details, project)
+    project_threads.check_discussion_stays_private(project, details.community_id or None)
     old_status = project.status
     _apply(project, details, organisation)
+    project_threads.retitle(project)
     record("project.updated", user, project, project.title, community_id=project.community_id)
     if old_status != project.status:
         label = ProjectStatus(project.status).label.lower()
@@ -316,6 +320,7 @@ def add_team_member(
     )  # fmt: skip
     db.session.add(member)
     project.last_activity_at = utcnow()
+    project_threads.follow(project_threads.thread_of(project), user.id)
     notify.added_to_team(project, user.id, lead, member.role)
     record("project.team_added", lead, project, user.username, community_id=project.community_id)
     db.session.commit()

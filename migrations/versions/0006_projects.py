@@ -1,9 +1,14 @@
-"""improvement projects, measures, data points, PDSA cycles and project notifications
+"""improvement projects, measures, data points, PDSA cycles, project discussions
 
-New tables only, plus one nullable column (notifications.project_id, so a
-notification can link to a project), which needs no server default. Reviewed
-by hand: every constraint and index is named by the metadata's naming
-convention; batch mode lets SQLite add the foreign key.
+New tables, plus two nullable columns on existing tables, which need no
+server default: notifications.project_id (a notification can link to a
+project) and threads.project_id (each project has its discussion thread). The
+CHECK that gives a thread exactly one home (community or method) becomes one
+of three. project_methods links a project to the library methods it uses.
+Reviewed by hand: every constraint and index is named by the metadata's
+naming convention; batch mode lets SQLite add the foreign keys and CHECK (the
+threads table is rebuilt; migrations/env.py switches foreign keys off around
+it so that its posts are kept).
 
 Revision ID: 0006
 Revises: 0004
@@ -19,6 +24,13 @@ revision = '0006'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
+
+# A thread lives in exactly one of: a community, a method, a project.
+ONE_HOME = (
+    '(CASE WHEN community_id IS NULL THEN 0 ELSE 1 END)'
+    ' + (CASE WHEN method_id IS NULL THEN 0 ELSE 1 END)'
+    ' + (CASE WHEN project_id IS NULL THEN 0 ELSE 1 END) = 1'
+)
 
 
 def upgrade():
@@ -179,11 +191,59 @@ def upgrade():
         batch_op.add_column(sa.Column('project_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_notifications_project_id_projects'), 'projects', ['project_id'], ['id'], ondelete='CASCADE')
 
+    op.create_table('project_methods',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('method_id', sa.Integer(), nullable=False),
+    sa.Column('linked_by_id', sa.Integer(), nullable=True),
+    sa.Column('linked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['linked_by_id'], ['users.id'], name=op.f('fk_project_methods_linked_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['method_id'], ['methods.id'], name=op.f('fk_project_methods_method_id_methods'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_methods_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', 'method_id', name=op.f('pk_project_methods'))
+    )
+    with op.batch_alter_table('project_methods', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_methods_method_id'), ['method_id'], unique=False)
+
     # ### end Alembic commands ###
+
+    # Each project has its own discussion: a third home for a thread. The CHECK
+    # that keeps exactly one home is replaced (Alembic does not compare CHECKs).
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_threads_in_community_or_method'), type_='check')
+        batch_op.add_column(sa.Column('project_id', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_threads_project_id', ['project_id'], unique=True)
+        batch_op.create_foreign_key(batch_op.f('fk_threads_project_id_projects'), 'projects', ['project_id'], ['id'], ondelete='CASCADE')
+        batch_op.create_check_constraint(op.f('ck_threads_one_home'), ONE_HOME)
 
 
 def downgrade():
+    # Project discussions cannot exist without projects: remove them and everything
+    # that hangs off them first (explicitly, as SQLite runs this with foreign keys off).
+    project_threads = 'SELECT id FROM threads WHERE project_id IS NOT NULL'
+    project_posts = f'SELECT id FROM posts WHERE thread_id IN ({project_threads})'
+    op.execute('DELETE FROM notifications WHERE project_id IS NOT NULL')
+    op.execute(f'DELETE FROM notifications WHERE thread_id IN ({project_threads})')
+    op.execute(f'DELETE FROM notifications WHERE post_id IN ({project_posts})')
+    op.execute(f'DELETE FROM flags WHERE post_id IN ({project_posts})')
+    op.execute(f'DELETE FROM helpful_reactions WHERE post_id IN ({project_posts})')
+    op.execute(f'DELETE FROM post_revisions WHERE post_id IN ({project_posts})')
+    op.execute(f'DELETE FROM thread_watches WHERE thread_id IN ({project_threads})')
+    op.execute('UPDATE threads SET key_post_id = NULL WHERE project_id IS NOT NULL')
+    op.execute(f'UPDATE posts SET reply_to_id = NULL WHERE thread_id IN ({project_threads})')
+    op.execute(f'DELETE FROM posts WHERE thread_id IN ({project_threads})')
+    op.execute('DELETE FROM threads WHERE project_id IS NOT NULL')
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_threads_one_home'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_threads_project_id_projects'), type_='foreignkey')
+        batch_op.drop_index('ix_threads_project_id')
+        batch_op.drop_column('project_id')
+        batch_op.create_check_constraint(op.f('ck_threads_in_community_or_method'), '(community_id IS NULL) <> (method_id IS NULL)')
+
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('project_methods', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_methods_method_id'))
+
+    op.drop_table('project_methods')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_notifications_project_id_projects'), type_='foreignkey')
         batch_op.drop_column('project_id')

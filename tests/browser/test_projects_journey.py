@@ -5,9 +5,11 @@ the system's dashboard. Every project page is checked with axe on the way."""
 from __future__ import annotations
 
 import pytest
+from methods_support import publish_method
 from playwright.sync_api import Page, expect
 
-from community.projects import measure_services, services
+from community.discussions import services as discussions
+from community.projects import measure_services, method_links, project_threads, services
 from community.projects.csv_import import write_points
 
 from .support import Person, release
@@ -167,6 +169,10 @@ def test_every_other_project_page_passes_axe(
                                         direction="down", target=None),
     )  # fmt: skip
     measure_services.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
+    linked = publish_method(colleague, "Run charts for ward dashboards")
+    publish_method(colleague, "Run charts for primary care")
+    method_links.link_method(member, project, linked.id)
+    discussions.reply(colleague, project_threads.thread_of(project), "How do you count falls?")
     base = f"/projects/{project.id}-{project.slug}"
     measure_url = f"{base}/measures/{measure.id}"
     pages = {
@@ -184,6 +190,8 @@ def test_every_other_project_page_passes_axe(
             f"/organisations/{organisation.slug}/dashboard", "Improvement dashboard"),
         "filtered list": (f"/projects?system={organisation.system_id}&status=testing",
                           "Improvement projects"),
+        "methods, with search results": (f"{base}/methods?q=run", "Fewer falls"),
+        "discussion": (f"{base}/discussion", "Discussion of the project Fewer falls"),
     }  # fmt: skip
     person = Person.of(member)
     release(db)
