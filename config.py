@@ -45,6 +45,24 @@ def database_url(default: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """SQLAlchemy engine settings: a connection pool per app process on PostgreSQL.
+
+    Each gunicorn worker holds its own pool, so the most connections one app
+    server opens is workers × (DB_POOL_SIZE + DB_MAX_OVERFLOW); keep the total
+    over every app server below PostgreSQL's max_connections.
+    """
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(
+            pool_size=_int("DB_POOL_SIZE", 5),
+            max_overflow=_int("DB_MAX_OVERFLOW", 5),
+            pool_recycle=_int("DB_POOL_RECYCLE_SECONDS", 1800),
+            pool_timeout=_int("DB_POOL_TIMEOUT_SECONDS", 10),
+        )
+    return options
+
+
 def _domains(value: str | None) -> frozenset[str]:
     return frozenset(d.strip().lower().lstrip("@") for d in (value or "").split(",") if d.strip())
 
@@ -55,7 +73,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
 
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'community.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
     # Accounts
@@ -98,6 +116,10 @@ class Config:
     )
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 
+    # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For,
+    # -Proto and -Host; 0 when the app server faces visitors directly.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     # Links in emails are absolute; behind a proxy set SITE_URL to the public address.
     SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
@@ -105,7 +127,12 @@ class Config:
     # New communities wait for a site administrator unless this is switched off.
     COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
 
+    # Mentoring: an ask not answered in this many days expires (`flask mentoring expire-asks`).
+    MENTORING_ASK_EXPIRY_DAYS = _int("MENTORING_ASK_EXPIRY_DAYS", 14)
+
     PER_PAGE = 25
+    # How long each app process reuses the people directory's expertise counts.
+    POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)
 
     @classmethod
     def validate(cls) -> None:
@@ -130,11 +157,13 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-that-is-only-used-by-the-test-suite"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
     SERVER_NAME = None
     MAIL_SERVER = ""
     ALLOWED_EMAIL_DOMAINS = frozenset()
     RATELIMIT_STORAGE_URI = "memory://"
+    POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
 
 
 class ProductionConfig(Config):

@@ -29,6 +29,7 @@ def create_app(config: type[config_module.Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     configure_secret_key(app, config)
+    configure_proxy(app)
     configure_logging(app)
     register_templates(app)
     register_extensions(app)
@@ -46,6 +47,19 @@ def configure_secret_key(app: Flask, config) -> None:
         import os
 
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind nginx or a load balancer, take the visitor's address and scheme from it.
+
+    Only as many X-Forwarded-* hops as TRUSTED_PROXIES are believed, so a
+    visitor cannot claim another address to dodge the per-address rate limits.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_logging(app: Flask) -> None:
@@ -98,9 +112,13 @@ def register_blueprints(app: Flask) -> None:
     from community.directory.routes import bp as directory_bp
     from community.discussions.routes import bp as discussions_bp
     from community.main.routes import bp as main_bp
+    from community.mentoring.routes import bp as mentoring_bp
     from community.methods.routes import bp as methods_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
+    from community.projects.dashboard_routes import bp as dashboards_bp
+    from community.projects.measure_routes import bp as measures_bp
+    from community.projects.routes import bp as projects_bp
     from community.search.routes import bp as search_bp
 
     for blueprint in (
@@ -111,6 +129,10 @@ def register_blueprints(app: Flask) -> None:
         communities_bp,
         discussions_bp,
         methods_bp,
+        projects_bp,
+        measures_bp,
+        dashboards_bp,
+        mentoring_bp,
         notifications_bp,
         search_bp,
         admin_bp,
@@ -133,12 +155,14 @@ def register_security(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
     from community.demo.commands import seed_demo
+    from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
     from community.search.commands import search_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(mentoring_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)

@@ -15,5 +15,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-max_requests = 5000
-max_requests_jitter = 500
+# Restart each worker after this many requests (a guard against slow leaks); 0 never.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = max_requests // 10

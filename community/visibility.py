@@ -18,6 +18,9 @@ cannot leak through a secondary list that re-implements the check.
 * A method's discussion thread is visible exactly when its method is; its
   authors (with site administrators and, for a community's method, that
   community's facilitators) moderate it.
+* An improvement project outside any community is seen by everyone signed
+  in; a project in a community is seen by exactly those who may see that
+  community, and so are its measures, updates, cycles and dashboard counts.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from community.communities.models import (
 from community.discussions.models import Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
+from community.projects.models import Project
 
 
 def _is_signed_in(user) -> bool:
@@ -203,3 +207,29 @@ def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     if thread.method_id is not None:
         return users_who_can_see_method(thread.method, user_ids)
     return users_who_can_see(thread.community, user_ids)
+def visible_projects_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Project: the projects `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    return sa.or_(
+        Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+    )
+
+
+def can_see_project(user, project: Project) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if project.community_id is None:
+        return True
+    return can_see_community(user, project.community)
+
+
+def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those allowed to read `project` (one query)."""
+    if project.community_id is None:
+        if not user_ids:
+            return set()
+        return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
+    return users_who_can_see(project.community, user_ids)

@@ -9,7 +9,10 @@ communities waiting for approval.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+from conftest import sign_in_as
 from search_support import (
     add_member,
     counts,
@@ -30,47 +33,60 @@ from community.search.expertise import find_experts
 ROLES = ("anonymous", "unconfirmed", "member", "admin")
 SIGN_IN = "sign-in"
 
-# endpoint → (address, {role: expected status or SIGN_IN})
-TABLE = {
-    "search.index": [
-        ("/search", dict.fromkeys(ROLES[1:], 200) | {"anonymous": SIGN_IN}),
-        ("/search?q=discharge&type=people&sort=newest", dict.fromkeys(ROLES[1:], 200)
-         | {"anonymous": SIGN_IN}),
-        ("/search?q=%22&type=bogus&community=x&page=-3", dict.fromkeys(ROLES[1:], 200)
-         | {"anonymous": SIGN_IN}),
-    ],
-    "people.directory": [
-        ("/people?topic=discharge", dict.fromkeys(ROLES[1:], 200) | {"anonymous": SIGN_IN}),
-    ],
-}  # fmt: skip
-CASES = [(url, role, expected) for rows in TABLE.values() for url, by_role in rows
-         for role, expected in by_role.items()]  # fmt: skip
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    url: str
+    expect: dict[str, int | str]
+
+
+def signed_in(status: int = 200) -> dict[str, int | str]:
+    return {"anonymous": SIGN_IN, "unconfirmed": status, "member": status, "admin": status}
+
+
+# Every endpoint of the search blueprint, and the expertise finder it adds to /people.
+ROUTES = [
+    Route("search.index", "/search", signed_in()),
+    Route("search.index", "/search?q=discharge&type=people&sort=newest&since=week", signed_in()),
+    Route(
+        "search.index", "/search?q=%22tag%3A&type=bogus&community=x&system=-1&page=-3", signed_in()
+    ),
+    Route("search.index", "/search?q=falls&page=99999999999999999999", signed_in()),
+    Route("people.directory", "/people?topic=discharge&system=2", signed_in()),
+]
 
 
 def test_every_search_endpoint_has_a_row(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    ours = {e for e in endpoints if e.startswith("search.")}
-    assert ours and ours <= set(TABLE), f"add rows for: {sorted(ours - set(TABLE))}"
-    for rows in TABLE.values():
-        for _url, by_role in rows:
-            assert set(by_role) == set(ROLES)
+    ours = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("search.")
+    }
+    covered = {route.endpoint for route in ROUTES}
+    assert ours and ours <= covered, f"add rows for: {sorted(ours - covered)}"
+    for route in ROUTES:
+        assert set(route.expect) == set(ROLES), f"{route.url}: give a status for every role"
 
 
-@pytest.mark.parametrize(("url", "role", "expected"), CASES)
-def test_permission_table(app, db, make_user, url, role, expected):
-    client = app.test_client()
-    if role != "anonymous":
-        user = make_user(f"role-{role}", role="admin" if role == "admin" else "member",
-                         confirmed=role != "unconfirmed")  # fmt: skip
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-    with app.app_context():  # a fresh `g` per request sequence
-        response = client.get(url)
-    if expected == SIGN_IN:
-        assert response.status_code == 302 and "/account/sign-in" in response.location
-    else:
-        assert response.status_code == expected
+@pytest.fixture
+def people(make_user, member, admin, unconfirmed):
+    return {"member": member, "admin": admin, "unconfirmed": unconfirmed}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.url)
+def test_permission_table(make_client, people, route):
+    got = {}
+    for role in ROLES:
+        client = make_client()
+        if role != "anonymous":
+            sign_in_as(client, people[role])
+        response = client.get(route.url)
+        location = response.headers.get("Location", "")
+        got[role] = (
+            SIGN_IN
+            if response.status_code == 302 and "/account/sign-in" in location
+            else (response.status_code)
+        )
+    assert got == route.expect
 
 
 # ------------------------------------------------------------------ content rules
@@ -83,8 +99,9 @@ def private_world(db, make_user, admin):
     insider = make_user("ian-insider", name="Ian Insider")
     outsider = make_user("olga-outsider", name="Olga Outsider")
     open_one = make_community(fran, admin, "Open pharmacy group")
-    private = make_community(fran, admin, "Secret pharmacy circle", private=True,
-                             purpose="Quokka governance")  # fmt: skip
+    private = make_community(
+        fran, admin, "Secret pharmacy circle", private=True, purpose="Quokka governance"
+    )
     add_member(private, insider, fran)
     add_member(open_one, insider, fran)
     secret = start_thread(fran, private, "Quokka audit results", "Quokka numbers are confidential.")
@@ -105,9 +122,10 @@ def test_a_private_community_is_invisible_to_outsiders_in_results_and_counts(pri
     assert counts(w["outsider"], "quokka") == {"discussions": 0, "people": 0, "communities": 0}
     assert found(w["outsider"], "in:secret-pharmacy-circle") == []
     assert set(found(w["insider"], "quokka")) == {
-        ("community", w["private"].id), ("thread", w["secret"].id),
+        ("community", w["private"].id),
+        ("thread", w["secret"].id),
         ("post", w["secret_reply"].id),
-    }  # fmt: skip
+    }
     assert counts(w["insider"], "quokka")["discussions"] == 2
     assert len(found(w["admin"], "quokka")) == 3  # administrators moderate everything
 
@@ -161,9 +179,14 @@ def test_making_a_community_private_hides_it_at_once(private_world):
     w = private_world
     assert ("thread", w["public"].id) in found(w["outsider"], "wombat")
     communities.update_community(
-        w["fran"], w["open_one"], name="Open pharmacy group", purpose="Now private",
-        learning_question="What works?", visibility="private", listed=False,
-    )  # fmt: skip
+        w["fran"],
+        w["open_one"],
+        name="Open pharmacy group",
+        purpose="Now private",
+        learning_question="What works?",
+        visibility="private",
+        listed=False,
+    )
     assert found(w["outsider"], "wombat") == []
     assert ("thread", w["public"].id) in found(w["insider"], "wombat")
 
@@ -173,9 +196,13 @@ def test_a_community_waiting_for_approval_is_seen_only_by_its_proposer(db, make_
 
     proposer, other = make_user("pat-proposer"), make_user("oli-other")
     waiting = communities.propose_community(
-        proposer, name="Capybara learning set", purpose="Capybara care", learning_question="?",
-        visibility="open", listed=False,
-    )  # fmt: skip
+        proposer,
+        name="Capybara learning set",
+        purpose="Capybara care",
+        learning_question="?",
+        visibility="open",
+        listed=False,
+    )
     assert found(proposer, "capybara") == [("community", waiting.id)]
     assert found(other, "capybara") == []
     assert found(admin, "capybara") == [("community", waiting.id)]
@@ -204,10 +231,26 @@ def test_even_a_stale_index_cannot_show_a_hidden_post_or_a_private_thread(privat
     w = private_world
     # As if an update had been missed: the hidden post back in the index, and the
     # private thread claiming to live in the open community.
-    save(Document("post", w["hidden"].id, "", "Wombat hidden remark with platypus.", utcnow(),
-                  community_id=w["open_one"].id))  # fmt: skip
-    save(Document("thread", w["secret"].id, "Quokka audit results", "Quokka numbers",
-                  utcnow(), community_id=w["open_one"].id))  # fmt: skip
+    save(
+        Document(
+            "post",
+            w["hidden"].id,
+            "",
+            "Wombat hidden remark with platypus.",
+            utcnow(),
+            community_id=w["open_one"].id,
+        )
+    )
+    save(
+        Document(
+            "thread",
+            w["secret"].id,
+            "Quokka audit results",
+            "Quokka numbers",
+            utcnow(),
+            community_id=w["open_one"].id,
+        )
+    )
     db.session.commit()
     assert found(w["outsider"], "platypus") == []
     assert found(w["outsider"], "quokka") == []

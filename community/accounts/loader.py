@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import lazyload
+
 from community.accounts.models import User
 from community.extensions import db
 
@@ -11,7 +13,8 @@ def load_user(login_id: str) -> User | None:
     user_id, _, token = login_id.partition(".")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # Every request loads the member; their expertise only when a page shows it.
+    user = db.session.get(User, int(user_id), options=[lazyload(User.expertise)])
     if user is None or user.session_token != token:
         return None
     return user

@@ -98,11 +98,15 @@ class Thread(db.Model):
 
     __table_args__ = (
         sa.Index("ix_threads_community_pinned_last", "community_id", "is_pinned", "last_post_at"),
+        # Each community's newest threads, for the home feed.
+        sa.Index("ix_threads_community_last_post", "community_id", "last_post_at"),
         sa.Index("ix_threads_last_post_at", "last_post_at"),
         sa.Index("ix_threads_method_id", "method_id", unique=True),
         sa.CheckConstraint(
             "(community_id IS NULL) <> (method_id IS NULL)", name="in_community_or_method"
         ),
+        # Key learnings by author: mentoring evidence joins threads on their key post.
+        sa.Index("ix_threads_key_post_id", "key_post_id"),
     )
 
     @property

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import abort
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -106,10 +107,10 @@ class ThreadPage:
 
 
 def _posts_with_authors(clause) -> list[Post]:
+    # A post shows its author's name and profile link, nothing else about them.
+    author = joinedload(Post.author).load_only(User.id, User.username, User.name).lazyload("*")
     return list(
-        db.session.scalars(
-            sa.select(Post).options(joinedload(Post.author)).where(clause).order_by(Post.position)
-        )
+        db.session.scalars(sa.select(Post).options(author).where(clause).order_by(Post.position))
     )
 
 
@@ -401,15 +402,55 @@ def set_watch_level(user: User, thread: Thread, level: str) -> None:
 # ------------------------------------------------------------------ home feed
 
 
-def home_feed(user: User, page: int, per_page: int):
+class FeedPage(Pagination):
+    """A page of the home feed, made from each community's newest threads.
+
+    Sorting every thread of every community a member belongs to would cost more
+    as communities grow. Instead each community gives its newest `page ×
+    per_page` threads from the (community, last activity) index and only those
+    are merged, so a page costs the same however many threads the communities
+    hold; the total comes from the communities' thread counters.
+    """
+
+    def _query_items(self) -> list[Thread]:
+        communities = self._query_args["communities"]
+        if not communities:
+            return []
+        depth = self.page * self.per_page
+        newest = [
+            sa.select(Thread.id, Thread.last_post_at)
+            .where(Thread.community_id == community_id)
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .limit(depth)
+            .subquery()
+            for community_id in communities
+        ]
+        merged = sa.union_all(*(sa.select(n.c.id, n.c.last_post_at) for n in newest)).subquery()
+        ids = db.session.scalars(
+            sa.select(merged.c.id)
+            .order_by(merged.c.last_post_at.desc(), merged.c.id.desc())
+            .offset(depth - self.per_page)
+            .limit(self.per_page)
+        ).all()
+        threads = {t.id: t for t in db.session.scalars(sa.select(Thread).where(Thread.id.in_(ids)))}
+        return [threads[i] for i in ids if i in threads]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def home_feed(user: User, page: int, per_page: int) -> FeedPage:
     """Recent activity in the member's communities: threads by latest activity."""
     mine = sa.select(Membership.community_id).where(Membership.user_id == user.id)
-    query = (
-        sa.select(Thread)
-        .where(Thread.community_id.in_(mine), Thread.community_id.in_(visible_community_ids(user)))
-        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    rows = db.session.execute(
+        sa.select(Community.id, Community.thread_count).where(
+            Community.id.in_(mine), Community.id.in_(visible_community_ids(user))
+        )
+    ).all()
+    return FeedPage(
+        page=page, per_page=per_page, error_out=False,
+        communities=[row.id for row in rows], total=sum(row.thread_count for row in rows),
+    )  # fmt: skip
 
 
 def key_posts_for(threads: list[Thread]) -> dict[int, Post]:

@@ -24,7 +24,7 @@ from community.notifications.models import (
     ThreadWatch,
     WatchLevel,
 )
-from community.outbox.services import queue_email
+from community.outbox.services import queue_email, queue_emails
 from community.timefmt import utcnow
 from community.urls import external_url
 
@@ -44,44 +44,74 @@ def _create(
     thread=None,
     post=None,
     method=None,
+    project=None,
     texts: dict[str, str],
     email_body: str = "",
+    mentoring_request=None,
+    mentorship=None,
 ) -> None:
-    """Write one notification per recipient; email those who asked for immediate email."""
+    """Write one notification per recipient; email those who asked for immediate email.
+
+    A reply in a busy thread notifies hundreds of watchers, so the rows are
+    written in one batched INSERT each (notifications, then emails), not one
+    statement per recipient.
+    """
     if not recipients:
         return
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(recipients)))}
+    users = db.session.execute(
+        sa.select(User.id, User.name, User.email, User.email_notifications).where(
+            User.id.in_(recipients)
+        )
+    ).all()
     now = utcnow()
     link = None
-    for user_id, kind in recipients.items():
-        user = users.get(user_id)
-        if user is None:
-            continue
+    notifications, emails = [], []
+    for user in users:
+        kind = recipients[user.id]
         immediate = user.email_notifications == EmailFrequency.IMMEDIATE
-        db.session.add(
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                actor_id=actor.id if actor else None,
-                community_id=community_id,
-                thread_id=thread.id if thread is not None else None,
-                post_id=post.id if post is not None else None,
-                method_id=method.id if method is not None else None,
-                text=texts[kind][:300],
-                emailed_at=now if immediate else None,
-            )
+        notifications.append(
+            {
+                "recipient_id": user.id,
+                "kind": kind,
+                "actor_id": actor.id if actor else None,
+                "community_id": community_id,
+                "thread_id": thread.id if thread is not None else None,
+                "post_id": post.id if post is not None else None,
+                "method_id": method.id if method is not None else None,
+                "project_id": project.id if project is not None else None,
+                "mentoring_request_id": mentoring_request.id if mentoring_request else None,
+                "mentorship_id": mentorship.id if mentorship is not None else None,
+                "text": texts[kind][:300],
+                "created_at": now,
+                "emailed_at": now if immediate else None,
+            }
         )
         if immediate:
-            link = link or _link(thread, post, method)
-            queue_email(
-                user.email,
-                texts[kind][:200],
-                f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
-                f"You can change how we email you: {external_url('notifications.settings')}\n",
+            link = link or _link(thread, post, method, project, mentoring_request, mentorship)
+            emails.append(
+                (
+                    user.email,
+                    texts[kind][:200],
+                    f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
+                    f"You can change how we email you: {external_url('notifications.settings')}\n",
+                )
             )
+    if notifications:
+        # The table, not the entity: the ORM's bulk insert would split the rows into a
+        # statement per run of rows with and without emailed_at.
+        db.session.execute(sa.insert(Notification.__table__), notifications)
+    queue_emails(emails)
 
 
-def _link(thread, post, method=None) -> str:
+def _link(
+    thread, post, method=None, project=None, mentoring_request=None, mentorship=None
+) -> str:
+    if mentorship is not None:
+        return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
+    if mentoring_request is not None:
+        return external_url("mentoring.request", request_id=mentoring_request.id)
+    if project is not None:
+        return external_url("projects.show", project_id=project.id, slug=project.slug)
     if post is not None:
         return external_url("discussions.post_permalink", post_id=post.id)
     if thread is not None:
@@ -287,11 +317,41 @@ def method_co_author_added(method, user_ids: set[int], actor: User) -> None:
     )
 
 
+def added_to_team(project, user_id: int, actor: User, role: str) -> None:
+    as_role = f" as {role}" if role else ""
+    _create(
+        {user_id: NotificationKind.TEAM_ADDED},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.TEAM_ADDED: (
+                f"{actor.name} added you to the team of “{project.title}”{as_role}"
+            )
+        },
+    )
+
+
+def project_status_changed(project, recipients: Iterable[int], actor: User, label: str) -> None:
+    _create(
+        {uid: NotificationKind.PROJECT_STATUS for uid in recipients if uid != actor.id},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.PROJECT_STATUS: (
+                f"{actor.name} changed the status of “{project.title}” to {label}"
+            )
+        },
+    )
+
+
 # ------------------------------------------------------------------ reading
 
 
 def _visible_to_recipient(user: User):
     from community.discussions.models import Thread
+    from community.mentoring.visibility import visible_request_ids
     from community.visibility import (
         visible_community_ids,
         visible_method_ids,
@@ -299,11 +359,15 @@ def _visible_to_recipient(user: User):
     )
 
     visible = visible_community_ids(user)
-    thread_in_view = sa.select(Thread.id).where(visible_threads_clause(user))
+    # Checked per notification (a primary-key lookup each), not by listing every visible
+    # thread: that list grows with the whole site, a member's notifications do not.
+    thread_in_view = sa.exists().where(
+        Thread.id == Notification.thread_id, visible_threads_clause(user)
+    )
     return sa.and_(
         Notification.recipient_id == user.id,
         sa.or_(
-            Notification.thread_id.in_(thread_in_view),
+            thread_in_view,
             sa.and_(
                 Notification.thread_id.is_(None),
                 sa.or_(
@@ -315,6 +379,10 @@ def _visible_to_recipient(user: User):
         sa.or_(
             Notification.method_id.is_(None),
             Notification.method_id.in_(visible_method_ids(user)),
+        ),
+        sa.or_(
+            Notification.mentoring_request_id.is_(None),
+            Notification.mentoring_request_id.in_(visible_request_ids(user)),
         ),
     )
 
@@ -336,6 +404,12 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
 
 
 def link_for(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return url_for("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return url_for("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
@@ -435,6 +509,12 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return external_url("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return external_url("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:

@@ -33,6 +33,18 @@ def queue_email(to_address: str, subject: str, body_text: str) -> OutboxMessage:
     return message
 
 
+def queue_emails(messages: list[tuple[str, str, str]]) -> None:
+    """Queue many emails (address, subject, body) in one batched INSERT."""
+    if messages:
+        db.session.execute(
+            sa.insert(OutboxMessage.__table__),
+            [
+                {"to_address": to, "subject": subject, "body_text": body}
+                for to, subject, body in messages
+            ],
+        )
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.directory.models import Organisation
@@ -56,11 +58,32 @@ def directory_page(
 
 
 def popular_tags(limit: int = 30) -> list[tuple[ExpertiseTag, int]]:
+    """The most declared areas of expertise, with how many members declared each.
+
+    Counting reads every member's tags, which grows with the membership, so
+    each app process keeps the counts for POPULAR_TAGS_CACHE_SECONDS: a filter
+    list a few minutes behind a profile edit is no loss to anyone.
+    """
+    counts = _tag_counts(limit)
+    tags = db.session.scalars(sa.select(ExpertiseTag).where(ExpertiseTag.id.in_(counts)))
+    by_id = {tag.id: tag for tag in tags}
+    return [(by_id[tag_id], n) for tag_id, n in counts.items() if tag_id in by_id]
+
+
+def _tag_counts(limit: int) -> dict[int, int]:
+    max_age = current_app.config["POPULAR_TAGS_CACHE_SECONDS"]
+    cache = current_app.extensions.setdefault("popular_tags", {})
+    kept = cache.get(limit)
+    if max_age > 0 and kept and time.monotonic() - kept[0] < max_age:
+        return kept[1]
+    n = sa.func.count(member_expertise.c.user_id).label("n")
     rows = db.session.execute(
-        sa.select(ExpertiseTag, sa.func.count(member_expertise.c.user_id).label("n"))
+        sa.select(ExpertiseTag.id, n)
         .join(member_expertise, member_expertise.c.tag_id == ExpertiseTag.id)
         .group_by(ExpertiseTag.id)
-        .order_by(sa.desc("n"), ExpertiseTag.name)
+        .order_by(sa.desc(n), ExpertiseTag.name)
         .limit(limit)
     )
-    return [tuple(row) for row in rows]
+    counts = dict(rows.tuples().all())
+    cache[limit] = (time.monotonic(), counts)
+    return counts

@@ -10,7 +10,7 @@ the CHECK; migrations/env.py switches foreign keys off around every migration
 on SQLite so that rebuilding a parent table cannot cascade-delete its posts.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0008
 Create Date: 2026-11-26 05:59:15.089044
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0003'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,188 @@
+"""`python -m bench --scale small|full`: build or reuse the data, serve, drive, report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+
+import click
+import sqlalchemy as sa
+
+from bench import database, report
+from bench.generators import ensure_data
+from bench.load import CONCURRENCY, drive, have_wrk
+from bench.pages import FLOOR_PATH, PAGES
+from bench.queries import InstrumentedApp, count_pages
+from bench.scales import SCALES
+from bench.server import Server, Visitor
+from bench.writes import create_posts
+
+
+def say(message: str = "") -> None:
+    click.echo(message, file=sys.stderr)
+
+
+@click.command()
+@click.option("--scale", type=click.Choice(sorted(SCALES)), default="small", show_default=True)
+@click.option("--rebuild", is_flag=True, help="Build the data again even if a saved copy matches.")
+@click.option("--pages", "only", default="", help="Comma-separated page names (default: all).")
+@click.option("--seconds", type=float, default=None, help="Drive each page this long instead.")
+@click.option("--no-writes", is_flag=True, help="Skip creating posts.")
+def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes: bool) -> None:
+    """Measure every page at SCALE and write bench/results/latest.json."""
+    import community.models  # noqa: F401  (complete metadata for the generators)
+
+    chosen = SCALES[scale]
+    url = database.database_url(scale)
+    pages = [p for p in PAGES if not only or p.name in only.split(",")]
+    landmarks, generation = ensure_data(chosen, url, rebuild=rebuild)
+    duration = seconds or chosen.duration_s
+    busy = os.getloadavg()[0]
+    if busy > 1.0:
+        say(f"The machine is busy (load average {busy:.1f}): every figure will be lower.")
+    if not have_wrk():
+        say("wrk is not installed (apt-get install -y wrk): using the Python load generator.")
+
+    results: dict = {
+        "scale": scale,
+        "database": sa.make_url(url).get_backend_name(),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        # Other work on the machine slows every figure: the load average says how busy it was.
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_average_before": os.getloadavg()[0]},
+        "load": {"generator": "wrk" if have_wrk() else "python", "concurrency": CONCURRENCY,
+                 "warm_up_s": chosen.warm_up_s, "seconds_per_page": duration},
+        "generation": generation,
+    }  # fmt: skip
+    engine = sa.create_engine(url)
+    marks = database.id_marks(engine)
+    saved = _counters(engine, landmarks)
+    database.write_stamp(engine, state="dirty")
+    server = Server(url, database.DATA_DIR / f"gunicorn-{scale}.log")
+    try:
+        say("Counting SQL statements per page (one instrumented request each) …")
+        counted = count_pages(url, landmarks, pages)
+        for name, result in counted.items():
+            if result.status != 200:
+                raise click.ClickException(f"{name} answered {result.status} in-process")
+        say(f"Starting gunicorn (production settings, 2 workers) on {server.host} …")
+        server.start()
+        reader = Visitor(server.host)
+        reader.sign_in(landmarks["user_email"], landmarks["user_password"])
+        # Visit a page with a form once, so the session holds its CSRF secret as a
+        # browser's would; otherwise every measured request would set a new cookie.
+        reader.csrf_token(landmarks["thread"])
+        cookie = reader.cookie_header
+
+        def measure(path: str) -> dict:
+            status, _, body = reader.get(path)
+            if status != 200:
+                raise click.ClickException(f"{path} answered {status} over HTTP")
+            load = drive(server.host, path, cookie, warm_up=chosen.warm_up_s, seconds=duration)
+            if load.bad_status:
+                raise click.ClickException(f"{path}: {load.bad_status} answers were errors")
+            done = load.requests > 0  # none finished in time: no latency to report
+
+            def ms(value: float) -> float | None:
+                return round(value, 2) if done else None
+
+            return {"rps": round(load.rps, 1), "p50_ms": ms(load.p50_ms),
+                    "p95_ms": ms(load.p95_ms), "p99_ms": ms(load.p99_ms),
+                    "bytes": len(body), "requests": load.requests,
+                    "timeouts_or_errors": load.errors}  # fmt: skip
+
+        say(f"Driving each page for {duration:g} s after a {chosen.warm_up_s} s warm-up …")
+        results["floor"] = measure(FLOOR_PATH) | {"cpu_ms": counted["floor"].cpu_ms}
+        say(f"  floor: {results['floor']['rps']:.0f} rps")
+        results["pages"] = {}
+        for page in pages:
+            path = page.url(landmarks)
+            measured = measure(path)
+            measured["queries"] = counted[page.name].queries
+            measured["cpu_ms"] = counted[page.name].cpu_ms
+            measured["path"] = path
+            results["pages"][page.name] = measured
+            say(f"  {page.name}: {measured['rps']:.0f} rps, p95 {measured['p95_ms']} ms, "
+                f"{measured['queries']} queries")  # fmt: skip
+        if not no_writes:
+            results["writes"] = _writes(server, landmarks, cookie, chosen, duration, url)
+        results["worker_rss_mb"] = server.worker_peak_mb
+    finally:
+        server.stop()
+        database.delete_after(engine, marks)
+        _restore_counters(engine, saved)
+        database.write_stamp(engine, state="clean")
+        engine.dispose()
+
+    results["targets"] = report.evaluate(results)
+    path = report.write(results)
+    click.echo(report.summary(results))
+    say(f"\nWrote bench/results/{path.name} and bench/results/latest.json")
+
+
+def _writes(server, landmarks, cookie, scale, duration, url) -> dict:
+    say(f"Creating up to {scale.writes} posts while wrk reads the thread's last page …")
+    writer = Visitor(server.host)
+    writer.sign_in(landmarks["user_email"], landmarks["user_password"])
+    window = max(duration * 2, 20.0)
+    under_load = create_posts(writer, landmarks, scale.writes, window, read_cookie=cookie)
+    say(f"  {under_load.posts} posts, p95 {under_load.p95_ms:.1f} ms")
+    say("Creating posts with nothing else running …")
+    alone = create_posts(writer, landmarks, max(scale.writes // 2, 20), window)
+    say(f"  {alone.posts} posts, p95 {alone.p95_ms:.1f} ms")
+    # One more, in-process, to count its statements.
+    instrumented = InstrumentedApp(url, landmarks["user_id"])
+    try:
+        reply = instrumented.request(
+            "POST",
+            f"/communities/{landmarks['community']}/threads/{landmarks['thread_id']}/reply",
+            {"body": "Counting the statements one reply takes."},
+        )
+    finally:
+        instrumented.close()
+
+    def summary(result) -> dict:
+        return {"posts": result.posts, "failures": result.failures,
+                "p50_ms": round(result.p50_ms, 2), "p95_ms": round(result.p95_ms, 2),
+                "p99_ms": round(result.p99_ms, 2)}  # fmt: skip
+
+    reads = under_load.reads
+    return {
+        "under_load": summary(under_load),
+        "alone": summary(alone),
+        "reads_during_writes": {"rps": round(reads.rps, 1), "p95_ms": round(reads.p95_ms, 2)}
+        if reads
+        else None,
+        "queries": reply.queries,
+    }
+
+
+def _counters(engine: sa.Engine, landmarks: dict) -> dict:
+    """The counters the write phase moves, to put back afterwards."""
+    with engine.connect() as connection:
+        thread = connection.execute(
+            sa.text("SELECT post_count, last_post_at FROM threads WHERE id = :id"),
+            {"id": landmarks["thread_id"]},
+        ).one()
+        community = connection.execute(
+            sa.text("SELECT last_activity_at FROM communities WHERE id = :id"),
+            {"id": landmarks["community_id"]},
+        ).one()
+    return {"thread": (landmarks["thread_id"], *thread),
+            "community": (landmarks["community_id"], *community)}  # fmt: skip
+
+
+def _restore_counters(engine: sa.Engine, saved: dict) -> None:
+    thread_id, post_count, last_post_at = saved["thread"]
+    community_id, last_activity_at = saved["community"]
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE threads SET post_count = :n, last_post_at = :at WHERE id = :id"),
+            {"n": post_count, "at": last_post_at, "id": thread_id},
+        )
+        connection.execute(
+            sa.text("UPDATE communities SET last_activity_at = :at WHERE id = :id"),
+            {"at": last_activity_at, "id": community_id},
+        )
