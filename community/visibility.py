@@ -207,6 +207,8 @@ def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     if thread.method_id is not None:
         return users_who_can_see_method(thread.method, user_ids)
     return users_who_can_see(thread.community, user_ids)
+
+
 def visible_projects_clause(user) -> sa.ColumnElement[bool]:
     """A WHERE clause over Project: the projects `user` may read."""
     if not _is_signed_in(user):
