@@ -48,6 +48,7 @@ from community.methods.models import (
 )
 from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
+from community.search import indexing
 from community.timefmt import utcnow
 from community.visibility import can_see_method, member_community_ids
 
@@ -353,7 +354,10 @@ def update_method(
         method.version += 1
         method.updated_at = utcnow()
         thread = thread_of(method)
-        thread.title, thread.slug = method.title, method.slug
+        if thread.title != method.title:
+            thread.title, thread.slug = method.title, method.slug
+            if thread.post_count:  # a discussion is in search once it has a post
+                indexing.thread_changed(thread)
         _watch(thread, added)
     if publish and not method.is_published:
         _publish(user, method, note)

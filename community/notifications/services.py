@@ -103,9 +103,7 @@ def _create(
     queue_emails(emails)
 
 
-def _link(
-    thread, post, method=None, project=None, mentoring_request=None, mentorship=None
-) -> str:
+def _link(thread, post, method=None, project=None, mentoring_request=None, mentorship=None) -> str:
     if mentorship is not None:
         return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
     if mentoring_request is not None:

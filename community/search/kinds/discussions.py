@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
 from community.communities.models import Community
@@ -23,7 +24,7 @@ from community.extensions import db
 from community.search.hits import Hit
 from community.search.index import Document, Kind, plain_text, register_kind, save_or_remove
 from community.search.models import SearchDocument
-from community.visibility import visible_community_ids
+from community.visibility import visible_threads_clause
 
 THREAD, POST = "thread", "post"
 KEY_LEARNING_BOOST = 0.5
@@ -164,11 +165,9 @@ def thread_moved(thread: Thread) -> None:
 # ------------------------------------------------------------------ who may see them
 
 
+# A community's thread follows its community; a method's discussion follows its method.
 def _visible_thread(user) -> sa.ColumnElement[bool]:
-    return sa.exists().where(
-        Thread.id == SearchDocument.object_id,
-        Thread.community_id.in_(visible_community_ids(user)),
-    )
+    return sa.exists().where(Thread.id == SearchDocument.object_id, visible_threads_clause(user))
 
 
 def _visible_post(user) -> sa.ColumnElement[bool]:
@@ -177,7 +176,7 @@ def _visible_post(user) -> sa.ColumnElement[bool]:
         Post.deleted_at.is_(None),
         Post.hidden_at.is_(None),
         Thread.id == Post.thread_id,
-        Thread.community_id.in_(visible_community_ids(user)),
+        visible_threads_clause(user),
     )
 
 
@@ -188,7 +187,17 @@ def _community_place(community: Community) -> tuple[str, str]:
     return community.name, url_for("communities.home", slug=community.slug)
 
 
+def _place(thread: Thread) -> tuple[str, str]:
+    """Where a thread lives: its community, or the method it discusses."""
+    if thread.method_id is not None:
+        method = thread.method
+        return method.title, url_for("methods.method", method_id=method.id, slug=method.slug)
+    return _community_place(thread.community)
+
+
 def thread_address(thread: Thread) -> str:
+    if thread.method_id is not None:
+        return url_for("methods.discussion", method_id=thread.method_id, slug=thread.method.slug)
     return url_for(
         "discussions.thread", slug=thread.community.slug, thread_id=thread.id,
         title_slug=thread.slug,
@@ -197,14 +206,15 @@ def thread_address(thread: Thread) -> str:
 
 def _describe_threads(ids: list[int]) -> dict[int, Hit]:
     hits = {}
-    for thread in db.session.scalars(sa.select(Thread).where(Thread.id.in_(ids))):
+    threads = sa.select(Thread).options(selectinload(Thread.method)).where(Thread.id.in_(ids))
+    for thread in db.session.scalars(threads):
         badges = [b for b, on in (("Key learning", thread.key_post_id), ("Resolved",
                   thread.is_resolved)) if on]  # fmt: skip
         replies = thread.reply_count
         hits[thread.id] = Hit(
-            label="Thread", title=thread.title, url=thread_address(thread),
-            dated_at=thread.created_at, date_label="Started",
-            places=[_community_place(thread.community)],
+            label="Method discussion" if thread.method_id else "Thread", title=thread.title,
+            url=thread_address(thread), dated_at=thread.created_at, date_label="Started",
+            places=[_place(thread)],
             byline=f"Started by {thread.author.name if thread.author else 'a former member'} · "
             f"{replies} repl{'y' if replies == 1 else 'ies'}",
             badges=badges,
@@ -215,6 +225,7 @@ def _describe_threads(ids: list[int]) -> dict[int, Hit]:
 def _describe_posts(ids: list[int]) -> dict[int, Hit]:
     rows = db.session.execute(
         sa.select(Post, Thread, User.name)
+        .options(selectinload(Thread.method))
         .join(Thread, Thread.id == Post.thread_id)
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.id.in_(ids))
@@ -227,8 +238,9 @@ def _describe_posts(ids: list[int]) -> dict[int, Hit]:
         hits[post.id] = Hit(
             label="Reply", title=f"Reply in “{thread.title}”",
             url=url_for("discussions.post_permalink", post_id=post.id),
-            dated_at=post.created_at, places=[_community_place(thread.community),
-                                              (thread.title, thread_address(thread))],
+            dated_at=post.created_at,
+            places=[_place(thread), ("Discussion" if thread.method_id else thread.title,
+                                     thread_address(thread))],
             byline=f"By {author_name or 'a former member'}", badges=badges,
         )  # fmt: skip
     return hits
