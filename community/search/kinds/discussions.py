@@ -165,7 +165,8 @@ def thread_moved(thread: Thread) -> None:
 # ------------------------------------------------------------------ who may see them
 
 
-# A community's thread follows its community; a method's discussion follows its method.
+# A community's thread follows its community; a method's or project's discussion follows
+# its method or project.
 def _visible_thread(user) -> sa.ColumnElement[bool]:
     return sa.exists().where(Thread.id == SearchDocument.object_id, visible_threads_clause(user))
 
@@ -188,31 +189,38 @@ def _community_place(community: Community) -> tuple[str, str]:
 
 
 def _place(thread: Thread) -> tuple[str, str]:
-    """Where a thread lives: its community, or the method it discusses."""
+    """Where a thread lives: its community, or the method or project it discusses."""
     if thread.method_id is not None:
         method = thread.method
         return method.title, url_for("methods.method", method_id=method.id, slug=method.slug)
+    if thread.project_id is not None:
+        project = thread.project
+        return project.title, url_for("projects.show", project_id=project.id, slug=project.slug)
     return _community_place(thread.community)
 
 
 def thread_address(thread: Thread) -> str:
-    if thread.method_id is not None:
-        return url_for("methods.discussion", method_id=thread.method_id, slug=thread.method.slug)
-    return url_for(
-        "discussions.thread", slug=thread.community.slug, thread_id=thread.id,
-        title_slug=thread.slug,
-    )  # fmt: skip
+    from community.discussions.routes import thread_url  # routes import search
+
+    return thread_url(thread)
+
+
+_LABELS = {"method": "Method discussion", "project": "Project discussion"}
 
 
 def _describe_threads(ids: list[int]) -> dict[int, Hit]:
     hits = {}
-    threads = sa.select(Thread).options(selectinload(Thread.method)).where(Thread.id.in_(ids))
+    threads = (
+        sa.select(Thread)
+        .options(selectinload(Thread.method), selectinload(Thread.project))
+        .where(Thread.id.in_(ids))
+    )
     for thread in db.session.scalars(threads):
         badges = [b for b, on in (("Key learning", thread.key_post_id), ("Resolved",
                   thread.is_resolved)) if on]  # fmt: skip
         replies = thread.reply_count
         hits[thread.id] = Hit(
-            label="Method discussion" if thread.method_id else "Thread", title=thread.title,
+            label=_LABELS.get(thread.home_kind, "Thread"), title=thread.title,
             url=thread_address(thread), dated_at=thread.created_at, date_label="Started",
             places=[_place(thread)],
             byline=f"Started by {thread.author.name if thread.author else 'a former member'} · "
@@ -225,7 +233,7 @@ def _describe_threads(ids: list[int]) -> dict[int, Hit]:
 def _describe_posts(ids: list[int]) -> dict[int, Hit]:
     rows = db.session.execute(
         sa.select(Post, Thread, User.name)
-        .options(selectinload(Thread.method))
+        .options(selectinload(Thread.method), selectinload(Thread.project))
         .join(Thread, Thread.id == Post.thread_id)
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.id.in_(ids))
@@ -239,7 +247,7 @@ def _describe_posts(ids: list[int]) -> dict[int, Hit]:
             label="Reply", title=f"Reply in “{thread.title}”",
             url=url_for("discussions.post_permalink", post_id=post.id),
             dated_at=post.created_at,
-            places=[_place(thread), ("Discussion" if thread.method_id else thread.title,
+            places=[_place(thread), ("Discussion" if thread.community_id is None else thread.title,
                                      thread_address(thread))],
             byline=f"By {author_name or 'a former member'}", badges=badges,
         )  # fmt: skip
