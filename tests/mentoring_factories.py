@@ -171,3 +171,47 @@ def visit(app, user: User | None, method: str, url: str, data: dict | None = Non
     if user is not None:
         sign_in_as(client, user)
     return client.open(url, method=method, data=data, **options)
+
+
+def methods_on(author: User, approach: str, count: int = 1, *, adapted_by=(), used_by=()):
+    """`count` published methods by `author` on `approach`; each adapted and used by others."""
+    from methods_support import adapt, publish_method
+
+    from community.methods import services as methods
+
+    made = []
+    for _ in range(count):
+        method = publish_method(author, approach_ids=[tag(approach).id])
+        for adapter in adapted_by:
+            adapt(adapter, method)
+        for user in used_by:
+            methods.record_use(user, method)
+        made.append(method)
+    return made
+
+
+def improving_project(member: User, title: str = "Discharge before noon"):
+    """A project `member` leads whose measure shows special-cause improvement."""
+    from datetime import date
+
+    from community.projects import services as projects
+    from community.projects.measure_models import Measure
+    from community.projects.spc import Direction, Variation
+
+    project = projects.start_project(
+        member,
+        projects.ProjectDetails(
+            title=title, aim="Discharge 30% of patients before noon by March.", problem="",
+            organisation_id=member.organisation_id, community_id=None,
+            programme_type="local", national_programme="", status="testing",
+            start_date=date(2026, 1, 5),
+        ),
+    )  # fmt: skip
+    db.session.add(
+        Measure(
+            project_id=project.id, name="Discharges before noon", definition="Share of all",
+            unit="%", direction=Direction.UP, variation=Variation.IMPROVEMENT,
+        )
+    )  # fmt: skip
+    db.session.commit()
+    return project

@@ -8,6 +8,8 @@ from mentoring_factories import (
     ask,
     complete_mentorship,
     discussion_evidence,
+    improving_project,
+    methods_on,
     offer,
     request_for,
     start_mentorship,
@@ -60,12 +62,27 @@ def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
     ben.expertise = [tag(SPC)]
     db.session.commit()
 
-    # Asha: offers both areas, 12 helpful marks and 2 key learnings in open communities,
-    # two organisations mentored to an outcome, rated 5 and 4.
+    # Asha: offers both areas; two methods on SPC, adapted 3 times and used by 4 members;
+    # 12 helpful marks and 2 key learnings in open communities; a project showing
+    # improvement; two organisations mentored to an outcome, rated 5 and 4.
     offer(asha, components=[4], approaches=[SPC], formats=["video"], capacity=3)
+    others = [
+        _other_requester(make_user, make_organisation, south, name)
+        for name in ("Olu", "Priya", "Ravi", "Sue")
+    ]
+    first, second = methods_on(asha, SPC, 2)
+    methods_on(others[0], "Lean")  # someone else's method, on something else
+    from methods_support import adapt
+
+    from community.methods import services as methods
+
+    for adapter, method in ((others[0], first), (others[1], first), (others[2], second)):
+        adapt(adapter, method)
+    for user in others:
+        methods.record_use(user, first if user is not others[3] else second)
     discussion_evidence(asha, helpful=12, key_learnings=2)
-    for name, rating in (("Olu", 5), ("Priya", 4)):
-        other = _other_requester(make_user, make_organisation, south, name)
+    improving_project(asha)
+    for other, rating in ((others[0], 5), (others[1], 4)):
         complete_mentorship(other, asha, rating=rating)
     # Ben: offers the component, has SPC only in his declared expertise, can travel north.
     offer(ben, components=[4], formats=["phone", "in_person"], capacity=1, travel=[north])
@@ -85,18 +102,22 @@ def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
         "Cara Chowdhury",
     ]
     asha_s, ben_s, cara_s = suggestions
-    # 40 area + 10 discussions (6 + 4) + 14.5 track record (4 + 10.5) + 10 + 5 + 5
-    assert asha_s.score == 84.5
+    # 35 area + 11 methods (6 + 3 + 2) + 7 discussions (5 + 2) + 2.5 projects
+    # + 14.5 track record (4 + 10.5) + 10 proximity + 3 format + 2 capacity
+    assert asha_s.score == 85
     assert asha_s.reasons == [
         "offers mentoring in “Capability and capacity” and “Statistical process control”",
+        "published 2 methods on what you asked for; 3 adaptations of them in use; "
+        "used by 4 members",
         "posts marked helpful 12 times and wrote 2 key learnings in open communities",
+        "on the team of 1 project whose measures show improvement",
         "mentored 2 organisations, rated 4.5/5",
         "in your system",
         "offers video calls",
         "3 of 3 places free",
     ]
-    # 30 area (1 + ½ of 2 areas) + 6 travel + 5 capacity
-    assert ben_s.score == 41
+    # 26.25 area (1 + ½ of 2 areas) + 6 travel + 2 capacity
+    assert ben_s.score == 34.25
     assert ben_s.reasons == [
         "offers mentoring in “Capability and capacity”; lists “Statistical process control” "
         "in their expertise",
@@ -105,8 +126,8 @@ def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
         "does not offer video calls",
         "1 of 1 place free",
     ]
-    # 20 area + 5 format + 2.5 capacity (1 of 2 free); private evidence counts for nothing
-    assert cara_s.score == 27.5
+    # 17.5 area + 3 format + 1 capacity (1 of 2 free); private evidence counts for nothing
+    assert cara_s.score == 21.5
     assert cara_s.reasons == [
         "offers mentoring in “Statistical process control”",
         "has not completed a mentorship yet",
@@ -121,10 +142,10 @@ def test_points_per_term_add_up_to_the_score(db, make_user, make_organisation, r
     [suggestion] = matching.suggest(request_for(requester, components=[4]))
     points = {part.term: part.points for part in suggestion.parts}
     assert points == {
-        "area": 40, "discussions": 0, "track_record": 0, "proximity": 10, "format": 5,
-        "capacity": 5,
+        "area": 35, "methods": 0, "discussions": 0, "projects": 0, "track_record": 0,
+        "proximity": 10, "format": 3, "capacity": 2,
     }  # fmt: skip
-    assert suggestion.score == 60
+    assert suggestion.score == 50
     assert matching.MAX_SCORE == 100
 
 
@@ -138,7 +159,7 @@ def test_in_person_needs_the_mentor_in_or_travelling_to_the_system(
     found = _by_name(matching.suggest(request_for(requester, preferred_format="in_person")))
     assert "can meet in person" in found["Near Mentor"].reasons
     assert "meets in person, but not in your system" in found["Far Mentor"].reasons
-    assert found["Near Mentor"].score - found["Far Mentor"].score == 15  # proximity 10 + format 5
+    assert found["Near Mentor"].score - found["Far Mentor"].score == 13  # proximity 10 + format 3
 
 
 def test_a_withdrawn_mentorship_is_not_track_record_and_unrated_ones_say_so(
@@ -235,7 +256,7 @@ def test_suggesting_takes_the_same_number_of_statements_for_any_number_of_mentor
     with count_statements() as many:
         assert len(matching.suggest(request)) == 50
     assert few.count == many.count, many.statements
-    assert many.count <= 10  # the request and its areas, the candidates, four terms
+    assert many.count <= 12  # the request and its areas, the candidates, five terms
 
 
 def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
@@ -260,3 +281,29 @@ def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
     assert db.session.get(MentorEvidence, mentor.id) is None
     [suggestion] = matching.suggest(request_for(requester, title="Again"))
     assert not any("helpful" in reason for reason in suggestion.reasons)
+
+
+def test_private_or_unpublished_work_is_no_evidence(
+    db, make_user, make_organisation, requester, south
+):
+    from methods_support import draft_method, make_community, publish_method
+
+    mentor = make_user(
+        "pia", name="Pia Private", organisation=make_organisation("S5", system=south)
+    )
+    offer(mentor, approaches=[SPC])
+    private = make_community(mentor, private=True)
+    publish_method(mentor, approach_ids=[tag(SPC).id], community_id=private.id)
+    draft_method(mentor, approach_ids=[tag(SPC).id])
+    project = improving_project(mentor)
+    project.community_id = private.id
+    db.session.commit()
+
+    [suggestion] = matching.suggest(request_for(requester, approaches=[SPC]))
+    points = {part.term: part.points for part in suggestion.parts}
+    assert (points["methods"], points["projects"]) == (0, 0)
+    assert not any("method" in r or "project" in r for r in suggestion.reasons)
+
+    publish_method(mentor, approach_ids=[tag(SPC).id])  # now one that everyone can read
+    [suggestion] = matching.suggest(request_for(requester, approaches=[SPC], title="Again"))
+    assert "published 1 method on what you asked for" in suggestion.reasons

@@ -10,7 +10,7 @@ or approach they offer, or an approach in their declared expertise).
 
 How they are ranked (a score out of 100)
 ----------------------------------------
-The score is the sum of independent terms (scoring.py, one class each). Each
+The score is the sum of independent terms (one class each). Each
 term gathers its evidence for every candidate in at most ONE grouped SQL
 statement (never one query per mentor), then scores each candidate in Python
 and explains the points in words.
@@ -18,34 +18,38 @@ and explains the points in words.
 =================  ====  ==================================================================
 term               max   points
 =================  ====  ==================================================================
-area fit            40   40 × (requested areas covered ÷ requested areas). An area the
+area fit            35   35 × (requested areas covered ÷ requested areas). An area the
                          mentor offers covers 1; a requested approach that is only in their
                          declared expertise covers ½.
-discussions         20   ½ point per "helpful" mark on their posts (up to 20 marks = 10) +
-                         2 points per key learning they wrote (up to 5 = 10). Only open
-                         communities count, so a ranking never reveals private activity.
-                         Counted ahead of time (evidence.py), so the cost of a ranking
-                         does not grow with the number of posts.
-track record        20   2 points per organisation they mentored to an outcome (not
-                         withdrawn; up to 4 = 8) + 12 × (average rating − 1) ÷ 4 from the
-                         organisations' feedback (unrated: 0).
+methods             15   3 per published method they (co-)wrote on a requested approach or
+                         component (up to 3 = 9) + 1 per adaptation of those methods (up to
+                         3) + ½ per "I've used this" (up to 6 = 3).
+discussions         10   ½ per "helpful" mark on their posts (up to 10 marks = 5) + 1 per
+                         key learning they wrote (up to 5). Counted ahead of time
+                         (evidence.py), so a ranking's cost does not grow with the posts.
+projects             5   2.5 per project they are on whose measures show an improvement
+                         signal on their SPC chart (up to 2).
+track record        20   2 per organisation they mentored to an outcome (not withdrawn; up
+                         to 4 = 8) + 12 × (average rating − 1) ÷ 4 from those organisations'
+                         feedback (unrated: 0).
 proximity           10   10 if their organisation is in the requester's system; 6 if they
                          can travel to it; else 0.
-format               5   5 if they offer the preferred format (in person also needs them to
+format               3   3 if they offer the preferred format (in person also needs them to
                          be in or travel to the system) or there is no preference; else 0.
-spare capacity       5   5 × free places ÷ capacity.
+spare capacity       2   2 × free places ÷ capacity.
 =================  ====  ==================================================================
+
+Only what every member can see counts as evidence: posts, methods and projects
+in open communities or in none. A ranking never reveals private work.
 
 Ties are broken by name, then by member id, so the order is deterministic.
 
-Adding evidence later
----------------------
-Methods ("published 2 methods on SPC; 3 adaptations in use") and projects
-("2 projects with improvement signals") slot in as extra terms: write a class
-in scoring.py with `key`, `max_points`, `gather(needs, candidate_ids)` (one
-grouped statement keyed by mentor id) and `score(needs, candidate, evidence)`,
-and add it to TERMS. The total is the sum of the terms, so the README's table
-is the only other thing to update (rebalance the maxima to keep 100).
+Adding evidence
+---------------
+Each term is a class with `key`, `max_points`, `gather(needs, candidate_ids)`
+(at most one grouped statement, keyed by mentor id) and `score(needs,
+candidate, evidence)`, in scoring.py or work_terms.py. Add it to TERMS below,
+rebalance the maxima to keep 100, and update the README's table.
 """
 
 from __future__ import annotations
@@ -65,16 +69,27 @@ from community.mentoring.models import (
     mentor_offer_approaches,
 )
 from community.mentoring.scoring import (
-    EVIDENCE_FROM,
-    MAX_SCORE,
-    TERMS,
+    AREA,
+    CAPACITY,
+    DISCUSSIONS,
+    FORMAT,
+    PROXIMITY,
+    TRACK,
     Candidate,
     Needs,
     Suggestion,
+    Term,
 )
 from community.mentoring.vocabulary import MeetingFormat, MentorshipStatus
+from community.mentoring.work_terms import METHODS, PROJECTS
 
 __all__ = ["MAX_SCORE", "Needs", "Suggestion", "eligible_mentor_ids", "suggest"]
+
+# In the order their reasons are read.
+TERMS: tuple[Term, ...] = (AREA, METHODS, DISCUSSIONS, PROJECTS, TRACK, PROXIMITY, FORMAT, CAPACITY)
+MAX_SCORE = sum(term.max_points for term in TERMS)
+# Proximity's evidence (does the mentor travel to the system?) also decides FormatFit.
+EVIDENCE_FROM = {FORMAT.key: PROXIMITY.key}
 
 FORMAT_COLUMNS = (
     (MeetingFormat.VIDEO, MentorOffer.offers_video),

@@ -1,10 +1,11 @@
 """The terms of a mentor's match score, each with its points and its reason in words.
 
-matching.py explains the scoring as a whole and decides who is eligible; this
-module holds one class per term. A term reads its evidence for every
-candidate in at most one grouped statement (`gather`) and then scores each
-candidate in Python (`score`), so the number of statements never depends on
-the number of mentors.
+matching.py explains the scoring as a whole, decides who is eligible and lists
+the terms in order (TERMS); this module holds one class per term, and
+work_terms.py the terms for what mentors have published and done. A term
+reads its evidence for every candidate in at most one grouped statement
+(`gather`) and then scores each candidate in Python (`score`), so the number
+of statements never depends on the number of mentors.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class Suggestion:
 
     @property
     def score(self) -> float:
-        return round(sum(part.points for part in self.parts), 1)
+        # Rounded, so that float noise never splits a tie that the name should decide.
+        return round(sum(part.points for part in self.parts), 2)
 
     @property
     def reasons(self) -> list[str]:
@@ -170,7 +172,7 @@ class AreaEvidence:
 
 
 class AreaFit:
-    key, max_points = "area", 40
+    key, max_points = "area", 35
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, AreaEvidence]:
         parts = []
@@ -242,15 +244,15 @@ def _area_reason(components: tuple, offered: tuple, declared: tuple) -> str | No
 class DiscussionEvidence:
     """Helpful marks and key learnings, counted ahead of time (see evidence.py)."""
 
-    key, max_points = "discussions", 20
-    HELPFUL_CAP, KEY_LEARNING_CAP = 20, 5
+    key, max_points = "discussions", 10
+    HELPFUL_CAP, KEY_LEARNING_CAP = 10, 5
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
         return {}  # the candidates statement reads the counted evidence
 
     def score(self, needs: Needs, candidate: Candidate, evidence: Any):
         helpful, learnings = candidate.helpful_marks, candidate.key_learnings
-        points = 0.5 * min(helpful, self.HELPFUL_CAP) + 2 * min(learnings, self.KEY_LEARNING_CAP)
+        points = 0.5 * min(helpful, self.HELPFUL_CAP) + min(learnings, self.KEY_LEARNING_CAP)
         phrases = []
         if helpful:
             phrases.append(f"posts marked helpful {plural(helpful, 'time')}")
@@ -346,7 +348,7 @@ def can_meet_in_person(needs: Needs, candidate: Candidate, travels: bool) -> boo
 
 
 class FormatFit:
-    key, max_points = "format", 5
+    key, max_points = "format", 3
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
         return {}  # the candidates statement read the formats; travel comes from Proximity
@@ -357,18 +359,21 @@ class FormatFit:
             return ScorePart(self.key, self.max_points, self.max_points, None)
         if wanted == MeetingFormat.IN_PERSON:
             if can_meet_in_person(needs, candidate, bool(travels)):
-                return ScorePart(self.key, 5, 5, "can meet in person")
+                return ScorePart(self.key, self.max_points, self.max_points, "can meet in person")
             if MeetingFormat.IN_PERSON in candidate.formats:
-                return ScorePart(self.key, 0, 5, "meets in person, but not in your system")
-            return ScorePart(self.key, 0, 5, "does not meet in person")
+                return self.missed("meets in person, but not in your system")
+            return self.missed("does not meet in person")
         calls = "video calls" if wanted == MeetingFormat.VIDEO else "phone calls"
         if wanted in candidate.formats:
-            return ScorePart(self.key, 5, 5, f"offers {calls}")
-        return ScorePart(self.key, 0, 5, f"does not offer {calls}")
+            return ScorePart(self.key, self.max_points, self.max_points, f"offers {calls}")
+        return self.missed(f"does not offer {calls}")
+
+    def missed(self, reason: str) -> ScorePart:
+        return ScorePart(self.key, 0, self.max_points, reason)
 
 
 class SpareCapacity:
-    key, max_points = "capacity", 5
+    key, max_points = "capacity", 2
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
         return {}
@@ -385,8 +390,3 @@ class SpareCapacity:
 AREA, DISCUSSIONS, TRACK, PROXIMITY, FORMAT, CAPACITY = (
     AreaFit(), DiscussionEvidence(), TrackRecordTerm(), Proximity(), FormatFit(), SpareCapacity(),
 )  # fmt: skip
-# In the order their reasons are read. Methods and projects evidence will join here.
-TERMS: tuple[Term, ...] = (AREA, DISCUSSIONS, TRACK, PROXIMITY, FORMAT, CAPACITY)
-MAX_SCORE = sum(term.max_points for term in TERMS)
-# Proximity's evidence (does the mentor travel to the system?) also decides FormatFit.
-EVIDENCE_FROM = {FORMAT.key: PROXIMITY.key}

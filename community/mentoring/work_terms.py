@@ -1,0 +1,136 @@
+"""Match-score terms for what a mentor has published and done: methods and projects.
+
+Like every term (see scoring.py), each reads its evidence for all candidates in
+one grouped statement. Only what every member can see counts: published
+methods and projects that are not in a community, or are in an open one, so a
+ranking never reveals private work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from community.communities.models import Community, CommunityStatus, Visibility
+from community.extensions import db
+from community.mentoring.scoring import Candidate, Needs, ScorePart, among, plural
+from community.methods.models import Method, MethodAuthor, MethodImpact, MethodStatus, method_tags
+from community.projects.measure_models import Measure
+from community.projects.models import Project, TeamMember
+from community.projects.spc import Variation
+
+
+def _not_indexed(column):
+    """`column + 0`: the same value, but SQLite will not drive the query from its index.
+
+    Otherwise SQLite starts from every method (or project) that matches and probes
+    each against every candidate, thousands × thousands; this way it starts from
+    the candidates' own methods (projects), a few each.
+    """
+    return column + 0
+
+
+def _seen_by_everyone(community_id) -> sa.ColumnElement[bool]:
+    """Not in a community, or in an active open one."""
+    open_communities = sa.select(Community.id).where(
+        Community.status == CommunityStatus.ACTIVE, Community.visibility == Visibility.OPEN
+    )
+    return sa.or_(community_id.is_(None), community_id.in_(open_communities))
+
+
+@dataclass(frozen=True)
+class MethodRecord:
+    methods: int
+    adaptations: int
+    uses: int
+
+
+class MethodsEvidence:
+    """Methods the mentor wrote or co-wrote on the requested areas, and their take-up."""
+
+    key, max_points = "methods", 15
+    METHOD_POINTS, METHOD_CAP = 3, 3  # up to 9
+    ADAPTATION_CAP = 3  # 1 point each, up to 3
+    USE_POINTS, USE_CAP = 0.5, 6  # "I've used this", up to 3
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, MethodRecord]:
+        about = []
+        if needs.approaches:
+            tagged = sa.select(method_tags.c.method_id).where(
+                method_tags.c.tag_id.in_(needs.approaches)
+            )
+            about.append(_not_indexed(Method.id).in_(tagged))
+        if needs.components:
+            for_components = sa.select(MethodImpact.method_id).where(
+                MethodImpact.component.in_(needs.components)
+            )
+            about.append(_not_indexed(Method.id).in_(for_components))
+        if not about:
+            return {}
+        rows = db.session.execute(
+            sa.select(
+                MethodAuthor.user_id,
+                sa.func.count(Method.id),
+                sa.func.sum(Method.adaptation_count),
+                sa.func.sum(Method.use_count),
+            )
+            .join(Method, Method.id == MethodAuthor.method_id)
+            .where(
+                among(MethodAuthor.user_id, candidate_ids),
+                Method.status == MethodStatus.PUBLISHED,
+                _seen_by_everyone(Method.community_id),
+                sa.or_(*about),
+            )
+            .group_by(MethodAuthor.user_id)
+        )
+        return {
+            user_id: MethodRecord(int(methods), int(adaptations or 0), int(uses or 0))
+            for user_id, methods, adaptations, uses in rows
+        }
+
+    def score(self, needs: Needs, candidate: Candidate, record: MethodRecord | None):
+        if record is None:
+            return ScorePart(self.key, 0, self.max_points, None)
+        points = (
+            self.METHOD_POINTS * min(record.methods, self.METHOD_CAP)
+            + min(record.adaptations, self.ADAPTATION_CAP)
+            + self.USE_POINTS * min(record.uses, self.USE_CAP)
+        )
+        phrases = [f"published {plural(record.methods, 'method')} on what you asked for"]
+        if record.adaptations:
+            phrases.append(f"{plural(record.adaptations, 'adaptation')} of them in use")
+        if record.uses:
+            phrases.append(f"used by {plural(record.uses, 'member')}")
+        return ScorePart(self.key, points, self.max_points, "; ".join(phrases))
+
+
+class ProjectsEvidence:
+    """Projects the mentor is on whose measures show improvement (an SPC signal)."""
+
+    key, max_points = "projects", 5
+    PROJECT_POINTS, PROJECT_CAP = 2.5, 2
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, int]:
+        improving = sa.select(Measure.project_id).where(Measure.variation == Variation.IMPROVEMENT)
+        rows = db.session.execute(
+            sa.select(TeamMember.user_id, sa.func.count(sa.distinct(Project.id)))
+            .join(Project, Project.id == TeamMember.project_id)
+            .where(
+                among(TeamMember.user_id, candidate_ids),
+                _seen_by_everyone(Project.community_id),
+                _not_indexed(Project.id).in_(improving),
+            )
+            .group_by(TeamMember.user_id)
+        )
+        return dict(rows.all())
+
+    def score(self, needs: Needs, candidate: Candidate, projects: int | None):
+        if not projects:
+            return ScorePart(self.key, 0, self.max_points, None)
+        points = self.PROJECT_POINTS * min(projects, self.PROJECT_CAP)
+        reason = f"on the team of {plural(projects, 'project')} whose measures show improvement"
+        return ScorePart(self.key, points, self.max_points, reason)
+
+
+METHODS, PROJECTS = MethodsEvidence(), ProjectsEvidence()
