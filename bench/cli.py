@@ -63,7 +63,7 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
     database.mark_dirty(engine, database.snapshot(engine, landmarks))
     server = Server(url, database.DATA_DIR / f"gunicorn-{scale}.log")
     # A SIGTERM ends the run through the `finally` below: servers stopped, data restored.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         say("Counting SQL statements per page (one instrumented request each) …")
         counted = count_pages(url, landmarks, pages)
@@ -113,14 +113,21 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
             results["writes"] = _writes(server, landmarks, cookie, chosen, duration, url)
         results["worker_rss_mb"] = server.worker_peak_mb
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish
         server.stop()
         database.restore(engine)
         engine.dispose()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     results["targets"] = report.evaluate(results)
     path = report.write(results)
     click.echo(report.summary(results))
     say(f"\nWrote bench/results/{path.name} and bench/results/latest.json")
+
+
+def _stop_on_signal(number, _frame) -> None:
+    say(f"Stopped by signal {number}: stopping the servers and undoing this run's writes …")
+    sys.exit(128 + number)
 
 
 def _writes(server, landmarks, cookie, scale, duration, url) -> dict:
