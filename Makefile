@@ -34,6 +34,7 @@ run: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search reindex --if-empty
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config python:community.gunicorn_conf --bind $(HOST):$(PORT) wsgi:app
@@ -43,6 +44,7 @@ dev: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search reindex --if-empty
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)

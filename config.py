@@ -127,6 +127,9 @@ class Config:
     # New communities wait for a site administrator unless this is switched off.
     COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
 
+    # Mentoring: an ask not answered in this many days expires (`flask mentoring expire-asks`).
+    MENTORING_ASK_EXPIRY_DAYS = _int("MENTORING_ASK_EXPIRY_DAYS", 14)
+
     PER_PAGE = 25
     # How long each app process reuses the people directory's expertise counts.
     POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)

@@ -112,8 +112,14 @@ def register_blueprints(app: Flask) -> None:
     from community.directory.routes import bp as directory_bp
     from community.discussions.routes import bp as discussions_bp
     from community.main.routes import bp as main_bp
+    from community.mentoring.routes import bp as mentoring_bp
+    from community.methods.routes import bp as methods_bp
     from community.notifications.routes import bp as notifications_bp
     from community.people.routes import bp as people_bp
+    from community.projects.dashboard_routes import bp as dashboards_bp
+    from community.projects.measure_routes import bp as measures_bp
+    from community.projects.routes import bp as projects_bp
+    from community.search.routes import bp as search_bp
 
     for blueprint in (
         main_bp,
@@ -122,7 +128,13 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         communities_bp,
         discussions_bp,
+        methods_bp,
+        projects_bp,
+        measures_bp,
+        dashboards_bp,
+        mentoring_bp,
         notifications_bp,
+        search_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -143,10 +155,14 @@ def register_security(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
     from community.demo.commands import seed_demo
+    from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
+    from community.search.commands import search_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(mentoring_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)

@@ -16,6 +16,10 @@ INPUT_TYPES = {
     "DateField": "date",
     "URLField": "url",
     "SearchField": "search",
+    "DayField": "date",
+    # A plain file input: the NHS.UK enhanced file upload names its button
+    # differently from its visible text, which axe reports.
+    "FileField": "file",
 }
 FIELD_KINDS = {
     "TextAreaField": "textarea",
@@ -43,8 +47,10 @@ def field_params(field: Field, **options) -> dict:
     if kind == "input":
         params["label"] = {"text": label}
         params["type"] = INPUT_TYPES.get(field.type, "text")
-        if field.type != "PasswordField" and field.data not in (None, ""):
-            params["value"] = field.data
+        # A field may say how to show what was typed (a number as entered, say).
+        value = field.display_value() if hasattr(field, "display_value") else field.data
+        if field.type not in ("PasswordField", "FileField") and value not in (None, ""):
+            params["value"] = value
         if field.flags.required:
             params.setdefault("attributes", {})["required"] = "required"
     elif kind == "textarea":

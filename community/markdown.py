@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import markdown as md
 import nh3
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -32,6 +32,8 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# Column alignment as the align attribute the allowlist keeps (the default, style, is stripped).
+MARKDOWN_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 # @username, not inside a word or an email address.
 MENTION_PATTERN = re.compile(r"(?<![\w@/])@([a-z][a-z0-9_-]{2,29})\b", re.IGNORECASE)
 
@@ -63,7 +65,12 @@ def render_markdown(source: str | None, mentions: Collection[str] = ()) -> Rende
     text = source or ""
     if mentions:
         text = _link_mentions(text, mentions)
-    raw = md.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    raw = md.markdown(
+        text,
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs=MARKDOWN_EXTENSION_CONFIGS,
+        output_format="html",
+    )
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,

@@ -5,20 +5,84 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.mentoring.evidence import MentorEvidence
+from community.mentoring.models import (
+    CapabilityAssessment,
+    CapabilityScore,
+    MentoringAsk,
+    MentoringRequest,
+    MentoringRequestComponent,
+    MentoringSession,
+    MentorOffer,
+    MentorOfferComponent,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
+from community.methods.models import (
+    Adaptation,
+    Method,
+    MethodAuthor,
+    MethodImpact,
+    MethodRevision,
+    MethodSetting,
+    MethodUse,
+    method_tags,
+)
 from community.notifications.models import Notification, ThreadWatch
 from community.outbox.models import OutboxMessage
+from community.projects.models import (
+    DataPoint,
+    Measure,
+    PDSACycle,
+    ProcessChange,
+    ProgressScore,
+    Project,
+    ProjectUpdate,
+    TeamMember,
+    pdsa_cycle_measures,
+)
+from community.search.models import SearchDocument
 
 __all__ = [
+    "Adaptation",
     "AuditEvent",
+    "CapabilityAssessment",
+    "CapabilityScore",
+    "MentoringAsk",
+    "MentoringRequest",
+    "MentoringRequestComponent",
+    "MentoringSession",
+    "MentorEvidence",
+    "MentorOffer",
+    "MentorOfferComponent",
+    "Mentorship",
+    "MentorshipFeedback",
+    "MentorshipGoal",
     "Community",
+    "DataPoint",
     "Flag",
     "HelpfulReaction",
     "Invitation",
     "JoinRequest",
+    "Measure",
     "Membership",
+    "Method",
+    "MethodAuthor",
+    "MethodImpact",
+    "MethodRevision",
+    "MethodSetting",
+    "MethodUse",
     "Notification",
+    "PDSACycle",
     "Post",
     "PostRevision",
+    "SearchDocument",
+    "ProcessChange",
+    "ProgressScore",
+    "Project",
+    "ProjectUpdate",
+    "TeamMember",
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",
@@ -27,4 +91,6 @@ __all__ = [
     "System",
     "User",
     "member_expertise",
+    "method_tags",
+    "pdsa_cycle_measures",
 ]

@@ -15,6 +15,9 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated:
         items += [
             ("Communities", "communities.directory", ("communities.", "discussions.")),
+            ("Methods", "methods.library", ("methods.",)),
+            ("Projects", "projects.index", ("projects.", "measures.")),
+            ("Mentoring", "mentoring.index", ("mentoring.",)),
             ("People", "people.directory", ("people.",)),
             ("Organisations", "directory.systems", ("directory.",)),
         ]
@@ -39,10 +42,13 @@ def unread_notifications() -> int:
     return unread_count(current_user)
 
 
-def page_url(page: int) -> str:
-    """The current page's address with another page number, keeping its filters."""
+def page_url(page: int, param: str = "page") -> str:
+    """The current page's address with another page number, keeping its filters.
+
+    `param` names the page number's argument, for pages with more than one list.
+    """
     args = request.args.to_dict()
-    args["page"] = page
+    args[param] = page
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

@@ -11,6 +11,16 @@ cannot leak through a secondary list that re-implements the check.
 * Within a visible thread, removed posts show as a placeholder to everyone,
   and hidden posts show only to the thread's facilitators, administrators
   and their author.
+* A method is visible when it is not deleted, its community (if it has one)
+  is visible, and it is published or the member is one of its authors. So
+  drafts are for their authors only (administrators included), and a method
+  in a private community is seen only by that community's members.
+* A method's discussion thread is visible exactly when its method is; its
+  authors (with site administrators and, for a community's method, that
+  community's facilitators) moderate it.
+* An improvement project outside any community is seen by everyone signed
+  in; a project in a community is seen by exactly those who may see that
+  community, and so are its measures, updates, cycles and dashboard counts.
 """
 
 from __future__ import annotations
@@ -26,7 +36,10 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
+from community.discussions.models import Thread
 from community.extensions import db
+from community.methods.models import Method, MethodAuthor, MethodStatus
+from community.projects.models import Project
 
 
 def _is_signed_in(user) -> bool:
@@ -109,3 +122,114 @@ def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
     if community.status == CommunityStatus.ACTIVE:
         clause = sa.or_(clause, User.id.in_(members))
     return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
+
+
+# ------------------------------------------------------------------ methods
+
+
+def authored_method_ids(user: User) -> sa.Select:
+    return sa.select(MethodAuthor.method_id).where(MethodAuthor.user_id == user.id)
+
+
+def visible_methods_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Method: the methods `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    return sa.and_(
+        Method.status != MethodStatus.DELETED,
+        sa.or_(Method.community_id.is_(None), Method.community_id.in_(visible_community_ids(user))),
+        sa.or_(Method.status == MethodStatus.PUBLISHED, Method.id.in_(authored_method_ids(user))),
+    )
+
+
+def visible_method_ids(user) -> sa.Select:
+    return sa.select(Method.id).where(visible_methods_clause(user))
+
+
+def can_see_method(user, method: Method) -> bool:
+    """The same rule as visible_methods_clause, for one method already loaded."""
+    if not _is_signed_in(user) or method.is_deleted:
+        return False
+    if method.community_id is not None and not can_see_community(user, method.community):
+        return False
+    return method.is_published or method.is_author(user)
+
+
+def users_who_can_see_method(method: Method, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those allowed to read `method` (at most two queries)."""
+    if not user_ids or method.is_deleted:
+        return set()
+    allowed = set(user_ids)
+    if not method.is_published:
+        allowed &= method.author_ids()
+    if method.community is not None:
+        allowed = users_who_can_see(method.community, allowed)
+    elif allowed:
+        allowed = set(db.session.scalars(sa.select(User.id).where(User.id.in_(allowed))))
+    return allowed
+
+
+def can_moderate_method_discussion(user, method: Method) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_admin or method.is_author(user):
+        return True
+    return method.community is not None and can_facilitate(user, method.community)
+
+
+# ------------------------------------------------------------------ threads
+
+
+def visible_threads_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Thread: community threads and method threads `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    return sa.or_(
+        Thread.community_id.in_(visible_community_ids(user)),
+        Thread.method_id.in_(visible_method_ids(user)),
+    )
+
+
+def can_see_thread(user, thread: Thread) -> bool:
+    if thread.method_id is not None:
+        return can_see_method(user, thread.method)
+    return can_see_community(user, thread.community)
+
+
+def can_moderate_thread(user, thread: Thread, member: Membership | None = None) -> bool:
+    """Pin, lock, hide posts and review flags: facilitators, or a method's moderators."""
+    if thread.method_id is not None:
+        return can_moderate_method_discussion(user, thread.method)
+    return can_facilitate(user, thread.community, member)
+
+
+def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
+    if thread.method_id is not None:
+        return users_who_can_see_method(thread.method, user_ids)
+    return users_who_can_see(thread.community, user_ids)
+def visible_projects_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Project: the projects `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    return sa.or_(
+        Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+    )
+
+
+def can_see_project(user, project: Project) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if project.community_id is None:
+        return True
+    return can_see_community(user, project.community)
+
+
+def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those allowed to read `project` (one query)."""
+    if project.community_id is None:
+        if not user_ids:
+            return set()
+        return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
+    return users_who_can_see(project.community, user_ids)

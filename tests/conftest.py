@@ -7,11 +7,13 @@ file, or the PostgreSQL database named by DATABASE_URL.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 
@@ -48,9 +50,9 @@ def _drop_everything(engine) -> None:
     metadata.reflect(bind=engine)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            # CASCADE makes the order irrelevant (and threads ⇄ posts cannot be sorted).
-            for table in metadata.tables.values():
-                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+            # CASCADE makes the order irrelevant, and threads and posts refer to each other.
+            for name in metadata.tables:
+                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
         else:
             metadata.drop_all(bind=connection)
 
@@ -196,3 +198,38 @@ def auth(client):
             )
 
     return Auth()
+
+
+# ---------------------------------------------------------------- requests in their own context
+
+
+class RequestPerContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as under a real server.
+
+    The `db` fixture keeps an app context open for the whole test, and a request
+    made inside it would reuse it, sharing `g` with every other request and
+    client in the test: Flask-Login caches the signed-in member there (so an
+    anonymous client would see a member's pages) and the CSP nonce lives there.
+    Before each request the test's own transaction is ended, as another process's
+    would be, so that the request can take SQLite's write lock and then sees, and
+    is seen by, the test's data.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def make_client(app, db):
+    """A new device: its own cookies, and a fresh app context for each request."""
+
+    def make() -> RequestPerContextClient:
+        return RequestPerContextClient(app, app.response_class, use_cookies=True)
+
+    return make
+
+
+@pytest.fixture
+def http(make_client) -> RequestPerContextClient:
+    return make_client()

@@ -5,11 +5,19 @@ from alembic.migration import MigrationContext
 
 from community.accounts.vocabulary import INITIAL_VOCABULARY
 from community.extensions import db as _db
+from community.search.schema import include_name, include_object
 
 
 def test_upgrade_to_head_matches_the_models(app, db):
     with _db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": include_name,
+                "include_object": include_object,
+            },
+        )
         differences = compare_metadata(context, _db.metadata)
     assert differences == []
 

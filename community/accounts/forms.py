@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from community.accounts.passwords import MAX_LENGTH
 from community.forms import MultiCheckboxField, strip_filter
@@ -34,9 +34,10 @@ def new_password_field(label: str) -> PasswordField:
 
 
 class RegisterForm(FlaskForm):
+    # DataRequired (not InputRequired) looks at the value after strip_filter: spaces are no name.
     name = StringField(
         "Full name",
-        validators=[InputRequired("Enter your full name"), Length(max=100)],
+        validators=[DataRequired("Enter your full name"), Length(max=100)],
         filters=[strip_filter],
     )
     username = StringField(
@@ -119,7 +120,7 @@ class ChangeEmailForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(
         "Full name",
-        validators=[InputRequired("Enter your full name"), Length(max=100)],
+        validators=[DataRequired("Enter your full name"), Length(max=100)],
         filters=[strip_filter],
     )
     job_title = StringField(

@@ -21,6 +21,7 @@ from community.directory.models import Organisation
 from community.errors import RuleViolation
 from community.extensions import db
 from community.outbox.services import queue_email
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.urls import external_url
@@ -115,6 +116,7 @@ def register(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    indexing.person_changed(user)
     _queue_confirmation(user)
     record("account.registered", user, user, f"{username} registered")
     db.session.commit()
@@ -332,11 +334,13 @@ def update_profile(
     tags = {tag.slug: tag for tag in chosen}
     for tag in _tags_named(free_names):
         tags.setdefault(tag.slug, tag)
+    moved = user.organisation_id != organisation.id
     user.name = name.strip()
     user.job_title = job_title.strip()
     user.organisation = organisation
     user.set_bio(bio)
     user.expertise = sorted(tags.values(), key=lambda t: t.name.lower())
+    indexing.person_changed(user, moved=moved)
     db.session.commit()
 
 

@@ -28,6 +28,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
 from community.outbox.services import queue_email
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.urls import external_url
@@ -108,7 +109,8 @@ def members_page(community: Community, page: int, per_page: int):
         sa.select(Membership)
         .join(User, Membership.user_id == User.id)
         .where(Membership.community_id == community.id)
-        .order_by(Membership.role.desc(), User.name, User.id)
+        # "facilitator" sorts before "member": facilitators first.
+        .order_by(Membership.role, User.name, User.id)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -210,6 +212,7 @@ def propose_community(
     db.session.add(community)
     _add_member(community, user, MemberRole.FACILITATOR)
     db.session.flush()
+    indexing.community_changed(community)
     record("community.proposed", user, community, name, community_id=community.id)
     db.session.commit()
     return community
@@ -219,6 +222,7 @@ def decide_proposal(admin: User, community: Community, approve: bool) -> None:
     if community.status != CommunityStatus.PROPOSED:
         raise RuleViolation("This community has already been decided")
     community.status = CommunityStatus.ACTIVE if approve else CommunityStatus.DECLINED
+    indexing.community_changed(community)
     action = "community.approved" if approve else "community.declined"
     record(action, admin, community, community.name, community_id=community.id)
     db.session.commit()
@@ -245,6 +249,7 @@ def update_community(
     community.purpose, community.learning_question = purpose.strip(), learning_question.strip()
     community.visibility = visibility
     community.listed = listed and visibility == Visibility.PRIVATE
+    indexing.community_changed(community)
     record(
         "community.updated", facilitator, community, "; ".join(changes) or "details",
         community_id=community.id,
@@ -379,6 +384,8 @@ def remove_member(facilitator: User, community: Community, user: User) -> None:
         raise RuleViolation("To leave the community yourself, use Leave")
     if member.is_facilitator and facilitator.role != Role.ADMIN:
         raise RuleViolation("Remove their facilitator role before removing them")
+    if member.is_facilitator and _other_facilitators(community, user) == 0:
+        raise RuleViolation("A community needs at least one facilitator: appoint another first")
     db.session.delete(member)
     community.member_count -= 1
     record("community.member_removed", facilitator, community, user.username,

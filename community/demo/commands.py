@@ -12,8 +12,12 @@ from werkzeug.security import generate_password_hash
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
 from community.demo import data
 from community.demo.discussions import seed_discussions
+from community.demo.mentoring import seed_mentoring
+from community.demo.methods import seed_methods
+from community.demo.projects import seed_projects
 from community.directory.models import Organisation, System
 from community.extensions import db
+from community.search.commands import reindex
 from community.slugs import slugify
 from community.timefmt import utcnow
 
@@ -122,7 +126,7 @@ def seed_demo(if_empty: bool, members: int) -> None:
     rng = random.Random(SEED)
     tags = list(db.session.scalars(sa.select(ExpertiseTag)))
     made: dict[str, list] = {}
-    with click.progressbar(length=5, label="Loading demo data") as bar:
+    with click.progressbar(length=8, label="Loading demo data") as bar:
         made["systems"] = _systems(rng)
         bar.update(1)
         made["organisations"] = _organisations(rng, made["systems"])
@@ -133,11 +137,30 @@ def seed_demo(if_empty: bool, members: int) -> None:
         bar.update(1)
         db.session.commit()
         made["communities"] = seed_discussions(rng, made["members"], logins[0], logins[1])
+        db.session.commit()
+        bar.update(1)
+        made["methods"] = seed_methods(rng, made["members"], logins[1])
+        # Members and back-dated posts (methods' discussions too) were written directly:
+        # index them as they now stand.
+        reindex()
+        bar.update(1)
+        made["projects"] = seed_projects(
+            rng, made["members"], made["organisations"], made["communities"], logins[1]
+        )
+        bar.update(1)
+        mentoring = seed_mentoring(rng, made["members"], logins[1])
         bar.update(1)
     click.echo(
         f"Demo data: {len(made['systems'])} systems, {len(made['organisations'])} organisations, "
         f"{len(made['members']) + len(logins)} members, "
-        f"{len(made['communities'])} communities with their discussions."
+        f"{len(made['communities'])} communities with their discussions, "
+        f"{len(made['methods'])} methods with their adaptations, revisions and uses, "
+        f"{len(made['projects'])} improvement projects with their measures and PDSA cycles."
+    )
+    click.echo(
+        f"Mentoring: {mentoring.offers} mentor offers, {mentoring.assessments} self-assessments, "
+        f"{mentoring.open_requests} open requests, {mentoring.active} mentorships running and "
+        f"{mentoring.completed} completed with feedback."
     )
     click.echo(f"Demo sign-ins (password for all: {data.DEMO_PASSWORD}):")
     for user, role in zip(

@@ -10,6 +10,7 @@ from community.audit.services import record
 from community.directory.models import Organisation, OrganisationType, System
 from community.errors import RuleViolation
 from community.extensions import db
+from community.search import indexing
 from community.slugs import slugify
 
 
@@ -111,6 +112,8 @@ def save_system(admin: User, system: System | None, *, name: str, region: str) -
     system.name, system.slug, system.region = name, slug, region.strip()
     db.session.add(system)
     db.session.flush()
+    if not creating:
+        indexing.system_changed(system)  # its members' profiles name it
     record(
         "directory.system_created" if creating else "directory.system_updated", admin, system, name
     )
@@ -133,6 +136,8 @@ def save_organisation(
     organisation.type, organisation.system_id = org_type, system_id
     db.session.add(organisation)
     db.session.flush()
+    if not creating:
+        indexing.organisation_changed(organisation)
     record(
         "directory.organisation_created" if creating else "directory.organisation_updated",
         admin, organisation, name,

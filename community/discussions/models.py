@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +15,9 @@ from community.communities.models import Community
 from community.extensions import db
 from community.markdown import render_markdown
 from community.models_base import created_at_column
+
+if TYPE_CHECKING:
+    from community.methods.models import Method
 
 POSTS_PER_PAGE = 50
 
@@ -53,10 +56,24 @@ class FlagStatus(StrEnum):
 
 
 class Thread(db.Model):
+    """A discussion: in a community, or the one discussion of a method.
+
+    A thread has exactly one home (the CHECK below). A community thread follows
+    its community's visibility and membership rules; a method's thread follows
+    the method's visibility (see community/visibility.py), and any confirmed
+    member who can see the published method may post in it. Both kinds use the
+    same posts, replies, reactions, flags, watches and notifications.
+    """
+
     __tablename__ = "threads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE")
+    )
+    method_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("methods.id", ondelete="CASCADE")
+    )
     author_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -74,7 +91,8 @@ class Thread(db.Model):
         sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True)
     )
 
-    community: Mapped[Community] = relationship(lazy="joined")
+    community: Mapped[Optional[Community]] = relationship(lazy="joined")
+    method: Mapped[Optional[Method]] = relationship(back_populates="thread", lazy="select")
     author: Mapped[Optional[User]] = relationship(lazy="joined")
     key_post: Mapped[Optional[Post]] = relationship(foreign_keys=[key_post_id], lazy="raise")
 
@@ -83,7 +101,17 @@ class Thread(db.Model):
         # Each community's newest threads, for the home feed.
         sa.Index("ix_threads_community_last_post", "community_id", "last_post_at"),
         sa.Index("ix_threads_last_post_at", "last_post_at"),
+        sa.Index("ix_threads_method_id", "method_id", unique=True),
+        sa.CheckConstraint(
+            "(community_id IS NULL) <> (method_id IS NULL)", name="in_community_or_method"
+        ),
+        # Key learnings by author: mentoring evidence joins threads on their key post.
+        sa.Index("ix_threads_key_post_id", "key_post_id"),
     )
+
+    @property
+    def is_method_thread(self) -> bool:
+        return self.method_id is not None
 
     @property
     def reply_count(self) -> int:
@@ -175,7 +203,10 @@ class Flag(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    # Empty for posts in a method's discussion, which its authors moderate.
+    community_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE")
+    )
     flagger_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

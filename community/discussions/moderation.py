@@ -10,14 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community
+from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
+from community.search import indexing
 from community.timefmt import utcnow
-from community.visibility import can_facilitate, facilitated_community_ids
+from community.visibility import can_facilitate, can_moderate_thread, facilitated_community_ids
 
 FLAGS_TO_HIDE = 3
 
@@ -36,6 +37,13 @@ def _require_facilitator(user: User, community: Community) -> None:
         raise RuleViolation("Only this community's facilitators can do that")
 
 
+def _require_moderator(user: User, thread: Thread) -> None:
+    if not can_moderate_thread(user, thread):
+        if thread.method_id is not None:
+            raise RuleViolation("Only the method's authors can do that")
+        raise RuleViolation("Only this community's facilitators can do that")
+
+
 def moderate_thread(user: User, thread: Thread, action: str) -> str:
     """Apply a pin/lock/resolve action; returns the message to show."""
     if action not in THREAD_ACTIONS:
@@ -43,7 +51,7 @@ def moderate_thread(user: User, thread: Thread, action: str) -> str:
     if action in ("resolve", "reopen") and thread.author_id == user.id:
         pass  # the author may resolve their own question
     else:
-        _require_facilitator(user, thread.community)
+        _require_moderator(user, thread)
     attribute, value, message = THREAD_ACTIONS[action]
     setattr(thread, attribute, value)
     record(f"thread.{action}", user, thread, thread.title[:200], community_id=thread.community_id)
@@ -53,13 +61,17 @@ def moderate_thread(user: User, thread: Thread, action: str) -> str:
 
 def move_targets(user: User, thread: Thread) -> list[Community]:
     """Communities `user` may move `thread` to: the others they facilitate."""
-    query = sa.select(Community).where(Community.id != thread.community_id)
+    query = sa.select(Community).where(
+        Community.id != thread.community_id, Community.status == CommunityStatus.ACTIVE
+    )
     if not user.is_admin:
         query = query.where(Community.id.in_(facilitated_community_ids(user)))
     return list(db.session.scalars(query.order_by(Community.name).limit(500)))
 
 
 def move_thread(user: User, thread: Thread, target: Community) -> None:
+    if thread.method_id is not None:
+        raise RuleViolation("A method's discussion stays with its method", "community")
     source = thread.community
     _require_facilitator(user, source)
     _require_facilitator(user, target)
@@ -74,6 +86,7 @@ def move_thread(user: User, thread: Thread, target: Community) -> None:
             sa.select(Post.id).where(Post.thread_id == thread.id)
         )).values(community_id=target.id)
     )  # fmt: skip
+    indexing.thread_moved(thread)
     summary = f"{thread.title[:150]}: {source.name} to {target.name}"
     record("thread.moved", user, thread, summary, community_id=source.id)
     record("thread.moved", user, thread, summary, community_id=target.id)
@@ -82,22 +95,24 @@ def move_thread(user: User, thread: Thread, target: Community) -> None:
 
 def hide_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     if post.is_hidden:
         return
     post.hidden_at = utcnow()
     post.hidden_reason = HiddenReason.FACILITATOR
     if thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     record("post.hidden", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
     db.session.commit()
 
 
 def unhide_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     post.hidden_at = None
     post.hidden_reason = ""
+    indexing.post_changed(post)
     record("post.unhidden", user, post, f"in {thread.title[:150]}",
            community_id=thread.community_id)  # fmt: skip
     db.session.commit()
@@ -131,6 +146,7 @@ def flag_post(user: User, post: Post, reason: str, note: str) -> Flag:
     if open_flaggers >= FLAGS_TO_HIDE and not post.is_hidden:
         post.hidden_at = utcnow()
         post.hidden_reason = HiddenReason.FLAGS
+        indexing.post_changed(post)
         record("post.hidden_by_flags", None, post, f"{open_flaggers} flags",
                community_id=thread.community_id)  # fmt: skip
     record("post.flagged", user, post, FlagReason(reason).label, community_id=thread.community_id)
@@ -156,6 +172,33 @@ def moderation_queue(community: Community) -> list[tuple[Post, list[Flag]]]:
     return list(grouped.values())
 
 
+def thread_flag_queue(thread: Thread) -> list[tuple[Post, list[Flag]]]:
+    """Posts with open flags in one thread (a method's discussion), oldest flag first."""
+    flags = list(
+        db.session.scalars(
+            sa.select(Flag)
+            .join(Post, Flag.post_id == Post.id)
+            .options(joinedload(Flag.flagger), joinedload(Flag.post).joinedload(Post.author),
+                     joinedload(Flag.post).joinedload(Post.thread))
+            .where(Post.thread_id == thread.id, Flag.status == FlagStatus.OPEN)
+            .order_by(Flag.created_at, Flag.id)
+            .limit(500)
+        )
+    )  # fmt: skip
+    grouped: dict[int, tuple[Post, list[Flag]]] = {}
+    for flag in flags:
+        grouped.setdefault(flag.post_id, (flag.post, []))[1].append(flag)
+    return list(grouped.values())
+
+
+def thread_open_flag_count(thread: Thread) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Flag.id))
+        .join(Post, Flag.post_id == Post.id)
+        .where(Post.thread_id == thread.id, Flag.status == FlagStatus.OPEN)
+    )
+
+
 def open_flag_count(community: Community) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Flag.id)).where(
@@ -170,7 +213,7 @@ REVIEW_DECISIONS = {"keep": FlagStatus.KEPT, "hide": FlagStatus.HIDDEN, "warn": 
 def review_flags(user: User, post: Post, decision: str, message: str = "") -> None:
     """Act on a flagged post: keep it (unhide), hide it, or hide it and warn the author."""
     thread = db.session.get(Thread, post.thread_id)
-    _require_facilitator(user, thread.community)
+    _require_moderator(user, thread)
     if decision not in REVIEW_DECISIONS:
         raise RuleViolation("Choose what to do with this post", "decision")
     now = utcnow()
@@ -186,6 +229,7 @@ def review_flags(user: User, post: Post, decision: str, message: str = "") -> No
         post.hidden_reason = HiddenReason.FACILITATOR
         if thread.key_post_id == post.id:
             thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     if decision == "warn" and post.author_id:
         notify.warned(post, thread, user, message)
     record(f"flags.{decision}", user, post, f"in {thread.title[:150]}",

@@ -21,7 +21,8 @@ from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
-from community.visibility import can_facilitate
+from community.search import expertise
+from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
 
@@ -33,7 +34,16 @@ def require_sign_in():
 
 
 def thread_url(thread: Thread, page: int | None = None, anchor: str | None = None) -> str:
+    """The canonical address of a thread: in its community, or on its method."""
     values = {"page": page} if page and page > 1 else {}
+    if thread.method_id is not None:
+        return url_for(
+            "methods.discussion",
+            method_id=thread.method_id,
+            slug=thread.method.slug,
+            _anchor=anchor,
+            **values,
+        )
     return url_for(
         "discussions.thread",
         slug=thread.community.slug,
@@ -42,6 +52,37 @@ def thread_url(thread: Thread, page: int | None = None, anchor: str | None = Non
         _anchor=anchor,
         **values,
     )
+
+
+@bp.app_template_global()
+def thread_links(thread: Thread) -> dict:
+    """Where a thread page's forms and breadcrumbs lead, for either kind of thread."""
+    if thread.method_id is not None:
+        method = thread.method
+        values = {"method_id": method.id, "slug": method.slug}
+        return {
+            "reply": url_for("methods.discussion_reply", **values),
+            "watch": url_for("methods.discussion_watch", **values),
+            "moderate": url_for("methods.discussion_moderate", **values),
+            "move": None,
+            "flags": url_for("methods.discussion_flags", **values),
+            "crumbs": [
+                (url_for("methods.library"), "Methods"),
+                (url_for("methods.method", **values), method.title),
+            ],
+        }
+    values = {"slug": thread.community.slug, "thread_id": thread.id}
+    return {
+        "reply": url_for("discussions.reply", **values),
+        "watch": url_for("discussions.watch", **values),
+        "moderate": url_for("discussions.moderate", **values),
+        "move": url_for("discussions.move", **values),
+        "flags": url_for("communities.moderation_queue", slug=thread.community.slug),
+        "crumbs": [
+            (url_for("communities.directory"), "Communities"),
+            (url_for("communities.home", slug=thread.community.slug), thread.community.name),
+        ],
+    }
 
 
 def post_url(post: Post, thread: Thread) -> str:
@@ -79,22 +120,38 @@ def new_thread(slug: str):
     )
 
 
+def _community_thread_or_404(thread_id: int) -> Thread:
+    """A thread addressed under /communities/…: a method's thread lives on its method."""
+    thread = services.get_thread_or_404(thread_id, current_user)
+    if thread.method_id is not None:
+        abort(404)
+    return thread
+
+
 @bp.route("/communities/<slug>/threads/<int:thread_id>-<title_slug>")
 def thread(slug: str, thread_id: int, title_slug: str):
     thread = services.get_thread_or_404(thread_id, current_user)
     number = request.args.get("page", 1, type=int)
-    if slug != thread.community.slug or title_slug != thread.slug:
+    if thread.method_id is not None or slug != thread.community.slug or title_slug != thread.slug:
         return redirect(thread_url(thread, number), 301)
+    return thread_page(thread, number)
+
+
+def thread_page(thread: Thread, number: int, **context):
+    """One page of a thread, for a community thread or a method's thread."""
     page = services.thread_page(thread, current_user, number)
     return render_template(
         "discussions/thread.html",
         thread=thread,
         page=page,
+        working_on=expertise.working_on(current_user, thread),
+        working_on_topic=expertise.telling_word(thread.title),
         reply_form=ReplyForm(),
         action_form=ActionForm(),
         watch_form=WatchForm(level=page.watch_level),
         post_url=lambda post: post_url(post, thread),
         page_link=lambda n: thread_url(thread, n),
+        **context,
     )
 
 
@@ -106,7 +163,11 @@ def thread_redirect(thread_id: int):
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/reply", methods=["GET", "POST"])
 def reply(slug: str, thread_id: int):
-    thread = services.get_thread_or_404(thread_id, current_user)
+    return reply_page(_community_thread_or_404(thread_id))
+
+
+def reply_page(thread: Thread):
+    """The reply form and its submission, for a community thread or a method's thread."""
     form = ReplyForm()
     quoted = None
     reply_to_id = request.values.get("to", type=int) or (
@@ -133,7 +194,10 @@ def reply(slug: str, thread_id: int):
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/moderate", methods=["POST"])
 def moderate(slug: str, thread_id: int):
-    thread = services.get_thread_or_404(thread_id, current_user)
+    return moderate_action(_community_thread_or_404(thread_id))
+
+
+def moderate_action(thread: Thread):
     _action_form_or_400()
     try:
         message = moderation.moderate_thread(current_user, thread, request.form.get("action", ""))
@@ -146,7 +210,7 @@ def moderate(slug: str, thread_id: int):
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/move", methods=["GET", "POST"])
 def move(slug: str, thread_id: int):
-    thread = services.get_thread_or_404(thread_id, current_user)
+    thread = _community_thread_or_404(thread_id)
     if not can_facilitate(current_user, thread.community):
         abort(403)
     targets = moderation.move_targets(current_user, thread)
@@ -169,7 +233,10 @@ def move(slug: str, thread_id: int):
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/watch", methods=["POST"])
 def watch(slug: str, thread_id: int):
-    thread = services.get_thread_or_404(thread_id, current_user)
+    return watch_action(_community_thread_or_404(thread_id))
+
+
+def watch_action(thread: Thread):
     form = WatchForm()
     if not form.validate_on_submit():
         flash("Choose how closely to follow this thread.", "error")
@@ -188,6 +255,8 @@ def post_permalink(post_id: int):
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user, for_edit=True)
+    # Worked out before saving: the commit expires the post, and its thread never lazy-loads.
+    target = post_url(post, post.thread)
     form = EditPostForm(body=post.body_source) if request.method == "GET" else EditPostForm()
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
@@ -197,7 +266,7 @@ def edit_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Your post has been updated.", "success")
-            return redirect(post_url(post, post.thread))
+            return redirect(target)
     return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
 
 
@@ -215,13 +284,15 @@ def post_history(post_id: int):
 def _post_action(post_id: int, action, success: str):
     post = services.get_post_or_404(post_id, current_user)
     _action_form_or_400()
+    # Worked out before the action: its commit expires the post, whose thread never lazy-loads.
+    target = post_url(post, post.thread)
     try:
         action(post)
     except RuleViolation as violation:
         flash(violation.message, "error")
     else:
         flash(success, "success")
-    return redirect(post_url(post, post.thread))
+    return redirect(target)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -233,9 +304,10 @@ def delete_post(post_id: int):
 
 @bp.route("/posts/<int:post_id>/helpful", methods=["POST"])
 def helpful(post_id: int):
+    mark = {"1": True, "0": False}.get(request.form.get("mark", ""))
     return _post_action(
         post_id,
-        lambda p: services.toggle_helpful(current_user, p),
+        lambda p: services.toggle_helpful(current_user, p, mark),
         "Your reaction has been saved.",
     )
 
@@ -263,6 +335,7 @@ def hide_post(post_id: int):
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 def flag_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
+    back = post_url(post, post.thread)  # before flagging commits and expires the post
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -271,16 +344,17 @@ def flag_post(post_id: int):
             show_violation(form, violation)
         else:
             flash("Thank you. The facilitators will review this post.", "success")
-            return redirect(post_url(post, post.thread))
-    return render_template("discussions/flag.html", form=form, post=post,
-                           back=post_url(post, post.thread))  # fmt: skip
+            return redirect(back)
+    return render_template("discussions/flag.html", form=form, post=post, back=back)
 
 
 @bp.route("/posts/<int:post_id>/review", methods=["POST"])
 def review_post(post_id: int):
     post = services.get_post_or_404(post_id, current_user)
-    if not can_facilitate(current_user, post.thread.community):
+    if not can_moderate_thread(current_user, post.thread):
         abort(403)
+    # Worked out before the review commits: the post's thread never lazy-loads afterwards.
+    queue = thread_links(post.thread)["flags"]  # a community's queue, or a method's
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Choose what to do with the flagged post.", "error")
@@ -291,4 +365,4 @@ def review_post(post_id: int):
             flash(violation.message, "error")
         else:
             flash("Your decision has been recorded.", "success")
-    return redirect(url_for("communities.moderation_queue", slug=post.thread.community.slug))
+    return redirect(queue)

@@ -29,11 +29,13 @@ from community.extensions import db
 from community.markdown import mentioned_usernames
 from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
-    can_facilitate,
+    can_moderate_thread,
     can_see_community,
+    can_see_thread,
     membership,
     visible_community_ids,
 )
@@ -46,8 +48,9 @@ MAX_BODY = 20000
 
 
 def get_thread_or_404(thread_id: int, user) -> Thread:
+    """A community thread or a method's thread, if `user` may see it."""
     thread = db.session.get(Thread, thread_id)
-    if thread is None or not can_see_community(user, thread.community):
+    if thread is None or not can_see_thread(user, thread):
         abort(404)
     return thread
 
@@ -55,13 +58,13 @@ def get_thread_or_404(thread_id: int, user) -> Thread:
 def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     """A post whose thread `user` may see; for editing, only the author's own."""
     post = db.session.scalar(
-        sa.select(Post).options(joinedload(Post.thread)).where(Post.id == post_id)
+        sa.select(Post)
+        .options(joinedload(Post.thread), joinedload(Post.author))
+        .where(Post.id == post_id)
     )
-    if post is None or not can_see_community(user, post.thread.community):
+    if post is None or not can_see_thread(user, post.thread):
         abort(404)
-    if post.is_hidden and not (
-        post.author_id == user.id or can_facilitate(user, post.thread.community)
-    ):
+    if post.is_hidden and not (post.author_id == user.id or can_moderate_thread(user, post.thread)):
         abort(404)
     if for_edit and (post.author_id != user.id or post.is_removed):
         abort(403)
@@ -91,7 +94,8 @@ class ThreadPage:
     key_post: Post | None = None
     first_post: Post | None = None
     membership: Membership | None = None
-    can_facilitate: bool = False
+    can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
+    can_post: bool = False  # may reply (when the thread is not locked)
     watch_level: str = WatchLevel.NORMAL
 
     @property
@@ -124,10 +128,11 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     posts = _posts_with_authors(
         sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
     )
-    member = membership(user, thread.community)
+    member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(
         thread=thread, number=number, pages=pages, posts=posts, membership=member,
-        can_facilitate=can_facilitate(user, thread.community, member),
+        can_facilitate=can_moderate_thread(user, thread, member),
+        can_post=_may_post(user, thread, member),
     )  # fmt: skip
     wanted = {p.reply_to_id for p in posts if p.reply_to_id}
     if thread.key_post_id:
@@ -137,7 +142,15 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     )
     by_id = {p.id: p for p in posts + extra}
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
-    result.key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    # Flags can hide the key learning until reviewed: only those who may see it, see it.
+    if (
+        key_post is not None
+        and key_post.is_hidden
+        and not (result.can_facilitate or key_post.author_id == user.id)
+    ):
+        key_post = None
+    result.key_post = key_post
     result.first_post = next((p for p in posts + extra if p.position == 1), None)
     ids = [p.id for p in posts]
     if ids:
@@ -179,12 +192,31 @@ def revisions_of(post: Post) -> list[PostRevision]:
 # ------------------------------------------------------------------ writing
 
 
+def _may_post(user, thread: Thread, member: Membership | None = None) -> bool:
+    """Community threads take posts from members (and administrators); a
+    method's thread from anyone who can see the method once it is published."""
+    if thread.method_id is not None:
+        return thread.method.is_published
+    return member is not None or user.is_admin
+
+
 def _check_can_post(user: User, community: Community) -> None:
     require_confirmed(user)
     if not can_see_community(user, community):
         abort(404)
     if membership(user, community) is None and not user.is_admin:
         raise RuleViolation("Join this community to take part in its discussions")
+
+
+def _check_can_reply(user: User, thread: Thread) -> None:
+    if thread.method_id is None:
+        _check_can_post(user, thread.community)
+        return
+    require_confirmed(user)
+    if not can_see_thread(user, thread):
+        abort(404)
+    if not _may_post(user, thread):
+        raise RuleViolation("The discussion opens when the method is published")
 
 
 def _check_body(body: str) -> str:
@@ -228,8 +260,8 @@ def _append_post(thread: Thread, author: User, body: str, reply_to: Post | None)
     )  # fmt: skip
     post.set_body(body, mentions)
     db.session.add(post)
-    community = thread.community
-    community.last_activity_at = now
+    if thread.community is not None:
+        thread.community.last_activity_at = now
     db.session.flush()
     notify.new_post(post, thread, author, mentions, reply_to)
     _watch(author, thread)
@@ -252,19 +284,21 @@ def start_thread(user: User, community: Community, title: str, body: str) -> Thr
     community.thread_count = Community.thread_count + 1
     db.session.flush()
     _append_post(thread, user, body, None)
+    indexing.thread_changed(thread)
     notify.new_thread(thread, user)
     db.session.commit()
     return thread
 
 
 def reply(user: User, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
-    _check_can_post(user, thread.community)
+    _check_can_reply(user, thread)
     if thread.is_locked:
         raise RuleViolation("This thread is locked: no new replies can be added")
     body = _check_body(body)
     if reply_to is not None and (reply_to.thread_id != thread.id or reply_to.is_removed):
         reply_to = None
     post = _append_post(thread, user, body, reply_to)
+    indexing.post_changed(post)
     db.session.commit()
     return post
 
@@ -290,6 +324,7 @@ def edit_post(user: User, post: Post, body: str) -> None:
         PostRevision(post_id=post.id, number=post.edit_count + 1, body_source=post.body_source,
                      body_html=post.body_html, written_at=post.edited_at)
     )  # fmt: skip
+    indexing.post_changed(post)
     db.session.commit()
 
 
@@ -302,17 +337,26 @@ def delete_post(user: User, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
     if thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post)
     db.session.commit()
 
 
-def toggle_helpful(user: User, post: Post) -> bool:
-    """Mark or unmark a post as helpful; True if it is now marked."""
+def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
+    """Mark or unmark a post as helpful; True if it is now marked.
+
+    `mark` says which the member pressed, so that pressing "Helpful" twice (a
+    double click, a resubmitted form) is refused rather than undone.
+    """
     require_confirmed(user, "react to posts")
     if post.author_id == user.id:
         raise RuleViolation("You cannot mark your own post as helpful")
     if post.is_removed or post.is_hidden:
         raise RuleViolation("This post cannot be marked")
     existing = db.session.get(HelpfulReaction, (post.id, user.id))
+    if mark is True and existing is not None:
+        raise RuleViolation("You have already marked this post as helpful")
+    if mark is False and existing is None:
+        raise RuleViolation("You have not marked this post as helpful")
     if existing is None:
         db.session.add(HelpfulReaction(post_id=post.id, user_id=user.id))
         post.helpful_count = Post.helpful_count + 1
@@ -321,24 +365,28 @@ def toggle_helpful(user: User, post: Post) -> bool:
         db.session.delete(existing)
         post.helpful_count = Post.helpful_count - 1
         marked = False
+    indexing.post_changed(post)
     db.session.commit()
     return marked
 
 
 def set_key_learning(user: User, post: Post, mark: bool) -> None:
     thread = db.session.get(Thread, post.thread_id)
-    if not (thread.author_id == user.id or can_facilitate(user, thread.community)):
+    if not (thread.author_id == user.id or can_moderate_thread(user, thread)):
         raise RuleViolation("Only the thread's author or a facilitator can mark the key learning")
+    previous = db.session.get(Post, thread.key_post_id) if thread.key_post_id else None
     if mark:
         if post.position == 1:
             raise RuleViolation("Choose a reply as the key learning, not the first post")
         if post.is_removed or post.is_hidden:
             raise RuleViolation("A removed or hidden post cannot be the key learning")
         thread.key_post_id = post.id
-        thread.community.last_activity_at = utcnow()
+        if thread.community is not None:
+            thread.community.last_activity_at = utcnow()
         notify.key_learning(thread, post, user)
     elif thread.key_post_id == post.id:
         thread.key_post_id = None
+    indexing.key_learning_changed(thread, post, previous)
     record(
         "thread.key_learning_marked" if mark else "thread.key_learning_cleared", user, thread,
         thread.title[:200], community_id=thread.community_id,
@@ -418,4 +466,6 @@ def key_posts_for(threads: list[Thread]) -> dict[int, Post]:
     ids = [t.key_post_id for t in threads if t.key_post_id]
     if not ids:
         return {}
-    return {p.id: p for p in _posts_with_authors(Post.id.in_(ids))}
+    # A feed excerpt is for everyone: a key learning hidden by flags is left out.
+    shown = sa.and_(Post.id.in_(ids), Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    return {p.id: p for p in _posts_with_authors(shown)}

@@ -34,6 +34,20 @@ class NotificationKind(StrEnum):
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
     WARNING = "warning"
+    METHOD_ADAPTED = "method_adapted"  # someone published an adaptation of your method
+    METHOD_USED = "method_used"  # someone said they used your method
+    METHOD_CO_AUTHOR = "method_co_author"  # you were added as a co-author
+    TEAM_ADDED = "team_added"  # added to a project's team
+    PROJECT_STATUS = "project_status"  # a project you are on changed status
+    # Mentoring: each links to a mentoring request or mentorship, not a thread.
+    MENTOR_ASKED = "mentor_asked"
+    ASK_ACCEPTED = "ask_accepted"
+    ASK_DECLINED = "ask_declined"
+    ASK_WITHDRAWN = "ask_withdrawn"
+    ASK_EXPIRED = "ask_expired"
+    MENTORSHIP_UPDATE = "mentorship_update"  # goals or a session logged by the other side
+    MENTORSHIP_CLOSED = "mentorship_closed"
+    MENTORING_FEEDBACK = "mentoring_feedback"
 
 
 class ThreadWatch(db.Model):
@@ -62,6 +76,18 @@ class Notification(db.Model):
         sa.ForeignKey("threads.id", ondelete="CASCADE")
     )
     post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    method_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("methods.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE")
+    )
+    mentoring_request_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("mentoring_requests.id", ondelete="CASCADE")
+    )
+    mentorship_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("mentorships.id", ondelete="CASCADE")
+    )
     text: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = created_at_column()
     read_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))

@@ -43,8 +43,12 @@ def _create(
     community_id: int | None,
     thread=None,
     post=None,
+    method=None,
+    project=None,
     texts: dict[str, str],
     email_body: str = "",
+    mentoring_request=None,
+    mentorship=None,
 ) -> None:
     """Write one notification per recipient; email those who asked for immediate email.
 
@@ -73,13 +77,17 @@ def _create(
                 "community_id": community_id,
                 "thread_id": thread.id if thread is not None else None,
                 "post_id": post.id if post is not None else None,
+                "method_id": method.id if method is not None else None,
+                "project_id": project.id if project is not None else None,
+                "mentoring_request_id": mentoring_request.id if mentoring_request else None,
+                "mentorship_id": mentorship.id if mentorship is not None else None,
                 "text": texts[kind][:300],
                 "created_at": now,
                 "emailed_at": now if immediate else None,
             }
         )
         if immediate:
-            link = link or _link(thread, post)
+            link = link or _link(thread, post, method, project, mentoring_request, mentorship)
             emails.append(
                 (
                     user.email,
@@ -95,16 +103,32 @@ def _create(
     queue_emails(emails)
 
 
-def _link(thread, post) -> str:
+def _link(
+    thread, post, method=None, project=None, mentoring_request=None, mentorship=None
+) -> str:
+    if mentorship is not None:
+        return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
+    if mentoring_request is not None:
+        return external_url("mentoring.request", request_id=mentoring_request.id)
+    if project is not None:
+        return external_url("projects.show", project_id=project.id, slug=project.slug)
     if post is not None:
         return external_url("discussions.post_permalink", post_id=post.id)
     if thread is not None:
         return external_url("discussions.thread_redirect", thread_id=thread.id)
+    if method is not None:
+        return external_url("methods.method_redirect", method_id=method.id)
     return external_url("notifications.index")
 
 
+def _thread_place(thread) -> str:
+    if thread.method_id is not None:
+        return f"the discussion of “{thread.title}”"
+    return f"“{thread.title}” in {thread.community.name}"
+
+
 def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
-    from community.visibility import users_who_can_see
+    from community.visibility import users_who_can_see_thread
 
     levels = dict(
         db.session.execute(
@@ -124,9 +148,9 @@ def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
             if levels.get(uid) != WatchLevel.MUTED:
                 recipients[uid] = NotificationKind.MENTION
     recipients.pop(author.id, None)
-    allowed = users_who_can_see(thread.community, set(recipients))
+    allowed = users_who_can_see_thread(thread, set(recipients))
     recipients = {uid: kind for uid, kind in recipients.items() if uid in allowed}
-    where = f"“{thread.title}” in {thread.community.name}"
+    where = _thread_place(thread)
     _create(
         recipients,
         actor=author,
@@ -171,12 +195,12 @@ def new_thread(thread, author: User) -> None:
 
 
 def key_learning(thread, post, actor: User) -> None:
-    from community.visibility import users_who_can_see
+    from community.visibility import users_who_can_see_thread
 
     recipients = {}
     if post.author_id and post.author_id != actor.id:
         recipients[post.author_id] = NotificationKind.KEY_LEARNING
-    allowed = users_who_can_see(thread.community, set(recipients))
+    allowed = users_who_can_see_thread(thread, set(recipients))
     _create(
         {uid: kind for uid, kind in recipients.items() if uid in allowed},
         actor=actor,
@@ -216,6 +240,12 @@ def join_approved(join_request: JoinRequest, facilitator: User) -> None:
 
 
 def warned(post, thread, facilitator: User, message: str) -> None:
+    from community.visibility import users_who_can_see_thread
+
+    # An author who has since left a private community (or can no longer see
+    # the method) is not told its thread's title.
+    if post.author_id not in users_who_can_see_thread(thread, {post.author_id}):
+        return
     text = f"A facilitator hid your post in “{thread.title}”"
     if message.strip():
         text += f": {message.strip()}"
@@ -229,18 +259,110 @@ def warned(post, thread, facilitator: User, message: str) -> None:
     )
 
 
+def method_adapted(adaptation, parent, author: User) -> None:
+    """Tell the parent method's authors that `adaptation` of it has been published."""
+    from community.visibility import users_who_can_see_method
+
+    recipients = users_who_can_see_method(adaptation, parent.author_ids() - {author.id})
+    organisation = f" at {author.organisation.name}" if author.organisation else ""
+    _create(
+        {uid: NotificationKind.METHOD_ADAPTED for uid in recipients},
+        actor=author,
+        community_id=adaptation.community_id,
+        method=adaptation,
+        texts={
+            NotificationKind.METHOD_ADAPTED: (
+                f"{author.name}{organisation} adapted your method “{parent.title}” as "
+                f"“{adaptation.title}”"
+            )
+        },
+    )
+
+
+def method_used(method, user: User, organisation) -> None:
+    """Tell a method's authors that `user` has used it."""
+    from community.visibility import users_who_can_see_method
+
+    where = f" at {organisation.name}" if organisation is not None else ""
+    _create(
+        {
+            uid: NotificationKind.METHOD_USED
+            for uid in users_who_can_see_method(method, method.author_ids() - {user.id})
+        },
+        actor=user,
+        community_id=method.community_id,
+        method=method,
+        texts={
+            NotificationKind.METHOD_USED: f"{user.name} used your method “{method.title}”{where}"
+        },
+    )
+
+
+def method_co_author_added(method, user_ids: set[int], actor: User) -> None:
+    from community.visibility import users_who_can_see_method
+
+    _create(
+        {
+            uid: NotificationKind.METHOD_CO_AUTHOR
+            for uid in users_who_can_see_method(method, user_ids - {actor.id})
+        },
+        actor=actor,
+        community_id=method.community_id,
+        method=method,
+        texts={
+            NotificationKind.METHOD_CO_AUTHOR: (
+                f"{actor.name} added you as a co-author of “{method.title}”"
+            )
+        },
+    )
+
+
+def added_to_team(project, user_id: int, actor: User, role: str) -> None:
+    as_role = f" as {role}" if role else ""
+    _create(
+        {user_id: NotificationKind.TEAM_ADDED},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.TEAM_ADDED: (
+                f"{actor.name} added you to the team of “{project.title}”{as_role}"
+            )
+        },
+    )
+
+
+def project_status_changed(project, recipients: Iterable[int], actor: User, label: str) -> None:
+    _create(
+        {uid: NotificationKind.PROJECT_STATUS for uid in recipients if uid != actor.id},
+        actor=actor,
+        community_id=project.community_id,
+        project=project,
+        texts={
+            NotificationKind.PROJECT_STATUS: (
+                f"{actor.name} changed the status of “{project.title}” to {label}"
+            )
+        },
+    )
+
+
 # ------------------------------------------------------------------ reading
 
 
 def _visible_to_recipient(user: User):
     from community.discussions.models import Thread
-    from community.visibility import visible_community_ids
+    from community.mentoring.visibility import visible_request_ids
+    from community.visibility import (
+        visible_community_ids,
+        visible_method_ids,
+        visible_threads_clause,
+    )
 
     visible = visible_community_ids(user)
     # Checked per notification (a primary-key lookup each), not by listing every visible
     # thread: that list grows with the whole site, a member's notifications do not.
     thread_in_view = sa.exists().where(
-        Thread.id == Notification.thread_id, Thread.community_id.in_(visible)
+        Thread.id == Notification.thread_id, visible_threads_clause(user)
     )
     return sa.and_(
         Notification.recipient_id == user.id,
@@ -253,6 +375,14 @@ def _visible_to_recipient(user: User):
                     Notification.community_id.in_(visible),
                 ),
             ),
+        ),
+        sa.or_(
+            Notification.method_id.is_(None),
+            Notification.method_id.in_(visible_method_ids(user)),
+        ),
+        sa.or_(
+            Notification.mentoring_request_id.is_(None),
+            Notification.mentoring_request_id.in_(visible_request_ids(user)),
         ),
     )
 
@@ -274,10 +404,18 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
 
 
 def link_for(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return url_for("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return url_for("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
         return url_for("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return url_for("methods.method_redirect", method_id=notification.method_id)
     if notification.community_id:
         community = db.session.get(Community, notification.community_id)
         if notification.kind == NotificationKind.JOIN_REQUEST:
@@ -302,7 +440,7 @@ def mark_read(user: User, notification_id: int) -> Notification | None:
 def mark_all_read(user: User) -> int:
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(_visible_to_recipient(user), Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
     db.session.commit()
@@ -371,8 +509,16 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return external_url("projects.show_by_id", project_id=notification.project_id)
     if notification.post_id:
         return external_url("discussions.post_permalink", post_id=notification.post_id)
     if notification.thread_id:
         return external_url("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return external_url("methods.method_redirect", method_id=notification.method_id)
     return external_url("notifications.index")

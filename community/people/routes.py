@@ -1,12 +1,13 @@
-"""The people directory and member profiles."""
+"""The people directory, the expertise finder and member profiles."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from community.directory.services import system_choices
 from community.people import services
+from community.search import expertise
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -14,19 +15,26 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 @bp.route("")
 @login_required
 def directory():
+    """Everyone by name; with ?topic=… the expertise finder, people ranked by evidence."""
     name = (request.args.get("q") or "").strip()[:100]
-    topic = services.tag_by_slug(request.args.get("topic"))
+    topic = (request.args.get("topic") or "").strip()[:200]
     system_id = request.args.get("system", type=int)
-    page = services.directory_page(
-        request.args.get("page", 1, type=int),
-        current_app.config["PER_PAGE"],
-        name=name,
-        topic=topic,
-        system_id=system_id,
-    )
+    system_id = system_id if system_id and 0 < system_id < 2**31 else None
+    page_number = max(request.args.get("page", 1, type=int), 1)
+    per_page = current_app.config["PER_PAGE"]
+    finding = None
+    if topic:
+        finding = expertise.find_experts(
+            current_user, topic, system_id=system_id, name=name, page=page_number,
+            per_page=per_page,
+        )  # fmt: skip
+        page = finding.page
+    else:
+        page = services.directory_page(page_number, per_page, name=name, system_id=system_id)
     return render_template(
         "people/directory.html",
         page=page,
+        finding=finding,
         name=name,
         topic=topic,
         system_id=system_id,

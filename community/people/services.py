@@ -35,7 +35,8 @@ def directory_page(
 ):
     """Members, filtered by name, declared topic and system, in name order.
 
-    The expertise finder (ranking by evidence) builds on this when search lands.
+    With a topic the people page uses the expertise finder instead
+    (`community.search.expertise`), which ranks people by evidence.
     """
     query = sa.select(User).order_by(User.name, User.id)
     if name:

@@ -1,0 +1,170 @@
+"""Demo improvement projects: teams, measures with data showing every kind of SPC
+signal, PDSA cycles, updates and progress scores.
+
+Made through the same services members use, then dated into the past.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from community.accounts.models import User
+from community.communities.models import Community, Membership
+from community.demo.projects_data import PROJECTS
+from community.directory.models import Organisation
+from community.extensions import db
+from community.projects import cycles, measure_services, services
+from community.projects.csv_import import write_points
+from community.projects.models import ProgressScore, Project, ProjectUpdate
+from community.timefmt import utcnow
+
+# The demo member leads these projects (none is in a community they are not in).
+DEMO_MEMBER_LEADS = ("Sepsis antibiotics within the hour", "Ambulance handovers within 30 minutes")
+
+
+def _values(rng: random.Random, recipe: tuple, weeks: int) -> list[float]:
+    kind, mean, spread, *rest = recipe
+    values = []
+    for week in range(weeks):
+        level, noise = mean, rng.gauss(0, spread)
+        if kind == "shift" and week >= rest[0]:
+            level = rest[1]
+        elif kind == "trend" and week >= rest[0]:
+            # Steady steps with little noise, so the points keep rising (or falling).
+            level = mean + rest[1] * (week - rest[0] + 1)
+            noise = rng.gauss(0, abs(rest[1]) * 0.2)
+        elif (kind == "outlier" and week == rest[0]) or (
+            kind == "near" and week in (rest[0], rest[0] + 2)
+        ):
+            level, noise = rest[1], 0
+        values.append(round(level + noise, 1))
+    return values
+
+
+def _monday(moment: date) -> date:
+    return moment - timedelta(days=moment.weekday())
+
+
+def _pick_organisation(organisations, org_type: str, used: dict[str, int]) -> Organisation:
+    # Spread each type across the systems in turn.
+    matching = [o for o in organisations if o.type == org_type] or organisations
+    index = used.get(org_type, 0)
+    used[org_type] = index + 1
+    return matching[(index * 3) % len(matching)]
+
+
+def _community_members(community: Community) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.community_id == community.id, User.email_confirmed_at.is_not(None))
+            .order_by(User.id)
+        )
+    )
+
+
+def seed_projects(
+    rng: random.Random,
+    members: list[User],
+    organisations: list[Organisation],
+    communities: list[Community],
+    demo_member: User,
+) -> list[Project]:
+    by_name = {c.name: c for c in communities}
+    confirmed = [m for m in members if m.is_confirmed]
+    first_week = _monday(utcnow().date()) - timedelta(weeks=36)
+    used: dict[str, int] = {}
+    made = []
+    for spec in PROJECTS:
+        (title, org_type, community_name, programme, status, score, aim, problem,
+         measure_specs, cycle_specs, updates) = spec  # fmt: skip
+        community = by_name.get(community_name) if community_name else None
+        people = _community_members(community) if community else confirmed
+        lead = demo_member if title in DEMO_MEMBER_LEADS else rng.choice(people)
+        organisation = _pick_organisation(organisations, org_type, used)
+        project = services.start_project(
+            lead,
+            services.ProjectDetails(
+                title=title, aim=aim, problem=problem, organisation_id=organisation.id,
+                community_id=community.id if community else None,
+                programme_type="national" if programme else "local",
+                national_programme=programme, status=status, start_date=first_week,
+            ),
+        )  # fmt: skip
+        team = rng.sample([p for p in people if p.id != lead.id], min(3, len(people) - 1))
+        if community and community.name == "Discharge before midday" and demo_member in people:
+            team = [demo_member, *[p for p in team if p.id != demo_member.id]][:3]
+        for person in team:
+            if services.team_member(person, project) is None:
+                services.add_team_member(
+                    lead, project, username=person.username,
+                    role=rng.choice(("Clinical lead", "Data analyst", "Ward manager",
+                                     "Patient partner", "Improvement advisor")),
+                    is_lead=False,
+                )  # fmt: skip
+        _measures_and_cycles(rng, lead, project, measure_specs, cycle_specs, first_week)
+        for note in updates:
+            services.post_update(lead, project, note)
+        if score > 1:
+            services.set_progress(lead, project, score - 1.0, "Where we started")
+        services.set_progress(lead, project, score, "Agreed at the team meeting")
+        made.append(project)
+    _date_into_the_past(rng, made, first_week)
+    return made
+
+
+def _measures_and_cycles(rng, lead, project, measure_specs, cycle_specs, first_week) -> None:
+    measures = []
+    for name, definition, unit, direction, target, recipe, weeks, rebaseline in measure_specs:
+        measure = measure_services.create_measure(
+            lead, project,
+            measure_services.MeasureDetails(name=name, definition=definition, unit=unit,
+                                            direction=direction, target=target),
+        )  # fmt: skip
+        start = first_week + timedelta(weeks=36 - weeks)
+        points = [
+            (start + timedelta(weeks=week), value, "")
+            for week, value in enumerate(_values(rng, recipe, weeks))
+        ]
+        measure_services.import_points(lead, project, measure, write_points(points).encode())
+        if rebaseline is not None:
+            measure_services.add_process_change(
+                lead, project, measure, points[rebaseline][0],
+                "The change was adopted: the process is different from here",
+            )  # fmt: skip
+        measures.append((measure, start))
+    for title, change, prediction, week, do, study, decision, act, linked in cycle_specs:
+        started = (measures[0][1] if measures else first_week) + timedelta(weeks=week)
+        cycles.record_cycle(
+            lead, project,
+            cycles.CycleDetails(
+                title=title, change=change, prediction=prediction, started_on=started,
+                do_notes=do, study_notes=study, decision=decision, act_notes=act,
+                ended_on=started + timedelta(weeks=2) if decision else None,
+                measure_ids=[measures[i][0].id for i in linked if i < len(measures)],
+            ),
+        )  # fmt: skip
+
+
+def _date_into_the_past(rng: random.Random, projects: list[Project], first_week: date) -> None:
+    now = utcnow()
+    for project in projects:
+        project.created_at = now - timedelta(weeks=36, days=rng.randint(0, 6))
+        project.last_activity_at = now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 9))
+        entries = db.session.scalars(
+            sa.select(ProjectUpdate).where(ProjectUpdate.project_id == project.id)
+        )
+        for n, update in enumerate(entries):
+            update.created_at = now - timedelta(weeks=30 - 12 * n, days=rng.randint(0, 5))
+        scores = db.session.scalars(
+            sa.select(ProgressScore)
+            .where(ProgressScore.project_id == project.id)
+            .order_by(ProgressScore.id)
+        )
+        for n, entry in enumerate(scores):
+            entry.set_at = now - timedelta(weeks=20 - 15 * n)
+    db.session.commit()

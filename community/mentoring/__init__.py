@@ -1,0 +1,1 @@
+"""Mentoring matched to capability gaps: offers, self-assessments, requests, asks, mentorships."""

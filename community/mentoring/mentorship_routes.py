@@ -1,0 +1,152 @@
+"""Mentorship pages: goals and their progress, the session log, closing and feedback."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from community.errors import RuleViolation
+from community.extensions import db
+from community.forms import show_violation
+from community.mentoring import mentorships, queries, services
+from community.mentoring.forms import (
+    CloseForm,
+    FeedbackForm,
+    GoalForm,
+    GoalProgressForm,
+    SessionForm,
+)
+from community.mentoring.models import Mentorship, MentorshipGoal
+from community.mentoring.routes import bp, page_number
+from community.mentoring.visibility import get_mentorship_or_404, is_participant
+from community.mentoring.vocabulary import FeedbackSide
+from community.timefmt import to_uk, utcnow
+
+SESSIONS_PER_PAGE = 10
+
+
+def _side_of(mentorship: Mentorship) -> str | None:
+    if not is_participant(current_user, mentorship):
+        return None
+    if current_user.id == mentorship.mentor_id:
+        return FeedbackSide.MENTOR
+    return FeedbackSide.ORGANISATION
+
+
+def _render_mentorship(mentorship: Mentorship, goal_form: GoalForm | None = None):
+    side = _side_of(mentorship)
+    feedback = queries.feedback_of(mentorship)
+    return render_template(
+        "mentoring/mentorship.html",
+        mentorship=mentorship,
+        goals=queries.goals_of(mentorship),
+        sessions=queries.sessions_page(mentorship, page_number(), SESSIONS_PER_PAGE),
+        feedback=feedback,
+        participant=side is not None,
+        can_give_feedback=side is not None and not mentorship.is_active and side not in feedback,
+        goal_form=goal_form or GoalForm(),
+        max_goals=mentorships.MAX_GOALS,
+    )
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>")
+def mentorship(mentorship_id: int):
+    return _render_mentorship(get_mentorship_or_404(mentorship_id, current_user))
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/goals", methods=["POST"])
+def add_goal(mentorship_id: int):
+    mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    form = GoalForm()
+    if form.validate_on_submit():
+        try:
+            mentorships.add_goal(current_user, mentorship, form.goal.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The goal has been added.", "success")
+            return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#goals")
+    return _render_mentorship(mentorship, form)
+
+
+def _goal_or_404(mentorship: Mentorship, goal_id: int) -> MentorshipGoal:
+    goal = db.session.get(MentorshipGoal, goal_id)
+    if goal is None or goal.mentorship_id != mentorship.id:
+        abort(404)
+    return goal
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/goals/<int:goal_id>", methods=["GET", "POST"])
+def update_goal(mentorship_id: int, goal_id: int):
+    mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    goal = _goal_or_404(mentorship, goal_id)
+    form = GoalProgressForm(obj=goal)
+    if form.validate_on_submit():
+        try:
+            mentorships.update_goal(
+                current_user, goal, form.progress.data, form.progress_note.data or ""
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The goal's progress has been saved.", "success")
+            return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#goals")
+    return render_template("mentoring/goal_form.html", form=form, mentorship=mentorship, goal=goal)
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/sessions/new", methods=["GET", "POST"])
+def log_session(mentorship_id: int):
+    mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    form = SessionForm()
+    if not form.is_submitted():
+        form.held_on.data = to_uk(utcnow()).date()
+    if form.validate_on_submit():
+        try:
+            mentorships.log_session(
+                current_user, mentorship, held_on=form.held_on.data,
+                meeting_format=form.meeting_format.data, notes=form.notes.data,
+                next_steps=form.next_steps.data or "",
+            )  # fmt: skip
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The session has been added to the log.", "success")
+            return redirect(
+                url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#sessions"
+            )
+    return render_template("mentoring/session_form.html", form=form, mentorship=mentorship)
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/close", methods=["GET", "POST"])
+def close(mentorship_id: int):
+    mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close_mentorship(
+                current_user, mentorship, outcome=form.outcome.data, rating=form.rating.data,
+                comment=form.comment.data or "",
+            )  # fmt: skip
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The mentorship is closed. Thank you for your feedback.", "success")
+            return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship.id))
+    return render_template("mentoring/close_form.html", form=form, mentorship=mentorship)
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/feedback", methods=["GET", "POST"])
+def feedback(mentorship_id: int):
+    mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            mentorships.give_feedback(
+                current_user, mentorship, rating=form.rating.data, comment=form.comment.data or ""
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("Thank you for your feedback.", "success")
+            return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship.id))
+    return render_template("mentoring/feedback_form.html", form=form, mentorship=mentorship)

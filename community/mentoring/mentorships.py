@@ -1,0 +1,141 @@
+"""Working in a running mentorship: agreed goals and their progress, the session log,
+and the feedback each side gives once it has closed.
+
+These change what a mentorship holds, not its state: opening and closing it
+are moves of the workflow in services.py, which this module relies on for the
+rule that only a running mentorship can be worked in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from community.accounts.models import User
+from community.audit.services import record
+from community.errors import RuleViolation
+from community.extensions import db
+from community.mentoring import notify
+from community.mentoring.models import (
+    MentoringSession,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
+from community.mentoring.rules import (
+    checked_rating,
+    feedback_side,
+    locked,
+    require_participant,
+    text,
+)
+from community.mentoring.services import MENTORSHIP_REFUSALS
+from community.mentoring.vocabulary import GoalProgress, MeetingFormat, MentorshipStatus
+from community.timefmt import to_uk, utcnow
+
+MAX_GOALS = 10
+
+
+def _running(user: User, mentorship: Mentorship, doing: str) -> Mentorship:
+    """The mentorship, locked, if `user` takes part in it and it is still running."""
+    require_participant(user, mentorship, doing)
+    mentorship = locked(Mentorship, mentorship.id)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise RuleViolation(MENTORSHIP_REFUSALS[mentorship.status])
+    return mentorship
+
+
+def add_goal(user: User, mentorship: Mentorship, description: str) -> MentorshipGoal:
+    mentorship = _running(user, mentorship, "agree goals")
+    description = text(description, "goal", required="Describe the goal")
+    count = db.session.scalar(
+        sa.select(sa.func.count(MentorshipGoal.id)).where(
+            MentorshipGoal.mentorship_id == mentorship.id
+        )
+    )
+    if count >= MAX_GOALS:
+        raise RuleViolation(f"A mentorship can have up to {MAX_GOALS} goals", "goal")
+    goal = MentorshipGoal(
+        mentorship_id=mentorship.id, description=description, progress=GoalProgress.NOT_STARTED
+    )
+    db.session.add(goal)
+    db.session.flush()
+    record("mentoring.goal_added", user, goal, description[:200])
+    notify.mentorship_updated(mentorship, user, "added a goal")
+    db.session.commit()
+    return goal
+
+
+def update_goal(user: User, goal: MentorshipGoal, progress: str, note: str) -> None:
+    mentorship = _running(user, db.session.get(Mentorship, goal.mentorship_id), "update goals")
+    if progress not in set(GoalProgress):
+        raise RuleViolation("Choose the goal's progress", "progress")
+    note = text(note, "progress_note")
+    goal.progress, goal.progress_note, goal.updated_at = progress, note, utcnow()
+    record("mentoring.goal_updated", user, goal, f"{GoalProgress(progress).label}")
+    notify.mentorship_updated(
+        mentorship, user, f"marked a goal “{GoalProgress(progress).label.lower()}”"
+    )
+    db.session.commit()
+
+
+def log_session(
+    user: User, mentorship: Mentorship, *, held_on: date | None, meeting_format: str,
+    notes: str, next_steps: str,
+) -> MentoringSession:  # fmt: skip
+    mentorship = _running(user, mentorship, "log sessions")
+    if held_on is None:
+        raise RuleViolation("Enter the date of the session", "held_on")
+    if held_on > to_uk(utcnow()).date():
+        raise RuleViolation("The date of the session must be today or in the past", "held_on")
+    started = to_uk(mentorship.started_at).date()
+    if held_on < started:
+        raise RuleViolation(
+            f"The date must be on or after the mentorship started ({started.day} {started:%B %Y})",
+            "held_on",
+        )
+    if meeting_format not in set(MeetingFormat):
+        raise RuleViolation("Choose how you met", "meeting_format")
+    notes = text(notes, "notes", required="Write notes on what you covered")
+    next_steps = text(next_steps, "next_steps")
+    session = MentoringSession(
+        mentorship_id=mentorship.id, held_on=held_on, format=meeting_format, notes=notes,
+        next_steps=next_steps, logged_by_id=user.id,
+    )  # fmt: skip
+    db.session.add(session)
+    db.session.flush()
+    record("mentoring.session_logged", user, session, f"mentorship {mentorship.id}")
+    notify.mentorship_updated(mentorship, user, "logged a session")
+    db.session.commit()
+    return session
+
+
+def feedback_given(mentorship: Mentorship, side: str) -> MentorshipFeedback | None:
+    return db.session.scalar(
+        sa.select(MentorshipFeedback).where(
+            MentorshipFeedback.mentorship_id == mentorship.id, MentorshipFeedback.side == side
+        )
+    )
+
+
+def give_feedback(user: User, mentorship: Mentorship, *, rating: int | None, comment: str) -> None:
+    """The side that did not close the mentorship adds its rating and comment afterwards."""
+    require_participant(user, mentorship, "give feedback")
+    mentorship = locked(Mentorship, mentorship.id)
+    if mentorship.status != MentorshipStatus.CLOSED:
+        raise RuleViolation("You can give feedback once the mentorship has been closed")
+    side = feedback_side(user, mentorship)
+    if feedback_given(mentorship, side) is not None:
+        raise RuleViolation("Feedback from your side has already been given")
+    rating = checked_rating(rating)
+    comment = text(comment, "comment")
+    db.session.add(
+        MentorshipFeedback(
+            mentorship_id=mentorship.id, side=side, author_id=user.id, rating=rating,
+            comment=comment,
+        )
+    )  # fmt: skip
+    record("mentoring.feedback_given", user, mentorship, f"{side}: {rating}/5")
+    notify.feedback_given(mentorship, user)
+    db.session.commit()

@@ -1,0 +1,392 @@
+"""The terms of a mentor's match score, each with its points and its reason in words.
+
+matching.py explains the scoring as a whole and decides who is eligible; this
+module holds one class per term. A term reads its evidence for every
+candidate in at most one grouped statement (`gather`) and then scores each
+candidate in Python (`score`), so the number of statements never depends on
+the number of mentors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from community.accounts.models import member_expertise
+from community.extensions import db
+from community.mentoring.models import (
+    MentoringRequest,
+    MentorOffer,
+    MentorOfferComponent,
+    Mentorship,
+    MentorshipFeedback,
+    mentor_offer_approaches,
+    mentor_offer_systems,
+)
+from community.mentoring.vocabulary import (
+    ANY_FORMAT,
+    COMPLETED_OUTCOMES,
+    FeedbackSide,
+    ImpactComponent,
+    MeetingFormat,
+    MentorshipStatus,
+)
+
+# ------------------------------------------------------------------ what is compared
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a request asks for, in the terms the matcher compares."""
+
+    request_id: int
+    organisation_id: int
+    system_id: int
+    requester_id: int | None
+    components: frozenset[int]
+    approaches: frozenset[int]
+    preferred_format: str
+    approach_names: dict[int, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, request: MentoringRequest) -> Needs:
+        return cls(
+            request_id=request.id,
+            organisation_id=request.organisation_id,
+            system_id=request.organisation.system_id,
+            requester_id=request.requester_id,
+            components=frozenset(row.component for row in request.component_rows),
+            approaches=frozenset(tag.id for tag in request.approaches),
+            preferred_format=request.preferred_format,
+            approach_names={tag.id: tag.name for tag in request.approaches},
+        )
+
+    @property
+    def area_count(self) -> int:
+        return len(self.components) + len(self.approaches)
+
+
+@dataclass
+class Candidate:
+    """An eligible mentor, as read by the candidates statement."""
+
+    user_id: int
+    name: str
+    username: str
+    job_title: str
+    organisation_name: str
+    system_id: int | None
+    capacity: int
+    active: int
+    formats: frozenset[str]
+    helpful_marks: int = 0
+    key_learnings: int = 0
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - self.active, 0)
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    term: str
+    points: float
+    max_points: int
+    reason: str | None
+
+
+@dataclass
+class Suggestion:
+    candidate: Candidate
+    parts: list[ScorePart] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(part.points for part in self.parts), 1)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [part.reason for part in self.parts if part.reason]
+
+    @property
+    def user_id(self) -> int:
+        return self.candidate.user_id
+
+
+class Term(Protocol):
+    key: str
+    max_points: int
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        """Evidence for every candidate, keyed by user id, in at most one statement."""
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any) -> ScorePart: ...
+
+
+def among(column, candidate_ids: list[int]) -> sa.ColumnElement[bool]:
+    """`column IN (…ids…)`, written into the SQL, so there is no limit on bound parameters."""
+    return column.in_(
+        sa.bindparam("candidate_ids", candidate_ids, expanding=True, literal_execute=True,
+                     unique=True)
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------ words
+
+
+def words(items: list[str]) -> str:
+    """['a', 'b', 'c'] → 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def quoted(names: list[str]) -> str:
+    """Area names in quotes, since some contain "and": “Lean” and “People and culture”."""
+    return words([f"“{name}”" for name in names])
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def number(value: float) -> str:
+    """4.50 → '4.5', 4.0 → '4'."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# ------------------------------------------------------------------ the terms
+
+
+@dataclass
+class AreaEvidence:
+    offered_components: set[int] = field(default_factory=set)
+    offered_approaches: set[int] = field(default_factory=set)
+    declared_approaches: set[int] = field(default_factory=set)
+
+
+class AreaFit:
+    key, max_points = "area", 40
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, AreaEvidence]:
+        parts = []
+        if needs.components:
+            parts.append(
+                sa.select(MentorOffer.user_id, sa.literal("c"), MentorOfferComponent.component)
+                .join(MentorOfferComponent, MentorOfferComponent.offer_id == MentorOffer.id)
+                .where(
+                    MentorOfferComponent.component.in_(needs.components),
+                    among(MentorOffer.user_id, candidate_ids),
+                )
+            )
+        if needs.approaches:
+            parts.append(
+                sa.select(MentorOffer.user_id, sa.literal("o"), mentor_offer_approaches.c.tag_id)
+                .join(mentor_offer_approaches, mentor_offer_approaches.c.offer_id == MentorOffer.id)
+                .where(
+                    mentor_offer_approaches.c.tag_id.in_(needs.approaches),
+                    among(MentorOffer.user_id, candidate_ids),
+                )
+            )
+            parts.append(
+                sa.select(member_expertise.c.user_id, sa.literal("d"), member_expertise.c.tag_id)
+                .where(
+                    member_expertise.c.tag_id.in_(needs.approaches),
+                    among(member_expertise.c.user_id, candidate_ids),
+                )
+            )  # fmt: skip
+        evidence: dict[int, AreaEvidence] = defaultdict(AreaEvidence)
+        if not parts:
+            return evidence
+        for user_id, kind, value in db.session.execute(sa.union_all(*parts)):
+            target = {"c": "offered_components", "o": "offered_approaches"}.get(
+                kind, "declared_approaches"
+            )
+            getattr(evidence[user_id], target).add(value)
+        return evidence
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: AreaEvidence | None):
+        evidence = evidence or AreaEvidence()
+        declared_only = evidence.declared_approaches - evidence.offered_approaches
+        covered = (
+            len(evidence.offered_components)
+            + len(evidence.offered_approaches)
+            + 0.5 * len(declared_only)
+        )
+        points = self.max_points * covered / needs.area_count if needs.area_count else 0
+        names = needs.approach_names
+        reason = _area_reason(
+            tuple(sorted(evidence.offered_components)),
+            tuple(sorted(names[t] for t in evidence.offered_approaches)),
+            tuple(sorted(names[t] for t in declared_only)),
+        )
+        return ScorePart(self.key, points, self.max_points, reason)
+
+
+@lru_cache(maxsize=1024)
+def _area_reason(components: tuple, offered: tuple, declared: tuple) -> str | None:
+    """Many mentors share the same areas, so each wording is written once."""
+    phrases = []
+    areas = [ImpactComponent(c).short for c in components] + list(offered)
+    if areas:
+        phrases.append(f"offers mentoring in {quoted(areas)}")
+    if declared:
+        phrases.append(f"lists {quoted(list(declared))} in their expertise")
+    return "; ".join(phrases) or None
+
+
+class DiscussionEvidence:
+    """Helpful marks and key learnings, counted ahead of time (see evidence.py)."""
+
+    key, max_points = "discussions", 20
+    HELPFUL_CAP, KEY_LEARNING_CAP = 20, 5
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        return {}  # the candidates statement reads the counted evidence
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any):
+        helpful, learnings = candidate.helpful_marks, candidate.key_learnings
+        points = 0.5 * min(helpful, self.HELPFUL_CAP) + 2 * min(learnings, self.KEY_LEARNING_CAP)
+        phrases = []
+        if helpful:
+            phrases.append(f"posts marked helpful {plural(helpful, 'time')}")
+        if learnings:
+            phrases.append(f"wrote {plural(learnings, 'key learning')}")
+        reason = words(phrases) + " in open communities" if phrases else None
+        return ScorePart(self.key, points, self.max_points, reason)
+
+
+@dataclass
+class TrackRecord:
+    organisations: int = 0
+    ratings: int = 0
+    average_rating: float | None = None
+
+
+class TrackRecordTerm:
+    key, max_points = "track_record", 20
+    ORGANISATION_CAP = 4
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, TrackRecord]:
+        rows = db.session.execute(
+            sa.select(
+                Mentorship.mentor_id,
+                sa.func.count(sa.distinct(Mentorship.organisation_id)),
+                sa.func.count(MentorshipFeedback.id),
+                sa.func.avg(MentorshipFeedback.rating),
+            )
+            .outerjoin(
+                MentorshipFeedback,
+                sa.and_(
+                    MentorshipFeedback.mentorship_id == Mentorship.id,
+                    MentorshipFeedback.side == FeedbackSide.ORGANISATION,
+                ),
+            )
+            .where(
+                among(Mentorship.mentor_id, candidate_ids),
+                Mentorship.status == MentorshipStatus.CLOSED,
+                Mentorship.outcome.in_(COMPLETED_OUTCOMES),
+            )
+            .group_by(Mentorship.mentor_id)
+        )
+        return {
+            user_id: TrackRecord(
+                organisations=orgs,
+                ratings=ratings,
+                average_rating=float(average) if ratings else None,
+            )  # fmt: skip
+            for user_id, orgs, ratings, average in rows
+        }
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: TrackRecord | None):
+        if evidence is None or evidence.organisations == 0:
+            return ScorePart(self.key, 0, self.max_points, "has not completed a mentorship yet")
+        points = 2 * min(evidence.organisations, self.ORGANISATION_CAP)
+        mentored = f"mentored {plural(evidence.organisations, 'organisation')}"
+        if evidence.average_rating is None:
+            return ScorePart(self.key, points, self.max_points, f"{mentored}, not yet rated")
+        points += 12 * (evidence.average_rating - 1) / 4
+        reason = f"{mentored}, rated {number(evidence.average_rating)}/5"
+        return ScorePart(self.key, points, self.max_points, reason)
+
+
+class Proximity:
+    key, max_points = "proximity", 10
+    TRAVEL_POINTS = 6
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, bool]:
+        travellers = db.session.scalars(
+            sa.select(MentorOffer.user_id)
+            .join(mentor_offer_systems, mentor_offer_systems.c.offer_id == MentorOffer.id)
+            .where(
+                mentor_offer_systems.c.system_id == needs.system_id,
+                among(MentorOffer.user_id, candidate_ids),
+            )
+        )
+        return dict.fromkeys(travellers, True)
+
+    def score(self, needs: Needs, candidate: Candidate, travels: bool | None):
+        if candidate.system_id == needs.system_id:
+            return ScorePart(self.key, self.max_points, self.max_points, "in your system")
+        if travels:
+            return ScorePart(
+                self.key, self.TRAVEL_POINTS, self.max_points, "can travel to your system"
+            )
+        return ScorePart(self.key, 0, self.max_points, None)
+
+
+def can_meet_in_person(needs: Needs, candidate: Candidate, travels: bool) -> bool:
+    return MeetingFormat.IN_PERSON in candidate.formats and (
+        candidate.system_id == needs.system_id or travels
+    )
+
+
+class FormatFit:
+    key, max_points = "format", 5
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        return {}  # the candidates statement read the formats; travel comes from Proximity
+
+    def score(self, needs: Needs, candidate: Candidate, travels: bool | None):
+        wanted = needs.preferred_format
+        if wanted == ANY_FORMAT:
+            return ScorePart(self.key, self.max_points, self.max_points, None)
+        if wanted == MeetingFormat.IN_PERSON:
+            if can_meet_in_person(needs, candidate, bool(travels)):
+                return ScorePart(self.key, 5, 5, "can meet in person")
+            if MeetingFormat.IN_PERSON in candidate.formats:
+                return ScorePart(self.key, 0, 5, "meets in person, but not in your system")
+            return ScorePart(self.key, 0, 5, "does not meet in person")
+        calls = "video calls" if wanted == MeetingFormat.VIDEO else "phone calls"
+        if wanted in candidate.formats:
+            return ScorePart(self.key, 5, 5, f"offers {calls}")
+        return ScorePart(self.key, 0, 5, f"does not offer {calls}")
+
+
+class SpareCapacity:
+    key, max_points = "capacity", 5
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        return {}
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any):
+        free = candidate.free_places
+        points = self.max_points * free / candidate.capacity
+        places = "place" if candidate.capacity == 1 else "places"
+        return ScorePart(
+            self.key, points, self.max_points, f"{free} of {candidate.capacity} {places} free"
+        )
+
+
+AREA, DISCUSSIONS, TRACK, PROXIMITY, FORMAT, CAPACITY = (
+    AreaFit(), DiscussionEvidence(), TrackRecordTerm(), Proximity(), FormatFit(), SpareCapacity(),
+)  # fmt: skip
+# In the order their reasons are read. Methods and projects evidence will join here.
+TERMS: tuple[Term, ...] = (AREA, DISCUSSIONS, TRACK, PROXIMITY, FORMAT, CAPACITY)
+MAX_SCORE = sum(term.max_points for term in TERMS)
+# Proximity's evidence (does the mentor travel to the system?) also decides FormatFit.
+EVIDENCE_FROM = {FORMAT.key: PROXIMITY.key}

@@ -1,0 +1,431 @@
+"""What an author writes on a method form, the rules it must meet, and snapshots.
+
+A snapshot is the method's text as a revision keeps it (sections as Markdown
+source, the classification and the adaptation record written out as lines),
+so that any two versions can be compared line by line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from community.accounts.models import ExpertiseTag, TagKind, User
+from community.communities.models import Community
+from community.directory.models import ORGANISATION_TYPE_LABELS, OrganisationType
+from community.errors import RuleViolation
+from community.extensions import db
+from community.methods.models import (
+    Adaptation,
+    AuthorRole,
+    Method,
+    MethodImpact,
+    MethodRevision,
+    MethodSetting,
+)
+from community.methods.vocabulary import (
+    IMPACT_COMPONENTS,
+    SECTION_KEYS,
+    SECTIONS,
+    CareSetting,
+    Scale,
+)
+from community.slugs import slugify
+from community.visibility import can_see_community, membership
+
+MAX_TITLE = 200
+MAX_SUMMARY = 600
+MAX_SECTION = 20000
+MAX_FREE_TAGS = 10
+MAX_TAG_LENGTH = 60
+MAX_CO_AUTHORS = 10
+
+
+@dataclass
+class MethodContent:
+    """Everything an author writes on the method form."""
+
+    title: str = ""
+    summary: str = ""
+    sections: dict[str, str] = field(default_factory=dict)
+    approach_ids: list[int] = field(default_factory=list)
+    free_tags: str = ""
+    impacts: list[int] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
+    community_id: int | None = None
+    co_authors: str = ""
+
+
+@dataclass
+class AdaptationContext:
+    """Where and how a method was adapted: the adaptation form's own fields."""
+
+    care_setting: str = ""
+    population: str = ""
+    organisation_type: str = ""
+    scale: str = ""
+    what_changed: str = ""
+    why: str = ""
+    results: str = ""
+    results_url: str = ""
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+def classification_text(method: Method) -> str:
+    """The classification as lines of text, for revisions and their diffs."""
+    return _classification_lines(
+        [t.name for t in method.approaches],
+        [t.name for t in method.free_tags],
+        method.impact_components,
+        method.care_setting_labels,
+    )
+
+
+def _classification_lines(approaches, free_tags, impacts, setting_labels) -> str:
+    impact_text = "; ".join(f"{n} {IMPACT_COMPONENTS[n].lower()}" for n in impacts)
+    return "\n".join(
+        [
+            "Improvement approaches: " + (", ".join(approaches) or "none"),
+            "Other tags: " + (", ".join(free_tags) or "none"),
+            "NHS IMPACT components: " + (impact_text or "none"),
+            "Care settings: " + (", ".join(setting_labels) or "none"),
+        ]
+    )
+
+
+def adaptation_text(adaptation: Adaptation | AdaptationContext | None) -> str:
+    if adaptation is None:
+        return ""
+    if isinstance(adaptation, Adaptation):
+        adaptation = context_of(adaptation)
+    setting = CareSetting(adaptation.care_setting).label if adaptation.care_setting else ""
+    org_type = adaptation.organisation_type
+    org_type = ORGANISATION_TYPE_LABELS.get(org_type, "") if org_type else ""
+    scale = Scale(adaptation.scale).label if adaptation.scale in set(Scale) else ""
+    return "\n".join(
+        [
+            f"Care setting: {setting or 'not given'}",
+            f"Population: {adaptation.population or 'not given'}",
+            f"Organisation type: {org_type or 'not given'}",
+            f"Scale: {scale or 'not given'}",
+            "What changed:",
+            adaptation.what_changed,
+            "Why:",
+            adaptation.why,
+            "Results:",
+            adaptation.results or "not given",
+            f"Link to results: {adaptation.results_url or 'none'}",
+        ]
+    )
+
+
+def snapshot(method: Method) -> dict[str, str]:
+    """The method's current text, keyed like a revision's fields."""
+    return {
+        "title": method.title,
+        "summary": method.summary,
+        **{key: method.section_source(key) for key in SECTION_KEYS},
+        "classification": classification_text(method),
+        "adaptation": adaptation_text(method.adaptation),
+    }
+
+
+def revision_snapshot(revision: MethodRevision) -> dict[str, str]:
+    return {
+        "title": revision.title,
+        "summary": revision.summary,
+        **{key: getattr(revision, key) for key in SECTION_KEYS},
+        "classification": revision.classification,
+        "adaptation": revision.adaptation,
+    }
+
+
+def proposed_snapshot(
+    content: MethodContent, context: AdaptationContext | None, approach_names: list[str]
+) -> dict[str, str]:
+    """What a method would read like with `content`, without saving anything.
+
+    Used to show an editor whose save was refused how their text differs from
+    the saved one.
+    """
+    content = normalise(content)
+    try:
+        free = parse_free_tags(content.free_tags)
+    except RuleViolation:
+        free = [content.free_tags]
+    settings = [CareSetting(s).label for s in CareSetting if s.value in set(content.settings)]
+    impacts = sorted(n for n in set(content.impacts) if n in IMPACT_COMPONENTS)
+    return {
+        "title": content.title,
+        "summary": content.summary,
+        **{key: content.sections[key] for key in SECTION_KEYS},
+        "classification": _classification_lines(
+            sorted(approach_names, key=str.lower), free, impacts, settings
+        ),
+        "adaptation": adaptation_text(context) if context is not None else "",
+    }
+
+
+def content_of(method: Method) -> MethodContent:
+    """What the edit form starts from."""
+    co_authors = [a.user.username for a in method.authors if a.role == AuthorRole.CO_AUTHOR]
+    return MethodContent(
+        title=method.title,
+        summary=method.summary,
+        sections={key: method.section_source(key) for key in SECTION_KEYS},
+        approach_ids=[t.id for t in method.approaches],
+        free_tags=", ".join(t.name for t in method.free_tags),
+        impacts=method.impact_components,
+        settings=method.care_settings,
+        community_id=method.community_id,
+        co_authors=", ".join(co_authors),
+    )
+
+
+def context_of(adaptation: Adaptation | None) -> AdaptationContext:
+    if adaptation is None:
+        return AdaptationContext()
+    return AdaptationContext(
+        care_setting=adaptation.care_setting,
+        population=adaptation.population,
+        organisation_type=adaptation.organisation_type,
+        scale=adaptation.scale,
+        what_changed=adaptation.what_changed_source,
+        why=adaptation.why_source,
+        results=adaptation.results_source,
+        results_url=adaptation.results_url,
+    )
+
+
+def adaptation_starting_point(
+    parent: Method, user: User
+) -> tuple[MethodContent, AdaptationContext]:
+    """The adapt form, pre-filled from the method being adapted."""
+    content = content_of(parent)
+    content.co_authors = ""
+    content.community_id = None
+    org = user.organisation
+    context = AdaptationContext(organisation_type=org.type if org is not None else "")
+    return content, context
+
+
+# ------------------------------------------------------------------ checking
+
+
+def one_paragraph(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def normalise(content: MethodContent) -> MethodContent:
+    content.title = " ".join((content.title or "").split())
+    content.summary = one_paragraph(content.summary)
+    content.sections = {key: (content.sections.get(key) or "").strip() for key in SECTION_KEYS}
+    return content
+
+
+def check_content(content: MethodContent) -> None:
+    if not content.title:
+        raise RuleViolation("Enter a title", "title")
+    if len(content.title) > MAX_TITLE:
+        raise RuleViolation(f"Title must be {MAX_TITLE} characters or fewer", "title")
+    if len(content.summary) > MAX_SUMMARY:
+        raise RuleViolation(f"Summary must be {MAX_SUMMARY} characters or fewer", "summary")
+    for key, heading in SECTIONS:
+        if len(content.sections[key]) > MAX_SECTION:
+            raise RuleViolation(f"{heading} must be {MAX_SECTION:,} characters or fewer", key)
+    if any(n not in IMPACT_COMPONENTS for n in content.impacts):
+        raise RuleViolation("Choose NHS IMPACT components from the list", "impacts")
+    if any(s not in {c.value for c in CareSetting} for s in content.settings):
+        raise RuleViolation("Choose care settings from the list", "settings")
+
+
+def publish_problems(title: str, summary: str, sections: dict, tag_count: int) -> list[tuple]:
+    """What a method still needs before it can be published, as (field, message)."""
+    problems = []
+    if not (title or "").strip():
+        problems.append(("title", "Enter a title"))
+    if not (summary or "").strip():
+        problems.append(("summary", "Write a one-paragraph summary before publishing"))
+    if not (sections.get("when_to_use") or "").strip():
+        problems.append(("when_to_use", "Say when to use the method before publishing"))
+    if not (sections.get("how_to") or "").strip():
+        problems.append(("how_to", "Describe how to do it before publishing"))
+    if tag_count == 0:
+        problems.append(
+            ("approaches", "Choose at least one improvement approach, or add your own tag")
+        )
+    return problems
+
+
+def check_publishable(method: Method) -> None:
+    problems = publish_problems(
+        method.title,
+        method.summary,
+        {key: method.section_source(key) for key in SECTION_KEYS},
+        len(method.tags),
+    )
+    if problems:
+        field_name, message = problems[0]
+        raise RuleViolation(message, field_name)
+
+
+def check_context(context: AdaptationContext) -> AdaptationContext:
+    context.population = one_paragraph(context.population)
+    context.results_url = (context.results_url or "").strip()
+    for name in ("what_changed", "why", "results"):
+        setattr(context, name, (getattr(context, name) or "").strip())
+    if context.care_setting not in {c.value for c in CareSetting}:
+        raise RuleViolation("Choose the care setting you adapted it for", "care_setting")
+    if len(context.population) > 300:
+        raise RuleViolation("Population must be 300 characters or fewer", "population")
+    if context.organisation_type and context.organisation_type not in {
+        t.value for t in OrganisationType
+    }:
+        raise RuleViolation("Choose a type of organisation from the list", "organisation_type")
+    if context.scale and context.scale not in {s.value for s in Scale}:
+        raise RuleViolation("Choose the scale from the list", "scale")
+    if not context.what_changed:
+        raise RuleViolation("Say what you changed", "what_changed")
+    if not context.why:
+        raise RuleViolation("Say why you changed it", "why")
+    for name, label in (("what_changed", "What changed"), ("why", "Why"), ("results", "Results")):
+        if len(getattr(context, name)) > MAX_SECTION:
+            raise RuleViolation(f"{label} must be {MAX_SECTION:,} characters or fewer", name)
+    url = context.results_url
+    if url and (
+        not url.lower().startswith(("https://", "http://")) or len(url) > 500 or " " in url
+    ):
+        raise RuleViolation(
+            "Enter a web address starting with https://, like https://example.nhs.uk/report",
+            "results_url",
+        )
+    return context
+
+
+def parse_free_tags(text: str) -> list[str]:
+    names: list[str] = []
+    for part in (text or "").split(","):
+        name = " ".join(part.split())
+        if name and name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    if len(names) > MAX_FREE_TAGS:
+        raise RuleViolation(f"Add {MAX_FREE_TAGS} tags or fewer", "free_tags")
+    for name in names:
+        if len(name) > MAX_TAG_LENGTH or not slugify(name):
+            raise RuleViolation(
+                f"Each tag must be {MAX_TAG_LENGTH} characters or fewer and contain letters "
+                "or numbers",
+                "free_tags",
+            )
+    return names
+
+
+def tags_for(content: MethodContent) -> list[ExpertiseTag]:
+    names = parse_free_tags(content.free_tags)
+    chosen = {}
+    if content.approach_ids:
+        for tag in db.session.scalars(
+            sa.select(ExpertiseTag).where(
+                ExpertiseTag.id.in_(content.approach_ids), ExpertiseTag.kind == TagKind.APPROACH
+            )
+        ):
+            chosen[tag.slug] = tag
+    slugs = {slugify(name): name for name in names}
+    if slugs:
+        existing = {
+            t.slug: t
+            for t in db.session.scalars(
+                sa.select(ExpertiseTag).where(ExpertiseTag.slug.in_(list(slugs)))
+            )
+        }
+        for slug, name in slugs.items():
+            tag = existing.get(slug)
+            if tag is None:
+                tag = ExpertiseTag(name=name, slug=slug, kind=TagKind.FREE)
+                db.session.add(tag)
+            chosen.setdefault(slug, tag)
+    return sorted(chosen.values(), key=lambda t: t.name.lower())
+
+
+def community_for(user: User, community_id: int | None, current: int | None) -> Community | None:
+    if not community_id:
+        return None
+    community = db.session.get(Community, community_id)
+    if community is None or not can_see_community(user, community):
+        raise RuleViolation("Choose a community from the list", "community")
+    if community_id == current:
+        return community
+    if not community.is_active:
+        raise RuleViolation("That community is not open yet", "community")
+    if not user.is_admin and membership(user, community) is None:
+        raise RuleViolation("You can only share a method in a community you belong to", "community")
+    return community
+
+
+def co_authors_for(user: User, text: str, lead_id: int, community: Community | None) -> list[User]:
+    names = []
+    for part in (text or "").replace(";", ",").replace("\n", ",").split(","):
+        for word in part.split():
+            name = word.strip().lstrip("@").lower()
+            if name and name not in names:
+                names.append(name)
+    if len(names) > MAX_CO_AUTHORS:
+        raise RuleViolation(f"Add {MAX_CO_AUTHORS} co-authors or fewer", "co_authors")
+    if not names:
+        return []
+    found = {
+        u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(names)))
+    }
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise RuleViolation(
+            f"There is no member with the username {missing[0]}: check the spelling", "co_authors"
+        )
+    people = [found[n] for n in names if found[n].id != lead_id]
+    unconfirmed = next((u for u in people if not u.is_confirmed), None)
+    if unconfirmed is not None:
+        raise RuleViolation(
+            f"{unconfirmed.name} has not confirmed their email address yet, so cannot be a "
+            "co-author",
+            "co_authors",
+        )
+    if community is not None:
+        outside = next((u for u in people if not can_see_community(u, community)), None)
+        if outside is not None:
+            raise RuleViolation(
+                f"{outside.name} is not a member of {community.name}, so could not see the method",
+                "co_authors",
+            )
+    return people
+
+
+def apply_content(method: Method, content: MethodContent, tags: list[ExpertiseTag]) -> None:
+    method.title = content.title
+    method.slug = slugify(content.title) or "method"
+    method.summary = content.summary
+    for key in SECTION_KEYS:
+        if method.section_source(key) != content.sections[key] or not method.render_version:
+            method.set_section(key, content.sections[key])
+    method.tags = tags
+    wanted_impacts = sorted(set(content.impacts))
+    if method.impact_components != wanted_impacts:
+        method.impact_rows = [MethodImpact(component=n) for n in wanted_impacts]
+    wanted_settings = set(content.settings)
+    if set(method.care_settings) != wanted_settings:
+        method.setting_rows = [MethodSetting(setting=s) for s in sorted(wanted_settings)]
+
+
+def apply_context(adaptation: Adaptation, context: AdaptationContext) -> None:
+    adaptation.care_setting = context.care_setting
+    adaptation.population = context.population
+    adaptation.organisation_type = context.organisation_type
+    adaptation.scale = context.scale
+    adaptation.results_url = context.results_url
+    for name in ("what_changed", "why", "results"):
+        if getattr(adaptation, f"{name}_source") != getattr(context, name) or not (
+            adaptation.render_version
+        ):
+            adaptation.set_text(name, getattr(context, name))

@@ -1,0 +1,246 @@
+"""Reading methods: the library, counts for a page of methods, history, uses.
+
+Every list is built on visibility.visible_methods_clause and loads what its
+page shows in a fixed number of queries, however many methods there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+
+from community.accounts.models import ExpertiseTag, TagKind
+from community.communities.models import Community
+from community.directory.models import Organisation
+from community.extensions import db
+from community.methods.models import (
+    Method,
+    MethodImpact,
+    MethodRevision,
+    MethodSetting,
+    MethodStatus,
+    MethodUse,
+    method_tags,
+)
+from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting
+from community.visibility import (
+    authored_method_ids,
+    can_see_method,
+    visible_community_ids,
+    visible_methods_clause,
+)
+
+SORTS = {
+    "newest": "Newest",
+    "used": "Most used",
+    "adapted": "Most adapted",
+}
+
+
+@dataclass
+class LibraryFilters:
+    approach: ExpertiseTag | None = None
+    impact: int | None = None
+    setting: str | None = None
+    community: Community | None = None
+    sort: str = "newest"
+    mine: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any((self.approach, self.impact, self.setting, self.community, self.mine))
+
+
+def read_filters(args, user) -> LibraryFilters:
+    """The library's filters from the query string; unknown values are ignored."""
+    filters = LibraryFilters(sort=args.get("sort") if args.get("sort") in SORTS else "newest")
+    slug = (args.get("approach") or "").strip()
+    if slug:
+        filters.approach = db.session.scalar(
+            sa.select(ExpertiseTag).where(ExpertiseTag.slug == slug)
+        )
+    impact = args.get("impact", type=int)
+    if impact in IMPACT_COMPONENTS:
+        filters.impact = impact
+    setting = args.get("setting")
+    if setting in {s.value for s in CareSetting}:
+        filters.setting = setting
+    community_slug = (args.get("community") or "").strip()
+    if community_slug:
+        filters.community = db.session.scalar(
+            sa.select(Community).where(
+                Community.slug == community_slug, Community.id.in_(visible_community_ids(user))
+            )
+        )
+    filters.mine = args.get("show") == "mine"
+    return filters
+
+
+def library_page(user, filters: LibraryFilters, page: int, per_page: int):
+    """Published methods `user` may see (or all of their own, drafts too), filtered and sorted."""
+    query = sa.select(Method).where(visible_methods_clause(user))
+    if filters.mine:
+        query = query.where(Method.id.in_(authored_method_ids(user)))
+    else:
+        query = query.where(Method.status == MethodStatus.PUBLISHED)
+    if filters.approach is not None:
+        query = query.where(
+            Method.id.in_(
+                sa.select(method_tags.c.method_id).where(
+                    method_tags.c.tag_id == filters.approach.id
+                )
+            )
+        )
+    if filters.impact is not None:
+        query = query.where(
+            Method.id.in_(
+                sa.select(MethodImpact.method_id).where(MethodImpact.component == filters.impact)
+            )
+        )
+    if filters.setting is not None:
+        query = query.where(
+            Method.id.in_(
+                sa.select(MethodSetting.method_id).where(MethodSetting.setting == filters.setting)
+            )
+        )
+    if filters.community is not None:
+        query = query.where(Method.community_id == filters.community.id)
+    if filters.sort == "used":
+        order = [Method.use_count.desc()]
+    elif filters.sort == "adapted":
+        order = [Method.adaptation_count.desc()]
+    else:
+        order = []
+    if filters.mine:
+        order += [Method.updated_at.desc()]
+    order += [Method.published_at.desc().nulls_last(), Method.id.desc()]
+    return db.paginate(query.order_by(*order), page=page, per_page=per_page, error_out=False)
+
+
+def approach_choices() -> list[ExpertiseTag]:
+    return list(
+        db.session.scalars(
+            sa.select(ExpertiseTag)
+            .where(ExpertiseTag.kind == TagKind.APPROACH)
+            .order_by(ExpertiseTag.name)
+        )
+    )
+
+
+def communities_with_methods(user, limit: int = 200) -> list[Community]:
+    """Visible communities that have published methods `user` may see, for the filter."""
+    with_methods = sa.select(Method.community_id).where(
+        Method.community_id.is_not(None),
+        Method.status == MethodStatus.PUBLISHED,
+        visible_methods_clause(user),
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Community)
+            .where(Community.id.in_(with_methods))
+            .order_by(Community.name)
+            .limit(limit)
+        )
+    )
+
+
+def visible_adaptation_counts(user, method_ids: list[int]) -> dict[int, int]:
+    """How many published adaptations of each method `user` can see (one query)."""
+    if not method_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Method.parent_id, sa.func.count(Method.id))
+        .where(
+            Method.parent_id.in_(method_ids),
+            Method.status == MethodStatus.PUBLISHED,
+            visible_methods_clause(user),
+        )
+        .group_by(Method.parent_id)
+    )
+    return dict(rows.all())
+
+
+def adaptations_of(user, method: Method, limit: int = 50) -> list[Method]:
+    """Published direct adaptations of `method` that `user` can see, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Method)
+            .where(
+                Method.parent_id == method.id,
+                Method.status == MethodStatus.PUBLISHED,
+                visible_methods_clause(user),
+            )
+            .order_by(Method.published_at.desc(), Method.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class ParentLink:
+    """Where an adaptation came from, as far as the reader may know."""
+
+    method: Method | None  # None when the reader cannot open it
+    state: str  # "visible", "unpublished" (unpublished or deleted) or "hidden"
+
+
+def parent_link(user, method: Method) -> ParentLink | None:
+    if method.parent_id is None:
+        return None
+    parent = db.session.get(Method, method.parent_id)
+    if parent is None:
+        return ParentLink(None, "unpublished")
+    if can_see_method(user, parent):
+        return ParentLink(parent, "visible")
+    if not parent.is_published:
+        return ParentLink(None, "unpublished")
+    return ParentLink(None, "hidden")
+
+
+@dataclass
+class UseSummary:
+    members: int
+    organisations: int
+    systems: int
+    used_by_me: bool
+
+
+def use_summary(user, method: Method) -> UseSummary:
+    systems, mine = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(Organisation.system_id)),
+            sa.func.max(sa.case((MethodUse.user_id == user.id, 1), else_=0)),
+        )
+        .select_from(MethodUse)
+        .outerjoin(Organisation, MethodUse.organisation_id == Organisation.id)
+        .where(MethodUse.method_id == method.id)
+    ).one()
+    return UseSummary(
+        members=method.use_count,
+        organisations=method.organisation_count,
+        systems=systems or 0,
+        used_by_me=bool(mine),
+    )
+
+
+def revisions_of(method: Method) -> list[MethodRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(MethodRevision)
+            .where(MethodRevision.method_id == method.id)
+            .order_by(MethodRevision.number.desc())
+        )
+    )
+
+
+def revision_or_404(method: Method, number: int) -> MethodRevision:
+    revision = db.session.scalar(
+        sa.select(MethodRevision).where(
+            MethodRevision.method_id == method.id, MethodRevision.number == number
+        )
+    )
+    if revision is None:
+        abort(404)
+    return revision

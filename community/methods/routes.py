@@ -1,0 +1,403 @@
+"""Method pages: the library, a method, writing, publishing, history, lineage, adapting.
+
+A method's address is /methods/<id>-<slug>; the id finds it and a stale slug
+redirects (301) to the current one, so shared links keep working after a
+title changes. The discussion pages are in discussion_routes.py.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from community.communities.forms import ActionForm
+from community.errors import RuleViolation
+from community.forms import show_violation
+from community.markdown import render_markdown
+from community.methods import queries, services
+from community.methods.content import (
+    adaptation_starting_point,
+    content_of,
+    context_of,
+    proposed_snapshot,
+    revision_snapshot,
+    snapshot,
+)
+from community.methods.diffs import diff_versions
+from community.methods.forms import AdaptationForm, MethodForm, form_data
+from community.methods.lineage import LineageNode, ancestors, descendants, spread
+from community.methods.models import Method
+from community.methods.picture import spread_picture
+from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS, SECTIONS
+
+bp = Blueprint("methods", __name__, url_prefix="/methods")
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """The methods library is for signed-in members."""
+
+
+@bp.app_template_global()
+def impact_label(component: int) -> str:
+    return IMPACT_COMPONENTS.get(component, "")
+
+
+@bp.app_template_global()
+def care_setting_label(setting: str) -> str:
+    return CARE_SETTING_LABELS.get(setting, "")
+
+
+def method_url(method: Method, endpoint: str = "methods.method", **values) -> str:
+    return url_for(endpoint, method_id=method.id, slug=method.slug, **values)
+
+
+def _canonical(method: Method, slug: str):
+    """A 301 to the current address when the slug in the link is out of date."""
+    if slug == method.slug:
+        return None
+    args = request.args.to_dict()
+    return redirect(url_for(request.endpoint, method_id=method.id, slug=method.slug, **args), 301)
+
+
+def _act(method: Method, action, success: str, target: str | None = None):
+    """A one-button action: check CSRF, call the service, flash, redirect."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(target or method_url(method))
+
+
+def _set_choices(form: MethodForm, method: Method | None = None) -> None:
+    form.set_choices(
+        queries.approach_choices(),
+        services.communities_for(current_user, method.community if method else None),
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+@bp.route("")
+def library():
+    filters = queries.read_filters(request.args, current_user)
+    page = queries.library_page(
+        current_user,
+        filters,
+        request.args.get("page", 1, type=int),
+        current_app.config["PER_PAGE"],
+    )
+    return render_template(
+        "methods/library.html",
+        page=page,
+        filters=filters,
+        sorts=queries.SORTS,
+        approaches=queries.approach_choices(),
+        communities=queries.communities_with_methods(current_user),
+        impact_components=IMPACT_COMPONENTS,
+        care_settings=CARE_SETTING_LABELS,
+        adaptation_counts=queries.visible_adaptation_counts(
+            current_user, [m.id for m in page.items]
+        ),
+    )
+
+
+@bp.route("/<int:method_id>")
+def method_redirect(method_id: int):
+    method = services.get_method_or_404(method_id, current_user)
+    return redirect(method_url(method))
+
+
+@bp.route("/<int:method_id>-<slug>")
+def method(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user)
+    if (moved := _canonical(method, slug)) is not None:
+        return moved
+    adaptations = queries.adaptations_of(current_user, method, limit=6)
+    return render_template(
+        "methods/method.html",
+        method=method,
+        parent=queries.parent_link(current_user, method),
+        uses=queries.use_summary(current_user, method),
+        adaptations=adaptations[:5],
+        more_adaptations=len(adaptations) > 5,
+        adaptation_count=queries.visible_adaptation_counts(current_user, [method.id]).get(
+            method.id, 0
+        ),
+        thread=services.thread_of(method),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/print")
+def print_view(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user)
+    if (moved := _canonical(method, slug)) is not None:
+        return moved
+    return render_template(
+        "methods/print.html",
+        method=method,
+        parent=queries.parent_link(current_user, method),
+        uses=queries.use_summary(current_user, method),
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/history")
+def history(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user)
+    if (moved := _canonical(method, slug)) is not None:
+        return moved
+    revisions = queries.revisions_of(method)
+    by_number = {r.number: r for r in revisions}
+    old_number = request.args.get("from", type=int)
+    new_number = request.args.get("to", type=int)
+    problem = None
+    if old_number is None and new_number is None and len(revisions) >= 2:
+        new_number, old_number = revisions[0].number, revisions[1].number
+    diff = None
+    if old_number is not None or new_number is not None:
+        if old_number not in by_number or new_number not in by_number:
+            problem = "Choose two versions to compare"
+        elif old_number == new_number:
+            problem = "Choose two different versions to compare"
+        else:
+            if old_number > new_number:
+                old_number, new_number = new_number, old_number
+            diff = diff_versions(
+                revision_snapshot(by_number[old_number]), revision_snapshot(by_number[new_number])
+            )
+    return render_template(
+        "methods/history.html",
+        method=method,
+        revisions=revisions,
+        old_number=old_number,
+        new_number=new_number,
+        diff=diff,
+        problem=problem,
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/history/<int:number>")
+def revision(method_id: int, slug: str, number: int):
+    method = services.get_method_or_404(method_id, current_user)
+    if (moved := _canonical(method, slug)) is not None:
+        return moved
+    revision = queries.revision_or_404(method, number)
+    text = revision_snapshot(revision)
+    return render_template(
+        "methods/revision.html",
+        method=method,
+        revision=revision,
+        text=text,
+        sections=[
+            (key, heading, render_markdown(text[key]).html)
+            for key, heading in SECTIONS
+            if text[key].strip()
+        ],
+        is_current=method.is_published and revision_snapshot(revision) == snapshot(method),
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/lineage")
+def lineage(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user)
+    if (moved := _canonical(method, slug)) is not None:
+        return moved
+    family = descendants(current_user, method)
+    reach = spread(method, family)
+    return render_template(
+        "methods/lineage.html",
+        method=method,
+        ancestors=ancestors(current_user, method),
+        current=LineageNode(method, 0, True),
+        family=family,
+        spread=reach,
+        picture=spread_picture(reach),
+    )
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _publishing() -> bool:
+    return request.form.get("action") == "publish"
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = MethodForm()
+    _set_choices(form)
+    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+        try:
+            method = services.create_method(current_user, form.content(), publish=_publishing())
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            if method.is_published:
+                flash("Your method has been published.", "success")
+            else:
+                flash("Your draft has been saved. Only you and your co-authors can see it.",
+                      "success")  # fmt: skip
+            return redirect(method_url(method))
+    return render_template("methods/form.html", form=form, method=None, parent=None)
+
+
+@bp.route("/<int:method_id>-<slug>/adapt", methods=["GET", "POST"])
+def adapt(method_id: int, slug: str):
+    parent = services.get_method_or_404(method_id, current_user)
+    if request.method == "GET" and (moved := _canonical(parent, slug)) is not None:
+        return moved
+    if not parent.is_published:
+        flash("Only a published method can be adapted.", "error")
+        return redirect(method_url(parent))
+    if request.method == "GET":
+        content, context = adaptation_starting_point(parent, current_user)
+        form = AdaptationForm(**form_data(content, context))
+    else:
+        form = AdaptationForm()
+    _set_choices(form)
+    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+        try:
+            method = services.create_method(
+                current_user,
+                form.content(),
+                publish=_publishing(),
+                parent=parent,
+                context=form.context(),
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(
+                "Your adaptation has been published."
+                if method.is_published
+                else "Your adaptation has been saved as a draft.",
+                "success",
+            )
+            return redirect(method_url(method))
+    return render_template("methods/form.html", form=form, method=None, parent=parent)
+
+
+@bp.route("/<int:method_id>-<slug>/edit", methods=["GET", "POST"])
+def edit(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user, edit=True)
+    if request.method == "GET" and (moved := _canonical(method, slug)) is not None:
+        return moved
+    form_class = AdaptationForm if method.adaptation is not None else MethodForm
+    if request.method == "GET":
+        data = form_data(content_of(method), context_of(method.adaptation))
+        form = form_class(**data, version=str(method.version))
+    else:
+        form = form_class()
+    _set_choices(form, method)
+    conflict = None
+    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+        context = form.context() if isinstance(form, AdaptationForm) else None
+        try:
+            changed = services.update_method(
+                current_user,
+                method,
+                form.content(),
+                base_version=int(form.version.data or 0)
+                if (form.version.data or "").isdigit()
+                else 0,
+                note=form.note.data or "",
+                context=context,
+                publish=_publishing(),
+            )
+        except services.EditConflict as refused:
+            names = [
+                name
+                for value, name in form.approaches.choices
+                if value in (form.approaches.data or [])
+            ]
+            conflict = diff_versions(
+                refused.current, proposed_snapshot(form.content(), context, names)
+            )
+            form.version.data = str(refused.version)
+            form.form_errors.append(refused.message)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            if not changed:
+                flash("You did not change anything.", "success")
+            elif _publishing():
+                flash("Your changes have been saved and the method is published.", "success")
+            else:
+                flash("Your changes have been saved.", "success")
+            return redirect(method_url(method))
+    return render_template(
+        "methods/form.html", form=form, method=method, parent=None, conflict=conflict
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/publish", methods=["POST"])
+def publish(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user, edit=True)
+    return _act(
+        method, lambda: services.publish(current_user, method), "The method has been published."
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/unpublish", methods=["POST"])
+def unpublish(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user, manage=True)
+    target = method_url(method) if method.is_author(current_user) else url_for("methods.library")
+    return _act(
+        method,
+        lambda: services.unpublish(current_user, method),
+        "The method has been unpublished. Only its authors can see it now.",
+        target,
+    )
+
+
+@bp.route("/<int:method_id>-<slug>/delete", methods=["GET", "POST"])
+def delete(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user, delete=True)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_method(current_user, method)
+        except RuleViolation as violation:
+            flash(violation.message, "error")
+            return redirect(method_url(method))
+        flash(f"“{method.title}” has been deleted.", "success")
+        return redirect(url_for("methods.library"))
+    return render_template("methods/delete.html", method=method, form=form)
+
+
+@bp.route("/<int:method_id>-<slug>/used", methods=["POST"])
+def used(method_id: int, slug: str):
+    method = services.get_method_or_404(method_id, current_user)
+    if request.form.get("used", "1") == "0":
+        return _act(
+            method,
+            lambda: services.withdraw_use(current_user, method),
+            "You are no longer listed as using this method.",
+            method_url(method, _anchor="use"),
+        )
+    org = current_user.organisation
+    return _act(
+        method,
+        lambda: services.record_use(current_user, method),
+        "Thank you: your use has been recorded" + (f" for {org.name}." if org is not None else "."),
+        method_url(method, _anchor="use"),
+    )
+
+
+from community.methods import discussion_routes  # noqa: E402, F401  (routes on this blueprint)

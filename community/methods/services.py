@@ -1,0 +1,452 @@
+"""Methods: writing, publishing, revising, using and adapting them.
+
+Each function that changes something checks its rules, commits once (with its
+audit entry and notifications) and raises RuleViolation with a message for
+people, leaving nothing changed. The form content and its rules are in
+content.py; the library and other lists in queries.py; the lineage and spread
+in lineage.py.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sqlalchemy as sa
+from flask import abort
+
+from community.accounts.models import User
+from community.audit.services import record
+from community.communities.models import Community, CommunityStatus
+from community.communities.services import require_confirmed
+from community.discussions.models import Thread
+from community.errors import RuleViolation
+from community.extensions import db
+from community.methods.content import (
+    AdaptationContext,
+    MethodContent,
+    apply_content,
+    apply_context,
+    check_content,
+    check_context,
+    check_publishable,
+    co_authors_for,
+    community_for,
+    normalise,
+    publish_problems,
+    revision_snapshot,
+    snapshot,
+    tags_for,
+)
+from community.methods.models import (
+    Adaptation,
+    AuthorRole,
+    Method,
+    MethodAuthor,
+    MethodRevision,
+    MethodStatus,
+    MethodUse,
+)
+from community.notifications import services as notify
+from community.notifications.models import ThreadWatch, WatchLevel
+from community.timefmt import utcnow
+from community.visibility import can_see_method, member_community_ids
+
+MAX_NOTE = 200
+
+
+class EditConflict(RuleViolation):
+    """Someone saved the method after the editor opened it: nothing was saved.
+
+    `current` is the saved content (as a revision snapshot) and `version` the
+    version the next save must start from.
+    """
+
+    def __init__(self, current: dict[str, str], version: int):
+        super().__init__(
+            "Someone else saved changes to this method while you were editing it. Your "
+            "changes have not been saved: compare them with the saved version below, then "
+            "save again to replace it."
+        )
+        self.current = current
+        self.version = version
+
+
+# ------------------------------------------------------------------ finding
+
+
+def get_method_or_404(
+    method_id: int, user, *, edit: bool = False, manage: bool = False, delete: bool = False
+) -> Method:
+    """The method if `user` may see it; 403 if they may see it but not do what is asked.
+
+    edit: its authors. manage (unpublish): its authors and site administrators.
+    delete: its lead author and site administrators.
+    """
+    method = db.session.get(Method, method_id)
+    if method is None or not can_see_method(user, method):
+        abort(404)
+    if edit and not method.is_author(user):
+        abort(403)
+    if manage and not (method.is_author(user) or user.is_admin):
+        abort(403)
+    if delete and not (method.is_lead_author(user) or user.is_admin):
+        abort(403)
+    return method
+
+
+def thread_of(method: Method) -> Thread:
+    thread = db.session.scalar(sa.select(Thread).where(Thread.method_id == method.id))
+    if thread is None:  # every method gets one when it is created
+        abort(404)
+    return thread
+
+
+def communities_for(user: User, current: Community | None = None) -> list[Community]:
+    """Communities `user` may share a method in: active ones they belong to."""
+    query = sa.select(Community).where(Community.status == CommunityStatus.ACTIVE)
+    if not user.is_admin:
+        query = query.where(Community.id.in_(member_community_ids(user)))
+    found = list(db.session.scalars(query.order_by(Community.name).limit(500)))
+    if current is not None and current.id not in {c.id for c in found}:
+        found.insert(0, current)
+    return found
+
+
+# ------------------------------------------------------------------ writing
+
+
+def atomic(service):
+    """A refusal leaves nothing behind: roll back whatever the service had added."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except RuleViolation:
+            db.session.rollback()
+            raise
+
+    return run
+
+
+def _set_co_authors(method: Method, people: list[User]) -> set[int]:
+    """Make `people` the co-authors; returns the ids of those newly added."""
+    wanted = {u.id for u in people}
+    for author in list(method.authors):
+        if author.role == AuthorRole.CO_AUTHOR and author.user_id not in wanted:
+            method.authors.remove(author)
+    present = method.author_ids()
+    added = set()
+    for person in people:
+        if person.id not in present:
+            method.authors.append(
+                MethodAuthor(user_id=person.id, user=person, role=AuthorRole.CO_AUTHOR)
+            )
+            added.add(person.id)
+    return added
+
+
+def _watch(thread: Thread, user_ids: set[int]) -> None:
+    """Authors follow their method's discussion, so they hear every question."""
+    for user_id in user_ids:
+        if db.session.get(ThreadWatch, (user_id, thread.id)) is None:
+            db.session.add(
+                ThreadWatch(user_id=user_id, thread_id=thread.id, level=WatchLevel.WATCHING)
+            )
+
+
+def _next_revision_number(method: Method) -> int:
+    latest = db.session.scalar(
+        sa.select(sa.func.max(MethodRevision.number)).where(MethodRevision.method_id == method.id)
+    )
+    return (latest or 0) + 1
+
+
+def _latest_revision(method: Method) -> MethodRevision | None:
+    return db.session.scalar(
+        sa.select(MethodRevision)
+        .where(MethodRevision.method_id == method.id)
+        .order_by(MethodRevision.number.desc())
+        .limit(1)
+    )
+
+
+def _keep_revision(method: Method, user: User, note: str) -> MethodRevision:
+    text = snapshot(method)
+    revision = MethodRevision(
+        method_id=method.id,
+        number=_next_revision_number(method),
+        note=(note or "").strip()[:MAX_NOTE],
+        author_id=user.id,
+        created_at=utcnow(),
+        **text,
+    )
+    db.session.add(revision)
+    return revision
+
+
+def _count_adaptation(method: Method, change: int) -> None:
+    if method.parent_id is not None:
+        db.session.execute(
+            sa.update(Method)
+            .where(Method.id == method.parent_id)
+            .values(adaptation_count=Method.adaptation_count + change)
+        )
+
+
+def _publish(user: User, method: Method, note: str) -> None:
+    """Publish inside the caller's transaction: revision, counters, notifications, audit."""
+    check_publishable(method)
+    first_time = method.first_published_at is None
+    now = utcnow()
+    method.status = MethodStatus.PUBLISHED
+    method.published_at = now
+    method.first_published_at = method.first_published_at or now
+    db.session.flush()
+    latest = _latest_revision(method)
+    if latest is None or revision_snapshot(latest) != snapshot(method):
+        _keep_revision(
+            method, user, note or ("First published" if first_time else "Published again")
+        )
+    _count_adaptation(method, +1)
+    if first_time and method.parent_id is not None:
+        parent = db.session.get(Method, method.parent_id)
+        notify.method_adapted(method, parent, user)
+    record("method.published", user, method, method.title[:200], community_id=method.community_id)
+
+
+@atomic
+def create_method(
+    user: User,
+    content: MethodContent,
+    *,
+    publish: bool = False,
+    parent: Method | None = None,
+    context: AdaptationContext | None = None,
+) -> Method:
+    """Start a method (or, with `parent` and `context`, an adaptation); a draft unless `publish`."""
+    require_confirmed(user, "write a method")
+    content = normalise(content)
+    check_content(content)
+    if parent is not None:
+        if not can_see_method(user, parent):
+            abort(404)
+        if not parent.is_published:
+            raise RuleViolation("Only a published method can be adapted")
+        context = check_context(context or AdaptationContext())
+    community = community_for(user, content.community_id, None)
+    co_authors = co_authors_for(user, content.co_authors, user.id, community)
+    tags = tags_for(content)
+    if publish:
+        problems = publish_problems(content.title, content.summary, content.sections, len(tags))
+        if problems:
+            raise RuleViolation(problems[0][1], problems[0][0])
+    now = utcnow()
+    method = Method(
+        status=MethodStatus.DRAFT,
+        community=community,
+        community_id=community.id if community else None,
+        parent_id=parent.id if parent else None,
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        use_count=0,
+        organisation_count=0,
+        adaptation_count=0,
+    )
+    apply_content(method, content, tags)
+    method.authors = [MethodAuthor(user_id=user.id, user=user, role=AuthorRole.LEAD, added_at=now)]
+    added = _set_co_authors(method, co_authors)
+    if parent is not None:
+        adaptation = Adaptation(organisation_id=user.organisation_id)
+        apply_context(adaptation, context)
+        method.adaptation = adaptation
+    db.session.add(method)
+    db.session.flush()
+    thread = Thread(
+        method_id=method.id, community_id=None, author_id=user.id, title=method.title,
+        slug=method.slug, post_count=0,
+    )  # fmt: skip
+    db.session.add(thread)
+    db.session.flush()
+    _watch(thread, method.author_ids())
+    if publish:
+        _publish(user, method, "")
+    if added:
+        notify.method_co_author_added(method, added, user)
+    db.session.commit()
+    return method
+
+
+def _check_discussion_stays_private(method: Method, community: Community | None) -> None:
+    """Members who discussed a method in a private community wrote for that community only."""
+    current = method.community
+    if current is None or not current.is_private or community is current:
+        return
+    if thread_of(method).post_count:
+        raise RuleViolation(
+            f"People have discussed this method in {current.name}, a private community, so "
+            "it stays there: their posts were written for its members only",
+            "community",
+        )
+
+
+@atomic
+def update_method(
+    user: User,
+    method: Method,
+    content: MethodContent,
+    *,
+    base_version: int,
+    note: str = "",
+    context: AdaptationContext | None = None,
+    publish: bool = False,
+) -> bool:
+    """Save an author's edit; returns False when nothing changed.
+
+    Refuses (EditConflict) when the method was saved by someone else since
+    `base_version`, the version the editor's form started from. The row is
+    locked while it is checked, so two saves cannot both pass the check.
+    """
+    require_confirmed(user, "edit a method")
+    if not method.is_author(user):
+        raise RuleViolation("Only the method's authors can edit it")
+    content = normalise(content)
+    check_content(content)
+    # Lock the method's row (PostgreSQL; SQLite writers are already serialised),
+    # then read it afresh: a co-author's save that landed first is seen here.
+    db.session.execute(
+        sa.select(Method.id).where(Method.id == method.id).with_for_update()
+    ).scalar_one()
+    db.session.refresh(method)
+    if method.version != base_version:
+        current, version = snapshot(method), method.version
+        db.session.rollback()
+        raise EditConflict(current, version)
+    if method.adaptation is not None:
+        context = check_context(context or AdaptationContext())
+    community = community_for(user, content.community_id, method.community_id)
+    _check_discussion_stays_private(method, community)
+    lead = method.lead_author
+    co_authors = co_authors_for(user, content.co_authors, lead.id if lead else user.id, community)
+    tags = tags_for(content)
+    before = snapshot(method)
+    authors_before = method.author_ids()
+    community_before = method.community_id
+    apply_content(method, content, tags)
+    if method.adaptation is not None:
+        apply_context(method.adaptation, context)
+    method.community = community
+    method.community_id = community.id if community else None
+    added = _set_co_authors(method, co_authors)
+    changed_text = snapshot(method) != before
+    changed = (
+        changed_text
+        or method.author_ids() != authors_before
+        or method.community_id != community_before
+    )
+    if not changed and not publish:
+        db.session.rollback()
+        return False
+    if changed:
+        method.version += 1
+        method.updated_at = utcnow()
+        thread = thread_of(method)
+        thread.title, thread.slug = method.title, method.slug
+        _watch(thread, added)
+    if publish and not method.is_published:
+        _publish(user, method, note)
+    elif changed_text and method.is_published:
+        _keep_revision(method, user, note)
+    if added:
+        notify.method_co_author_added(method, added, user)
+    db.session.commit()
+    return True
+
+
+@atomic
+def publish(user: User, method: Method) -> None:
+    require_confirmed(user, "publish a method")
+    if not method.is_author(user):
+        raise RuleViolation("Only the method's authors can publish it")
+    if method.is_published:
+        raise RuleViolation("This method is already published")
+    _publish(user, method, "")
+    db.session.commit()
+
+
+@atomic
+def unpublish(user: User, method: Method) -> None:
+    """Back to a draft: only its authors see it; its adaptations keep their pages."""
+    if not (method.is_author(user) or user.is_admin):
+        raise RuleViolation("Only the method's authors can unpublish it")
+    if not method.is_published:
+        raise RuleViolation("This method is not published")
+    method.status = MethodStatus.DRAFT
+    _count_adaptation(method, -1)
+    record("method.unpublished", user, method, method.title[:200], community_id=method.community_id)
+    db.session.commit()
+
+
+@atomic
+def delete_method(user: User, method: Method) -> None:
+    """Delete for everyone. The row stays so that its adaptations' lineage stays whole."""
+    if not (method.is_lead_author(user) or user.is_admin):
+        raise RuleViolation("Only the method's lead author can delete it")
+    if method.is_deleted:
+        return
+    if method.is_published:
+        _count_adaptation(method, -1)
+    method.status = MethodStatus.DELETED
+    method.deleted_at = utcnow()
+    record("method.deleted", user, method, method.title[:200], community_id=method.community_id)
+    db.session.commit()
+
+
+def _refresh_use_counts(method: Method) -> None:
+    uses = sa.select(sa.func.count(MethodUse.id)).where(MethodUse.method_id == method.id)
+    organisations = sa.select(sa.func.count(sa.distinct(MethodUse.organisation_id))).where(
+        MethodUse.method_id == method.id
+    )
+    db.session.execute(
+        sa.update(Method)
+        .where(Method.id == method.id)
+        .values(
+            use_count=uses.scalar_subquery(), organisation_count=organisations.scalar_subquery()
+        )
+    )
+    db.session.expire(method, ["use_count", "organisation_count"])
+
+
+@atomic
+def record_use(user: User, method: Method) -> MethodUse:
+    """ "I've used this": recorded with the member's organisation."""
+    require_confirmed(user, "say you have used a method")
+    if not method.is_published:
+        raise RuleViolation("You can say you have used a method once it is published")
+    existing = db.session.scalar(
+        sa.select(MethodUse).where(MethodUse.method_id == method.id, MethodUse.user_id == user.id)
+    )
+    if existing is not None:
+        raise RuleViolation("You have already said you used this method")
+    use = MethodUse(method_id=method.id, user_id=user.id, organisation_id=user.organisation_id)
+    db.session.add(use)
+    db.session.flush()
+    _refresh_use_counts(method)
+    notify.method_used(method, user, user.organisation)
+    db.session.commit()
+    return use
+
+
+@atomic
+def withdraw_use(user: User, method: Method) -> None:
+    existing = db.session.scalar(
+        sa.select(MethodUse).where(MethodUse.method_id == method.id, MethodUse.user_id == user.id)
+    )
+    if existing is None:
+        raise RuleViolation("You have not said you used this method")
+    db.session.delete(existing)
+    db.session.flush()
+    _refresh_use_counts(method)
+    db.session.commit()

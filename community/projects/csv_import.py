@@ -1,0 +1,242 @@
+"""Reading and writing a measure's data as CSV.
+
+`parse_points` checks every row and reports each problem by row and column in
+plain words; it never raises, whatever bytes it is given. The caller saves
+nothing unless there are no problems. `write_points` writes the same format,
+so a downloaded file imports again unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_NOTE = 200
+HEADINGS = ("date", "value", "note")
+_ALIASES = {"date": "date", "value": "value", "note": "note", "notes": "note", "comment": "note"}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+# Spreadsheets run cells that start with these as formulas; the download puts an
+# apostrophe in front, and the import takes it off again.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as a spreadsheet numbers it: the headings are row 1
+    column: str  # "" for a problem with the whole file or row
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        where = f"Row {self.row}" + (f", column “{self.column}”" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    row: int
+    observed_on: date
+    value: float
+    note: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    bad_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def format_date(moment: date) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def parse_date(text: str) -> tuple[date | None, str]:
+    """A date from 2025-01-31 or 31/01/2025; otherwise None and what is wrong with it."""
+    text = text.strip()
+    if not text:
+        return None, "the date is missing"
+    match = _ISO.fullmatch(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _UK.fullmatch(text)
+        if not match:
+            return None, f"“{text[:40]}” is not a date: write it like 2025-01-31 or 31/01/2025"
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day), ""
+    except ValueError:
+        return None, f"“{text[:40]}” is not a real date"
+
+
+def parse_value(text: str) -> tuple[float | None, str]:
+    """A number such as 12, -3.5, 1,234 or 85%; otherwise None and what is wrong."""
+    text = text.strip()
+    if not text:
+        return None, "the value is missing"
+    cleaned = text[:-1].strip() if text.endswith("%") else text
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not _NUMBER.fullmatch(cleaned):
+        return None, f"“{text[:40]}” is not a number"
+    value = float(cleaned)
+    if not math.isfinite(value):
+        return None, f"“{text[:40]}” is too large to be a number we can chart"
+    return value, ""
+
+
+def _decode(data: bytes) -> str:
+    # Excel saves "CSV UTF-8" with a byte-order mark, and plain "CSV" as Windows-1252.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _columns(headings: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, heading in enumerate(headings):
+        name = _ALIASES.get(heading.strip().lower())
+        if name and name not in found:
+            found[name] = index
+    return found
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _is_escaped(note: str) -> bool:
+    return len(note) > 1 and note[0] == "'" and note[1] in (*_FORMULA_STARTS, "'")
+
+
+def _unescape_note(note: str) -> str:
+    return note[1:] if _is_escaped(note) else note
+
+
+def _records(text: str, result: ImportResult) -> Iterable[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            result.problems.append(Problem(number, "", f"this row cannot be read as CSV ({error})"))
+            result.bad_rows += 1
+            return
+        yield number, cells
+
+
+def parse_points(data: bytes, existing_dates: Collection[date] = ()) -> ImportResult:
+    """Check every row of a CSV file of dates, values and optional notes."""
+    result = ImportResult()
+    if not data or not data.strip():
+        result.problems.append(Problem(0, "", "The file is empty"))
+        return result
+    if len(data) > MAX_BYTES:
+        result.problems.append(
+            Problem(0, "", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        )
+        return result
+    text = _decode(data).replace("\x00", "")
+    records = _records(text, result)
+    columns: dict[str, int] | None = None
+    seen: dict[date, int] = {}
+    for number, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank rows, as spreadsheets leave at the end
+        if columns is None:
+            columns = _columns(cells)
+            if "date" not in columns or "value" not in columns:
+                result.problems.append(
+                    Problem(
+                        number,
+                        "",
+                        "the first row must name the columns: date, value and, if you like, "
+                        "note (for example: date,value,note)",
+                    )  # fmt: skip
+                )
+                return result
+            continue
+        if len(result.rows) + result.bad_rows >= MAX_ROWS:
+            result.problems.append(
+                Problem(
+                    0, "", f"The file has more than {MAX_ROWS:,} rows: split it into smaller files"
+                )
+            )
+            return result
+        problems = _check_row(number, cells, columns, seen, existing_dates, result)
+        result.problems.extend(problems)
+        if problems:
+            result.bad_rows += 1
+    if columns is None:
+        result.problems.append(Problem(0, "", "The file is empty"))
+    elif not result.rows and not result.problems:
+        result.problems.append(Problem(0, "", "The file has headings but no rows of data"))
+    return result
+
+
+def _check_row(number, cells, columns, seen, existing_dates, result) -> list[Problem]:
+    problems = []
+    observed_on, date_problem = parse_date(_cell(cells, columns["date"]))
+    if date_problem:
+        problems.append(Problem(number, "date", date_problem))
+    elif observed_on in seen:
+        problems.append(
+            Problem(number, "date", f"{format_date(observed_on)} is also in row "
+                    f"{seen[observed_on]}: each date can have only one value")
+        )  # fmt: skip
+    elif observed_on in existing_dates:
+        problems.append(
+            Problem(number, "date", f"this measure already has a value for "
+                    f"{format_date(observed_on)}")
+        )  # fmt: skip
+    value, value_problem = parse_value(_cell(cells, columns["value"]))
+    if value_problem:
+        problems.append(Problem(number, "value", value_problem))
+    note = _unescape_note(_cell(cells, columns.get("note")).strip())
+    if len(note) > MAX_NOTE:
+        problems.append(Problem(number, "note", f"the note is longer than {MAX_NOTE} characters"))
+    if observed_on is not None and observed_on not in seen:
+        seen[observed_on] = number
+    if not problems:
+        result.rows.append(ParsedRow(number, observed_on, value, note))
+    return problems
+
+
+def format_value(value: float) -> str:
+    """The shortest text that reads back as exactly `value`."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def write_points(points: Iterable[tuple[date, float, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADINGS)
+    for observed_on, value, note in points:
+        if note.startswith(_FORMULA_STARTS) or _is_escaped(note):
+            note = "'" + note
+        writer.writerow([observed_on.isoformat(), format_value(value), note])
+    return out.getvalue()

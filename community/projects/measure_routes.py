@@ -1,0 +1,237 @@
+"""Measure pages: the chart with its summary and data, adding and removing points,
+CSV import and download, and re-baselining."""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask_login import current_user, login_required
+
+from community.errors import RuleViolation
+from community.forms import show_violation
+from community.projects import measure_services as services
+from community.projects.forms import (
+    ActionForm,
+    ImportForm,
+    MeasureForm,
+    PointForm,
+    RebaselineForm,
+)
+from community.projects.routing import ListPage, act, load_project, page_number, project_url
+from community.projects.spc import Variation
+from community.projects.spc_words import format_date, format_number, point_signals, with_unit
+from community.slugs import slugify
+
+bp = Blueprint("measures", __name__, url_prefix="/projects")
+PREFIX = "/<int:project_id>-<slug>/measures"
+ROWS_PER_PAGE = 50
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """Every measure page is for signed-in members."""
+
+
+@bp.app_template_filter("measure_value")
+def measure_value(value: float | None, unit: str = "") -> str:
+    return with_unit(value, unit)
+
+
+@bp.app_template_filter("variation_word")
+def variation_word(variation: str) -> str:
+    return {
+        Variation.IMPROVEMENT: "improvement",
+        Variation.CONCERN: "concern",
+        Variation.NEUTRAL: "neither better nor worse",
+    }.get(variation, "")
+
+
+@bp.app_template_global("point_signal_words")
+def point_signal_words(point) -> str:
+    return point_signals(point)
+
+
+def _measure_url(project, measure, endpoint: str = "measures.show", **values) -> str:
+    return project_url(project, endpoint, measure_id=measure.id, **values)
+
+
+def _details(form: MeasureForm) -> services.MeasureDetails:
+    return services.MeasureDetails(
+        name=form.name.data, definition=form.definition.data, unit=form.unit.data,
+        direction=form.direction.data, target=form.target.data,
+    )  # fmt: skip
+
+
+@bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
+def new(project_id: int, slug: str):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    form = MeasureForm()
+    if form.validate_on_submit():
+        try:
+            measure = services.create_measure(current_user, project, _details(form))
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"“{measure.name}” has been added. Now add its data.", "success")
+            return redirect(_measure_url(project, measure))
+    return render_template("projects/measure_form.html", project=project, form=form, measure=None)
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>")
+def show(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    view = services.measure_view(measure)
+    newest_first = list(reversed(view.analysis.points))
+    rows = ListPage(newest_first, page_number(), ROWS_PER_PAGE)
+    return render_template(
+        "projects/measure.html", access=access, project=project, measure=measure, view=view,
+        rows=rows, periods=view.analysis.periods, changes=services.process_changes_of(measure),
+        action_form=ActionForm(), format_number=format_number, format_date=format_date,
+    )  # fmt: skip
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/edit", methods=["GET", "POST"])
+def edit(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    form = MeasureForm(obj=measure)
+    if form.validate_on_submit():
+        try:
+            services.update_measure(current_user, project, measure, _details(form))
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash("The measure has been saved.", "success")
+            return redirect(_measure_url(project, measure))
+    return render_template(
+        "projects/measure_form.html", project=project, form=form, measure=measure
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/data", methods=["GET", "POST"])
+def add_point(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    form = PointForm()
+    if form.validate_on_submit():
+        try:
+            point = services.add_point(
+                current_user, measure, form.observed_on.data, form.value.data, form.note.data
+            )
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"Added {format_number(point.value)} for {format_date(point.observed_on)}.",
+                  "success")  # fmt: skip
+            if request.form.get("another"):
+                return redirect(_measure_url(project, measure, "measures.add_point"))
+            return redirect(_measure_url(project, measure))
+    return render_template("projects/point_form.html", project=project, measure=measure, form=form)
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/data/<int:point_id>/remove", methods=["POST"])
+def remove_point(project_id: int, slug: str, measure_id: int, point_id: int):
+    access, _ = load_project(project_id, slug, record_work=True)
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    return act(
+        lambda: services.remove_point(current_user, project, measure, point_id),
+        "The point has been removed.",
+        _measure_url(project, measure) + "#data",
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/import", methods=["GET", "POST"])
+def import_csv(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        result = services.import_points(current_user, project, measure, form.file.data.read())
+        if result.ok:
+            flash(f"Imported {len(result.rows):,} points.", "success")
+            return redirect(_measure_url(project, measure))
+        form.file.errors = ["The file was not imported: fix the problems listed and try again"]
+    return render_template(
+        "projects/import.html", project=project, measure=measure, form=form, result=result
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/export.csv")
+def export_csv(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
+    measure = services.get_measure_or_404(access.project, measure_id)
+    filename = f"{access.project.slug[:40]}-{slugify(measure.name)[:40] or 'measure'}.csv"
+    return Response(
+        services.export_csv(measure),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/chart.svg")
+def chart_svg(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
+    measure = services.get_measure_or_404(access.project, measure_id)
+    return Response(services.measure_view(measure).chart, mimetype="image/svg+xml")
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/rebaseline", methods=["GET", "POST"])
+def rebaseline(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    form = RebaselineForm()
+    if request.method == "GET" and request.args.get("from"):  # "Re-baseline from here"
+        with contextlib.suppress(ValueError):
+            form.starts_on.process_formdata([request.args["from"][:10]])
+    if form.validate_on_submit():
+        chosen = form.starts_on.data
+        try:
+            services.add_process_change(current_user, project, measure, chosen, form.reason.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"Limits are now worked out again from {format_date(chosen)}.", "success")
+            return redirect(_measure_url(project, measure))
+    return render_template(
+        "projects/rebaseline.html", project=project, measure=measure, form=form,
+        changes=services.process_changes_of(measure), action_form=ActionForm(),
+    )  # fmt: skip
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/rebaseline/<int:change_id>/remove", methods=["POST"])
+def remove_rebaseline(project_id: int, slug: str, measure_id: int, change_id: int):
+    access, _ = load_project(project_id, slug, record_work=True)
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    return act(
+        lambda: services.remove_process_change(current_user, project, measure, change_id),
+        "The re-baseline has been removed.",
+        _measure_url(project, measure, "measures.rebaseline"),
+    )

@@ -1,0 +1,178 @@
+"""An SPC analysis in plain words: what a chart shows, for people who read rather than look.
+
+Pure functions, like spc.py: the same sentences go beside the chart, into the
+chart's description for screen readers, and onto the project page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from community.projects.spc import (
+    HIGH,
+    MIN_POINTS_FOR_LIMITS,
+    Analysis,
+    Assurance,
+    Direction,
+    PointResult,
+    Rule,
+    SignalRun,
+    Variation,
+    signal_runs,
+)
+
+RULE_LABELS = {
+    Rule.OUTSIDE_LIMITS: "Outside the process limits",
+    Rule.SHIFT: "Shift",
+    Rule.TREND: "Trend",
+    Rule.TWO_OF_THREE: "Two of three near a limit",
+}
+VARIATION_LABELS = {
+    Variation.COMMON_CAUSE: "Common cause variation",
+    Variation.IMPROVEMENT: "Special cause: improvement",
+    Variation.CONCERN: "Special cause: concern",
+    Variation.NEUTRAL: "Special cause: neither better nor worse",
+    Variation.TOO_FEW: "Run chart: not enough data for limits",
+}
+ASSURANCE_LABELS = {
+    Assurance.MEET: "Will consistently meet the target",
+    Assurance.MISS: "Will consistently miss the target",
+    Assurance.HIT_AND_MISS: "Will hit and miss the target",
+}
+DIRECTION_LABELS = {
+    Direction.UP: "Higher is better",
+    Direction.DOWN: "Lower is better",
+    Direction.NEITHER: "Neither higher nor lower is better",
+}
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    places = 2 if abs(value) >= 1 else 3
+    text = f"{value:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_date(moment: date | None) -> str:
+    return f"{moment.day} {moment:%B %Y}" if moment else ""
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    number = format_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _span(run: SignalRun) -> str:
+    if run.first.when == run.last.when:
+        return f"on {format_date(run.first.when)}"
+    return f"from {format_date(run.first.when)} to {format_date(run.last.when)}"
+
+
+def describe_run(run: SignalRun) -> str:
+    """One signal, for example: "A shift of 9 points above the mean, from … to …"."""
+    above = "above" if run.side == HIGH else "below"
+    if run.rule == Rule.OUTSIDE_LIMITS:
+        where = "above the upper" if run.side == HIGH else "below the lower"
+        text = f"{_plural(run.count, 'point')} {where} process limit"
+    elif run.rule == Rule.SHIFT:
+        text = f"A shift of {run.count} points {above} the mean"
+    elif run.rule == Rule.TREND:
+        way = {HIGH: "rising", -HIGH: "falling"}.get(run.side, "rising then falling")
+        text = f"A trend of {run.count} points {way}"
+    else:
+        text = f"Two of three points {'above the upper' if run.side == HIGH else 'below the lower'}"
+        text += " near-limit line"
+    return f"{text}, {_span(run)}"
+
+
+def point_signals(point: PointResult) -> str:
+    """The rules a point triggers, for the data table."""
+    return "; ".join(RULE_LABELS[rule] for rule in point.rules)
+
+
+def describe_variation(analysis: Analysis, unit: str = "") -> str:
+    latest = analysis.latest
+    if latest is None:
+        return "No data yet."
+    period = analysis.current_period
+    at = f"The latest point, {with_unit(latest.value, unit)} on {format_date(latest.when)},"
+    if analysis.variation == Variation.TOO_FEW:
+        since = " since the process last changed" if len(analysis.periods) > 1 else ""
+        return (
+            f"There {'is' if period.size == 1 else 'are'} {_plural(period.size, 'point')}"
+            f"{since}: at least {MIN_POINTS_FOR_LIMITS} are needed to calculate process "
+            "limits, so this is a run chart around the median and no special-cause rules "
+            "are applied yet."
+        )
+    if analysis.variation == Variation.COMMON_CAUSE:
+        return f"{at} shows common cause variation: no special-cause rule is triggered."
+    rules = ", ".join(RULE_LABELS[rule].lower() for rule in latest.rules)
+    meaning = {
+        Variation.IMPROVEMENT: "special cause variation showing improvement",
+        Variation.CONCERN: "special cause variation of concern",
+        Variation.NEUTRAL: "special cause variation (this measure has no improvement "
+        "direction, so it is neither better nor worse)",
+    }[analysis.variation]
+    return f"{at} shows {meaning} ({rules})."
+
+
+def describe_limits(analysis: Analysis, unit: str = "") -> str:
+    period = analysis.current_period
+    if period is None:
+        return ""
+    if not period.has_limits:
+        return f"The median is {with_unit(period.centre, unit)}."
+    limits = period.limits
+    first = analysis.points[period.start].when
+    return (
+        f"The mean is {with_unit(limits.mean, unit)} and the process limits are "
+        f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}, from "
+        f"{_plural(period.size, 'point')} since {format_date(first)}."
+    )
+
+
+def describe_assurance(analysis: Analysis, unit: str = "") -> str:
+    if analysis.target is None:
+        return ""
+    target = with_unit(analysis.target, unit)
+    if analysis.direction == Direction.NEITHER:
+        return f"The target is {target}. Set whether higher or lower is better to judge it."
+    if analysis.assurance is None:
+        return f"The target is {target}. Assurance needs process limits, so it is not judged yet."
+    limits = analysis.current_period.limits
+    lower, upper = with_unit(limits.lower, unit), with_unit(limits.upper, unit)
+    if analysis.assurance == Assurance.MEET:
+        return f"The process will consistently meet the target of {target}: both limits " + (
+            f"are at or above it ({lower} to {upper})."
+            if analysis.direction == Direction.UP
+            else f"are at or below it ({lower} to {upper})."
+        )
+    if analysis.assurance == Assurance.MISS:
+        return (
+            f"The process will consistently miss the target of {target}: both limits are on "
+            f"the wrong side of it ({lower} to {upper}) unless the process changes."
+        )
+    return (
+        f"The process will hit and miss the target of {target}: it lies between the limits "
+        f"({lower} to {upper}), so some points will meet it and some will not."
+    )
+
+
+def describe_signals(analysis: Analysis) -> list[str]:
+    return [describe_run(run) for run in signal_runs(analysis)]
+
+
+def summary(analysis: Analysis, unit: str = "") -> str:
+    """The whole picture in a few sentences."""
+    parts = [describe_variation(analysis, unit), describe_limits(analysis, unit)]
+    parts.append(describe_assurance(analysis, unit))
+    return " ".join(part for part in parts if part)

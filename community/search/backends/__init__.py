@@ -1,0 +1,30 @@
+"""The dialect-specific half of search, chosen from the database in use.
+
+Both backends answer the same questions about a parsed `SearchQuery`:
+
+* `match(stmt, query)`: restrict a SELECT over `search_documents` to the rows
+  whose text matches, and give the text relevance (higher is better);
+* `leave_out(query)`: a clause for queries with only excluded words and filters;
+* `recency(now)`: the recent-activity multiplier;
+* `highlights(query, ids)`: title, snippet and tags of a page of results with
+  the matched words between HIGHLIGHT_START and HIGHLIGHT_END markers;
+* `problems()` and `optimise()`: the full-text index's own health and upkeep.
+
+User text only ever reaches the database as bound parameters, inside syntax
+the backend builds itself (FTS5 strings quoted term by term; tsqueries made by
+plainto_tsquery/phraseto_tsquery, and prefixes from letters and digits only).
+"""
+
+from __future__ import annotations
+
+from community.extensions import db
+
+
+def backend():
+    if db.engine.dialect.name == "postgresql":
+        from community.search.backends import postgres_fts
+
+        return postgres_fts
+    from community.search.backends import sqlite_fts
+
+    return sqlite_fts

@@ -1,0 +1,128 @@
+"""SQLite FTS5: MATCH strings built term by term, bm25 relevance, snippet() highlights.
+
+Relevance is ``-bm25(search_fts, 10.0, 1.0, 4.0)``: a match in a title counts
+ten times a match in a body, and a tag four times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from community.extensions import db
+from community.search.models import SearchDocument
+from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term
+
+FTS = sa.table(
+    "search_fts",
+    sa.column("rowid", sa.Integer),
+    sa.column("title", sa.Text),
+    sa.column("body", sa.Text),
+    sa.column("tags", sa.Text),
+)
+_FTS_NAME = sa.literal_column("search_fts")
+WEIGHTS = (10.0, 1.0, 4.0)  # title, body, tags
+SNIPPET_TOKENS = 32
+RECENT_DAYS = 90.0
+RECENT_BOOST = 0.25
+
+
+def quoted(text: str) -> str:
+    """An FTS5 string: the tokenizer reads it, the query parser never does."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def term_string(term: Term) -> str:
+    return quoted(term.text) + (" *" if term.prefix else "")
+
+
+def match_string(query: SearchQuery) -> str | None:
+    wanted = [term_string(t) for t in query.wanted]
+    wanted += [f"tags : {quoted(tag)}" for tag in query.tags]
+    if not wanted:
+        return None
+    expression = "(" + " AND ".join(wanted) + ")"
+    for term in query.excluded:
+        expression += " NOT " + term_string(term)
+    return expression
+
+
+def any_string(terms: list[Term]) -> str | None:
+    """Documents with any of the terms (for "who else is working on this")."""
+    return " OR ".join(term_string(t) for t in terms) or None
+
+
+def _matches(expression: str) -> sa.ColumnElement[bool]:
+    return _FTS_NAME.op("MATCH")(sa.bindparam("fts_query", expression, unique=True))
+
+
+def match(stmt: sa.Select, query: SearchQuery) -> tuple[sa.Select, sa.ColumnElement]:
+    return match_expression(stmt, match_string(query))
+
+
+def match_expression(stmt: sa.Select, expression: str) -> tuple[sa.Select, sa.ColumnElement]:
+    stmt = stmt.join(FTS, FTS.c.rowid == SearchDocument.id).where(_matches(expression))
+    return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
+
+
+def match_any(stmt: sa.Select, terms: list[Term]) -> sa.Select:
+    expression = any_string(terms)
+    if expression is None:
+        return stmt.where(sa.false())
+    return match_expression(stmt, expression)[0]
+
+
+def leave_out(query: SearchQuery) -> sa.ColumnElement[bool]:
+    if not query.excluded:
+        return sa.true()
+    expression = " OR ".join(term_string(t) for t in query.excluded)
+    return SearchDocument.id.not_in(sa.select(FTS.c.rowid).where(_matches(expression)))
+
+
+def julian_day(moment: datetime) -> float:
+    return moment.timestamp() / 86400.0 + 2440587.5
+
+
+def recency(now: datetime) -> sa.ColumnElement:
+    """1.25 for something written today, 1.125 at 90 days, towards 1 as it ages."""
+    age = sa.func.max(0.0, julian_day(now) - sa.func.julianday(SearchDocument.dated_at))
+    return 1.0 + RECENT_BOOST * RECENT_DAYS / (RECENT_DAYS + age)
+
+
+def highlights(query: SearchQuery, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """(title, snippet of the body, tags) with matches marked, for a page of results."""
+    expression = match_string(query)
+    if not ids or expression is None:
+        return {}
+    marks = (HIGHLIGHT_START, HIGHLIGHT_END)
+    rows = db.session.execute(
+        sa.select(
+            FTS.c.rowid,
+            sa.func.highlight(_FTS_NAME, 0, *marks),
+            sa.func.snippet(_FTS_NAME, 1, *marks, "…", SNIPPET_TOKENS),
+            sa.func.highlight(_FTS_NAME, 2, *marks),
+        ).where(_matches(expression), FTS.c.rowid.in_(ids))
+    )
+    return {row[0]: (row[1] or "", row[2] or "", row[3] or "") for row in rows}
+
+
+def problems() -> list[str]:
+    """What FTS5's own integrity check finds wrong between the index and search_documents."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                sa.text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+            )
+    except sa.exc.DatabaseError as error:
+        return [f"The full-text index does not match search_documents: {error.orig}"]
+    return []
+
+
+def rebuild() -> None:
+    """Rebuild the FTS5 index from search_documents (after a crash or a bulk load)."""
+    db.session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+
+
+def optimise() -> None:
+    db.session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))

@@ -1,0 +1,414 @@
+"""The expertise finder: people ranked by evidence that they know about a topic.
+
+A topic is free text ("discharge delays") or an expertise tag. Each *source*
+of evidence is a SELECT of rows (user_id, source, item_id, points); the finder
+adds them up per person in SQL and shows the strongest items in words. What
+counts, and for how much:
+
+=================  ======  ==================================================
+source             points  what it is
+=================  ======  ==================================================
+key_learning       5       a reply marked as its thread's key learning, in a
+                           thread (or itself) about the topic
+helpful_reply      1–3     a reply others marked helpful, about the topic:
+                           1 + 0.5 per reaction, at most 3 (a key learning
+                           with reactions scores both)
+declared           1.5     lists a matching area of expertise on their profile
+profile            0.5     their profile (job title, bio) mentions the topic
+=================  ======  ==================================================
+
+Evidence is found through the search index with the *viewer's* permissions,
+so a reply in a private community the viewer is not in never counts, nor
+shows. Every source is bounded: discussions evidence is drawn from the
+CANDIDATES most relevant threads and replies (or, for "who else is working on
+this", the most recent), and each source returns at most SOURCE_LIMIT rows.
+
+To add methods, projects or mentorships later: write a function returning
+such a SELECT (e.g. published methods on the topic: 4 points, +1 per
+adaptation), add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_sqlalchemy.pagination import Pagination
+
+from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.directory.models import Organisation
+from community.discussions.models import Post, Thread
+from community.extensions import db
+from community.search.kinds.discussions import POST, THREAD
+from community.search.models import SearchDocument
+from community.search.query import SearchQuery, Term
+from community.search.services import matching, read_query
+from community.slugs import slugify
+
+CANDIDATES = 500
+SOURCE_LIMIT = 5000
+EVIDENCE_SHOWN = 3
+KEY_LEARNING_POINTS = 5.0
+DECLARED_POINTS = 1.5
+PROFILE_POINTS = 0.5
+STOPWORDS = frozenset(
+    ("a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how",
+     "i", "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "there",
+     "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with",
+     "you", "your")
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Topic:
+    text: str
+    query: SearchQuery
+    tag_ids: tuple[int, ...] = ()
+    # "Any of these words, most recent first" instead of "all of them, best first".
+    any_terms: tuple[Term, ...] = ()
+    exclude_thread_id: int | None = None
+    exclude_user_ids: tuple[int, ...] = ()
+
+
+def matching_tag_ids(text: str) -> tuple[int, ...]:
+    """Tags for a topic: the tag whose address it is, or tags whose name has every word."""
+    slug = slugify(text)
+    words = [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in STOPWORDS][:6]
+    clauses = [ExpertiseTag.slug == slug] if slug else []
+    if words:
+        name = " " + sa.func.lower(ExpertiseTag.name)
+        clauses.append(sa.and_(*(
+            sa.or_(name.contains(" " + word, autoescape=True),
+                   name.contains(" " + word.rstrip("s"), autoescape=True) if len(word) > 3 else
+                   sa.false())
+            for word in words
+        )))  # fmt: skip
+    if not clauses:
+        return ()
+    return tuple(db.session.scalars(sa.select(ExpertiseTag.id).where(sa.or_(*clauses)).limit(50)))
+
+
+def topic_from(text: str) -> Topic:
+    tag = db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == text.strip()))
+    text = tag.name if tag is not None else text
+    query = read_query(text)
+    # Operators make no sense for a topic, nor do little words ("discharge and flow"):
+    # keep the telling words and the phrases, the same on every database.
+    terms = (
+        tuple(t for t in query.terms if t.phrase or t.prefix or t.text.lower() not in STOPWORDS)
+        or query.terms
+    )
+    query = SearchQuery(raw=query.raw, terms=terms, notes=query.notes)
+    return Topic(text=query.raw, query=query, tag_ids=matching_tag_ids(text))
+
+
+# ------------------------------------------------------------------ sources of evidence
+
+
+def _topic_documents(viewer, topic: Topic) -> sa.CTE:
+    """The threads and replies about the topic that the viewer may see (bounded)."""
+    stmt = sa.select(SearchDocument.kind, SearchDocument.object_id)
+    if topic.any_terms:
+        stmt, _rank = matching(stmt, viewer, SearchQuery(), ["discussions"],
+                               any_terms=list(topic.any_terms))  # fmt: skip
+        stmt = stmt.order_by(SearchDocument.dated_at.desc())
+    else:
+        stmt, rank = matching(stmt, viewer, topic.query, ["discussions"])
+        stmt = stmt.order_by(rank.desc() if rank is not None else SearchDocument.dated_at.desc())
+    if topic.exclude_thread_id:
+        in_thread = sa.select(Post.id).where(Post.thread_id == topic.exclude_thread_id)
+        stmt = stmt.where(
+            sa.not_(sa.and_(SearchDocument.kind == THREAD,
+                            SearchDocument.object_id == topic.exclude_thread_id)),
+            sa.not_(sa.and_(SearchDocument.kind == POST, SearchDocument.object_id.in_(in_thread))),
+        )  # fmt: skip
+    return stmt.limit(CANDIDATES).cte("topic_documents")
+
+
+def discussion_evidence(viewer, topic: Topic) -> sa.Select:
+    found = _topic_documents(viewer, topic)
+    threads = sa.select(found.c.object_id).where(found.c.kind == THREAD)
+    replies = sa.select(found.c.object_id).where(found.c.kind == POST)
+    is_key = Thread.key_post_id == Post.id
+    helpful_points = sa.case(
+        (Post.helpful_count <= 0, 0.0),
+        (Post.helpful_count >= 4, 3.0),
+        else_=1.0 + 0.5 * Post.helpful_count,
+    )
+    return (
+        sa.select(
+            Post.author_id.label("user_id"),
+            sa.case((is_key, "key_learning"), else_="helpful_reply").label("source"),
+            Post.id.label("item_id"),
+            (sa.case((is_key, KEY_LEARNING_POINTS), else_=0.0) + helpful_points).label("points"),
+        )
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Post.position > 1,
+            Post.author_id.is_not(None),
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            sa.or_(Post.thread_id.in_(threads), Post.id.in_(replies)),
+            sa.or_(is_key, Post.helpful_count > 0),
+        )  # fmt: skip
+        .limit(SOURCE_LIMIT)
+    )
+
+
+def declared_evidence(viewer, topic: Topic) -> sa.Select | None:
+    if not topic.tag_ids:
+        return None
+    return (
+        sa.select(
+            member_expertise.c.user_id,
+            sa.literal("declared").label("source"),
+            sa.func.min(member_expertise.c.tag_id).label("item_id"),
+            sa.literal(DECLARED_POINTS).label("points"),
+        )
+        .where(member_expertise.c.tag_id.in_(topic.tag_ids))
+        .group_by(member_expertise.c.user_id)
+        .limit(SOURCE_LIMIT)
+    )
+
+
+def profile_evidence(viewer, topic: Topic) -> sa.Select | None:
+    if topic.any_terms or not topic.query.wanted:
+        return None
+    stmt, rank = matching(
+        sa.select(
+            SearchDocument.object_id.label("user_id"),
+            sa.literal("profile").label("source"),
+            SearchDocument.object_id.label("item_id"),
+            sa.literal(PROFILE_POINTS).label("points"),
+        ),
+        viewer, topic.query, ["people"],
+    )  # fmt: skip
+    return stmt.order_by(rank.desc()).limit(SOURCE_LIMIT)
+
+
+SOURCES: list[Callable[[object, Topic], sa.Select | None]] = [
+    discussion_evidence,
+    declared_evidence,
+    profile_evidence,
+]
+
+
+def evidence(viewer, topic: Topic) -> sa.CTE:
+    """Every piece of evidence on the topic, one row each (user_id, source, item_id, points)."""
+    selects = [s for s in (source(viewer, topic) for source in SOURCES) if s is not None]
+    # Each source is wrapped so its own ORDER BY/LIMIT stays inside it.
+    parts = [sa.select(*s.subquery().c) for s in selects]
+    return sa.union_all(*parts).cte("evidence")
+
+
+# ------------------------------------------------------------------ ranking
+
+
+def _ranked(viewer, topic: Topic, system_id: int | None, name: str = "") -> sa.Select:
+    """(person, score, key learnings, helpful replies), best first: aggregated in SQL."""
+    found = evidence(viewer, topic)
+
+    def count(source: str):
+        return sa.func.sum(sa.case((found.c.source == source, 1), else_=0))
+
+    totals = (
+        sa.select(
+            found.c.user_id,
+            sa.func.sum(found.c.points).label("score"),
+            count("key_learning").label("key_learnings"),
+            count("helpful_reply").label("helpful_replies"),
+        )
+        .group_by(found.c.user_id)
+        .subquery("totals")
+    )
+    stmt = (
+        sa.select(User, totals.c.score, totals.c.key_learnings, totals.c.helpful_replies)
+        .join(totals, totals.c.user_id == User.id)
+        .order_by(totals.c.score.desc(), User.name, User.id)
+    )
+    if system_id:
+        in_system = sa.select(Organisation.id).where(Organisation.system_id == system_id)
+        stmt = stmt.where(User.organisation_id.in_(in_system))
+    if topic.exclude_user_ids:
+        stmt = stmt.where(User.id.not_in(topic.exclude_user_ids))
+    if name:
+        pattern = name.lower()
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.name).contains(pattern, autoescape=True),
+                User.username.contains(pattern, autoescape=True),
+            )
+        )
+    return stmt
+
+
+@dataclass
+class EvidenceLine:
+    text: str
+    url: str | None = None
+    link_text: str = ""
+
+
+@dataclass
+class Expert:
+    person: User
+    score: float
+    key_learnings: int = 0
+    helpful_replies: int = 0
+    lines: list[EvidenceLine] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.key_learnings:
+            parts.append(
+                f"{self.key_learnings} key learning{'s' if self.key_learnings > 1 else ''}"
+            )
+        if self.helpful_replies:
+            n = self.helpful_replies
+            parts.append(f"{n} helpful repl{'y' if n == 1 else 'ies'}")
+        return " and ".join(parts)
+
+
+def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    sources = {item_id: source for _user, source, item_id in items}
+    rows = db.session.execute(
+        sa.select(Post.id, Post.helpful_count, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.id.in_(list(sources)))
+    )
+    lines = {}
+    for post_id, helpful, thread in rows:
+        if sources[post_id] == "key_learning":
+            text = "Wrote the key learning in"
+        else:
+            text = (
+                f"{helpful} {'person' if helpful == 1 else 'people'} found their reply helpful in"
+            )
+        lines[post_id] = EvidenceLine(
+            text,
+            url_for("discussions.post_permalink", post_id=post_id),
+            f"“{thread.title}” ({thread.community.name})",
+        )
+    return {(user, source, item): lines[item] for user, source, item in items if item in lines}
+
+
+def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    users = [user for user, _source, _item in items]
+    rows = db.session.execute(
+        sa.select(member_expertise.c.user_id, ExpertiseTag.name, ExpertiseTag.slug)
+        .join(ExpertiseTag, ExpertiseTag.id == member_expertise.c.tag_id)
+        .where(member_expertise.c.user_id.in_(users), ExpertiseTag.id.in_(topic.tag_ids))
+        .order_by(ExpertiseTag.name)
+    )
+    lines = {}
+    for user, source, item in items:
+        lines[(user, source, item)] = EvidenceLine("Lists as expertise:")
+    for user_id, name, slug in rows:
+        for key, line in lines.items():
+            if key[0] == user_id and not line.link_text:
+                line.link_text, line.url = name, url_for("people.directory", topic=slug)
+    return lines
+
+
+def _profile_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    return {
+        item: EvidenceLine(f"Their profile mentions “{topic.text}”") for item in items
+    }  # fmt: skip
+
+
+DESCRIBERS = {
+    "key_learning": _post_lines,
+    "helpful_reply": _post_lines,
+    "declared": _declared_lines,
+    "profile": _profile_lines,
+}
+
+
+def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> None:
+    """Fill each expert's evidence lines: their strongest items, in words with links."""
+    if not experts:
+        return
+    found = evidence(viewer, topic)
+    rows = db.session.execute(
+        sa.select(found.c.user_id, found.c.source, found.c.item_id)
+        .where(found.c.user_id.in_([e.person.id for e in experts]))
+        .order_by(found.c.user_id, found.c.points.desc(), found.c.item_id.desc())
+    ).all()
+    chosen: dict[int, list[tuple[int, str, int]]] = {}
+    for user_id, source, item_id in rows:
+        if len(chosen.setdefault(user_id, [])) < per_person:
+            chosen[user_id].append((user_id, source, item_id))
+    items = [item for picked in chosen.values() for item in picked]
+    lines: dict = {}
+    for source, describe in DESCRIBERS.items():
+        mine = [item for item in items if item[1] == source]
+        if mine:
+            lines.update(describe(viewer, topic, mine))
+    for expert in experts:
+        expert.lines = [lines[i] for i in chosen.get(expert.person.id, []) if i in lines]
+
+
+class ExpertsPage(Pagination):
+    def _query_items(self) -> list[Expert]:
+        stmt = self._query_args["stmt"]
+        rows = db.session.execute(
+            stmt.limit(self.per_page).offset((self.page - 1) * self.per_page)
+        ).all()
+        return [Expert(row[0], float(row[1]), int(row[2]), int(row[3])) for row in rows]
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["stmt"].order_by(None)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+@dataclass
+class Finding:
+    topic: Topic
+    page: Pagination
+
+
+def find_experts(viewer, text: str, *, system_id: int | None = None, name: str = "",
+                 page: int = 1, per_page: int = 20) -> Finding:  # fmt: skip
+    """People ranked by evidence on the topic, each with the evidence in words."""
+    topic = topic_from(text)
+    stmt = _ranked(viewer, topic, system_id, name)
+    result = ExpertsPage(page=page, per_page=per_page, error_out=False, stmt=stmt)
+    _explain(viewer, topic, result.items, EVIDENCE_SHOWN)
+    return Finding(topic, result)
+
+
+def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
+    """The telling words of a title: no stop words, longest first."""
+    words = [w for w in re.findall(r"[^\W_]+", title.lower()) if len(w) > 2 and w not in STOPWORDS]
+    unique = sorted(dict.fromkeys(words), key=len, reverse=True)[:limit]
+    return tuple(Term(word) for word in unique)
+
+
+def telling_word(title: str) -> str:
+    """The title's most telling word (its longest), as a topic for the expertise finder."""
+    terms = title_terms(title, 1)
+    return terms[0].text if terms else title
+
+
+def working_on(viewer, thread: Thread, limit: int = 5) -> list[Expert]:
+    """Who else is working on this: people with recent evidence on the thread's subject.
+
+    Any of the title's telling words, most recent threads and replies first,
+    leaving out this thread, its author and the viewer. Method and project
+    pages can call this with their own title the same way.
+    """
+    terms = title_terms(thread.title)
+    if not terms:
+        return []
+    topic = Topic(
+        text=thread.title, query=SearchQuery(), any_terms=terms, exclude_thread_id=thread.id,
+        exclude_user_ids=tuple(i for i in (viewer.id, thread.author_id) if i),
+    )  # fmt: skip
+    rows = db.session.execute(_ranked(viewer, topic, None).limit(limit)).all()
+    experts = [Expert(row[0], float(row[1]), int(row[2]), int(row[3])) for row in rows]
+    _explain(viewer, topic, experts, 1)
+    return experts

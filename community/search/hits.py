@@ -1,0 +1,28 @@
+"""A result line as the results page shows it, whatever kind of thing it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup
+
+
+@dataclass
+class Hit:
+    label: str  # "Thread", "Reply", "Person", "Community"
+    title: str
+    url: str
+    dated_at: datetime | None = None
+    date_label: str = "Written"
+    # Where it lives: (text, address) pairs, e.g. the community of a thread.
+    places: list[tuple[str, str]] = field(default_factory=list)
+    byline: str = ""
+    badges: list[str] = field(default_factory=list)
+    # The start of the text, shown when nothing was matched in it (filters only).
+    lead: str = ""
+    title_html: Markup | None = None
+    snippet_html: Markup | None = None
+    tags_html: Markup | None = None
+    kind: str = ""
+    object_id: int = 0

@@ -1,0 +1,313 @@
+"""The one permission-aware search query, used by every search surface.
+
+`matching()` is the heart of it: a SELECT over `search_documents` restricted,
+in SQL, to what the member may see (each kind's clause, built from the
+content's own tables and `community.visibility`), to the filters, and to the
+text of the query. The results page's rows, its counts per type and the
+expertise finder's evidence are all built from it, so nothing can be counted,
+ranked or quoted that the member could not open.
+
+Ranking (relevance sort):
+
+    score = text relevance × boost × recency
+
+* text relevance: BM25 on SQLite (title ×10, tags ×4, body ×1), ts_rank on
+  PostgreSQL with the same weights (title A, tags B, body D);
+* boost (stored with the document): ×1.5 for a key learning, ×1.25 for a
+  thread that has one, +0.1 per "helpful" reaction up to +0.5;
+* recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
+  ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
+
+"Newest" sorts by the date the thing was written, newest first. A query of
+filters and operators only (no words) lists what matches, best boosted and
+most recent first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup, escape
+
+from community.accounts.models import User
+from community.communities.models import Community
+from community.directory.models import Organisation, System
+from community.extensions import db
+from community.search import kinds as _kinds  # noqa: F401  (registers the kinds)
+from community.search.backends import backend
+from community.search.hits import Hit
+from community.search.index import GROUPS, KINDS, kinds_in, type_names
+from community.search.models import SearchDocument
+from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term, parse
+from community.slugs import slugify
+from community.timefmt import utcnow
+from community.visibility import visible_communities_clause
+
+SORTS = ("relevance", "newest")
+SINCE = {"week": 7, "month": 31, "year": 366}
+SINCE_LABELS = {"": "Any time", "week": "In the past week", "month": "In the past month",
+                "year": "In the past year"}  # fmt: skip
+MAX_PAGE = 50  # deep pages of a ranked list help nobody; the count stays exact
+LEAD_LENGTH = 240
+_MARKERS = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The results page's filters (the query's operators are in SearchQuery)."""
+
+    group: str | None = None
+    community_id: int | None = None
+    system_id: int | None = None
+    organisation_id: int | None = None
+    since: str | None = None
+    sort: str = "relevance"
+
+    def since_moment(self, now: datetime) -> datetime | None:
+        days = SINCE.get(self.since or "")
+        return now - timedelta(days=days) if days else None
+
+
+def read_query(text: str | None) -> SearchQuery:
+    return parse(text, type_names())
+
+
+# ------------------------------------------------------------------ the query builder
+
+
+def _groups(query: SearchQuery, group: str | None = None) -> list[str]:
+    groups = [g for g in GROUPS if not query.types or g in query.types]
+    if group:
+        groups = [g for g in groups if g == group]
+    return groups
+
+
+def visible_clause(user, groups: list[str]) -> sa.ColumnElement[bool]:
+    """The documents `user` may see, kind by kind, from the content's own tables."""
+    kinds = kinds_in(groups)
+    if not kinds:
+        return sa.false()
+    return sa.or_(*(sa.and_(SearchDocument.kind == k.name, k.visible(user)) for k in kinds))
+
+
+def _named(values, *matches) -> sa.ColumnElement[bool]:
+    return sa.or_(*(m(value) for value in values for m in matches))
+
+
+def _operator_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
+    clauses = []
+    if query.authors:
+        people = sa.select(User.id).where(_named(
+            query.authors,
+            lambda v: User.username == v.strip().lower().lstrip("@"),
+            lambda v: sa.func.lower(User.name) == v.strip().lower(),
+        ))  # fmt: skip
+        clauses.append(SearchDocument.author_id.in_(people))
+    if query.communities:
+        communities = sa.select(Community.id).where(_named(
+            query.communities,
+            lambda v: Community.slug == slugify(v),
+            lambda v: sa.func.lower(Community.name) == v.strip().lower(),
+        ))  # fmt: skip
+        clauses.append(SearchDocument.community_id.in_(communities))
+    if query.systems:
+        systems = sa.select(System.id).where(_named(
+            query.systems,
+            lambda v: System.slug == slugify(v),
+            lambda v: sa.func.lower(System.name).startswith(v.strip().lower(), autoescape=True),
+        ))  # fmt: skip
+        clauses.append(SearchDocument.system_id.in_(systems))
+    return clauses
+
+
+def _filter_clauses(filters: Filters, now: datetime) -> list[sa.ColumnElement[bool]]:
+    clauses = []
+    if filters.community_id:
+        clauses.append(SearchDocument.community_id == filters.community_id)
+    if filters.system_id:
+        clauses.append(SearchDocument.system_id == filters.system_id)
+    if filters.organisation_id:
+        clauses.append(SearchDocument.organisation_id == filters.organisation_id)
+    since = filters.since_moment(now)
+    if since is not None:
+        clauses.append(SearchDocument.dated_at >= since)
+    return clauses
+
+
+def matching(
+    stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
+    now: datetime | None = None, any_terms: list[Term] | None = None,
+) -> tuple[sa.Select, sa.ColumnElement | None]:  # fmt: skip
+    """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
+
+    Returns the statement and the text relevance (None when there are no words).
+    With `any_terms`, documents with any of those terms match (no relevance).
+    """
+    now = now or utcnow()
+    stmt = stmt.where(
+        SearchDocument.kind.in_([k.name for k in kinds_in(groups)] or [""]),
+        visible_clause(user, groups),
+        *_operator_filters(query),
+        *_filter_clauses(filters or Filters(), now),
+    )
+    if any_terms:
+        return backend().match_any(stmt, any_terms), None
+    if query.has_text:
+        return backend().match(stmt, query)
+    return stmt.where(backend().leave_out(query)), None
+
+
+# ------------------------------------------------------------------ the results page
+
+
+class ResultsPage(Pagination):
+    """A page of ranked results, with the total taken from the per-type counts."""
+
+    def _query_items(self) -> list:
+        offset = (self.page - 1) * self.per_page
+        if self.page > MAX_PAGE:
+            return []
+        stmt = self._query_args["stmt"].limit(self.per_page).offset(offset)
+        return db.session.execute(stmt).all()
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+@dataclass
+class Results:
+    query: SearchQuery
+    filters: Filters
+    counts: dict[str, int] = field(default_factory=dict)
+    page: Pagination | None = None
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def searched(self) -> bool:
+        return self.page is not None
+
+
+def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -> dict[str, int]:
+    stmt, _rank = matching(
+        sa.select(SearchDocument.kind, sa.func.count()), user, query, _groups(query), filters, now
+    )
+    counts = dict.fromkeys(_groups(query), 0)
+    for kind, count in db.session.execute(stmt.group_by(SearchDocument.kind)):
+        counts[KINDS[kind].group] += count
+    return counts
+
+
+def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,
+           now: datetime | None = None) -> Results:  # fmt: skip
+    """Search for `user`: counts per type, then one page of the chosen type."""
+    now = now or utcnow()
+    query = read_query(text)
+    results = Results(query=query, filters=filters)
+    if query.is_empty or not (query.wanted or query.tags or query.has_filters):
+        return results
+    results.counts = counts_by_group(user, query, filters, now)
+    groups = _groups(query, filters.group)
+    columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id]
+    stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now)
+    score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
+    if filters.sort == "newest":
+        stmt = stmt.order_by(SearchDocument.dated_at.desc(), SearchDocument.id.desc())
+    else:
+        stmt = stmt.order_by(score.desc(), SearchDocument.id.desc())
+    total = sum(results.counts.get(g, 0) for g in groups)
+    results.page = ResultsPage(page=page, per_page=per_page, error_out=False, stmt=stmt,
+                               total=total)  # fmt: skip
+    results.hits = describe(query, results.page.items)
+    return results
+
+
+# ------------------------------------------------------------------ result lines
+
+
+def marked(text: str) -> Markup:
+    """Escape everything, then turn the highlight markers (and only them) into <mark>.
+
+    The markers are private-use characters the index never holds (they are
+    stripped from all indexed text), so member-written text cannot open or
+    close a <mark>; unpaired markers are closed or dropped.
+    """
+    out, inside = [], False
+    for piece in _MARKERS.split(str(escape(text))):
+        if piece == HIGHLIGHT_START:
+            if not inside:
+                out.append("<mark>")
+            inside = True
+        elif piece == HIGHLIGHT_END:
+            if inside:
+                out.append("</mark>")
+            inside = False
+        else:
+            out.append(piece)
+    if inside:
+        out.append("</mark>")
+    return Markup("".join(out))  # noqa: S704  every piece was escaped above
+
+
+def describe(query: SearchQuery, rows) -> list[Hit]:
+    """Result lines for a page of (id, kind, object_id) rows, in the same order."""
+    by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row.object_id)
+    described = {kind: KINDS[kind].describe(ids) for kind, ids in by_kind.items()}
+    ids = [row.id for row in rows]
+    marks = backend().highlights(query, ids) if query.has_text else {}
+    leads = dict(
+        db.session.execute(
+            sa.select(SearchDocument.id, sa.func.substr(SearchDocument.body, 1, LEAD_LENGTH))
+            .where(SearchDocument.id.in_(ids))
+        ).all()
+    ) if ids else {}  # fmt: skip
+    hits = []
+    for row in rows:
+        hit = described[row.kind].get(row.object_id)
+        if hit is None:  # removed between the two queries
+            continue
+        hit.kind, hit.object_id = row.kind, row.object_id
+        title, snippet, tags = marks.get(row.id, ("", "", ""))
+        if HIGHLIGHT_START in title and row.kind != "post":
+            hit.title_html = marked(title)
+        if HIGHLIGHT_START in snippet:
+            hit.snippet_html = marked(snippet)
+        if HIGHLIGHT_START in tags:
+            hit.tags_html = marked(tags)
+        lead = leads.get(row.id) or ""
+        hit.lead = lead + ("…" if len(lead) >= LEAD_LENGTH else "")
+        hits.append(hit)
+    return hits
+
+
+# ------------------------------------------------------------------ filter choices
+
+
+def community_choices(user, limit: int = 300) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Community.id, Community.name)
+        .where(visible_communities_clause(user))
+        .order_by(Community.name)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]
+
+
+def organisation_choices(system_id: int | None) -> list[tuple[int, str]]:
+    if not system_id:
+        return []
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.system_id == system_id)
+        .order_by(Organisation.name)
+    )
+    return [tuple(row) for row in rows]

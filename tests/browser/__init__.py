@@ -1,0 +1,1 @@
+"""User journeys and accessibility checks in Debian's Chromium, driven by Playwright."""

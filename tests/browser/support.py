@@ -1,0 +1,57 @@
+"""Reading the database from a browser test without holding up the live server.
+
+Outside a request, every SQLite transaction begins with BEGIN IMMEDIATE
+(community/database.py), so a test that has merely read a model attribute
+holds the database's write lock until its transaction ends, and the live
+server's next write waits for it and then fails ("The service is busy").
+So tests copy what they need into plain values and end the transaction
+before the browser acts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from community.accounts.models import User
+from community.outbox.models import OutboxMessage
+
+LINK = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member as the browser sees them: plain values, nothing to load later."""
+
+    id: int
+    username: str
+    name: str
+    email: str
+
+    @classmethod
+    def of(cls, user: User) -> Person:
+        return cls(id=user.id, username=user.username, name=user.name, email=user.email)
+
+
+def release(db) -> None:
+    """End the test's transaction, so the live server can write."""
+    db.session.rollback()
+
+
+def emailed_link(db, to_address: str, pattern: re.Pattern = LINK) -> str:
+    """The link in the latest email to `to_address`, as the member would click it."""
+    try:
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body_text)
+            .where(OutboxMessage.to_address == to_address)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+    finally:
+        release(db)
+    assert body is not None, f"no email was queued for {to_address}"
+    found = pattern.search(body)
+    assert found, f"no link like {pattern.pattern} in the email:\n{body}"
+    return found.group(0)

@@ -1,0 +1,98 @@
+"""Finding things and people, as a member does it in a browser, with axe on every new page."""
+
+from __future__ import annotations
+
+import pytest
+from community_factories import make_community, make_post, make_thread
+from playwright.sync_api import Page, expect
+
+from community.discussions import services as discussions
+from community.search.commands import reindex
+
+from .support import Person, release
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(db, member, make_user):
+    """A community with a discharge thread, a key learning and a helpful reply."""
+    facilitator = make_user("fay-facilitator", name="Fay Facilitator")
+    expert = make_user("kofi-mensah", name="Kofi Mensah", job_title="Flow coach")
+    helper = make_user("ravi-kumar", name="Ravi Kumar", job_title="Discharge coordinator")
+    community = make_community(
+        facilitator, "Discharge before noon", members=[member, expert, helper]
+    )
+    make_community(facilitator, "Falls prevention", members=[member])
+    thread = make_thread(
+        facilitator,
+        community,
+        "Criteria-led discharge delays",
+        "Our discharge delays start with waiting for sign-off.",
+    )
+    key = make_post(expert, thread, "Agree the discharge criteria at the board round.")
+    discussions.set_key_learning(facilitator, key, mark=True)
+    helpful = make_post(helper, thread, "We book transport the day before discharge.")
+    discussions.toggle_helpful(member, helpful)
+    make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
+    reindex()  # the factories' members were made without the registration service
+    people = {"member": Person.of(member), "expert": Person.of(expert)}
+    release(db)
+    return {**people, "thread_title": "Criteria-led discharge delays"}
+
+
+def test_search_from_the_header_filter_and_open_a_result(
+    page: Page, world, sign_in, check_accessibility
+):
+    sign_in(page, world["member"], then="/communities")
+    header = page.get_by_role("banner")
+    header.get_by_role("searchbox", name="Search Improvement Commons").fill("discharge delays")
+    header.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search results for discharge delays")
+    results = page.locator(".ic-hits")
+    expect(results.get_by_role("link", name=world["thread_title"])).to_be_visible()
+    expect(results.locator("mark").first).to_be_visible()
+    check_accessibility(page)
+
+    types = page.get_by_role("navigation", name="Types of result")
+    types.get_by_role("link", name="Discussions (1)").click()
+    expect(types.get_by_role("link", name="Discussions (1)")).to_have_attribute(
+        "aria-current", "page"
+    )
+    page.get_by_label("Community").select_option(label="Discharge before noon")
+    page.get_by_label("Newest first").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("1 result", exact=True)).to_be_visible()
+    check_accessibility(page)
+
+    page.locator(".ic-hits").get_by_role("link", name=world["thread_title"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world["thread_title"])
+
+
+def test_the_syntax_is_explained_and_odd_input_is_fine(page: Page, world, sign_in):
+    sign_in(page, world["member"], then='/search?q="unbalanced+tag:+NEAR(')
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search results")
+    expect(
+        page.get_by_text("A quote mark without its pair was read as plain text.")
+    ).to_be_visible()
+    page.get_by_text("How to search").click()
+    expect(page.get_by_role("cell", name="tag:lean")).to_be_visible()
+
+
+def test_find_an_expert_and_follow_the_evidence(page: Page, world, sign_in, check_accessibility):
+    sign_in(page, world["member"], then="/people")
+    page.get_by_label("Find expertise on a topic").fill("discharge")
+    page.get_by_role("button", name="Find people").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("People who know about discharge")
+    first = page.locator(".ic-hits > li").first
+    expect(first.get_by_role("heading")).to_have_text(world["expert"].name)
+    expect(first.get_by_text("1 key learning on this topic")).to_be_visible()
+    check_accessibility(page)
+
+    first.get_by_role("link", name=f"“{world['thread_title']}” (Discharge before noon)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world["thread_title"])
+    # Beside the thread, the same engine suggests who else is working on it.
+    panel = page.get_by_role("region", name="Who else is working on this")
+    expect(panel).to_be_hidden()  # everyone with evidence is in this very thread

@@ -1,0 +1,173 @@
+"""Builders for mentoring tests: offers, requests, asks and discussion evidence.
+
+Plain functions over the real services (not fixtures), so each test reads as
+the story it tells. They need the `db` fixture's app context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from community.accounts.models import ExpertiseTag, User
+from community.communities.models import Community
+from community.discussions.models import Post, Thread
+from community.extensions import db
+from community.mentoring import offers, services
+from community.mentoring.evidence import refresh_evidence
+from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
+from community.slugs import slugify
+
+
+def tag(name: str) -> ExpertiseTag:
+    return db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.name == name))
+
+
+def offer(
+    user: User,
+    *,
+    components: Iterable[int] = (4,),
+    approaches: Iterable[str] = (),
+    formats: Iterable[str] = ("video",),
+    capacity: int = 2,
+    travel: Iterable = (),
+    note: str = "",
+) -> MentorOffer:
+    return offers.save_offer(
+        user,
+        components=list(components),
+        approach_ids=[tag(name).id for name in approaches],
+        formats=list(formats),
+        capacity=capacity,
+        travel_system_ids=[system.id for system in travel],
+        note=note,
+    )
+
+
+def request_for(
+    user: User,
+    *,
+    components: Iterable[int] = (4,),
+    approaches: Iterable[str] = (),
+    preferred_format: str = "any",
+    title: str = "Build improvement capability",
+    aim: str = "Train a first cohort of improvement coaches.",
+    timescale: str = "quarter",
+) -> MentoringRequest:
+    return services.create_request(
+        user,
+        title=title,
+        aim=aim,
+        components=list(components),
+        approach_ids=[tag(name).id for name in approaches],
+        preferred_format=preferred_format,
+        timescale=timescale,
+    )
+
+
+def ask(requester: User, request: MentoringRequest, *mentors: User, message: str = ""):
+    return services.ask_mentors(requester, request, [m.id for m in mentors], message)
+
+
+def ask_of(request: MentoringRequest, mentor: User):
+    from community.mentoring.models import MentoringAsk
+
+    return db.session.scalar(
+        sa.select(MentoringAsk).where(
+            MentoringAsk.request_id == request.id, MentoringAsk.mentor_id == mentor.id
+        )
+    )
+
+
+def start_mentorship(requester: User, mentor: User, **request_fields) -> Mentorship:
+    """A request, asked of `mentor`, accepted: a running mentorship."""
+    request = request_for(requester, **request_fields)
+    ask(requester, request, mentor)
+    return services.respond(mentor, ask_of(request, mentor), accept=True, message="Glad to help")
+
+
+def complete_mentorship(
+    requester: User, mentor: User, *, outcome: str = "goals_met", rating: int | None = 5
+) -> Mentorship:
+    """A mentorship the requester closed with an outcome and (optionally) their rating."""
+    mentorship = start_mentorship(requester, mentor)
+    services.close_mentorship(
+        requester, mentorship, outcome=outcome, rating=rating or 3, comment="Thank you"
+    )
+    if rating is None:  # remove the rating to model an unrated mentorship
+        from community.mentoring.models import MentorshipFeedback
+
+        db.session.execute(
+            sa.delete(MentorshipFeedback).where(MentorshipFeedback.mentorship_id == mentorship.id)
+        )
+        db.session.commit()
+    return mentorship
+
+
+def discussion_evidence(
+    author: User, *, helpful: int = 0, key_learnings: int = 0, visibility: str = "open"
+) -> None:
+    """Posts by `author` in a community, marked helpful and chosen as key learnings."""
+    name = f"{visibility.title()} community {author.username}"
+    community = Community(
+        name=name, slug=slugify(name), purpose="Evidence", learning_question="Why?",
+        visibility=visibility, listed=False, status="active", member_count=1, thread_count=0,
+    )  # fmt: skip
+    db.session.add(community)
+    db.session.flush()
+    for index in range(max(key_learnings, 1)):
+        thread = Thread(
+            community_id=community.id, title=f"Thread {index}", slug=f"thread-{index}",
+            post_count=1,
+        )  # fmt: skip
+        db.session.add(thread)
+        db.session.flush()
+        post = Post(
+            thread_id=thread.id, position=1, author_id=author.id, body_source="Advice",
+            body_html="<p>Advice</p>", helpful_count=helpful if index == 0 else 0,
+        )  # fmt: skip
+        db.session.add(post)
+        db.session.flush()
+        if index < key_learnings:
+            thread.key_post_id = post.id
+    db.session.commit()
+    refresh_evidence([author.id])  # as the hourly job would
+
+
+class _StatementCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_statements():
+    """Count the SQL statements run inside the block."""
+    counter = _StatementCounter()
+
+    def before(_conn, _cursor, statement, *_args):
+        counter.statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def visit(app, user: User | None, method: str, url: str, data: dict | None = None, **options):
+    """One request from `user`'s own browser (None: signed out), as a server would run it:
+    in its own app context and database session (see conftest.RequestPerContextClient)."""
+    from conftest import RequestPerContextClient, sign_in_as
+
+    client = RequestPerContextClient(app, app.response_class, use_cookies=True)
+    if user is not None:
+        sign_in_as(client, user)
+    return client.open(url, method=method, data=data, **options)

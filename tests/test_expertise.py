@@ -1,0 +1,149 @@
+"""The expertise finder: worked examples of ranking by evidence, and the "who else" panel."""
+
+from __future__ import annotations
+
+import pytest
+from search_support import add_member, index_everyone, make_community, page_text, reply
+
+from community.accounts import services as accounts
+from community.discussions import services as discussions
+from community.search.expertise import find_experts
+
+
+@pytest.fixture
+def example(db, make_user, make_system, make_organisation, admin, vocabulary):
+    """The worked example in the expertise module's docstring, as content."""
+    north, south = make_system("North ICS"), make_system("South ICS")
+    north_trust = make_organisation("North Trust", system=north)
+    south_trust = make_organisation("South Trust", system=south)
+    vic = make_user("vic-viewer", name="Vic Viewer", organisation=north_trust)
+    alice = make_user("alice-key", name="Alice Key", organisation=north_trust)
+    bob = make_user("bob-declares", name="Bob Declares", organisation=south_trust)
+    cara = make_user("cara-helpful", name="Cara Helpful", organisation=south_trust)
+    dan = make_user("dan-quiet", name="Dan Quiet", organisation=north_trust)
+    eve = make_user("eve-private", name="Eve Private", organisation=north_trust)
+    flow = next(t for t in vocabulary if t.name == "Discharge and flow")
+    accounts.update_profile(
+        bob,
+        name="Bob Declares",
+        job_title="Matron",
+        organisation_id=south_trust.id,
+        bio="I lead our discharge work.",
+        tag_ids=[flow.id],
+        other_tags="",
+    )
+    open_group = make_community(vic, admin, "Flow group")
+    for person in (alice, bob, cara, dan):
+        add_member(open_group, person, vic)
+    delays = discussions.start_thread(
+        vic, open_group, "Discharge delays on medical wards", "Where do the delays come from?"
+    )
+    key = reply(alice, delays, "Start the discharge summary at the board round.")
+    discussions.set_key_learning(vic, key, mark=True)
+    for reactor in (bob, cara):
+        discussions.toggle_helpful(reactor, key)
+    for text in ("Pharmacy to-take-out medicines early.", "Transport booked the day before."):
+        discussions.toggle_helpful(vic, reply(cara, delays, text))
+    reply(dan, delays, "Agree with all of this.")  # no reactions: no evidence
+    rota = discussions.start_thread(vic, open_group, "Rota planning", "Weekend cover")
+    busy = reply(bob, rota, "We use a six-week rota.")  # helpful, but not about the topic
+    for reactor in (alice, cara, dan):
+        discussions.toggle_helpful(reactor, busy)
+    private = make_community(eve, admin, "Closed flow circle", private=True)
+    hidden_thread = discussions.start_thread(eve, private, "Discharge audit", "Private numbers")
+    eve_key = reply(eve, hidden_thread, "Our discharge audit key finding.")
+    discussions.set_key_learning(eve, eve_key, mark=True)
+    index_everyone()
+    return locals()
+
+
+def _ranking(viewer, topic, app, **filters):
+    with app.test_request_context():
+        finding = find_experts(viewer, topic, **filters)
+    return [(e.person.username, e.score) for e in finding.page.items], finding
+
+
+def test_people_are_ranked_by_evidence_not_only_by_what_they_declare(example, app):
+    ranking, _ = _ranking(example["vic"], "discharge", app)
+    assert ranking == [
+        ("alice-key", 7.0),  # key learning 5 + two helpful reactions (1 + 0.5 × 2)
+        ("cara-helpful", 3.0),  # two helpful replies, 1.5 each
+        ("bob-declares", 2.0),  # declares Discharge and flow 1.5 + profile mentions it 0.5
+    ]  # dan (no reactions), eve (private to vic) and bob's rota reply do not count
+
+
+def test_each_person_shows_their_evidence_in_words_with_links(example, app, auth):
+    response = auth.as_user(example["vic"]).get("/people?topic=discharge")
+    text = page_text(response)
+    assert "People who know about discharge" in text
+    assert "Alice Key" in text and "1 key learning on this topic" in text
+    assert "Wrote the key learning in “Discharge delays on medical wards” (Flow group)" in text
+    assert "2 helpful replies on this topic" in text
+    assert "1 person found their reply helpful in “Discharge delays on medical wards”" in text
+    assert "Lists as expertise: Discharge and flow" in text
+    html = response.get_data(as_text=True)
+    assert f'href="/posts/{example["key"].id}"' in html
+    assert 'href="/people?topic=discharge-and-flow"' in html
+    assert "Eve Private" not in text and "Dan Quiet" not in text
+
+
+def test_a_member_of_the_private_community_sees_that_evidence_too(example, app):
+    ranking, _ = _ranking(example["eve"], "discharge", app)
+    assert ("eve-private", 5.0) in ranking
+
+
+def test_helpful_points_are_capped_per_reply(example, app, make_user):
+    extra = [make_user(f"reactor-{n}") for n in range(6)]
+    for person in extra:
+        discussions.toggle_helpful(person, example["busy"])
+    ranking, _ = _ranking(example["vic"], "rota", app)
+    assert ranking == [("bob-declares", 3.0)]  # 9 reactions, capped at 3 points
+
+
+def test_a_tag_address_finds_its_declared_experts(example, app):
+    ranking, finding = _ranking(example["vic"], "discharge-and-flow", app)
+    assert finding.topic.text == "Discharge and flow"
+    assert ranking[0][0] == "bob-declares"
+
+
+def test_filter_by_system(example, app):
+    ranking, _ = _ranking(example["vic"], "discharge", app, system_id=example["south"].id)
+    assert [name for name, _ in ranking] == ["cara-helpful", "bob-declares"]
+
+
+def test_no_evidence_says_so(example, auth):
+    text = page_text(auth.as_user(example["vic"]).get("/people?topic=zyzzyva"))
+    assert "No people" in text and "No one has shown expertise on this yet" in text
+
+
+def test_the_people_directory_without_a_topic_is_unchanged(example, auth):
+    text = page_text(auth.as_user(example["vic"]).get("/people?q=cara"))
+    assert "Cara Helpful" in text and "Alice Key" not in text
+
+
+def test_who_else_is_working_on_this_beside_a_thread(example, auth):
+    vic, group = example["vic"], example["open_group"]
+    lounge = discussions.start_thread(vic, group, "Discharge lounge moves", "It moved floors.")
+    html = auth.as_user(example["alice"]).get(
+        f"/communities/{group.slug}/threads/{lounge.id}-{lounge.slug}"
+    )
+    text = page_text(html)
+    assert "Who else is working on this" in text
+    start = text.index("Who else is working on this")
+    panel = text[start : text.index("Notifications", start)]
+    assert "Cara Helpful" in panel  # helpful replies on discharge elsewhere
+    assert "Alice Key" not in panel  # the viewer is not suggested to herself
+    assert "Vic Viewer" not in panel  # nor the thread's own author
+    assert "Eve Private" not in panel  # private evidence stays private
+    assert "Find more people who know about this" in panel
+
+
+def test_the_panel_is_left_out_when_nobody_has_evidence(example, auth):
+    vic, group = example["vic"], example["open_group"]
+    lonely = discussions.start_thread(vic, group, "Xylophone tuning", "Unrelated.")
+    text = page_text(
+        auth.as_user(example["alice"]).get(
+            f"/communities/{group.slug}/threads/{lonely.id}-{lonely.slug}"
+        )
+    )
+    assert "Who else is working on this" not in text

@@ -1,0 +1,262 @@
+"""Mentor suggestions: worked examples of the ranking and its reasons, and who is left out."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from mentoring_factories import (
+    ask,
+    complete_mentorship,
+    discussion_evidence,
+    offer,
+    request_for,
+    start_mentorship,
+    tag,
+)
+
+from community.mentoring import matching, offers
+
+SPC = "Statistical process control"
+
+
+@pytest.fixture
+def north(make_system):
+    return make_system("North and Coast")
+
+
+@pytest.fixture
+def south(make_system):
+    return make_system("South Downs")
+
+
+@pytest.fixture
+def requester(make_user, make_organisation, north):
+    riverside = make_organisation("Riverside Community Health", system=north)
+    return make_user("rita-requester", name="Rita Requester", organisation=riverside)
+
+
+def _other_requester(make_user, make_organisation, system, name):
+    organisation = make_organisation(f"{name} Trust", system=system)
+    return make_user(name.lower(), name=name, organisation=organisation)
+
+
+def _by_name(suggestions):
+    return {s.candidate.name: s for s in suggestions}
+
+
+def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
+    db, make_user, make_organisation, requester, north, south
+):
+    """The README's worked example: three mentors for a request on capability and SPC."""
+    asha = make_user(
+        "asha", name="Asha Adeyemi", organisation=make_organisation("North Trust", system=north)
+    )
+    ben = make_user(
+        "ben", name="Ben Bennett", organisation=make_organisation("South Trust", system=south)
+    )
+    cara = make_user(
+        "cara", name="Cara Chowdhury", organisation=make_organisation("South PCN", system=south)
+    )
+    ben.expertise = [tag(SPC)]
+    db.session.commit()
+
+    # Asha: offers both areas, 12 helpful marks and 2 key learnings in open communities,
+    # two organisations mentored to an outcome, rated 5 and 4.
+    offer(asha, components=[4], approaches=[SPC], formats=["video"], capacity=3)
+    discussion_evidence(asha, helpful=12, key_learnings=2)
+    for name, rating in (("Olu", 5), ("Priya", 4)):
+        other = _other_requester(make_user, make_organisation, south, name)
+        complete_mentorship(other, asha, rating=rating)
+    # Ben: offers the component, has SPC only in his declared expertise, can travel north.
+    offer(ben, components=[4], formats=["phone", "in_person"], capacity=1, travel=[north])
+    # Cara: offers SPC only, has one mentorship running, and her evidence is all in a
+    # private community, which must not count (nor show).
+    offer(cara, components=[], approaches=[SPC], formats=["video"], capacity=2)
+    discussion_evidence(cara, helpful=30, key_learnings=3, visibility="private")
+    quinn = _other_requester(make_user, make_organisation, south, "Quinn")
+    start_mentorship(quinn, cara, approaches=[SPC])
+
+    request = request_for(requester, components=[4], approaches=[SPC], preferred_format="video")
+    suggestions = matching.suggest(request)
+
+    assert [s.candidate.name for s in suggestions] == [
+        "Asha Adeyemi",
+        "Ben Bennett",
+        "Cara Chowdhury",
+    ]
+    asha_s, ben_s, cara_s = suggestions
+    # 40 area + 10 discussions (6 + 4) + 14.5 track record (4 + 10.5) + 10 + 5 + 5
+    assert asha_s.score == 84.5
+    assert asha_s.reasons == [
+        "offers mentoring in “Capability and capacity” and “Statistical process control”",
+        "posts marked helpful 12 times and wrote 2 key learnings in open communities",
+        "mentored 2 organisations, rated 4.5/5",
+        "in your system",
+        "offers video calls",
+        "3 of 3 places free",
+    ]
+    # 30 area (1 + ½ of 2 areas) + 6 travel + 5 capacity
+    assert ben_s.score == 41
+    assert ben_s.reasons == [
+        "offers mentoring in “Capability and capacity”; lists “Statistical process control” "
+        "in their expertise",
+        "has not completed a mentorship yet",
+        "can travel to your system",
+        "does not offer video calls",
+        "1 of 1 place free",
+    ]
+    # 20 area + 5 format + 2.5 capacity (1 of 2 free); private evidence counts for nothing
+    assert cara_s.score == 27.5
+    assert cara_s.reasons == [
+        "offers mentoring in “Statistical process control”",
+        "has not completed a mentorship yet",
+        "offers video calls",
+        "1 of 2 places free",
+    ]
+
+
+def test_points_per_term_add_up_to_the_score(db, make_user, make_organisation, requester, north):
+    mentor = make_user("dee", organisation=make_organisation("North PCN", system=north))
+    offer(mentor, components=[4], capacity=2)
+    [suggestion] = matching.suggest(request_for(requester, components=[4]))
+    points = {part.term: part.points for part in suggestion.parts}
+    assert points == {
+        "area": 40, "discussions": 0, "track_record": 0, "proximity": 10, "format": 5,
+        "capacity": 5,
+    }  # fmt: skip
+    assert suggestion.score == 60
+    assert matching.MAX_SCORE == 100
+
+
+def test_in_person_needs_the_mentor_in_or_travelling_to_the_system(
+    db, make_user, make_organisation, requester, north, south
+):
+    near = make_user("near", name="Near Mentor", organisation=make_organisation("N1", system=north))
+    far = make_user("far", name="Far Mentor", organisation=make_organisation("S1", system=south))
+    offer(near, formats=["in_person"])
+    offer(far, formats=["in_person"])
+    found = _by_name(matching.suggest(request_for(requester, preferred_format="in_person")))
+    assert "can meet in person" in found["Near Mentor"].reasons
+    assert "meets in person, but not in your system" in found["Far Mentor"].reasons
+    assert found["Near Mentor"].score - found["Far Mentor"].score == 15  # proximity 10 + format 5
+
+
+def test_a_withdrawn_mentorship_is_not_track_record_and_unrated_ones_say_so(
+    db, make_user, make_organisation, requester, south
+):
+    mentor = make_user("mo", name="Mo Mentor", organisation=make_organisation("S2", system=south))
+    offer(mentor, capacity=3)
+    complete_mentorship(
+        _other_requester(make_user, make_organisation, south, "Uma"), mentor, outcome="withdrawn"
+    )
+    [suggestion] = matching.suggest(request_for(requester))
+    assert "has not completed a mentorship yet" in suggestion.reasons
+
+    complete_mentorship(
+        _other_requester(make_user, make_organisation, south, "Vik"), mentor, rating=None
+    )
+    [suggestion] = matching.suggest(request_for(requester, title="Another request"))
+    assert "mentored 1 organisation, not yet rated" in suggestion.reasons
+
+
+def test_equal_scores_are_ordered_by_name_then_member(
+    db, make_user, make_organisation, requester, south
+):
+    organisation = make_organisation("South Hospice", system=south)
+    for username, name in (("zed", "Zed Zielinski"), ("amy", "Amy Adams"), ("max", "Max Mensah")):
+        offer(make_user(username, name=name, organisation=organisation))
+    names = [s.candidate.name for s in matching.suggest(request_for(requester))]
+    assert names == ["Amy Adams", "Max Mensah", "Zed Zielinski"]
+
+
+def test_paused_full_same_organisation_unmatched_and_asked_mentors_are_not_suggested(
+    db, make_user, make_organisation, requester, south
+):
+    elsewhere = make_organisation("Elsewhere Trust", system=south)
+    suggested = make_user("sam-suggested", name="Sam Suggested", organisation=elsewhere)
+    paused = make_user("pat-paused", organisation=elsewhere)
+    full = make_user("fay-full", organisation=elsewhere)
+    colleague = make_user("cal-colleague", organisation=requester.organisation)
+    unmatched = make_user("una-unmatched", organisation=elsewhere)
+    asked = make_user("ash-asked", name="Ash Asked", organisation=elsewhere)
+    for mentor in (suggested, paused, colleague, asked):
+        offer(mentor)
+    offer(full, capacity=1)
+    start_mentorship(_other_requester(make_user, make_organisation, south, "Wen"), full)
+    offers.set_paused(paused, True)
+    offer(unmatched, components=[1])  # offers shared purpose only; the request is about 4
+    offer(requester)  # the requester offers mentoring too, but never to themselves
+
+    request = request_for(requester, components=[4])
+    names = [s.candidate.name for s in matching.suggest(request)]
+    assert names == ["Ash Asked", "Sam Suggested"]
+
+    ask(requester, request, asked)
+    assert [s.candidate.name for s in matching.suggest(request)] == ["Sam Suggested"]
+
+
+def test_a_freed_place_brings_a_mentor_back(db, make_user, make_organisation, requester, south):
+    from community.mentoring import services
+
+    mentor = make_user("lee", name="Lee Lewis", organisation=make_organisation("S3", system=south))
+    offer(mentor, capacity=1)
+    other = _other_requester(make_user, make_organisation, south, "Xia")
+    running = start_mentorship(other, mentor)
+    request = request_for(requester)
+    assert matching.suggest(request) == []
+    services.close_mentorship(other, running, outcome="goals_met", rating=4, comment="")
+    assert [s.candidate.name for s in matching.suggest(request)] == ["Lee Lewis"]
+
+
+def test_suggesting_takes_the_same_number_of_statements_for_any_number_of_mentors(
+    db, make_user, make_organisation, requester, south
+):
+    from mentoring_factories import count_statements
+
+    organisation = make_organisation("Big Provider", system=south)
+
+    def grow_to(total: int) -> None:
+        from community.accounts.models import User
+        from community.mentoring.models import MentorOffer
+
+        existing = db.session.scalar(sa.select(sa.func.count(MentorOffer.id)))
+        for index in range(existing, total):
+            mentor = make_user(f"mentor-{total}-{index}", organisation=organisation)
+            offer(mentor, approaches=[SPC] if index % 2 else [], capacity=1 + index % 3)
+            if index % 3 == 0:
+                discussion_evidence(mentor, helpful=index, key_learnings=index % 2)
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) >= total
+
+    request = request_for(requester, approaches=[SPC])
+    grow_to(5)
+    with count_statements() as few:
+        assert len(matching.suggest(request)) == 5
+    grow_to(50)
+    with count_statements() as many:
+        assert len(matching.suggest(request)) == 50
+    assert few.count == many.count, many.statements
+    assert many.count <= 10  # the request and its areas, the candidates, four terms
+
+
+def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
+    app, db, make_user, make_organisation, requester, south
+):
+    from community.discussions.models import Post
+    from community.mentoring.evidence import MentorEvidence
+
+    mentor = make_user("eve", name="Eve Evans", organisation=make_organisation("S4", system=south))
+    discussion_evidence(mentor, helpful=6, key_learnings=1)  # before offering
+    offer(mentor)
+    [suggestion] = matching.suggest(request_for(requester))
+    assert "posts marked helpful 6 times and wrote 1 key learning in open communities" in (
+        suggestion.reasons
+    )
+
+    # A removed post stops counting once the job recounts.
+    db.session.execute(sa.update(Post).values(deleted_at=sa.func.current_timestamp()))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mentoring", "refresh-evidence"])
+    assert result.output.strip() == "Evidence recounted for 1 mentor."
+    assert db.session.get(MentorEvidence, mentor.id) is None
+    [suggestion] = matching.suggest(request_for(requester, title="Again"))
+    assert not any("helpful" in reason for reason in suggestion.reasons)

@@ -1,0 +1,251 @@
+"""Notifications in the app and by email: counts, reading, leaving, immediate and digest email."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from community_factories import (
+    client_as,
+    emails_to,
+    first_post,
+    make_community,
+    make_post,
+    make_thread,
+    notifications_for,
+    page_text,
+)
+
+from community.communities import services as communities
+from community.communities.models import Visibility
+from community.discussions import moderation
+from community.extensions import db
+from community.notifications.models import EmailFrequency, Notification
+from community.outbox.models import OutboxMessage
+
+
+@pytest.fixture
+def fay(make_user):
+    return make_user("fay-facilitator", name="Fay Facilitator")
+
+
+@pytest.fixture
+def mo(make_user):
+    return make_user("mo-member", name="Mo Member")
+
+
+@pytest.fixture
+def ash(make_user):
+    return make_user("ash-author", name="Ash Author")
+
+
+@pytest.fixture
+def lounge(fay, mo, ash):
+    return make_community(fay, "Discharge Lounge", members=[mo, ash])
+
+
+@pytest.fixture
+def huddle(fay, mo, ash):
+    return make_community(fay, "Night Huddle", visibility=Visibility.PRIVATE, members=[mo, ash])
+
+
+def send_digests(app) -> str:
+    result = app.test_cli_runner().invoke(args=["notifications", "send-digests"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def unread_badge(response) -> int:
+    """The number beside Notifications in the header (0 when there is no badge)."""
+    match = re.search(r'class="ic-badge">(\d+)<', response.get_data(as_text=True))
+    return int(match.group(1)) if match else 0
+
+
+def digests_to(user) -> list[OutboxMessage]:
+    return [e for e in emails_to(user) if e.subject.startswith("Improvement Commons: ")]
+
+
+def outbox_size() -> int:
+    return db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+
+
+# ---------------------------------------------------------------- in the app
+
+
+def test_the_header_counts_unread_notifications(lounge, ash, mo, fay):
+    thread = make_thread(ash, lounge, "Weekend discharges")
+    make_post(mo, thread, "First reply")
+    make_post(fay, thread, "Second reply")
+
+    page = client_as(ash).get("/notifications")
+
+    assert "Notifications 2 unread" in page_text(page)
+    assert unread_badge(page) == 2
+    assert "Mo Member replied in “Weekend discharges” in Discharge Lounge" in page_text(page)
+    assert "Fay Facilitator replied in “Weekend discharges” in Discharge Lounge" in page_text(page)
+    assert unread_badge(client_as(mo).get("/")) == 1
+    assert unread_badge(client_as(fay).get("/")) == 0
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_the_post(lounge, ash, mo):
+    thread = make_thread(ash, lounge)
+    reply = make_post(mo, thread, "Here is what we did.", reply_to=first_post(thread))
+    [notification] = notifications_for(ash)
+
+    response = client_as(ash).post(f"/notifications/{notification.id}/open")
+
+    assert response.location == f"/posts/{reply.id}"
+    assert notification.read_at is not None
+    landing = client_as(ash).get(response.location)
+    assert landing.location.endswith(f"#post-{reply.id}")
+    page = client_as(ash).get("/notifications")
+    assert unread_badge(page) == 0
+    assert "New" not in page_text(page).split("Mark all as read")[1]
+    unread = page_text(client_as(ash).get("/notifications?show=unread"))
+    assert "You have no notifications you have not read." in unread
+
+
+def test_someone_elses_notification_cannot_be_opened(lounge, ash, mo):
+    thread = make_thread(ash, lounge)
+    make_post(mo, thread)
+    [notification] = notifications_for(ash)
+
+    response = client_as(mo).post(f"/notifications/{notification.id}/open")
+
+    assert response.status_code == 404
+    assert notification.read_at is None
+
+
+def test_mark_all_as_read(lounge, ash, mo, fay):
+    thread = make_thread(ash, lounge)
+    make_post(mo, thread)
+    make_post(fay, thread)
+
+    response = client_as(ash).post("/notifications/read-all", follow_redirects=True)
+
+    assert "2 notifications marked as read." in page_text(response)
+    assert unread_badge(response) == 0
+    assert all(n.read_at is not None for n in notifications_for(ash))
+
+
+def test_mark_all_as_read_counts_only_what_the_member_can_see(lounge, huddle, fay, mo, ash):
+    make_thread(ash, huddle, "Staffing the night shift", "Thoughts, @mo-member?")
+    make_thread(ash, lounge, "Weekend discharges", "Thoughts, @mo-member?")
+    communities.leave(mo, huddle)
+
+    response = client_as(mo).post("/notifications/read-all", follow_redirects=True)
+
+    assert "1 notification marked as read." in page_text(response)
+
+
+@pytest.mark.parametrize("how", ["leaves", "is removed"])
+def test_private_notifications_disappear_when_the_member_loses_access(huddle, fay, mo, ash, how):
+    thread = make_thread(ash, huddle, "Staffing the night shift", "Ideas, @mo-member?")
+    [notification] = notifications_for(mo)
+    assert "Staffing the night shift" in page_text(client_as(mo).get("/notifications"))
+
+    if how == "leaves":
+        communities.leave(mo, huddle)
+    else:
+        communities.remove_member(fay, huddle, mo)
+
+    page = client_as(mo).get("/notifications")
+    assert "Staffing the night shift" not in page_text(page)
+    assert unread_badge(page) == 0
+    assert "You have no notifications." in page_text(page)
+    assert client_as(mo).post(f"/notifications/{notification.id}/open").status_code == 404
+    assert client_as(mo).get(f"/threads/{thread.id}").status_code == 404
+
+
+# ---------------------------------------------------------------- email
+
+
+def test_the_member_chooses_how_they_are_emailed(mo):
+    form = client_as(mo).get("/account/settings/notifications")
+    assert 'value="daily" checked' in form.get_data(as_text=True)
+
+    client_as(mo).post("/account/settings/notifications", data={"frequency": "immediate"})
+
+    assert mo.email_notifications == EmailFrequency.IMMEDIATE
+    refused = client_as(mo).post("/account/settings/notifications", data={"frequency": "hourly"})
+    assert "There is a problem" in page_text(refused)
+    assert mo.email_notifications == EmailFrequency.IMMEDIATE
+
+
+def test_immediate_email_is_queued_at_once(lounge, ash, mo):
+    client_as(ash).post("/account/settings/notifications", data={"frequency": "immediate"})
+    thread = make_thread(ash, lounge, "Weekend discharges")
+
+    reply = make_post(mo, thread, "We staff the lounge on Saturdays.", reply_to=first_post(thread))
+
+    [email] = emails_to(ash)
+    assert email.subject == "Mo Member replied to you in “Weekend discharges” in Discharge Lounge"
+    assert "We staff the lounge on Saturdays." in email.body_text
+    assert f"/posts/{reply.id}" in email.body_text
+    assert notifications_for(ash)[0].emailed_at is not None
+    assert emails_to(mo) == []  # daily, the default: nothing until the digest
+
+
+def test_no_email_reveals_a_private_thread_to_someone_outside_it(huddle, ash, make_user):
+    outsider = make_user("nia-outsider", email_notifications=EmailFrequency.IMMEDIATE)
+
+    make_thread(ash, huddle, "Staffing the night shift", "What do you think, @nia-outsider?")
+
+    assert emails_to(outsider) == []
+    assert notifications_for(outsider) == []
+
+
+def test_a_warning_does_not_reach_an_author_who_has_left(huddle, fay, ash, mo):
+    ash.email_notifications = EmailFrequency.IMMEDIATE
+    thread = make_thread(mo, huddle, "Staffing the night shift")
+    post = make_post(ash, thread, "Off-topic advert")
+    communities.leave(ash, huddle)
+
+    moderation.review_flags(fay, post, "warn", "No adverts")
+
+    assert post.is_hidden
+    assert notifications_for(ash) == []
+    assert [e for e in emails_to(ash) if "Staffing the night shift" in e.body_text] == []
+
+
+def test_none_never_emails(app, lounge, ash, mo):
+    client_as(ash).post("/account/settings/notifications", data={"frequency": "none"})
+    thread = make_thread(ash, lounge)
+
+    make_post(mo, thread, reply_to=first_post(thread))
+    send_digests(app)
+
+    assert len(notifications_for(ash)) == 1
+    assert emails_to(ash) == []
+
+
+def test_the_daily_digest_has_only_what_each_member_can_still_see(
+    app, lounge, huddle, fay, mo, ash
+):
+    fay.email_notifications = EmailFrequency.NONE
+    open_thread = make_thread(fay, lounge, "Weekend discharges")
+    private_thread = make_thread(fay, huddle, "Staffing the night shift", "Thoughts, @mo-member?")
+    make_post(mo, open_thread, "Pharmacy comes in at 9.")
+    make_post(ash, open_thread, "Lounge open on Saturdays.")  # Mo is watching now
+    make_post(mo, open_thread, "Porters too.")  # and so is Ash
+    communities.remove_member(fay, huddle, mo)
+
+    assert send_digests(app) == "Queued 2 digest emails."
+
+    [to_mo] = digests_to(mo)
+    assert to_mo.subject == "Improvement Commons: 1 update for you"
+    assert "Ash Author replied in “Weekend discharges” in Discharge Lounge" in to_mo.body_text
+    assert "Staffing the night shift" not in to_mo.body_text
+    assert "Night Huddle" not in to_mo.body_text
+    [to_ash] = digests_to(ash)
+    assert "Mo Member replied in “Weekend discharges” in Discharge Lounge" in to_ash.body_text
+    assert digests_to(fay) == []
+    unsent = db.session.scalars(
+        sa.select(Notification.thread_id).where(Notification.emailed_at.is_(None))
+    ).all()
+    assert private_thread.id in unsent  # never emailed, though still unread
+
+    before = outbox_size()
+    assert send_digests(app) == "Queued 0 digest emails."
+    assert outbox_size() == before

@@ -1,0 +1,273 @@
+"""CSV import and download: every kind of bad row is reported by row and column and
+nothing is saved; a good file round-trips; the importer never raises, whatever it is given."""
+
+# Fixtures come from project_factories and are named again as test arguments.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from project_factories import make_measure, make_project  # noqa: F401
+
+from community.projects import measure_services
+from community.projects.csv_import import (
+    MAX_NOTE,
+    parse_date,
+    parse_points,
+    parse_value,
+    write_points,
+)
+from community.projects.measure_models import DataPoint, Measure
+
+
+def messages(result) -> list[str]:
+    return [str(problem) for problem in result.problems]
+
+
+# ------------------------------------------------------------------ cells
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-01-31", date(2025, 1, 31)),
+        ("31/01/2025", date(2025, 1, 31)),
+        ("1/2/2025", date(2025, 2, 1)),  # UK order: day first
+        ("2025-01-31 00:00:00", date(2025, 1, 31)),  # as some spreadsheets save dates
+        (" 2025-01-31 ", date(2025, 1, 31)),
+    ],
+)
+def test_dates_people_write(text, expected):
+    assert parse_date(text) == (expected, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "the date is missing"),
+        ("2025-02-29", "“2025-02-29” is not a real date"),
+        ("31/04/2025", "“31/04/2025” is not a real date"),
+        ("Jan 2025", "“Jan 2025” is not a date: write it like 2025-01-31 or 31/01/2025"),
+        ("01/31/2025", "“01/31/2025” is not a real date"),  # American order
+    ],
+)
+def test_dates_that_are_not_dates(text, problem):
+    assert parse_date(text) == (None, problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("42", 42.0), ("-3.5", -3.5), (".5", 0.5), ("1,234", 1234.0), ("85%", 85.0), ("1e3", 1000.0)],
+)
+def test_numbers_people_write(text, expected):
+    assert parse_value(text) == (expected, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "the value is missing"),
+        ("forty", "“forty” is not a number"),
+        ("nan", "“nan” is not a number"),
+        ("inf", "“inf” is not a number"),
+        ("1,23", "“1,23” is not a number"),  # a decimal comma is ambiguous
+        ("1e999", "“1e999” is too large to be a number we can chart"),
+    ],
+)
+def test_values_that_are_not_numbers(text, problem):
+    assert parse_value(text) == (None, problem)
+
+
+# ------------------------------------------------------------------ files
+
+
+def test_every_kind_of_bad_row_is_reported_by_row_and_column():
+    data = (
+        "date,value,note\n"
+        "2025-01-06,1,fine\n"
+        "2025-02-30,2,\n"
+        "soon,3,\n"
+        "2025-01-20,many,\n"
+        "2025-01-27,,\n"
+        ",5,\n"
+        "2025-01-06,6,\n"
+        "2025-03-03,7,\n"
+        f"2025-03-10,8,{'x' * (MAX_NOTE + 1)}\n"
+        "2025-03-17,oops\n"  # two problems in one row? only the value here
+        "bad,,\n"  # two problems in one row
+    ).encode()
+    result = parse_points(data, existing_dates={date(2025, 3, 3)})
+    assert messages(result) == [
+        "Row 3, column “date”: “2025-02-30” is not a real date",
+        "Row 4, column “date”: “soon” is not a date: write it like 2025-01-31 or 31/01/2025",
+        "Row 5, column “value”: “many” is not a number",
+        "Row 6, column “value”: the value is missing",
+        "Row 7, column “date”: the date is missing",
+        "Row 8, column “date”: 6 January 2025 is also in row 2: each date can have only one value",
+        "Row 9, column “date”: this measure already has a value for 3 March 2025",
+        "Row 10, column “note”: the note is longer than 200 characters",
+        "Row 11, column “value”: “oops” is not a number",
+        "Row 12, column “date”: “bad” is not a date: write it like 2025-01-31 or 31/01/2025",
+        "Row 12, column “value”: the value is missing",
+    ]
+    assert result.bad_rows == 10
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "The file is empty"),
+        (b"\n\n  \n", "The file is empty"),
+        (b"date,value\n", "The file has headings but no rows of data"),
+        (
+            b"when,how many\n2025-01-06,3\n",
+            "Row 1: the first row must name the columns: date, value and, if you like, note "
+            "(for example: date,value,note)",
+        ),
+        (
+            b"2025-01-06,3\n",
+            "Row 1: the first row must name the columns: date, value and, if you like, note "
+            "(for example: date,value,note)",
+        ),
+    ],
+)
+def test_problems_with_the_whole_file(data, problem):
+    assert messages(parse_points(data)) == [problem]
+
+
+def test_what_spreadsheets_save_is_read():
+    # Excel's "CSV UTF-8" starts with a byte-order mark; its plain "CSV" is Windows-1252.
+    # Headings can be in any order and case, with extra columns; blank rows are skipped.
+    utf8 = "\ufeffValue,Ignored,Date,Notes\r\n12,x,06/01/2025,café\r\n,,,\r\n".encode()
+    result = parse_points(utf8)
+    assert result.ok and [(r.observed_on, r.value, r.note) for r in result.rows] == [
+        (date(2025, 1, 6), 12.0, "café")
+    ]
+    windows = "date,value,note\r\n2025-01-06,3,£5 spent\r\n".encode("cp1252")
+    assert parse_points(windows).rows[0].note == "£5 spent"
+    quoted = b'date,value,note\n2025-01-06,"1,234","a note, with a comma\nand a new line"\n'
+    row = parse_points(quoted).rows[0]
+    assert (row.value, row.note) == (1234.0, "a note, with a comma\nand a new line")
+
+
+def test_rows_are_numbered_as_a_spreadsheet_numbers_them():
+    data = b"\ndate,value\n2025-01-06,1\n\n2025-01-13,x\n"
+    assert messages(parse_points(data)) == ["Row 5, column “value”: “x” is not a number"]
+
+
+def test_notes_that_a_spreadsheet_would_run_as_formulas_are_escaped_and_restored():
+    points = [(date(2025, 1, 6), 1.0, "=HYPERLINK(1)"), (date(2025, 1, 13), 2.0, "'=kept")]
+    text = write_points(points)
+    assert "'=HYPERLINK(1)" in text and "''=kept" in text
+    assert [(r.observed_on, r.value, r.note) for r in parse_points(text.encode()).rows] == points
+
+
+# ------------------------------------------------------------------ properties
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+note_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=MAX_NOTE,
+).map(str.strip)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.dates(date(1900, 1, 1), date(2100, 1, 1)), finite, note_text),
+        unique_by=lambda point: point[0],
+        max_size=40,
+    )
+)
+def test_any_good_data_round_trips_through_a_file(points):
+    points = sorted(points)
+    result = parse_points(write_points(points).encode())
+    if not points:
+        assert not result.ok
+        return
+    assert result.ok, messages(result)
+    assert [(r.observed_on, r.value, r.note) for r in result.rows] == points
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_the_importer_never_raises_on_any_bytes(data):
+    result = parse_points(data)
+    assert result.ok or result.problems
+    for row in result.rows:
+        assert math.isfinite(row.value)
+
+
+cell = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["2025-01-06", "31/12/2024", "29/02/2023", "12", "-1.5", "1,000", "", "x"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cell, max_size=5), max_size=20))
+def test_every_problem_names_a_row_in_the_file(rows):
+    import csv
+
+    out = io.StringIO()
+    csv.writer(out).writerows([["date", "value", "note"], *rows])
+    result = parse_points(out.getvalue().encode())
+    assert all(0 <= p.row <= len(rows) + 1 for p in result.problems)
+    assert len({r.observed_on for r in result.rows}) == len(result.rows)
+
+
+# ------------------------------------------------------------------ saving
+
+
+def test_a_file_with_one_bad_row_saves_nothing(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member, [1, 2, 3])
+    version = measure.data_version
+    data = b"date,value\n2025-02-03,4\n2025-02-10,5\n2025-02-17,five\n"
+    result = measure_services.import_points(member, project, measure, data)
+    assert messages(result) == ["Row 4, column “value”: “five” is not a number"]
+    assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 3
+    stored = db.session.get(Measure, measure.id)
+    assert (stored.point_count, stored.data_version) == (3, version)
+
+
+def test_ten_thousand_rows_import_in_seconds(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member)
+    start = date(1990, 1, 1)
+    points = [(start + timedelta(days=i), float(i % 97), "") for i in range(10_000)]
+    data = write_points(points).encode()
+    began = time.perf_counter()
+    result = measure_services.import_points(member, project, measure, data)
+    took = time.perf_counter() - began
+    assert result.ok and len(result.rows) == 10_000
+    assert took < 10, f"importing 10,000 rows took {took:.1f}s"
+    assert db.session.get(Measure, measure.id).point_count == 10_000
+    assert measure_services.export_csv(measure).encode() == data
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=600))
+def test_uploading_any_file_never_causes_a_server_error(
+    auth, member, make_project, make_measure, data
+):
+    # The database is not emptied between examples: each gets its own project.
+    project = make_project(member)
+    measure = make_measure(project, member)
+    response = auth.as_user(member).post(
+        f"/projects/{project.id}-{project.slug}/measures/{measure.id}/import",
+        data={"file": (io.BytesIO(data), "any.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 302)

@@ -1,0 +1,133 @@
+"""Pages whose database work must not grow with the data: the project page, the
+project list, a measure's page and the dashboards."""
+
+# Fixtures come from project_factories and are named again as test arguments.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from conftest import sign_in_as
+from project_factories import make_measure, make_project  # noqa: F401
+from sqlalchemy import event
+
+from community.extensions import db as _db
+from community.projects import cycles, services
+
+
+@contextmanager
+def counting():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_for(client, url: str) -> int:
+    """Statements one request runs, in its own app context and database session."""
+    client.get(url)  # a first visit warms what any page loads once (templates, the chart)
+    with counting() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.fixture
+def signed_in(make_client):
+    def signed_in(user):
+        client = make_client()
+        sign_in_as(client, user)
+        return client
+
+    return signed_in
+
+
+def _project_with(member, make_project, make_measure, points: int, extra_people):
+    project = make_project(member)
+    values = [10 + (i % 5) for i in range(points)]
+    for name in ("Discharges before midday", "Readmissions within 30 days"):
+        measure = make_measure(project, member, values, name=name)
+    for person in extra_people:
+        services.add_team_member(member, project, username=person.username, role="Nurse",
+                                 is_lead=False)  # fmt: skip
+    for n in range(len(extra_people)):
+        cycles.record_cycle(
+            member, project,
+            cycles.CycleDetails(title=f"Test {n}", change="c", prediction="p",
+                                started_on=measure.latest_on, measure_ids=[measure.id]),
+        )  # fmt: skip
+        services.post_update(member, project, f"Update {n}")
+    return project
+
+
+def test_the_project_page_costs_the_same_however_much_data(
+    signed_in, member, make_user, make_project, make_measure
+):
+    small = _project_with(member, make_project, make_measure, 12, [make_user()])
+    people = [make_user() for _ in range(5)]
+    large = _project_with(member, make_project, make_measure, 100, people)
+    client = signed_in(member)
+    small_url, large_url = (
+        f"/projects/{small.id}-{small.slug}",
+        f"/projects/{large.id}-{large.slug}",
+    )
+    small_count = queries_for(client, small_url)
+    large_count = queries_for(client, large_url)
+    assert small_count == large_count
+    assert small_count <= 12
+
+
+def test_the_project_list_costs_the_same_however_many_projects(
+    signed_in, member, make_project, make_organisation
+):
+    make_project(member)
+    client = signed_in(member)
+    few = queries_for(client, "/projects")
+    for n in range(20):
+        organisation = make_organisation() if n % 4 == 0 else None
+        make_project(member, **({"organisation_id": organisation.id} if organisation else {}))
+    many = queries_for(client, "/projects")
+    assert few == many
+    filtered = queries_for(client, "/projects?status=testing&type=local&show=mine")
+    assert filtered == many
+
+
+@pytest.mark.parametrize("points", [12, 300])
+def test_a_measure_page_loads_its_points_in_one_query(
+    signed_in, member, make_project, make_measure, points
+):
+    project = make_project(member)
+    measure = make_measure(project, member, [10 + (i % 7) for i in range(points)])
+    client = signed_in(member)
+    url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
+    with counting() as first:
+        client.get(url)  # draws and caches the chart: the points in one query
+    with counting() as again:
+        client.get(url)  # from the cache: no points read
+    assert sum("FROM measure_points" in statement for statement in first) == 1
+    assert not any("FROM measure_points" in statement for statement in again)
+    assert len(again) < len(first) <= 16
+
+
+def test_a_dashboard_costs_the_same_however_many_projects(
+    signed_in, member, make_project, make_measure, organisation
+):
+    client = signed_in(member)
+    url = f"/systems/{organisation.system.slug}/dashboard"
+    project = make_project(member)
+    make_measure(project, member, [1, 2, 3] * 5)
+    few = queries_for(client, url)
+    for _ in range(8):
+        project = make_project(member, programme_type="national", national_programme="GIRFT")
+        make_measure(project, member, [1, 2, 3] * 5)
+    assert queries_for(client, url) == few
