@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import sys
 from datetime import UTC, datetime
 
@@ -57,10 +58,12 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
         "generation": generation,
     }  # fmt: skip
     engine = sa.create_engine(url)
-    marks = database.id_marks(engine)
-    saved = _counters(engine, landmarks)
-    database.write_stamp(engine, state="dirty")
+    # What the run will change, kept in the database itself, so that even a run killed
+    # half-way is undone by the next one (see ensure_data).
+    database.mark_dirty(engine, database.snapshot(engine, landmarks))
     server = Server(url, database.DATA_DIR / f"gunicorn-{scale}.log")
+    # A SIGTERM ends the run through the `finally` below: servers stopped, data restored.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         say("Counting SQL statements per page (one instrumented request each) …")
         counted = count_pages(url, landmarks, pages)
@@ -110,16 +113,21 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
             results["writes"] = _writes(server, landmarks, cookie, chosen, duration, url)
         results["worker_rss_mb"] = server.worker_peak_mb
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish
         server.stop()
-        database.delete_after(engine, marks)
-        _restore_counters(engine, saved)
-        database.write_stamp(engine, state="clean")
+        database.restore(engine)
         engine.dispose()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     results["targets"] = report.evaluate(results)
     path = report.write(results)
     click.echo(report.summary(results))
     say(f"\nWrote bench/results/{path.name} and bench/results/latest.json")
+
+
+def _stop_on_signal(number, _frame) -> None:
+    say(f"Stopped by signal {number}: stopping the servers and undoing this run's writes …")
+    sys.exit(128 + number)
 
 
 def _writes(server, landmarks, cookie, scale, duration, url) -> dict:
@@ -157,32 +165,3 @@ def _writes(server, landmarks, cookie, scale, duration, url) -> dict:
         else None,
         "queries": reply.queries,
     }
-
-
-def _counters(engine: sa.Engine, landmarks: dict) -> dict:
-    """The counters the write phase moves, to put back afterwards."""
-    with engine.connect() as connection:
-        thread = connection.execute(
-            sa.text("SELECT post_count, last_post_at FROM threads WHERE id = :id"),
-            {"id": landmarks["thread_id"]},
-        ).one()
-        community = connection.execute(
-            sa.text("SELECT last_activity_at FROM communities WHERE id = :id"),
-            {"id": landmarks["community_id"]},
-        ).one()
-    return {"thread": (landmarks["thread_id"], *thread),
-            "community": (landmarks["community_id"], *community)}  # fmt: skip
-
-
-def _restore_counters(engine: sa.Engine, saved: dict) -> None:
-    thread_id, post_count, last_post_at = saved["thread"]
-    community_id, last_activity_at = saved["community"]
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text("UPDATE threads SET post_count = :n, last_post_at = :at WHERE id = :id"),
-            {"n": post_count, "at": last_post_at, "id": thread_id},
-        )
-        connection.execute(
-            sa.text("UPDATE communities SET last_activity_at = :at WHERE id = :id"),
-            {"at": last_activity_at, "id": community_id},
-        )

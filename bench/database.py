@@ -193,8 +193,9 @@ def finish_load(engine: sa.Engine) -> None:
 # ------------------------------------------------------------------ restore
 
 
-def id_marks(engine: sa.Engine) -> dict[str, int]:
-    """The highest id in every table that has one: rows above it are a run's writes."""
+def snapshot(engine: sa.Engine, landmarks: dict) -> dict:
+    """What a run may change: the highest id in every table with one (rows above it
+    are the run's), and the counters that creating posts moves."""
     from community.extensions import db
 
     marks = {}
@@ -202,13 +203,46 @@ def id_marks(engine: sa.Engine) -> dict[str, int]:
         for table in db.metadata.sorted_tables:
             if "id" in table.c and table.c.id.primary_key:
                 marks[table.name] = connection.scalar(sa.select(sa.func.max(table.c.id))) or 0
-    return marks
+        thread = connection.execute(
+            sa.text("SELECT post_count, last_post_at FROM threads WHERE id = :id"),
+            {"id": landmarks["thread_id"]},
+        ).one()
+        community = connection.execute(
+            sa.text("SELECT last_activity_at FROM communities WHERE id = :id"),
+            {"id": landmarks["community_id"]},
+        ).one()
+    return {
+        "marks": marks,
+        "thread": {"id": landmarks["thread_id"], "n": thread[0], "at": _text(thread[1])},
+        "community": {"id": landmarks["community_id"], "at": _text(community[0])},
+    }
 
 
-def delete_after(engine: sa.Engine, marks: dict[str, int]) -> None:
+def _text(moment) -> str | None:
+    return moment.isoformat() if hasattr(moment, "isoformat") else moment
+
+
+def mark_dirty(engine: sa.Engine, saved: dict) -> None:
+    write_stamp(engine, state="dirty", restore=json.dumps(saved))
+
+
+def restore(engine: sa.Engine) -> None:
+    """Undo a run's writes, as recorded by mark_dirty, and mark the data clean."""
     from community.extensions import db
 
-    with engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name in marks:
-                connection.execute(table.delete().where(table.c.id > marks[table.name]))
+    saved = json.loads(read_stamp(engine).get("restore") or "null")
+    if saved:
+        marks = saved["marks"]
+        with engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name in marks:
+                    connection.execute(table.delete().where(table.c.id > marks[table.name]))
+            connection.execute(
+                sa.text("UPDATE threads SET post_count = :n, last_post_at = :at WHERE id = :id"),
+                saved["thread"],
+            )
+            connection.execute(
+                sa.text("UPDATE communities SET last_activity_at = :at WHERE id = :id"),
+                saved["community"],
+            )
+    write_stamp(engine, state="clean", restore="")

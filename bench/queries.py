@@ -26,7 +26,7 @@ from bench.pages import FLOOR_PATH, Page
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 
-CPU_SAMPLES = 7
+CPU_SAMPLES = 15
 
 
 @dataclass

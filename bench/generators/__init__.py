@@ -12,6 +12,7 @@ import json
 import sys
 
 import click
+import sqlalchemy as sa
 
 from bench import database
 from bench.generators import communities, discussions, people
@@ -33,9 +34,13 @@ def stamp_for(scale: Scale) -> str:
 
 def ensure_data(scale: Scale, url: str, *, rebuild: bool = False) -> tuple[dict, dict]:
     """The landmarks of a ready benchmark database, and how long building it took (if it did)."""
-    engine = database.bulk_engine(url)
+    engine = sa.create_engine(url)
     try:
         stamp = database.read_stamp(engine)
+        if stamp.get("state") == "dirty" and stamp.get("restore"):
+            _say("Undoing the writes of an earlier run that did not finish…")
+            database.restore(engine)
+            stamp = database.read_stamp(engine)
         if (
             not rebuild
             and stamp.get("generator") == stamp_for(scale)

@@ -75,6 +75,7 @@ def threads_page(community: Community, page: int, per_page: int):
     """Pinned threads first, then by latest activity."""
     query = (
         sa.select(Thread)
+        .options(_author_name(Thread.author))
         .where(Thread.community_id == community.id)
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
     )
@@ -106,11 +107,16 @@ class ThreadPage:
         return self.number < self.pages
 
 
+def _author_name(relationship):
+    """Lists show an author's name and profile link: load those, not their organisation."""
+    return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
+
+
 def _posts_with_authors(clause) -> list[Post]:
-    # A post shows its author's name and profile link, nothing else about them.
-    author = joinedload(Post.author).load_only(User.id, User.username, User.name).lazyload("*")
     return list(
-        db.session.scalars(sa.select(Post).options(author).where(clause).order_by(Post.position))
+        db.session.scalars(
+            sa.select(Post).options(_author_name(Post.author)).where(clause).order_by(Post.position)
+        )
     )
 
 
@@ -435,7 +441,10 @@ class FeedPage(Pagination):
             .offset(depth - self.per_page)
             .limit(self.per_page)
         ).all()
-        threads = {t.id: t for t in db.session.scalars(sa.select(Thread).where(Thread.id.in_(ids)))}
+        rows = db.session.scalars(
+            sa.select(Thread).options(_author_name(Thread.author)).where(Thread.id.in_(ids))
+        )
+        threads = {t.id: t for t in rows}
         return [threads[i] for i in ids if i in threads]
 
     def _query_count(self) -> int:
