@@ -76,7 +76,12 @@ def _spread_over_time(rng: random.Random, now) -> None:
             moment += timedelta(hours=rng.randint(1, 30))
         thread.created_at, thread.last_post_at = start, moment
     for community in db.session.scalars(sa.select(Community)):
-        community.last_activity_at = db.session.scalar(
-            sa.select(sa.func.max(Thread.last_post_at)).where(Thread.community_id == community.id)
-        ) or now
+        community.last_activity_at = (
+            db.session.scalar(
+                sa.select(sa.func.max(Thread.last_post_at)).where(
+                    Thread.community_id == community.id
+                )
+            )
+            or now
+        )
     db.session.commit()

@@ -61,75 +61,107 @@ GENERIC_REPLIES = (
 
 CONVERSATIONS = {
     "Discharge before midday": (
-        ("Criteria-led discharge: who signs it off?",
-         "We want nurses to discharge against criteria set on the ward round. Our consultants "
-         "are supportive but worried about accountability. **How have others handled sign-off?**"),
-        ("Discharge lounge use dropped after we moved it",
-         "Since the lounge moved to the ground floor, use has halved. Porters say it's the lift "
-         "queue. Has anyone measured the effect of lounge location?"),
-        ("Our SAFER bundle results after six months",
-         "Median time of discharge moved from 15:40 to 13:10 on two wards. Notes below:\n\n"
-         "- board round at 9:00, strictly 15 minutes\n- TTOs written the day before\n"
-         "- transport booked at the board round"),
+        (
+            "Criteria-led discharge: who signs it off?",
+            "We want nurses to discharge against criteria set on the ward round. Our consultants "
+            "are supportive but worried about accountability. **How have others handled sign-off?**",
+        ),
+        (
+            "Discharge lounge use dropped after we moved it",
+            "Since the lounge moved to the ground floor, use has halved. Porters say it's the lift "
+            "queue. Has anyone measured the effect of lounge location?",
+        ),
+        (
+            "Our SAFER bundle results after six months",
+            "Median time of discharge moved from 15:40 to 13:10 on two wards. Notes below:\n\n"
+            "- board round at 9:00, strictly 15 minutes\n- TTOs written the day before\n"
+            "- transport booked at the board round",
+        ),
     ),
     "Falls prevention network": (
-        ("Lying and standing blood pressure compliance",
-         "Our audit shows lying and standing BP done for 38% of over-65s. What moved the needle "
-         "for you?"),
-        ("Bay nursing for patients at high risk of falls",
-         "We are testing cohorting high-risk patients in one bay with a dedicated HCA. Early "
-         "days: falls down, but staff say it's hard to staff at night."),
+        (
+            "Lying and standing blood pressure compliance",
+            "Our audit shows lying and standing BP done for 38% of over-65s. What moved the needle "
+            "for you?",
+        ),
+        (
+            "Bay nursing for patients at high risk of falls",
+            "We are testing cohorting high-risk patients in one bay with a dedicated HCA. Early "
+            "days: falls down, but staff say it's hard to staff at night.",
+        ),
     ),
     "SPC practitioners": (
-        ("Presenting SPC to the board for the first time",
-         "Our board is used to RAG ratings. Next month we show SPC charts for the first time. "
-         "Any tips on how to explain common and special cause variation in five minutes?"),
-        ("When should we re-baseline?",
-         "We had a clear shift after a change in triage. Do we recalculate the limits now, or "
-         "wait for more points?"),
+        (
+            "Presenting SPC to the board for the first time",
+            "Our board is used to RAG ratings. Next month we show SPC charts for the first time. "
+            "Any tips on how to explain common and special cause variation in five minutes?",
+        ),
+        (
+            "When should we re-baseline?",
+            "We had a clear shift after a change in triage. Do we recalculate the limits now, or "
+            "wait for more points?",
+        ),
     ),
     "Waiting list validation": (
-        ("Text message validation: response rates",
-         "We sent 4,000 validation texts. 61% replied, 9% no longer needed their appointment. "
-         "How did others reach people who don't reply to texts?"),
+        (
+            "Text message validation: response rates",
+            "We sent 4,000 validation texts. 61% replied, 9% no longer needed their appointment. "
+            "How did others reach people who don't reply to texts?",
+        ),
     ),
     "Medicines safety at transfer": (
-        ("Pharmacy technicians in ED",
-         "We placed a pharmacy technician in ED from 8 till 8. Reconciliation within 24 hours "
-         "went from 54% to 81%. Business case attached on request."),
+        (
+            "Pharmacy technicians in ED",
+            "We placed a pharmacy technician in ED from 8 till 8. Reconciliation within 24 hours "
+            "went from 54% to 81%. Business case attached on request.",
+        ),
     ),
     "Staff wellbeing champions": (
-        ("Rest spaces that staff actually use",
-         "We opened a rest room that nobody used. It turned out it was too far from the wards. "
-         "What made your rest spaces work?"),
+        (
+            "Rest spaces that staff actually use",
+            "We opened a rest room that nobody used. It turned out it was too far from the wards. "
+            "What made your rest spaces work?",
+        ),
     ),
     "Frailty virtual wards": (
-        ("Safe caseload per clinician",
-         "We cap at 12 patients per advanced practitioner per day. Is that in line with others?"),
+        (
+            "Safe caseload per clinician",
+            "We cap at 12 patients per advanced practitioner per day. Is that in line with others?",
+        ),
     ),
     "Primary care access collaborative": (
-        ("Telephone triage for patients who can't use online forms",
-         "We kept a ring-fenced telephone line for patients flagged as digitally excluded. "
-         "Demand was lower than feared. Has anyone evaluated this with patients?"),
+        (
+            "Telephone triage for patients who can't use online forms",
+            "We kept a ring-fenced telephone line for patients flagged as digitally excluded. "
+            "Demand was lower than feared. Has anyone evaluated this with patients?",
+        ),
     ),
     "Quality improvement leads' circle": (
-        ("Protecting time for improvement",
-         "Our teams have no time for QI. One idea: a monthly 'improvement half-day' with "
-         "cover. Has anyone made this work?"),
+        (
+            "Protecting time for improvement",
+            "Our teams have no time for QI. One idea: a monthly 'improvement half-day' with "
+            "cover. Has anyone made this work?",
+        ),
     ),
     "Maternity safety learning group": (
-        ("Sharing learning from PSII reviews",
-         "How are others sharing learning from patient safety incident investigations beyond "
-         "the unit where they happened?"),
+        (
+            "Sharing learning from PSII reviews",
+            "How are others sharing learning from patient safety incident investigations beyond "
+            "the unit where they happened?",
+        ),
     ),
     "Mental health crisis pathway redesign": (
-        ("Recruiting people with lived experience",
-         "We want to pay people with lived experience for co-design sessions. How did you "
-         "handle payments and support?"),
+        (
+            "Recruiting people with lived experience",
+            "We want to pay people with lived experience for co-design sessions. How did you "
+            "handle payments and support?",
+        ),
     ),
     "Health inequalities in elective care": (
-        ("Waiting times by deprivation decile",
-         "We split our waiting list by IMD decile. The most deprived wait 3 weeks longer for "
-         "hip replacements. Has anyone acted on this kind of finding?"),
+        (
+            "Waiting times by deprivation decile",
+            "We split our waiting list by IMD decile. The most deprived wait 3 weeks longer for "
+            "hip replacements. Has anyone acted on this kind of finding?",
+        ),
     ),
 }
