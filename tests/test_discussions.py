@@ -508,3 +508,29 @@ def test_the_home_feed_shows_only_the_members_own_communities(fay, mo, ash, make
     # Ash belongs to no community: an empty feed says where to start.
     empty = page_text(client_as(ash).get("/"))
     assert "Find communities to join" in empty and "In my community" not in empty
+
+
+# ---------------------------------------------------------------- posting limit
+
+
+def test_posting_is_limited_per_member_across_threads_and_replies(
+    app, lounge, ash, mo, monkeypatch
+):
+    monkeypatch.setitem(app.config, "POST_LIMIT_PER_MEMBER", "3 per minute")
+    thread = make_thread(ash, lounge)
+    reply = f"/communities/discharge-lounge/threads/{thread.id}/reply"
+    new = "/communities/discharge-lounge/threads/new"
+    as_mo = client_as(mo)
+
+    assert as_mo.post(reply, data={"body": ""}).status_code == 200  # refused: not counted
+    assert as_mo.post(reply, data={"body": "First."}).status_code == 302
+    assert as_mo.post(new, data={"title": "Ward rounds", "body": "Second."}).status_code == 302
+    assert as_mo.post(reply, data={"body": "Third."}).status_code == 302
+    refused = as_mo.post(reply, data={"body": "Fourth, too soon."})
+
+    assert refused.status_code == 429
+    assert "You are posting too quickly" in page_text(refused)
+    assert "reset your password" not in page_text(refused)
+    assert "Fourth, too soon." not in {p.body_source for p in posts_in(thread)}
+    # Another member's posts are counted apart.
+    assert client_as(ash).post(reply, data={"body": "Mine."}).status_code == 302

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,6 +28,7 @@ from community.directory.services import organisation_choices
 from community.errors import RuleViolation
 from community.extensions import limiter
 from community.forms import show_violation
+from community.rate_limits import configured
 from community.security import safe_next_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -43,10 +43,6 @@ def _failed_sign_in(response) -> bool:
     return response.status_code == 200
 
 
-def _configured_limit(name: str):
-    return lambda: current_app.config[name]
-
-
 def _start_session(user, remember: bool) -> None:
     # A fresh session at sign-in, so nothing from before it (fixation) carries over.
     session.clear()
@@ -55,7 +51,7 @@ def _start_session(user, remember: bool) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(
-    _configured_limit("REGISTER_LIMIT_PER_ADDRESS"),
+    configured("REGISTER_LIMIT_PER_ADDRESS"),
     methods=["POST"],
     deduct_when=lambda r: r.status_code == 302,
 )
@@ -88,10 +84,10 @@ def register():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
-    _configured_limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed_sign_in
+    configured("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed_sign_in
 )
 @limiter.limit(
-    _configured_limit("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
+    configured("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
     deduct_when=_failed_sign_in,
 )  # fmt: skip
 def sign_in():
