@@ -74,8 +74,12 @@ def register_templates(app: Flask) -> None:
     from community.templating import register_template_helpers
 
     # Our templates first, then the NHS.UK frontend macros and page template.
+    # Escape in every template: Flask would escape only *.html, and the NHS.UK
+    # macros are *.jinja files, so a member's name passed to a macro as "text"
+    # would otherwise reach the page as HTML.
     app.jinja_options = {
         **app.jinja_options,
+        "autoescape": True,
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader(
             [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
