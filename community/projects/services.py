@@ -33,6 +33,7 @@ from community.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
@@ -274,6 +275,7 @@ def start_project(user: User, details: ProjectDetails) -> Project:
     )
     project_threads.open_discussion(project, user.id)
     record("project.started", user, project, project.title, community_id=project.community_id)
+    indexing.project_changed(project)
     db.session.commit()
     return project
 
@@ -296,6 +298,7 @@ def update_project(user: User, project: Project, details: ProjectDetails) -> Non
             f"{ProjectStatus(old_status).label} to {ProjectStatus(project.status).label}",
             community_id=project.community_id,
         )  # fmt: skip
+    indexing.project_changed(project)
     db.session.commit()
 
 
@@ -360,6 +363,7 @@ def set_progress(user: User, project: Project, score: float | None, note: str) -
         "project.progress_set", user, project, f"{score:.1f} {note}".strip(),
         community_id=project.community_id,
     )  # fmt: skip
+    indexing.project_changed(project)  # its boost follows the progress score
     db.session.commit()
     return entry
 

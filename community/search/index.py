@@ -21,8 +21,8 @@ Adding a kind of content (methods, projects …) takes four steps:
    `SearchDocument` (drafts visible only to their authors, say), a function
    listing the documents the content calls for, window by window (for
    `flask search reindex` and `check`), and one that turns ids into result
-   lines (kinds/communities.py is the shortest example); import the module in
-   `kinds/__init__.py`;
+   lines for a viewer (kinds/communities.py is the shortest example); import
+   the module in `kinds/__init__.py`;
 3. call `save(method_document(method))` in every service that creates, edits,
    publishes, hides or deletes one, before it commits;
 4. add a row for the new result type to the tests' permission table.
@@ -202,8 +202,9 @@ class Kind:
     expected: Callable[[int, int], list[tuple[int, Document | None]]]
     # How many objects there are (for the progress bar of a reindex).
     count: Callable[[], int]
-    # Ids of visible objects to the result lines shown for them.
-    describe: Callable[[list[int]], dict[int, Any]]
+    # Ids of objects `viewer` may see to the result lines shown to them (the viewer
+    # decides, e.g., whether an adaptation's line may name the method it came from).
+    describe: Callable[[list[int], Any], dict[int, Any]]
     # Whether organisation and system follow the author's (they move with them).
     located_by_author: bool = False
 

@@ -225,7 +225,7 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
     total = sum(results.counts.get(g, 0) for g in groups)
     results.page = ResultsPage(page=page, per_page=per_page, error_out=False, stmt=stmt,
                                total=total)  # fmt: skip
-    results.hits = describe(query, results.page.items)
+    results.hits = describe(query, results.page.items, user)
     return results
 
 
@@ -256,12 +256,12 @@ def marked(text: str) -> Markup:
     return Markup("".join(out))  # noqa: S704  every piece was escaped above
 
 
-def describe(query: SearchQuery, rows) -> list[Hit]:
-    """Result lines for a page of (id, kind, object_id) rows, in the same order."""
+def describe(query: SearchQuery, rows, viewer=None) -> list[Hit]:
+    """Result lines for `viewer`, for a page of (id, kind, object_id) rows, in the same order."""
     by_kind: dict[str, list[int]] = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row.object_id)
-    described = {kind: KINDS[kind].describe(ids) for kind, ids in by_kind.items()}
+    described = {kind: KINDS[kind].describe(ids, viewer) for kind, ids in by_kind.items()}
     ids = [row.id for row in rows]
     marks = backend().highlights(query, ids) if query.has_text else {}
     leads = dict(
