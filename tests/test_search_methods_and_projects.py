@@ -368,3 +368,17 @@ def test_new_content_keeps_the_index_in_step(cast, make_project):  # noqa: F811
     methods.create_method(ama, content("Straight to the library"), publish=True)
     make_project(ama, community=cast["circle"])
     assert in_step() == []
+
+
+def test_moving_a_project_into_a_community_while_changing_its_status(cast, make_project):  # noqa: F811
+    """The status notice goes to those who may see the project where it now lives."""
+    ama, ian = cast["ama"], cast["ian"]
+    project = make_project(ama, title="Quenda clinic")
+    projects.add_team_member(ama, project, username="olga-outsider", role="", is_lead=False)
+    projects.add_team_member(ama, project, username="ian-insider", role="", is_lead=False)
+    projects.update_project(ama, project, _project_details(
+        project, community_id=cast["circle"].id, status="complete",
+    ))  # fmt: skip
+    assert found(ian, "quenda") == [("project", project.id)]
+    assert found(cast["olga"], "quenda") == []
+    assert in_step() == []

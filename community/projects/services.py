@@ -253,6 +253,10 @@ def _apply(project: Project, details: ProjectDetails, organisation: Organisation
     project.set_problem((details.problem or "").strip())
     project.organisation_id, project.system_id = organisation.id, organisation.system_id
     project.community_id = details.community_id or None
+    # The relationship too: who is told of a status change is decided from it below.
+    project.community = (
+        db.session.get(Community, project.community_id) if project.community_id else None
+    )
     project.programme_type = details.programme_type
     project.national_programme = details.national_programme
     project.status = details.status
