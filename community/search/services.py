@@ -14,7 +14,9 @@ Ranking (relevance sort):
 * text relevance: BM25 on SQLite (title ×10, tags ×4, body ×1), ts_rank on
   PostgreSQL with the same weights (title A, tags B, body D);
 * boost (stored with the document): ×1.5 for a key learning, ×1.25 for a
-  thread that has one, +0.1 per "helpful" reaction up to +0.5;
+  thread that has one, +0.1 per "helpful" reaction up to +0.5; a method +0.05
+  per member who has used it, up to +0.5; a project +0.05 per point of its
+  progress score (see each kind's module);
 * recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
   ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
 

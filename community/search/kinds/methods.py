@@ -4,8 +4,8 @@ A method's document is its title; its summary, sections and, for an
 adaptation, the population and what changed, why and with what results; and,
 as tags, its improvement approaches and other tags, care settings and NHS
 IMPACT components (so ``tag:lean`` or ``tag:"primary care"`` finds it). It
-carries its community, and its lead author with their organisation and system
-(which move with them, as for what they write in discussions).
+carries its community, and the author who started it with their organisation
+and system (which move with them, as for what they write in discussions).
 
 Who may find it is `visible_methods_clause`, the rule every methods page
 uses: never once deleted (a deleted method also leaves the index), a draft
