@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from community_factories import make_community, make_post, make_thread
+from methods_support import publish_method
 from playwright.sync_api import Page, expect
+from project_factories import make_project  # noqa: F401
 
 from community.discussions import services as discussions
 from community.search.commands import reindex
@@ -15,8 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(db, member, make_user):
-    """A community with a discharge thread, a key learning and a helpful reply."""
+def world(db, member, make_user, make_project):  # noqa: F811
+    """A community with a discharge thread, a key learning and a helpful reply; a method
+    and a project about discharge delays."""
     facilitator = make_user("fay-facilitator", name="Fay Facilitator")
     expert = make_user("kofi-mensah", name="Kofi Mensah", job_title="Flow coach")
     helper = make_user("ravi-kumar", name="Ravi Kumar", job_title="Discharge coordinator")
@@ -35,6 +38,8 @@ def world(db, member, make_user):
     helpful = make_post(helper, thread, "We book transport the day before discharge.")
     discussions.toggle_helpful(member, helpful)
     make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
+    publish_method(expert, "Discharge delays huddle", summary="Ten minutes on discharge delays.")
+    make_project(helper, title="Fewer discharge delays", aim="Discharge delays halved by June.")
     reindex()  # the factories' members were made without the registration service
     people = {"member": Person.of(member), "expert": Person.of(expert)}
     release(db)
@@ -53,9 +58,14 @@ def test_search_from_the_header_filter_and_open_a_result(
     results = page.locator(".ic-hits")
     expect(results.get_by_role("link", name=world["thread_title"])).to_be_visible()
     expect(results.locator("mark").first).to_be_visible()
+    expect(results.get_by_role("link", name="Discharge delays huddle")).to_be_visible()
+    expect(results.get_by_role("link", name="Fewer discharge delays")).to_be_visible()
     check_accessibility(page)
 
     types = page.get_by_role("navigation", name="Types of result")
+    types.get_by_role("link", name="Methods (1)").click()
+    expect(page.locator(".ic-hits .ic-hit")).to_have_count(1)
+    expect(page.locator(".ic-hits")).to_contain_text("By Kofi Mensah")
     types.get_by_role("link", name="Discussions (1)").click()
     expect(types.get_by_role("link", name="Discussions (1)")).to_have_attribute(
         "aria-current", "page"
