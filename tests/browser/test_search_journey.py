@@ -38,8 +38,9 @@ def world(db, member, make_user, make_project):  # noqa: F811
     helpful = make_post(helper, thread, "We book transport the day before discharge.")
     discussions.toggle_helpful(member, helpful)
     make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
-    publish_method(expert, "Discharge delays huddle", summary="Ten minutes on discharge delays.")
-    make_project(helper, title="Fewer discharge delays", aim="Discharge delays halved by June.")
+    writer = make_user("nia-okafor", name="Nia Okafor", job_title="Improvement lead")
+    publish_method(writer, "Discharge delays huddle", summary="Ten minutes on discharge delays.")
+    make_project(facilitator, title="Fewer discharge delays", aim="Discharge delays halved.")
     reindex()  # the factories' members were made without the registration service
     people = {"member": Person.of(member), "expert": Person.of(expert)}
     release(db)
@@ -65,7 +66,7 @@ def test_search_from_the_header_filter_and_open_a_result(
     types = page.get_by_role("navigation", name="Types of result")
     types.get_by_role("link", name="Methods (1)").click()
     expect(page.locator(".ic-hits .ic-hit")).to_have_count(1)
-    expect(page.locator(".ic-hits")).to_contain_text("By Kofi Mensah")
+    expect(page.locator(".ic-hits")).to_contain_text("By Nia Okafor")
     types.get_by_role("link", name="Discussions (1)").click()
     expect(types.get_by_role("link", name="Discussions (1)")).to_have_attribute(
         "aria-current", "page"
@@ -105,4 +106,8 @@ def test_find_an_expert_and_follow_the_evidence(page: Page, world, sign_in, chec
     expect(page.get_by_role("heading", level=1)).to_have_text(world["thread_title"])
     # Beside the thread, the same engine suggests who else is working on it.
     panel = page.get_by_role("region", name="Who else is working on this")
-    expect(panel).to_be_hidden()  # everyone with evidence is in this very thread
+    # Everyone else with evidence is in this very thread, or started it: only the
+    # author of the method on discharge delays is suggested.
+    expect(panel.get_by_role("link", name="Nia Okafor")).to_be_visible()
+    expect(panel).to_contain_text("Wrote the method")
+    expect(panel).not_to_contain_text("Kofi Mensah")
