@@ -13,7 +13,8 @@ The database keeps the full-text index itself in step with the
 PostgreSQL; see `community.search.models`), so this module never speaks a
 dialect: `community.search.backends` does that at query time.
 
-Adding a kind of content (methods, projects …) takes four steps:
+Adding a kind of content (mentoring offers, say) takes four steps, shown here
+for methods:
 
 1. write `method_document(method) -> Document | None` (None when the method
    must not be findable at all, e.g. a deleted one);
@@ -23,9 +24,11 @@ Adding a kind of content (methods, projects …) takes four steps:
    `flask search reindex` and `check`), and one that turns ids into result
    lines for a viewer (kinds/communities.py is the shortest example); import
    the module in `kinds/__init__.py`;
-3. call `save(method_document(method))` in every service that creates, edits,
-   publishes, hides or deletes one, before it commits;
-4. add a row for the new result type to the tests' permission table.
+3. give the module a `method_changed(method)` hook that saves (or, for None,
+   removes) the document, export it from `community.search.indexing`, and call
+   it in every service that creates, edits, publishes, hides or deletes one,
+   before it commits (kinds/methods.py and kinds/projects.py do all of this);
+4. add permission tests for the new result type: results, counts, snippets.
 """
 
 from __future__ import annotations
