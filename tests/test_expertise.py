@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from project_factories import make_project  # noqa: F401
 from search_support import add_member, index_everyone, make_community, page_text, reply
 
 from community.accounts import services as accounts
@@ -147,3 +148,71 @@ def test_the_panel_is_left_out_when_nobody_has_evidence(example, auth):
         )
     )
     assert "Who else is working on this" not in text
+
+
+# ------------------------------------------------------------------ methods and projects
+
+
+@pytest.fixture
+def builders(db, make_user, admin, vocabulary, make_project):  # noqa: F811
+    """Sepsis work in the methods library and projects, some of it private or unpublished."""
+    from methods_support import draft_method, publish_method
+
+    from community.methods import services as methods
+    from community.projects import services as projects
+
+    people = {n: make_user(n, name=n.replace("-", " ").title()) for n in (
+        "vic-viewer", "ama-author", "ben-coauthor", "cal-drafter", "dee-lead", "eli-team",
+        "fay-private", "gus-insider",
+    )}  # fmt: skip
+    p = people
+    method = publish_method(p["ama-author"], "Sepsis screening", co_authors="ben-coauthor")
+    for n in range(5):
+        methods.record_use(make_user(f"user-{n}"), method)
+    draft_method(p["cal-drafter"], "Sepsis notes")  # a draft is no evidence
+    project = make_project(p["dee-lead"], title="Sepsis six within the hour")
+    projects.add_team_member(p["dee-lead"], project, username="eli-team", role="", is_lead=False)
+    circle = make_community(p["fay-private"], admin, "Sepsis circle", private=True)
+    add_member(circle, p["gus-insider"], p["fay-private"])
+    publish_method(p["fay-private"], "Sepsis in the circle", community_id=circle.id)
+    index_everyone()
+    return {**people, "method": method, "project": project}
+
+
+def test_method_authors_and_project_teams_are_evidence(builders, app):
+    ranking, _ = _ranking(builders["vic-viewer"], "sepsis", app)
+    assert ranking == [
+        ("ama-author", 4.0),  # a published method 3 + 0.25 per use, at most 4
+        ("ben-coauthor", 4.0),  # its co-author too
+        ("dee-lead", 2.0),  # leads a project on the topic
+        ("eli-team", 1.0),  # on its team
+    ]  # cal's draft and fay's method in a private community do not count
+    insider, _ = _ranking(builders["gus-insider"], "sepsis", app)
+    assert ("fay-private", 3.0) in insider
+
+
+def test_method_and_project_evidence_in_words_with_links(builders, auth):
+    text = page_text(auth.as_user(builders["vic-viewer"]).get("/people?topic=sepsis"))
+    method, project = builders["method"], builders["project"]
+    assert "1 method on this topic" in text and "1 project on this topic" in text
+    assert "Wrote the method “Sepsis screening”" in text
+    assert "Leads the project “Sepsis six within the hour”" in text
+    assert "On the team of the project “Sepsis six within the hour”" in text
+    html = auth.as_user(builders["vic-viewer"]).get("/people?topic=sepsis").text
+    assert f'href="/methods/{method.id}-{method.slug}"' in html
+    assert f'href="/projects/{project.id}-{project.slug}"' in html
+    assert "Fay Private" not in text and "Cal Drafter" not in text
+
+
+def test_a_helpful_reply_in_a_method_discussion_is_evidence_that_names_it(builders, auth):
+    from community.methods import services as methods
+
+    thread = methods.thread_of(builders["method"])
+    discussions.reply(builders["ama-author"], thread, "Ask me about it")
+    answer = reply(builders["eli-team"], thread, "Screen sepsis at the front door.")
+    discussions.toggle_helpful(builders["vic-viewer"], answer)
+    response = auth.as_user(builders["vic-viewer"]).get("/people?topic=sepsis")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "1 person found their reply helpful in the discussion of “Sepsis screening”" in text
+    assert "1 helpful reply and 1 project on this topic" in text

@@ -51,5 +51,9 @@ def test_renaming_a_discussed_method_renames_its_discussion_in_search(author, me
     renamed = content_of(method)
     renamed.title = "Morning huddles"
     services.update_method(author, method, renamed, base_version=method.version)
-    assert [h.title for h in search_as(member, "morning huddles").hits] == ["Morning huddles"]
+    hits = search_as(member, "morning huddles").hits
+    assert sorted((h.kind, h.title) for h in hits) == [
+        ("method", "Morning huddles"),  # the method itself, and its discussion
+        ("thread", "Morning huddles"),
+    ]
     assert in_step() == []

@@ -21,6 +21,11 @@ from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db as _db
+from community.methods import services as methods
+from community.methods.content import content_of
+from community.methods.models import Method
+from community.projects import services as projects
+from community.projects.models import Project
 from community.search.models import SearchDocument
 
 
@@ -171,6 +176,71 @@ class Sequence:
             self.admin, system, name=f"System {self.rng.randint(0, 10**6)}", region="North"
         )
 
+    # Methods and projects, written by the administrator (who may use any community).
+
+    def _community_id(self):
+        return self.rng.choice([None, *(c.id for c in self.communities)])
+
+    def _methods(self):
+        return list(_db.session.scalars(sa.select(Method).order_by(Method.id)))
+
+    def write_method(self):
+        from methods_support import content, context
+
+        published = [m for m in self._methods() if m.is_published]
+        parent = self.rng.choice(published) if published and self.rng.random() < 0.3 else None
+        methods.create_method(
+            self.admin,
+            content(
+                _text(self.rng, 3), summary=_text(self.rng), community_id=self._community_id()
+            ),  # fmt: skip
+            publish=self.rng.random() < 0.6,
+            parent=parent,
+            context=context(what_changed=_text(self.rng)) if parent else None,
+        )
+
+    def change_method(self):
+        method = self.rng.choice(self._methods())
+        step = self.rng.choice(["edit", "publish", "unpublish", "delete", "use", "unuse"])
+        if step == "edit":
+            edited = content_of(method)
+            edited.title, edited.community_id = _text(self.rng, 3), self._community_id()
+            edited.sections["pitfalls"] = _text(self.rng)
+            methods.update_method(self.admin, method, edited, base_version=method.version)
+        elif step == "publish":
+            methods.publish(self.admin, method)
+        elif step == "unpublish":
+            methods.unpublish(self.admin, method)
+        elif step == "delete":
+            methods.delete_method(self.admin, method)
+        elif step == "use":
+            methods.record_use(self.rng.choice(self.people), method)
+        else:
+            methods.withdraw_use(self.rng.choice(self.people), method)
+
+    def start_project(self):
+        from datetime import date
+
+        projects.start_project(self.admin, projects.ProjectDetails(
+            title=_text(self.rng, 3), aim=_text(self.rng), problem=_text(self.rng),
+            organisation_id=self.rng.choice(self.organisations).id,
+            community_id=self._community_id(), programme_type="local", national_programme="",
+            status="planning", start_date=date(2025, 1, 1),
+        ))  # fmt: skip
+
+    def change_project(self):
+        project = self.rng.choice(list(_db.session.scalars(sa.select(Project))))
+        if self.rng.random() < 0.3:
+            projects.set_progress(self.admin, project, self.rng.choice([1.0, 3.5, 5.0]), "")
+            return
+        projects.update_project(self.admin, project, projects.ProjectDetails(
+            title=_text(self.rng, 3), aim=_text(self.rng), problem=_text(self.rng),
+            organisation_id=self.rng.choice(self.organisations).id,
+            community_id=self._community_id(), programme_type="national",
+            national_programme=_text(self.rng, 2), status=self.rng.choice(["testing", "complete"]),
+            start_date=project.start_date,
+        ))  # fmt: skip
+
     OPERATIONS = (
         "start",
         "reply",
@@ -189,12 +259,19 @@ class Sequence:
         "organisation",
         "system",
         "propose",
+        "write_method",
+        "change_method",
+        "change_method",
+        "start_project",
+        "change_project",
     )
 
     def run(self, steps: int) -> None:
         self.propose()
         self.propose()
         self.start()
+        self.write_method()
+        self.start_project()
         for step in range(steps):
             name = self.rng.choice(self.OPERATIONS)
             try:

@@ -119,7 +119,9 @@ def private_world(db, make_user, admin):
 def test_a_private_community_is_invisible_to_outsiders_in_results_and_counts(private_world):
     w = private_world
     assert found(w["outsider"], "quokka") == []
-    assert counts(w["outsider"], "quokka") == {"discussions": 0, "people": 0, "communities": 0}
+    assert counts(w["outsider"], "quokka") == dict.fromkeys(
+        ("discussions", "methods", "projects", "people", "communities"), 0
+    )
     assert found(w["outsider"], "in:secret-pharmacy-circle") == []
     assert set(found(w["insider"], "quokka")) == {
         ("community", w["private"].id),
@@ -136,7 +138,8 @@ def test_outsiders_get_no_snippet_title_or_count_from_a_private_community(privat
     html = response.get_data(as_text=True)
     assert "Quokka audit" not in html and "confidential" not in html
     assert "Quokka governance" not in html and "Secret pharmacy" not in html
-    assert tab_counts(response) == {"All": 0, "Discussions": 0, "People": 0, "Communities": 0}
+    assert tab_counts(response) == {"All": 0, "Discussions": 0, "Methods": 0, "Projects": 0,
+                                    "People": 0, "Communities": 0}  # fmt: skip
     assert "No results" in page_text(response)
 
 

@@ -263,7 +263,8 @@ def test_snippets_escape_what_members_wrote(world, auth):
 
 def test_tabs_show_counts_for_each_type(world, auth):
     response = auth.as_user(world.sam).get("/search?q=falls")
-    assert tab_counts(response) == {"All": 3, "Discussions": 1, "People": 1, "Communities": 1}
+    assert tab_counts(response) == {"All": 3, "Discussions": 1, "Methods": 0, "Projects": 0,
+                                    "People": 1, "Communities": 1}  # fmt: skip
     people = auth.as_user(world.sam).get("/search?q=falls&type=people")
     assert "Priya Shah" in page_text(people)
     assert "Night-time falls" not in results_html(people)

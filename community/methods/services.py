@@ -276,6 +276,7 @@ def create_method(
         _publish(user, method, "")
     if added:
         notify.method_co_author_added(method, added, user)
+    indexing.method_changed(method)
     db.session.commit()
     return method
 
@@ -365,6 +366,7 @@ def update_method(
         _keep_revision(method, user, note)
     if added:
         notify.method_co_author_added(method, added, user)
+    indexing.method_changed(method)
     db.session.commit()
     return True
 
@@ -377,6 +379,7 @@ def publish(user: User, method: Method) -> None:
     if method.is_published:
         raise RuleViolation("This method is already published")
     _publish(user, method, "")
+    indexing.method_changed(method)
     db.session.commit()
 
 
@@ -390,6 +393,7 @@ def unpublish(user: User, method: Method) -> None:
     method.status = MethodStatus.DRAFT
     _count_adaptation(method, -1)
     record("method.unpublished", user, method, method.title[:200], community_id=method.community_id)
+    indexing.method_changed(method)
     db.session.commit()
 
 
@@ -405,6 +409,7 @@ def delete_method(user: User, method: Method) -> None:
     method.status = MethodStatus.DELETED
     method.deleted_at = utcnow()
     record("method.deleted", user, method, method.title[:200], community_id=method.community_id)
+    indexing.method_changed(method)  # out of the index: nobody may find it now
     db.session.commit()
 
 
@@ -439,6 +444,7 @@ def record_use(user: User, method: Method) -> MethodUse:
     db.session.flush()
     _refresh_use_counts(method)
     notify.method_used(method, user, user.organisation)
+    indexing.method_changed(method)  # its boost counts the uses
     db.session.commit()
     return use
 
@@ -453,4 +459,5 @@ def withdraw_use(user: User, method: Method) -> None:
     db.session.delete(existing)
     db.session.flush()
     _refresh_use_counts(method)
+    indexing.method_changed(method)
     db.session.commit()

@@ -15,6 +15,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications.models import ThreadWatch, WatchLevel
 from community.projects.models import Project
+from community.search import indexing
 
 
 def find_thread(project: Project) -> Thread | None:
@@ -47,11 +48,15 @@ def follow(thread: Thread, user_id: int) -> None:
 
 
 def retitle(project: Project) -> None:
+    """The discussion takes the project's title, in search too once it has a post."""
     db.session.execute(
         sa.update(Thread)
         .where(Thread.project_id == project.id)
         .values(title=project.title, slug=project.slug)
     )
+    thread = find_thread(project)
+    if thread is not None and thread.post_count:
+        indexing.thread_changed(thread)
 
 
 def check_discussion_stays_private(project: Project, new_community_id: int | None) -> None:

@@ -33,6 +33,7 @@ from community.projects.models import (
     ProjectUpdate,
     TeamMember,
 )
+from community.search import indexing
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
@@ -252,6 +253,10 @@ def _apply(project: Project, details: ProjectDetails, organisation: Organisation
     project.set_problem((details.problem or "").strip())
     project.organisation_id, project.system_id = organisation.id, organisation.system_id
     project.community_id = details.community_id or None
+    # The relationship too: who is told of a status change is decided from it below.
+    project.community = (
+        db.session.get(Community, project.community_id) if project.community_id else None
+    )
     project.programme_type = details.programme_type
     project.national_programme = details.national_programme
     project.status = details.status
@@ -274,6 +279,7 @@ def start_project(user: User, details: ProjectDetails) -> Project:
     )
     project_threads.open_discussion(project, user.id)
     record("project.started", user, project, project.title, community_id=project.community_id)
+    indexing.project_changed(project)
     db.session.commit()
     return project
 
@@ -296,6 +302,7 @@ def update_project(user: User, project: Project, details: ProjectDetails) -> Non
             f"{ProjectStatus(old_status).label} to {ProjectStatus(project.status).label}",
             community_id=project.community_id,
         )  # fmt: skip
+    indexing.project_changed(project)
     db.session.commit()
 
 
@@ -360,6 +367,7 @@ def set_progress(user: User, project: Project, score: float | None, note: str) -
         "project.progress_set", user, project, f"{score:.1f} {note}".strip(),
         community_id=project.community_id,
     )  # fmt: skip
+    indexing.project_changed(project)  # its boost follows the progress score
     db.session.commit()
     return entry
 

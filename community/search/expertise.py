@@ -13,19 +13,24 @@ key_learning       5       a reply marked as its thread's key learning, in a
 helpful_reply      1–3     a reply others marked helpful, about the topic:
                            1 + 0.5 per reaction, at most 3 (a key learning
                            with reactions scores both)
+method             3–4     an author of a published method (or adaptation)
+                           about the topic: 3, + 0.25 per member who has
+                           used it, at most 4
+project            1–2     on the team of a project about the topic: 2 for
+                           a lead, 1 for another member
 declared           1.5     lists a matching area of expertise on their profile
 profile            0.5     their profile (job title, bio) mentions the topic
 =================  ======  ==================================================
 
 Evidence is found through the search index with the *viewer's* permissions,
 so a reply in a private community the viewer is not in never counts, nor
-shows. Every source is bounded: discussions evidence is drawn from the
-CANDIDATES most relevant threads and replies (or, for "who else is working on
-this", the most recent), and each source returns at most SOURCE_LIMIT rows.
+shows, and neither does a method or project the viewer could not open. Every
+source is bounded: evidence is drawn from the CANDIDATES most relevant
+documents of its kind (or, for "who else is working on this", the most
+recent), and each source returns at most SOURCE_LIMIT rows.
 
-To add methods, projects or mentorships later: write a function returning
-such a SELECT (e.g. published methods on the topic: 4 points, +1 per
-adaptation), add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
+To add another source (mentorships, say): write a function returning such a
+SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
+from community.methods.models import Method, MethodAuthor, MethodStatus
+from community.projects.models import Project, TeamMember
 from community.search.kinds.discussions import POST, THREAD
 from community.search.models import SearchDocument
 from community.search.query import SearchQuery, Term
@@ -53,6 +60,8 @@ SOURCE_LIMIT = 5000
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
 DECLARED_POINTS = 1.5
+METHOD_POINTS, METHOD_USE_POINTS, MAX_METHOD_POINTS = 3.0, 0.25, 4.0
+PROJECT_LEAD_POINTS, PROJECT_MEMBER_POINTS = 2.0, 1.0
 PROFILE_POINTS = 0.5
 STOPWORDS = frozenset(
     ("a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how",
@@ -108,16 +117,18 @@ def topic_from(text: str) -> Topic:
 # ------------------------------------------------------------------ sources of evidence
 
 
-def _topic_documents(viewer, topic: Topic) -> sa.CTE:
-    """The threads and replies about the topic that the viewer may see (bounded)."""
+def _topic_documents(viewer, topic: Topic, group: str = "discussions") -> sa.CTE:
+    """The documents of one group about the topic that the viewer may see (bounded)."""
     stmt = sa.select(SearchDocument.kind, SearchDocument.object_id)
     if topic.any_terms:
-        stmt, _rank = matching(stmt, viewer, SearchQuery(), ["discussions"],
+        stmt, _rank = matching(stmt, viewer, SearchQuery(), [group],
                                any_terms=list(topic.any_terms))  # fmt: skip
         stmt = stmt.order_by(SearchDocument.dated_at.desc())
     else:
-        stmt, rank = matching(stmt, viewer, topic.query, ["discussions"])
+        stmt, rank = matching(stmt, viewer, topic.query, [group])
         stmt = stmt.order_by(rank.desc() if rank is not None else SearchDocument.dated_at.desc())
+    if group != "discussions":
+        return stmt.limit(CANDIDATES).cte(f"topic_{group}")
     if topic.exclude_thread_id:
         in_thread = sa.select(Post.id).where(Post.thread_id == topic.exclude_thread_id)
         stmt = stmt.where(
@@ -189,8 +200,50 @@ def profile_evidence(viewer, topic: Topic) -> sa.Select | None:
     return stmt.order_by(rank.desc()).limit(SOURCE_LIMIT)
 
 
+def method_evidence(viewer, topic: Topic) -> sa.Select:
+    """Every author of a published method about the topic (drafts are no evidence yet)."""
+    found = _topic_documents(viewer, topic, "methods")
+    most_uses = (MAX_METHOD_POINTS - METHOD_POINTS) / METHOD_USE_POINTS
+    points = sa.case(
+        (Method.use_count >= most_uses, MAX_METHOD_POINTS),
+        else_=METHOD_POINTS + METHOD_USE_POINTS * Method.use_count,
+    )
+    return (
+        sa.select(
+            MethodAuthor.user_id,
+            sa.literal("method").label("source"),
+            Method.id.label("item_id"),
+            points.label("points"),
+        )
+        .join(Method, Method.id == MethodAuthor.method_id)
+        .where(
+            Method.id.in_(sa.select(found.c.object_id)),
+            Method.status == MethodStatus.PUBLISHED,
+        )
+        .limit(SOURCE_LIMIT)
+    )
+
+
+def project_evidence(viewer, topic: Topic) -> sa.Select:
+    """The team of each project about the topic: its leads count double."""
+    found = _topic_documents(viewer, topic, "projects")
+    points = sa.case((TeamMember.is_lead, PROJECT_LEAD_POINTS), else_=PROJECT_MEMBER_POINTS)
+    return (
+        sa.select(
+            TeamMember.user_id,
+            sa.literal("project").label("source"),
+            TeamMember.project_id.label("item_id"),
+            points.label("points"),
+        )
+        .where(TeamMember.project_id.in_(sa.select(found.c.object_id)))
+        .limit(SOURCE_LIMIT)
+    )
+
+
 SOURCES: list[Callable[[object, Topic], sa.Select | None]] = [
     discussion_evidence,
+    method_evidence,
+    project_evidence,
     declared_evidence,
     profile_evidence,
 ]
@@ -208,7 +261,7 @@ def evidence(viewer, topic: Topic) -> sa.CTE:
 
 
 def _ranked(viewer, topic: Topic, system_id: int | None, name: str = "") -> sa.Select:
-    """(person, score, key learnings, helpful replies), best first: aggregated in SQL."""
+    """(person, score, key learnings, helpful replies, methods, projects), best first."""
     found = evidence(viewer, topic)
 
     def count(source: str):
@@ -220,12 +273,21 @@ def _ranked(viewer, topic: Topic, system_id: int | None, name: str = "") -> sa.S
             sa.func.sum(found.c.points).label("score"),
             count("key_learning").label("key_learnings"),
             count("helpful_reply").label("helpful_replies"),
+            count("method").label("methods"),
+            count("project").label("projects"),
         )
         .group_by(found.c.user_id)
         .subquery("totals")
     )
     stmt = (
-        sa.select(User, totals.c.score, totals.c.key_learnings, totals.c.helpful_replies)
+        sa.select(
+            User,
+            totals.c.score,
+            totals.c.key_learnings,
+            totals.c.helpful_replies,
+            totals.c.methods,
+            totals.c.projects,
+        )  # fmt: skip
         .join(totals, totals.c.user_id == User.id)
         .order_by(totals.c.score.desc(), User.name, User.id)
     )
@@ -258,7 +320,13 @@ class Expert:
     score: float
     key_learnings: int = 0
     helpful_replies: int = 0
+    methods: int = 0
+    projects: int = 0
     lines: list[EvidenceLine] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, row) -> Expert:
+        return cls(row[0], float(row[1]), *(int(n or 0) for n in row[2:6]))
 
     @property
     def summary(self) -> str:
@@ -270,6 +338,12 @@ class Expert:
         if self.helpful_replies:
             n = self.helpful_replies
             parts.append(f"{n} helpful repl{'y' if n == 1 else 'ies'}")
+        if self.methods:
+            parts.append(f"{self.methods} method{'s' if self.methods > 1 else ''}")
+        if self.projects:
+            parts.append(f"{self.projects} project{'s' if self.projects > 1 else ''}")
+        if len(parts) > 2:
+            return ", ".join(parts[:-1]) + " and " + parts[-1]
         return " and ".join(parts)
 
 
@@ -288,10 +362,13 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
             text = (
                 f"{helpful} {'person' if helpful == 1 else 'people'} found their reply helpful in"
             )
+        where = (
+            f"“{thread.title}” ({thread.community.name})"
+            if thread.community_id is not None
+            else f"the discussion of “{thread.title}”"  # a method's or project's
+        )
         lines[post_id] = EvidenceLine(
-            text,
-            url_for("discussions.post_permalink", post_id=post_id),
-            f"“{thread.title}” ({thread.community.name})",
+            text, url_for("discussions.post_permalink", post_id=post_id), where
         )
     return {(user, source, item): lines[item] for user, source, item in items if item in lines}
 
@@ -314,6 +391,46 @@ def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> 
     return lines
 
 
+def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    methods = {
+        m.id: m
+        for m in db.session.scalars(
+            sa.select(Method).where(Method.id.in_({item for _u, _s, item in items}))
+        )
+    }
+    lines = {}
+    for key in items:
+        method = methods.get(key[2])
+        if method is not None:
+            lines[key] = EvidenceLine(
+                "Wrote the adaptation" if method.parent_id else "Wrote the method",
+                url_for("methods.method", method_id=method.id, slug=method.slug),
+                f"“{method.title}”",
+            )
+    return lines
+
+
+def _project_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    keys = {(user, item) for user, _s, item in items}
+    rows = db.session.execute(
+        sa.select(TeamMember.user_id, TeamMember.is_lead, Project.id, Project.title, Project.slug)
+        .join(Project, Project.id == TeamMember.project_id)
+        .where(
+            Project.id.in_({item for _u, _s, item in items}),
+            TeamMember.user_id.in_({user for user, _s, _i in items}),
+        )
+    )
+    lines = {}
+    for user_id, is_lead, project_id, title, slug in rows:
+        if (user_id, project_id) in keys:
+            lines[(user_id, "project", project_id)] = EvidenceLine(
+                "Leads the project" if is_lead else "On the team of the project",
+                url_for("projects.show", project_id=project_id, slug=slug),
+                f"“{title}”",
+            )
+    return lines
+
+
 def _profile_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
     return {
         item: EvidenceLine(f"Their profile mentions “{topic.text}”") for item in items
@@ -323,6 +440,8 @@ def _profile_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> d
 DESCRIBERS = {
     "key_learning": _post_lines,
     "helpful_reply": _post_lines,
+    "method": _method_lines,
+    "project": _project_lines,
     "declared": _declared_lines,
     "profile": _profile_lines,
 }
@@ -358,7 +477,7 @@ class ExpertsPage(Pagination):
         rows = db.session.execute(
             stmt.limit(self.per_page).offset((self.page - 1) * self.per_page)
         ).all()
-        return [Expert(row[0], float(row[1]), int(row[2]), int(row[3])) for row in rows]
+        return [Expert.of(row) for row in rows]
 
     def _query_count(self) -> int:
         stmt = self._query_args["stmt"].order_by(None)
@@ -409,6 +528,6 @@ def working_on(viewer, thread: Thread, limit: int = 5) -> list[Expert]:
         exclude_user_ids=tuple(i for i in (viewer.id, thread.author_id) if i),
     )  # fmt: skip
     rows = db.session.execute(_ranked(viewer, topic, None).limit(limit)).all()
-    experts = [Expert(row[0], float(row[1]), int(row[2]), int(row[3])) for row in rows]
+    experts = [Expert.of(row) for row in rows]
     _explain(viewer, topic, experts, 1)
     return experts

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 @dataclass
 class Hit:
-    label: str  # "Thread", "Reply", "Person", "Community"
+    label: str  # "Thread", "Reply", "Person", "Community", "Method", "Project" …
     title: str
     url: str
     dated_at: datetime | None = None
@@ -24,5 +24,7 @@ class Hit:
     title_html: Markup | None = None
     snippet_html: Markup | None = None
     tags_html: Markup | None = None
+    # What the tags are called on this line ("Expertise" for a person).
+    tags_label: str = "Expertise"
     kind: str = ""
     object_id: int = 0

@@ -13,7 +13,8 @@ The database keeps the full-text index itself in step with the
 PostgreSQL; see `community.search.models`), so this module never speaks a
 dialect: `community.search.backends` does that at query time.
 
-Adding a kind of content (methods, projects …) takes four steps:
+Adding a kind of content (mentoring offers, say) takes four steps, shown here
+for methods:
 
 1. write `method_document(method) -> Document | None` (None when the method
    must not be findable at all, e.g. a deleted one);
@@ -21,11 +22,13 @@ Adding a kind of content (methods, projects …) takes four steps:
    `SearchDocument` (drafts visible only to their authors, say), a function
    listing the documents the content calls for, window by window (for
    `flask search reindex` and `check`), and one that turns ids into result
-   lines (kinds/communities.py is the shortest example); import the module in
-   `kinds/__init__.py`;
-3. call `save(method_document(method))` in every service that creates, edits,
-   publishes, hides or deletes one, before it commits;
-4. add a row for the new result type to the tests' permission table.
+   lines for a viewer (kinds/communities.py is the shortest example); import
+   the module in `kinds/__init__.py`;
+3. give the module a `method_changed(method)` hook that saves (or, for None,
+   removes) the document, export it from `community.search.indexing`, and call
+   it in every service that creates, edits, publishes, hides or deletes one,
+   before it commits (kinds/methods.py and kinds/projects.py do all of this);
+4. add permission tests for the new result type: results, counts, snippets.
 """
 
 from __future__ import annotations
@@ -202,8 +205,9 @@ class Kind:
     expected: Callable[[int, int], list[tuple[int, Document | None]]]
     # How many objects there are (for the progress bar of a reindex).
     count: Callable[[], int]
-    # Ids of visible objects to the result lines shown for them.
-    describe: Callable[[list[int]], dict[int, Any]]
+    # Ids of objects `viewer` may see to the result lines shown to them (the viewer
+    # decides, e.g., whether an adaptation's line may name the method it came from).
+    describe: Callable[[list[int], Any], dict[int, Any]]
     # Whether organisation and system follow the author's (they move with them).
     located_by_author: bool = False
 

@@ -11,14 +11,18 @@ from community.search.kinds.discussions import (
     thread_changed,
     thread_moved,
 )
+from community.search.kinds.methods import method_changed
 from community.search.kinds.people import organisation_changed, person_changed, system_changed
+from community.search.kinds.projects import project_changed
 
 __all__ = [
     "community_changed",
     "key_learning_changed",
+    "method_changed",
     "organisation_changed",
     "person_changed",
     "post_changed",
+    "project_changed",
     "system_changed",
     "thread_changed",
     "thread_moved",

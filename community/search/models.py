@@ -31,8 +31,8 @@ class SearchDocument(db.Model):
     __tablename__ = "search_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # What the row stands for: "community", "thread", "post", "person" (later
-    # "method", "project" …) and the id of that object in its own table.
+    # What the row stands for: "community", "thread", "post", "person", "method",
+    # "project" (see community.search.kinds) and the id of that object in its own table.
     kind: Mapped[str] = mapped_column(sa.String(20))
     object_id: Mapped[int]
     title: Mapped[str] = mapped_column(sa.Text, default="")

@@ -14,7 +14,9 @@ Ranking (relevance sort):
 * text relevance: BM25 on SQLite (title ×10, tags ×4, body ×1), ts_rank on
   PostgreSQL with the same weights (title A, tags B, body D);
 * boost (stored with the document): ×1.5 for a key learning, ×1.25 for a
-  thread that has one, +0.1 per "helpful" reaction up to +0.5;
+  thread that has one, +0.1 per "helpful" reaction up to +0.5; a method +0.05
+  per member who has used it, up to +0.5; a project +0.05 per point of its
+  progress score (see each kind's module);
 * recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
   ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
 
@@ -225,7 +227,7 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
     total = sum(results.counts.get(g, 0) for g in groups)
     results.page = ResultsPage(page=page, per_page=per_page, error_out=False, stmt=stmt,
                                total=total)  # fmt: skip
-    results.hits = describe(query, results.page.items)
+    results.hits = describe(query, results.page.items, user)
     return results
 
 
@@ -256,12 +258,12 @@ def marked(text: str) -> Markup:
     return Markup("".join(out))  # noqa: S704  every piece was escaped above
 
 
-def describe(query: SearchQuery, rows) -> list[Hit]:
-    """Result lines for a page of (id, kind, object_id) rows, in the same order."""
+def describe(query: SearchQuery, rows, viewer=None) -> list[Hit]:
+    """Result lines for `viewer`, for a page of (id, kind, object_id) rows, in the same order."""
     by_kind: dict[str, list[int]] = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row.object_id)
-    described = {kind: KINDS[kind].describe(ids) for kind, ids in by_kind.items()}
+    described = {kind: KINDS[kind].describe(ids, viewer) for kind, ids in by_kind.items()}
     ids = [row.id for row in rows]
     marks = backend().highlights(query, ids) if query.has_text else {}
     leads = dict(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from community_factories import make_community, make_post, make_thread
+from methods_support import publish_method
 from playwright.sync_api import Page, expect
+from project_factories import make_project  # noqa: F401
 
 from community.discussions import services as discussions
 from community.search.commands import reindex
@@ -15,8 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(db, member, make_user):
-    """A community with a discharge thread, a key learning and a helpful reply."""
+def world(db, member, make_user, make_project):  # noqa: F811
+    """A community with a discharge thread, a key learning and a helpful reply; a method
+    and a project about discharge delays."""
     facilitator = make_user("fay-facilitator", name="Fay Facilitator")
     expert = make_user("kofi-mensah", name="Kofi Mensah", job_title="Flow coach")
     helper = make_user("ravi-kumar", name="Ravi Kumar", job_title="Discharge coordinator")
@@ -35,6 +38,9 @@ def world(db, member, make_user):
     helpful = make_post(helper, thread, "We book transport the day before discharge.")
     discussions.toggle_helpful(member, helpful)
     make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
+    writer = make_user("nia-okafor", name="Nia Okafor", job_title="Improvement lead")
+    publish_method(writer, "Discharge delays huddle", summary="Ten minutes on discharge delays.")
+    make_project(facilitator, title="Fewer discharge delays", aim="Discharge delays halved.")
     reindex()  # the factories' members were made without the registration service
     people = {"member": Person.of(member), "expert": Person.of(expert)}
     release(db)
@@ -53,9 +59,14 @@ def test_search_from_the_header_filter_and_open_a_result(
     results = page.locator(".ic-hits")
     expect(results.get_by_role("link", name=world["thread_title"])).to_be_visible()
     expect(results.locator("mark").first).to_be_visible()
+    expect(results.get_by_role("link", name="Discharge delays huddle")).to_be_visible()
+    expect(results.get_by_role("link", name="Fewer discharge delays")).to_be_visible()
     check_accessibility(page)
 
     types = page.get_by_role("navigation", name="Types of result")
+    types.get_by_role("link", name="Methods (1)").click()
+    expect(page.locator(".ic-hits .ic-hit")).to_have_count(1)
+    expect(page.locator(".ic-hits")).to_contain_text("By Nia Okafor")
     types.get_by_role("link", name="Discussions (1)").click()
     expect(types.get_by_role("link", name="Discussions (1)")).to_have_attribute(
         "aria-current", "page"
@@ -95,4 +106,8 @@ def test_find_an_expert_and_follow_the_evidence(page: Page, world, sign_in, chec
     expect(page.get_by_role("heading", level=1)).to_have_text(world["thread_title"])
     # Beside the thread, the same engine suggests who else is working on it.
     panel = page.get_by_role("region", name="Who else is working on this")
-    expect(panel).to_be_hidden()  # everyone with evidence is in this very thread
+    # Everyone else with evidence is in this very thread, or started it: only the
+    # author of the method on discharge delays is suggested.
+    expect(panel.get_by_role("link", name="Nia Okafor")).to_be_visible()
+    expect(panel).to_contain_text("Wrote the method")
+    expect(panel).not_to_contain_text("Kofi Mensah")

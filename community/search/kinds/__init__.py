@@ -10,7 +10,15 @@ from community.search.index import Group, register_group
 
 register_group(Group("discussions", "Discussions", ("discussion", "threads", "thread", "posts",
                                                     "post", "replies", "reply")))  # fmt: skip
+register_group(Group("methods", "Methods", ("method", "adaptations", "adaptation")))
+register_group(Group("projects", "Projects", ("project",)))
 register_group(Group("people", "People", ("person", "members", "member")))
 register_group(Group("communities", "Communities", ("community",)))
 
-from community.search.kinds import communities, discussions, people  # noqa: E402, F401
+from community.search.kinds import (  # noqa: E402, F401
+    communities,
+    discussions,
+    methods,
+    people,
+    projects,
+)

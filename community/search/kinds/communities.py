@@ -44,7 +44,7 @@ def _visible(user) -> sa.ColumnElement[bool]:
     return SearchDocument.object_id.in_(visible_community_ids(user))
 
 
-def _describe(ids: list[int]) -> dict[int, Hit]:
+def _describe(ids: list[int], viewer=None) -> dict[int, Hit]:
     hits = {}
     for c in db.session.scalars(sa.select(Community).where(Community.id.in_(ids))):
         badges = ["Private"] if c.is_private else []

@@ -4,7 +4,9 @@ A thread's document is its title and opening post; each reply is a document of
 its own (so a reply can be found, linked and ranked by itself). A removed or
 hidden post is never in the index: a removed or hidden opening post leaves its
 thread findable by title only. Both are also filtered out again at query time
-from the posts table, so a missed index update can never show one.
+from the posts table, so a missed index update can never show one. A method's
+or project's discussion joins the index with its first post (until then the
+method or project is the result to find).
 
 Boosts: a reply that is its thread's key learning ×1.5, a thread that has a
 key learning ×1.25, and +0.1 for each "helpful" reaction up to +0.5.
@@ -68,9 +70,12 @@ def _thread_documents(where, limit: int | None = None) -> list[tuple[int, Docume
         .order_by(Thread.id)
         .limit(limit)
     )
-    documents = []
+    documents: list[tuple[int, Document | None]] = []
     for row in rows:
-        shown = row.body_html is not None and _shown(row.deleted_at, row.hidden_at)
+        if row.body_html is None:  # a method's or project's discussion nobody has started
+            documents.append((row.id, None))  # (its title is the method's or project's own)
+            continue
+        shown = _shown(row.deleted_at, row.hidden_at)
         boost = 1.0 + (THREAD_WITH_KEY_LEARNING_BOOST if row.key_post_id else 0.0)
         boost += helpful_boost(row.helpful_count or 0) if shown else 0.0
         documents.append((row.id, Document(
@@ -208,7 +213,7 @@ def thread_address(thread: Thread) -> str:
 _LABELS = {"method": "Method discussion", "project": "Project discussion"}
 
 
-def _describe_threads(ids: list[int]) -> dict[int, Hit]:
+def _describe_threads(ids: list[int], viewer=None) -> dict[int, Hit]:
     hits = {}
     threads = (
         sa.select(Thread)
@@ -230,7 +235,7 @@ def _describe_threads(ids: list[int]) -> dict[int, Hit]:
     return hits
 
 
-def _describe_posts(ids: list[int]) -> dict[int, Hit]:
+def _describe_posts(ids: list[int], viewer=None) -> dict[int, Hit]:
     rows = db.session.execute(
         sa.select(Post, Thread, User.name)
         .options(selectinload(Thread.method), selectinload(Thread.project))

@@ -124,7 +124,7 @@ def _visible(user) -> sa.ColumnElement[bool]:
     return sa.exists().where(User.id == SearchDocument.object_id)
 
 
-def _describe(ids: list[int]) -> dict[int, Hit]:
+def _describe(ids: list[int], viewer=None) -> dict[int, Hit]:
     hits = {}
     for user in db.session.scalars(sa.select(User).where(User.id.in_(ids))):
         organisation = user.organisation
