@@ -27,6 +27,9 @@ COMPONENTS = {
         ("checkboxes", "checkboxes"),
         ("radios", "radios"),
         ("button", "button"),
+        ("pagination", "pagination"),
+        ("tag", "tag"),
+        ("breadcrumb", "breadcrumb"),
     ]
 }
 COMPONENT_CACHE_ENTRIES = 500
