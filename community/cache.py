@@ -9,10 +9,16 @@ new key rather than waiting for an old entry to be thrown away.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
+
+# Cached HTML holds this where a form's CSRF token goes, and each page swaps in its
+# reader's token. It is made at random when the process starts and never shown, so
+# nothing a member writes can contain it.
+CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 
 
 class LRU:

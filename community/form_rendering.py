@@ -16,7 +16,7 @@ from flask import current_app, get_template_attribute
 from markupsafe import Markup
 from wtforms import Field, Form
 
-from community.cache import LRU
+from community.cache import CSRF_STAND_IN, LRU
 
 COMPONENTS = {
     name: (f"nhsuk/components/{name}/macro.jinja", macro)
@@ -30,9 +30,11 @@ COMPONENTS = {
         ("pagination", "pagination"),
         ("tag", "tag"),
         ("breadcrumb", "breadcrumb"),
+        ("header", "header"),
+        ("footer", "footer"),
     ]
 }
-COMPONENT_CACHE_ENTRIES = 500
+COMPONENT_CACHE_ENTRIES = 1000
 
 INPUT_TYPES = {
     "EmailField": "email",
@@ -169,4 +171,5 @@ def register_form_rendering(app) -> None:
         field_params=field_params,
         error_summary_items=error_summary_items,
         component=component,
+        csrf_stand_in=CSRF_STAND_IN,
     )

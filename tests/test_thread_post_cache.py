@@ -159,9 +159,10 @@ def test_a_posts_age_moves_on_with_the_clock(people, thread, cached, monkeypatch
     assert "5 minutes ago" in shown and "just now" not in shown
 
 
-# A post's one-button form, and the reply form (rendered with the page, outside the cache).
+# A one-button form (a post's, or signing out in the header, both cached), and the reply
+# form (rendered with the page, outside any cache).
 TOKEN = re.compile(
-    r'action="(/posts/\d+/[a-z-]+)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"'
+    r'action="([^"]+)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"'
 )
 REPLY_FORM_TOKEN = re.compile(
     r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"'
@@ -196,7 +197,9 @@ def test_two_readers_of_one_cached_page_get_their_own_controls_and_tokens(
     for html in (for_ash, for_kit):
         assert rendering.CSRF_STAND_IN not in html
         page_token = REPLY_FORM_TOKEN.search(html).group(1)
-        assert {token for _, token in TOKEN.findall(html)} == {page_token}
+        forms = TOKEN.findall(html)
+        assert "/account/sign-out" in {action for action, _ in forms}
+        assert {token for _, token in forms} == {page_token}
     ash_token = REPLY_FORM_TOKEN.search(for_ash).group(1)
     kit_token = REPLY_FORM_TOKEN.search(for_kit).group(1)
     assert ash_token != kit_token

@@ -17,7 +17,6 @@ can contain it.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import NamedTuple
 
@@ -25,12 +24,10 @@ from flask import current_app, get_template_attribute, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from community.cache import LRU
+from community.cache import CSRF_STAND_IN, LRU
 from community.discussions.models import Post
 from community.discussions.services import ThreadPage
 from community.timefmt import relative, utcnow
-
-CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 
 
 class Quote(NamedTuple):
