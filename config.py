@@ -135,6 +135,8 @@ class Config:
     PER_PAGE = 25
     # How long each app process reuses the people directory's expertise counts.
     POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)
+    # How many rendered posts each app process keeps for thread pages (0: render every time).
+    POST_CACHE_ENTRIES = _int("POST_CACHE_ENTRIES", 2000)
 
     @classmethod
     def validate(cls) -> None:

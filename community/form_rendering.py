@@ -3,11 +3,38 @@
 Templates render every field through `templates/macros/forms.html`, which calls
 these, so labels, hints, inline errors and the error summary are the same on
 every page.
+
+The NHS.UK macros are slow (a radio group takes milliseconds) and read nothing
+but their parameters, so `component` keeps what each one made for a given set
+of parameters: the parameters are the key, so a field that changes (its value,
+its error, which radio is checked) is drawn afresh.
 """
 
 from __future__ import annotations
 
+from flask import current_app, get_template_attribute
+from markupsafe import Markup
 from wtforms import Field, Form
+
+from community.cache import CSRF_STAND_IN, LRU
+
+COMPONENTS = {
+    name: (f"nhsuk/components/{name}/macro.jinja", macro)
+    for name, macro in [
+        ("input", "input"),
+        ("textarea", "textarea"),
+        ("select", "select"),
+        ("checkboxes", "checkboxes"),
+        ("radios", "radios"),
+        ("button", "button"),
+        ("pagination", "pagination"),
+        ("tag", "tag"),
+        ("breadcrumb", "breadcrumb"),
+        ("header", "header"),
+        ("footer", "footer"),
+    ]
+}
+COMPONENT_CACHE_ENTRIES = 1000
 
 INPUT_TYPES = {
     "EmailField": "email",
@@ -104,7 +131,45 @@ def error_summary_items(form: Form) -> list[dict]:
     return items
 
 
+class _Uncacheable(Exception):
+    pass
+
+
+def _frozen(value):
+    """`value` as a key: dicts and lists as tuples, marked-safe text apart from plain text."""
+    if isinstance(value, dict):
+        return ("dict", *((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("list", *(_frozen(v) for v in value))
+    if isinstance(value, Markup):  # the macros treat it as HTML, plain text as text
+        return ("markup", str(value))
+    if value is None or type(value) in (str, int, float, bool):
+        return (type(value).__name__, value)  # True and 1 print differently
+    raise _Uncacheable
+
+
+def component(name: str, params: dict) -> Markup:
+    """The HTML of the NHS.UK `name` macro for `params`, made once per set of parameters."""
+    macro = get_template_attribute(*COMPONENTS[name])
+    try:
+        key = (name, _frozen(params))
+    except _Uncacheable:
+        return Markup(macro(params))  # noqa: S704  (the macro's own HTML)
+    cache = current_app.extensions.get("component_html")
+    if cache is None:
+        cache = current_app.extensions["component_html"] = LRU(COMPONENT_CACHE_ENTRIES)
+    html = cache.get(key)
+    if html is None:
+        html = Markup(macro(params))  # noqa: S704  (the macro's own HTML)
+        cache.put(key, html)
+    return html
+
+
 def register_form_rendering(app) -> None:
     app.jinja_env.globals.update(
-        field_kind=field_kind, field_params=field_params, error_summary_items=error_summary_items
+        field_kind=field_kind,
+        field_params=field_params,
+        error_summary_items=error_summary_items,
+        component=component,
+        csrf_stand_in=CSRF_STAND_IN,
     )

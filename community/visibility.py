@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
+from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
 from community.communities.models import (
@@ -77,10 +78,11 @@ def visible_community_ids(user) -> sa.Select:
 def membership(user, community: Community) -> Membership | None:
     if not _is_signed_in(user):
         return None
+    # Its user and community are the ones passed in: not joined and loaded again.
     return db.session.scalar(
-        sa.select(Membership).where(
-            Membership.user_id == user.id, Membership.community_id == community.id
-        )
+        sa.select(Membership)
+        .options(lazyload("*"))
+        .where(Membership.user_id == user.id, Membership.community_id == community.id)
     )
 
 

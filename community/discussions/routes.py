@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from community.communities.forms import ActionForm
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, services
+from community.discussions import moderation, rendering, services
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -164,10 +164,16 @@ def thread(slug: str, thread_id: int, title_slug: str):
 def thread_page(thread: Thread, number: int, **context):
     """One page of a thread, for a community thread or a method's thread."""
     page = services.thread_page(thread, current_user, number)
+    links = thread_links(thread)
+    posts = rendering.thread_posts(
+        page, current_user, thread_url(thread, page.number), links["reply"]
+    )
     return render_template(
         "discussions/thread.html",
         thread=thread,
         page=page,
+        posts=posts,
+        links=links,
         working_on=expertise.working_on(current_user, thread),
         working_on_topic=expertise.telling_word(thread.title),
         reply_form=ReplyForm(),

@@ -92,7 +92,7 @@ class ThreadPage:
     helpful_by_me: set[int] = field(default_factory=set)
     flagged_by_me: set[int] = field(default_factory=set)
     key_post: Post | None = None
-    first_post: Post | None = None
+    first_post: Post | None = None  # the opening post, on the first page
     membership: Membership | None = None
     can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
     can_post: bool = False  # may reply (when the thread is not locked)
@@ -137,10 +137,11 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     wanted = {p.reply_to_id for p in posts if p.reply_to_id}
     if thread.key_post_id:
         wanted.add(thread.key_post_id)
-    extra = _posts_with_authors(
-        sa.or_(Post.id.in_(wanted), sa.and_(Post.thread_id == thread.id, Post.position == 1))
-    )
-    by_id = {p.id: p for p in posts + extra}
+    by_id = {p.id: p for p in posts}
+    # Most replies quote a post a few before them, on the same page: fetch only the others.
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id.update((p.id, p) for p in _posts_with_authors(Post.id.in_(missing)))
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
     key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
     # Flags can hide the key learning until reviewed: only those who may see it, see it.
@@ -151,7 +152,8 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     ):
         key_post = None
     result.key_post = key_post
-    result.first_post = next((p for p in posts + extra if p.position == 1), None)
+    if number == 1:
+        result.first_post = next((p for p in posts if p.position == 1), None)
     ids = [p.id for p in posts]
     if ids:
         result.helpful_by_me = set(

@@ -8,8 +8,6 @@ read points) and bumps `data_version`, the key of the chart cache.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +16,7 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
+from community.cache import LRU
 from community.errors import RuleViolation
 from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
@@ -100,28 +99,7 @@ class MeasureView:
     cycles: list[PDSACycle]
 
 
-class _LRU:
-    """A small thread-safe least-recently-used cache, for one app process."""
-
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_views = _LRU(128)
+_views = LRU(128)
 
 
 def measure_view(measure: Measure) -> MeasureView:

@@ -1,0 +1,159 @@
+"""The posts of a thread page, each rendered once for every viewer who sees it the same way.
+
+Rendering fifty posts through their Jinja macro is most of a thread page's
+cost, and nearly every reader sees a given post the same way. So each post is
+first reduced to a PostView: every fact its HTML shows, with the viewer's part
+boiled down to a few yes/no answers (is it theirs, did they mark it helpful,
+may they moderate …). The view is the cache key: a post edited, hidden,
+removed, re-rendered, renamed by its author or quoting a post that changed
+makes a different view, so a stale fragment can never match. The template
+reads nothing but the view (see templates/discussions/_post.html).
+
+A fragment holds a stand-in where each form's CSRF token goes, swapped for
+the viewer's own token when the page is put together. The stand-in is a
+random value made when the process starts, never shown to anyone, so no post
+can contain it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from flask import current_app, get_template_attribute, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from community.cache import CSRF_STAND_IN, LRU
+from community.discussions.models import Post
+from community.discussions.services import ThreadPage
+from community.timefmt import relative, utcnow
+
+
+class Quote(NamedTuple):
+    id: int
+    author_name: str
+    source: str
+
+
+class PostView(NamedTuple):
+    """One post as one kind of viewer sees it."""
+
+    id: int
+    position: int
+    author_username: str | None  # None: the author's account is gone
+    author_name: str
+    created_at: datetime
+    ago: str  # "3 hours ago" now; part of the key so the fragment ages with the post
+    permalink: str
+    edit_count: int
+    is_removed: bool
+    is_hidden: bool
+    hidden_reason: str
+    shows_body: bool  # neither removed nor hidden from this viewer
+    moderators_label: str
+    is_reply: bool
+    quote: Quote | None  # the quoted post, when this viewer may see it
+    body_html: str
+    is_key: bool
+    helpful_count: int
+    # What the viewer may do, and has done.
+    mine: bool
+    may_react: bool
+    helpful_by_me: bool
+    flagged_by_me: bool
+    reply_url: str | None  # None: the viewer cannot reply here
+    may_mark_key: bool
+    may_moderate: bool
+    # Links in the fragment start with the address the app is served under.
+    script_root: str
+
+
+class ThreadPosts(NamedTuple):
+    first: Markup  # the opening post, on the first page only
+    replies: Markup
+
+
+def _fragments() -> LRU:
+    cache = current_app.extensions.get("post_fragments")
+    if cache is None:
+        cache = LRU(current_app.config["POST_CACHE_ENTRIES"])
+        current_app.extensions["post_fragments"] = cache
+    return cache
+
+
+def thread_posts(page: ThreadPage, user, page_url: str, reply_url: str) -> ThreadPosts:
+    """The HTML of a page's posts for `user`; `page_url` is the page's address."""
+    now = utcnow()
+    thread = page.thread
+    may_reply = not thread.is_locked and page.can_post
+    may_mark_key = thread.author_id == user.id or page.can_facilitate
+    common = {
+        "moderators_label": thread.moderators_label,
+        "reply_url": reply_url if may_reply else None,
+        "may_moderate": page.can_facilitate,
+        "script_root": request.script_root,
+    }
+
+    def view(post: Post) -> PostView:
+        mine = post.author_id == user.id
+        author = post.author
+        quote = None
+        if post.reply_to_id:
+            quoted = page.quoted.get(post.reply_to_id)
+            if quoted is not None and _may_see(quoted, user, page):
+                quoted_by = quoted.author.name if quoted.author else "a former member"
+                quote = Quote(quoted.id, quoted_by, quoted.body_source)
+        return PostView(
+            id=post.id, position=post.position,
+            author_username=author.username if author else None,
+            author_name=author.name if author else "A former member",
+            created_at=post.created_at, ago=relative(post.created_at, now),
+            permalink=f"{page_url}#post-{post.id}",
+            edit_count=post.edit_count, is_removed=post.is_removed,
+            is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
+            shows_body=not post.is_removed and _may_see(post, user, page),
+            is_reply=post.reply_to_id is not None, quote=quote, body_html=post.body_html,
+            is_key=thread.key_post_id == post.id, helpful_count=post.helpful_count,
+            mine=mine, may_react=not mine and user.is_confirmed,
+            helpful_by_me=post.id in page.helpful_by_me,
+            flagged_by_me=post.id in page.flagged_by_me,
+            may_mark_key=post.position > 1 and may_mark_key, **common,
+        )  # fmt: skip
+
+    first = [page.first_post] if page.number == 1 and page.first_post else []
+    replies = [p for p in page.posts if not (page.number == 1 and p.position == 1)]
+    token = generate_csrf()
+    renderer = _Renderer(now)
+    return ThreadPosts(
+        first=renderer.html([view(p) for p in first], token),
+        replies=renderer.html([view(p) for p in replies], token),
+    )
+
+
+def _may_see(post: Post, user, page: ThreadPage) -> bool:
+    """Hidden posts show to their author and the thread's moderators (removed ones to none)."""
+    if post.is_removed:
+        return False
+    return not post.is_hidden or page.can_facilitate or post.author_id == user.id
+
+
+class _Renderer:
+    def __init__(self, now: datetime):
+        self.now, self.cache, self.macro = now, _fragments(), None
+        # A template edited while the development server runs must show at once.
+        self.enabled = not current_app.jinja_env.auto_reload
+
+    def fragment(self, view: PostView) -> Markup:
+        html = self.cache.get(view) if self.enabled else None
+        if html is None:
+            if self.macro is None:
+                self.macro = get_template_attribute("discussions/_post.html", "render_post")
+            html = self.macro(view, self.now, CSRF_STAND_IN)
+            if self.enabled:
+                self.cache.put(view, html)
+        return html
+
+    def html(self, views: list[PostView], token: str) -> Markup:
+        joined = Markup("\n").join(self.fragment(v) for v in views)
+        return joined.replace(CSRF_STAND_IN, token)  # the token is escaped, as in a template
