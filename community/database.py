@@ -15,7 +15,7 @@ with several threads or processes writing at once:
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -24,8 +24,18 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _is_write_context() -> bool:
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS
+        return request.method not in READ_ONLY_METHODS and not g.get("reads_only", False)
     return True  # commands, tests and background senders
+
+
+def reads_only_from_now() -> None:
+    """The rest of this request only reads: its transactions need not wait for the write lock.
+
+    After a write failed because another process holds the lock, the error page
+    (which reads, e.g. the notification count) must not queue for it again.
+    """
+    if has_request_context():
+        g.reads_only = True
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
