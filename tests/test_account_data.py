@@ -119,7 +119,13 @@ def test_downloading_the_data_is_a_json_attachment_and_is_audited(client, story)
     exported = _db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "account.data_exported")
     ).all()
-    assert [(e.actor_id, e.target_id) for e in exported] == [(story["sam"].id, story["sam"].id)]
+    sam_id = story["sam"].id
+    assert [(e.actor_id, e.target_type, e.target_id) for e in exported] == [
+        (sam_id, "User", sam_id)
+    ]
+    # …and the download itself is in the member's account history from then on.
+    history = client.post("/account/settings/data/export").json["account_history"]
+    assert history[0]["action"] == "account.data_exported"
 
 
 def test_the_data_page_is_for_signed_in_members_only(client, db):
