@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread, notifications_for
 from conftest import PASSWORD, sign_in_as
-from mentoring_factories import offer, start_mentorship
+from mentoring_factories import ask, offer, request_for, start_mentorship
 from methods_support import publish_method
 
 from community.accounts import deletion, services
@@ -60,12 +60,15 @@ def story(db, make_user, make_organisation):
     methods.record_use(sam, publish_method(alex, "Ward board round"))
     offer(sam, capacity=2)
     mentorship = start_mentorship(alex, sam)
+    rhea = make_user("rhea-ross", name="Rhea Ross", organisation=alex.organisation)
+    waiting = request_for(rhea, title="Start a QI faculty")
+    ask(rhea, waiting, sam)
     services.authenticate(sam.email, PASSWORD)
     services.authenticate(sam.email, "not the password")
     return {
         "sam": sam, "alex": alex, "fran": fran, "community": community, "sam_reply": sam_reply,
         "sam_thread": sam_thread, "alex_post": alex_post, "method": method,
-        "mentorship": mentorship,
+        "mentorship": mentorship, "rhea": rhea,
     }  # fmt: skip
 
 
@@ -209,6 +212,11 @@ def test_deleting_an_account_keeps_what_they_wrote_and_removes_who_they_were(sto
         "closed", "withdrawn", None,
     )  # fmt: skip
     assert any("Your mentor has left" in n.text for n in notifications_for(alex))
+    # Rhea, who was waiting for Sam's answer, is told to ask someone else.
+    assert [n.text for n in notifications_for(story["rhea"])][-1] == (
+        "A mentor you asked about “Start a QI faculty” has left Improvement Commons: "
+        "ask another mentor"
+    )
     # The audit log keeps what happened, not who.
     deleted = _db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "account.deleted")

@@ -23,8 +23,9 @@ from community.discussions.models import HelpfulReaction, Post
 from community.errors import RuleViolation
 from community.extensions import db
 from community.mentoring import notify as mentoring_notify
-from community.mentoring.models import MentoringRequest, Mentorship
-from community.mentoring.vocabulary import MentorshipStatus, Outcome, RequestStatus
+from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
+from community.mentoring.services import live_pending_asks
+from community.mentoring.vocabulary import AskStatus, MentorshipStatus, Outcome, RequestStatus
 from community.methods.models import MethodUse
 from community.methods.services import refresh_use_counts
 from community.notifications.models import Notification
@@ -160,7 +161,18 @@ def _end_mentoring(user: User) -> None:
         request = db.session.get(MentoringRequest, mentorship.request_id)
         request.status, request.ended_at = RequestStatus.CLOSED, now
         mentoring_notify.mentor_left(mentorship)
-    # The offer, its asks and evidence rows go by ON DELETE CASCADE with the users row.
+    # Asks they had not answered go with them (ON DELETE CASCADE), as do their offer and
+    # evidence rows; whoever asked is told, and prompted to ask someone else if no one is left.
+    waiting = db.session.scalars(
+        sa.select(MentoringAsk).where(
+            MentoringAsk.mentor_id == user.id,
+            MentoringAsk.status == AskStatus.PENDING,
+            MentoringAsk.expires_at > now,
+        )
+    ).all()
+    for ask in waiting:
+        request = db.session.get(MentoringRequest, ask.request_id)
+        mentoring_notify.asked_mentor_left(request, live_pending_asks(request, now) - 1)
 
 
 def _forget_in_notifications(user: User) -> None:

@@ -122,6 +122,16 @@ def closed(mentorship: Mentorship, actor: User) -> None:
     )  # fmt: skip
 
 
+def asked_mentor_left(request: MentoringRequest, still_waiting: int) -> None:
+    """A mentor who had not answered deleted their account. They are not named."""
+    prompt = "" if still_waiting else ": ask another mentor"
+    _for_request(
+        request, [request.requester_id], Kind.ASK_DECLINED,
+        f"A mentor you asked about “{request.title}” has left Improvement Commons{prompt}",
+        None, "See your other suggested mentors:\n",
+    )  # fmt: skip
+
+
 def mentor_left(mentorship: Mentorship) -> None:
     """The mentor deleted their account, which closed the mentorship. They are not named."""
     request = mentorship.request
