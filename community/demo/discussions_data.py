@@ -64,7 +64,8 @@ CONVERSATIONS = {
         (
             "Criteria-led discharge: who signs it off?",
             "We want nurses to discharge against criteria set on the ward round. Our consultants "
-            "are supportive but worried about accountability. **How have others handled sign-off?**",
+            "are supportive but worried about accountability. "
+            "**How have others handled sign-off?**",
         ),
         (
             "Discharge lounge use dropped after we moved it",
