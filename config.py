@@ -83,6 +83,8 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     REGISTER_LIMIT_PER_ADDRESS = os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour")
+    # Threads and replies a member may post, across every discussion.
+    POST_LIMIT_PER_MEMBER = os.environ.get("POST_LIMIT_PER_MEMBER", "20 per minute;300 per day")
 
     # Sessions and cookies
     SESSION_COOKIE_NAME = "ic_session"

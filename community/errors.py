@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, make_response, render_template
+from flask import Flask, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -53,7 +53,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(_error):
-        return page(429, "429", retry_after=_retry_after_text())
+        # Sign-in, registration and reset limits are about the account; any other
+        # limit (posting) is about writing too much too quickly.
+        about_account = (request.endpoint or "").startswith("accounts.")
+        return page(429, "429", retry_after=_retry_after_text(), about_account=about_account)
 
     @app.errorhandler(403)
     def forbidden(_error):

@@ -17,7 +17,7 @@ from community_factories import (
 from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import services
-from community.discussions.models import Post, Thread
+from community.discussions.models import HelpfulReaction, Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications.models import NotificationKind, ThreadWatch, WatchLevel
@@ -230,6 +230,43 @@ def test_helpful_is_one_mark_per_member_and_never_your_own(lounge, ash, mo, fay)
     again = client_as(fay).post(helpful, data={"mark": "0"}, follow_redirects=True)
     assert "You have not marked this post as helpful" in page_text(again)
     assert post.helpful_count == 1
+
+
+def test_a_second_helpful_press_that_raced_past_the_check_is_refused(lounge, ash, mo, monkeypatch):
+    """Two presses at once both read "not marked yet"; the second must meet the
+    row the first wrote: a clear refusal, not a server error or a double count."""
+    post = make_post(mo, make_thread(ash, lounge), "Start the board round at 8am.")
+    services.toggle_helpful(ash, post, mark=True)  # the press that won
+    real_get = db.session.get
+    monkeypatch.setattr(db.session, "get", lambda model, key, **kw: (
+        None if model is HelpfulReaction else real_get(model, key, **kw)
+    ))  # fmt: skip
+
+    with pytest.raises(RuleViolation, match="already marked"):
+        services.toggle_helpful(ash, post, mark=True)
+    monkeypatch.undo()
+    db.session.rollback()
+    assert db.session.get(Post, post.id).helpful_count == 1
+    assert _helpful_rows(post) == 1
+
+
+def test_a_second_unmark_that_raced_past_the_check_is_refused(lounge, ash, mo):
+    post = make_post(mo, make_thread(ash, lounge), "Start the board round at 8am.")
+    services.toggle_helpful(ash, post, mark=True)
+    db.session.get(HelpfulReaction, (post.id, ash.id))  # the loser has read "marked"
+    # … and the winner's unmark lands before the loser writes.
+    db.session.execute(sa.delete(HelpfulReaction).where(HelpfulReaction.post_id == post.id))
+    db.session.execute(sa.update(Post).where(Post.id == post.id).values(helpful_count=0))
+
+    with pytest.raises(RuleViolation, match="not marked"):
+        services.toggle_helpful(ash, post, mark=False)
+    count = sa.select(Post.helpful_count).where(Post.id == post.id)
+    assert db.session.scalar(count) == 0  # not taken below zero by the loser
+
+
+def _helpful_rows(post) -> int:
+    query = sa.select(sa.func.count()).select_from(HelpfulReaction)
+    return db.session.scalar(query.where(HelpfulReaction.post_id == post.id))
 
 
 def test_the_author_is_offered_edit_and_delete_and_others_flag(lounge, ash, mo):
@@ -471,3 +508,29 @@ def test_the_home_feed_shows_only_the_members_own_communities(fay, mo, ash, make
     # Ash belongs to no community: an empty feed says where to start.
     empty = page_text(client_as(ash).get("/"))
     assert "Find communities to join" in empty and "In my community" not in empty
+
+
+# ---------------------------------------------------------------- posting limit
+
+
+def test_posting_is_limited_per_member_across_threads_and_replies(
+    app, lounge, ash, mo, monkeypatch
+):
+    monkeypatch.setitem(app.config, "POST_LIMIT_PER_MEMBER", "3 per minute")
+    thread = make_thread(ash, lounge)
+    reply = f"/communities/discharge-lounge/threads/{thread.id}/reply"
+    new = "/communities/discharge-lounge/threads/new"
+    as_mo = client_as(mo)
+
+    assert as_mo.post(reply, data={"body": ""}).status_code == 200  # refused: not counted
+    assert as_mo.post(reply, data={"body": "First."}).status_code == 302
+    assert as_mo.post(new, data={"title": "Ward rounds", "body": "Second."}).status_code == 302
+    assert as_mo.post(reply, data={"body": "Third."}).status_code == 302
+    refused = as_mo.post(reply, data={"body": "Fourth, too soon."})
+
+    assert refused.status_code == 429
+    assert "You are posting too quickly" in page_text(refused)
+    assert "reset your password" not in page_text(refused)
+    assert "Fourth, too soon." not in {p.body_source for p in posts_in(thread)}
+    # Another member's posts are counted apart.
+    assert client_as(ash).post(reply, data={"body": "Mine."}).status_code == 302

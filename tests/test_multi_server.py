@@ -12,24 +12,19 @@ installed; with CI=true on PostgreSQL a missing redis-server fails the run.
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
-import secrets
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import PASSWORD
+from servers import Browser, free_port, gunicorn, production_env, stop, wait_for
 from werkzeug.security import generate_password_hash
 
 import config as config_module
-from community import ROOT
 from community.communities.models import Community, MemberRole, Membership
 
 USES_POSTGRESQL = config_module.database_url("").startswith("postgresql")
@@ -40,34 +35,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(check, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not start within {timeout:.0f} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-
-
 @pytest.fixture(scope="module")
 def redis_url():
     executable = shutil.which("redis-server")
@@ -76,7 +43,7 @@ def redis_url():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no"],
@@ -89,99 +56,24 @@ def redis_url():
             return connection.recv(16).startswith(b"+PONG")
 
     try:
-        _wait_for(answers, "redis-server")
+        wait_for(answers, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        _stop(process)
+        stop(process)
 
 
 @pytest.fixture(scope="module")
 def servers(app, redis_url, tmp_path_factory):
     """Two gunicorn servers, as two machines behind a load balancer would run them."""
-    shared = {
-        **os.environ,
-        "COMMUNITY_CONFIG": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "SESSION_COOKIE_SECURE": "false",  # plain http on loopback
-        "DATABASE_URL": os.environ["DATABASE_URL"],
-        "REDIS_URL": redis_url,
-        "GUNICORN_WORKERS": "1",
-        "SIGN_IN_LIMIT_PER_ACCOUNT": f"{ATTEMPTS_ALLOWED} per 15 minutes",
-    }
+    shared = production_env(
+        os.environ["DATABASE_URL"],
+        REDIS_URL=redis_url,
+        GUNICORN_WORKERS="1",
+        SIGN_IN_LIMIT_PER_ACCOUNT=f"{ATTEMPTS_ALLOWED} per 15 minutes",
+    )
     logs = tmp_path_factory.mktemp("servers")
-    processes, hosts = [], []
-    try:
-        for name in ("a", "b"):
-            host = f"127.0.0.1:{_free_port()}"
-            with open(logs / f"{name}.log", "wb") as log:
-                processes.append(
-                    subprocess.Popen(  # noqa: S603
-                        [
-                            sys.executable,
-                            "-m",
-                            "gunicorn",
-                            "--config",
-                            "python:community.gunicorn_conf",
-                            "wsgi:app",
-                        ],
-                        cwd=ROOT,
-                        env={**shared, "GUNICORN_BIND": host},
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )  # fmt: skip
-                )
-            hosts.append(host)
-        for host in hosts:
-            _wait_for(
-                lambda h=host: Browser(h).get("/healthz")[0] == 200,
-                f"gunicorn on {host} (log: {logs})",
-            )
-        yield hosts
-    finally:
-        for process in processes:
-            _stop(process)
-
-
-class Browser:
-    """Just enough of a browser: cookies, forms with their CSRF token, no redirects followed."""
-
-    TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-    def __init__(self, host: str, cookies: dict[str, str] | None = None):
-        self.host = host
-        self.cookies = dict(cookies or {})
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        connection = http.client.HTTPConnection(self.host, timeout=10)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.headers, text
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def submit(self, form_path: str, fields: dict, action: str | None = None):
-        """Open the page with the form, then post it with its CSRF token."""
-        status, _, page = self.get(form_path)
-        assert status == 200, f"{form_path} answered {status}"
-        token = self.TOKEN.search(page).group(1)
-        return self.request("POST", action or form_path, {"csrf_token": token, **fields})
-
-    def sign_in(self, email: str, password: str):
-        return self.submit("/account/sign-in", {"email": email, "password": password})
+    with gunicorn(shared, logs / "a.log") as (a, _), gunicorn(shared, logs / "b.log") as (b, _):
+        yield a, b
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -34,6 +33,7 @@ from community.directory.services import organisation_choices
 from community.errors import RuleViolation
 from community.extensions import limiter
 from community.forms import show_violation
+from community.rate_limits import configured
 from community.security import safe_next_url
 from community.timefmt import utcnow
 
@@ -49,10 +49,6 @@ def _failed_sign_in(response) -> bool:
     return response.status_code == 200
 
 
-def _configured_limit(name: str):
-    return lambda: current_app.config[name]
-
-
 def _start_session(user, remember: bool) -> None:
     # A fresh session at sign-in, so nothing from before it (fixation) carries over.
     session.clear()
@@ -61,7 +57,7 @@ def _start_session(user, remember: bool) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(
-    _configured_limit("REGISTER_LIMIT_PER_ADDRESS"),
+    configured("REGISTER_LIMIT_PER_ADDRESS"),
     methods=["POST"],
     deduct_when=lambda r: r.status_code == 302,
 )
@@ -94,10 +90,10 @@ def register():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
-    _configured_limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed_sign_in
+    configured("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed_sign_in
 )
 @limiter.limit(
-    _configured_limit("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
+    configured("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
     deduct_when=_failed_sign_in,
 )  # fmt: skip
 def sign_in():

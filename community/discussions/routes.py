@@ -21,6 +21,7 @@ from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
+from community.rate_limits import posting_limit
 from community.search import expertise
 from community.visibility import can_facilitate, can_moderate_thread
 
@@ -125,6 +126,7 @@ def _preview(form) -> str | None:
 
 
 @bp.route("/communities/<slug>/threads/new", methods=["GET", "POST"])
+@posting_limit
 def new_thread(slug: str):
     community = get_community_or_404(slug, current_user)
     form = ThreadForm()
@@ -184,6 +186,7 @@ def thread_redirect(thread_id: int):
 
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/reply", methods=["GET", "POST"])
+@posting_limit
 def reply(slug: str, thread_id: int):
     return reply_page(_community_thread_or_404(thread_id))
 

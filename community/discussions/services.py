@@ -360,12 +360,26 @@ def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:
         raise RuleViolation("You have already marked this post as helpful")
     if mark is False and existing is None:
         raise RuleViolation("You have not marked this post as helpful")
+    # Two presses racing past the check above (on PostgreSQL, where writes are
+    # not serialised) meet the primary key or find nothing to delete: the
+    # second is refused like any repeat, and the count moves once.
     if existing is None:
-        db.session.add(HelpfulReaction(post_id=post.id, user_id=user.id))
+        try:
+            with db.session.begin_nested():
+                db.session.add(HelpfulReaction(post_id=post.id, user_id=user.id))
+        except sa.exc.IntegrityError:
+            raise RuleViolation("You have already marked this post as helpful") from None
         post.helpful_count = Post.helpful_count + 1
         marked = True
     else:
-        db.session.delete(existing)
+        db.session.expunge(existing)
+        removed = db.session.execute(
+            sa.delete(HelpfulReaction).where(
+                HelpfulReaction.post_id == post.id, HelpfulReaction.user_id == user.id
+            )
+        ).rowcount
+        if not removed:
+            raise RuleViolation("You have not marked this post as helpful")
         post.helpful_count = Post.helpful_count - 1
         marked = False
     indexing.post_changed(post)

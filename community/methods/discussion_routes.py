@@ -16,6 +16,7 @@ from community.discussions import routes as discussions
 from community.discussions.forms import ReviewForm
 from community.methods import services
 from community.methods.routes import _canonical, bp, method_url
+from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
 
 
@@ -38,6 +39,7 @@ def discussion(method_id: int, slug: str):
 
 
 @bp.route("/<int:method_id>-<slug>/discussion/reply", methods=["GET", "POST"])
+@posting_limit
 def discussion_reply(method_id: int, slug: str):
     _, thread = _method_and_thread(method_id)
     return discussions.reply_page(thread)

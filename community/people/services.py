@@ -84,6 +84,6 @@ def _tag_counts(limit: int) -> dict[int, int]:
         .order_by(sa.desc(n), ExpertiseTag.name)
         .limit(limit)
     )
-    counts = dict(rows.tuples().all())
+    counts = {tag_id: count for tag_id, count in rows}
     cache[limit] = (time.monotonic(), counts)
     return counts

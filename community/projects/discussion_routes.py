@@ -17,6 +17,7 @@ from community.discussions.forms import ReviewForm
 from community.projects.project_threads import thread_of
 from community.projects.routes import bp
 from community.projects.routing import load_project, project_url
+from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
 
 
@@ -35,6 +36,7 @@ def discussion(project_id: int, slug: str):
 
 
 @bp.route("/<int:project_id>-<slug>/discussion/reply", methods=["GET", "POST"])
+@posting_limit
 def discussion_reply(project_id: int, slug: str):
     access, _ = load_project(project_id, slug)
     return discussions.reply_page(thread_of(access.project))

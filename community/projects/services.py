@@ -63,7 +63,7 @@ class ProjectAccess:
 
 
 # Team lists show names, not expertise: skip loading each member's expertise tags.
-_WITHOUT_EXPERTISE = joinedload(TeamMember.user).noload(User.expertise)
+_WITHOUT_EXPERTISE = joinedload(TeamMember.user).lazyload(User.expertise)
 
 
 def team_member(user, project: Project) -> TeamMember | None:
