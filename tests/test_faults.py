@@ -1,14 +1,16 @@
 """When the database cannot take a write, members get a clear page and nothing half-saved.
 
 Each test runs a second app on the test database with the fault arranged on
-its connections (a short busy timeout, or a cap on the file's size), so the
-rest of the suite is untouched.
+its connections (a short busy or lock timeout, or a cap on the file's size),
+so the rest of the suite is untouched. The held lock is tried on SQLite and
+on PostgreSQL; the full disk on SQLite, where a file can be capped.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -26,16 +28,20 @@ LONG_BIO = (
 )  # ~4,700 characters
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def sqlite_only(db):
     if db.engine.dialect.name != "sqlite":
-        pytest.skip("arranges SQLite faults: a held write lock and a full database file")
+        pytest.skip("caps a SQLite file's size; PostgreSQL's disk cannot be filled from a test")
 
 
 @pytest.fixture
 def faulty_app(app, db, database_uri):
-    """Another app process on the same database, with a short busy timeout."""
-    other = create_app(make_test_config(database_uri, SQLITE_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS))
+    """Another app process on the same database, with short busy and lock timeouts."""
+    other = create_app(
+        make_test_config(
+            database_uri, SQLITE_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS=BUSY_TIMEOUT_MS
+        )
+    )
     yield other
     with other.app_context():
         _db.session.remove()
@@ -75,6 +81,28 @@ def saved_state(member_id: int) -> tuple:
     return state
 
 
+@contextmanager
+def another_writer_holds_the_lock(app, member_id: int):
+    """Another process is in the middle of a write and keeps its lock."""
+    if _db.engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(database_file(app), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with _db.engine.connect() as holder:
+        # Should the app ever wait forever, the lock still goes after 5 s and the test fails.
+        holder.execute(sa.text("SET idle_in_transaction_session_timeout = 5000"))
+        holder.execute(sa.text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": member_id})
+        try:
+            yield
+        finally:
+            holder.rollback()
+
+
 def test_a_write_that_meets_a_held_lock_waits_then_says_try_again(faulty_app, db, member):
     before = saved_state(member.id)
     client = faulty_app.test_client()
@@ -82,33 +110,29 @@ def test_a_write_that_meets_a_held_lock_waits_then_says_try_again(faulty_app, db
     changed, changed_again = (
         profile_form(member, name=name) for name in ("Changed Name", "Changed")
     )
+    member_id = member.id
     db.session.commit()  # the test's own session holds no lock
 
-    holder = sqlite3.connect(database_file(faulty_app), isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # another process is writing and keeps the lock
-    try:
+    with another_writer_holds_the_lock(faulty_app, member_id):
         started = time.monotonic()
         response = client.post("/account/settings/profile", data=changed)
         waited = time.monotonic() - started
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
 
     assert response.status_code == 503
     assert waited >= BUSY_TIMEOUT_MS / 1000  # it waited for the lock before giving up
     assert "Nothing you entered has been saved" in response.text
     assert "try again" in response.text
     assert response.headers["Retry-After"] == "5"
-    assert saved_state(member.id) == before
+    assert saved_state(member_id) == before
 
     # With the lock free, the same request goes through.
     response = client.post("/account/settings/profile", data=changed_again)
     assert response.status_code == 302
-    assert saved_state(member.id)[0] == "Changed"
+    assert saved_state(member_id)[0] == "Changed"
 
 
 @pytest.fixture
-def full_app(faulty_app, db):
+def full_app(faulty_app, db, sqlite_only):
     """The database file may not grow by a single page: the disk is full."""
     db.session.commit()
     vacuum = sqlite3.connect(database_file(faulty_app), isolation_level=None)
