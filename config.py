@@ -75,6 +75,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'community.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+    # PostgreSQL: how long a statement waits for another transaction's row or table lock.
+    DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 5000)
 
     # Accounts
     ALLOWED_EMAIL_DOMAINS = _domains(os.environ.get("ALLOWED_EMAIL_DOMAINS"))

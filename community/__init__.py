@@ -158,6 +158,7 @@ def register_security(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
+    from community.backup.commands import backup_cli
     from community.demo.commands import seed_demo
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
@@ -168,5 +169,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(mentoring_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)

@@ -11,11 +11,14 @@ with several threads or processes writing at once:
   "database is locked" at once, because its snapshot may be stale), so any
   request that may write takes the write lock when it begins. Reads (GET and
   HEAD requests) stay deferred and run in parallel.
+
+PostgreSQL gets a lock timeout (DB_LOCK_TIMEOUT_MS), so a write that meets a
+lock held too long fails cleanly instead of hanging the request.
 """
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -24,8 +27,18 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _is_write_context() -> bool:
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS
+        return request.method not in READ_ONLY_METHODS and not g.get("reads_only", False)
     return True  # commands, tests and background senders
+
+
+def reads_only_from_now() -> None:
+    """The rest of this request only reads: its transactions need not wait for the write lock.
+
+    After a write failed because another process holds the lock, the error page
+    (which reads, e.g. the notification count) must not queue for it again.
+    """
+    if has_request_context():
+        g.reads_only = True
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -45,8 +58,26 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_context() else "BEGIN")
 
 
+def configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
+    """A statement waits at most `lock_timeout_ms` for a lock, then fails cleanly.
+
+    Without it a write queued behind a long transaction would wait until the
+    worker is killed; with it the member gets the "try again" page, as on SQLite.
+    A plain SET (not a startup option) so that it also works through PgBouncer.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        cursor.close()
+        dbapi_connection.commit()
+
+
 def register_engine_events(app: Flask, db) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif engine.dialect.name == "postgresql":
+            configure_postgresql(engine, app.config["DB_LOCK_TIMEOUT_MS"])

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from community.database import reads_only_from_now
 from community.extensions import db, limiter
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+# SQLite's SQLITE_FULL ("database or disk is full") and PostgreSQL's class 53100 (disk_full).
+_STORAGE_FULL = ("database or disk is full", "no space left on device", "disk full")
+
+
+def is_storage_full(error: OperationalError) -> bool:
+    if getattr(error.orig, "sqlstate", None) == "53100":
+        return True
+    return any(words in str(error.orig).lower() for words in _STORAGE_FULL)
 
 
 class RuleViolation(Exception):
@@ -64,11 +75,19 @@ def register_errorhandlers(app: Flask) -> None:
         return page(400, "400", description=getattr(error, "description", ""))
 
     @app.errorhandler(OperationalError)
-    def database_busy(error):
-        # A locked or unavailable database: nothing was saved, so trying again is safe.
+    def database_unavailable(error):
+        # The transaction is rolled back whole, so nothing was saved.
         db.session.rollback()
+        reads_only_from_now()
+        if is_storage_full(error):
+            log.error("database storage is full: %s", error)
+            return page(507, "507")
+        # Locked (another writer held it past the busy timeout) or unreachable:
+        # trying again in a moment is safe.
         log.warning("database unavailable: %s", error)
-        return page(503, "503")
+        response = make_response(page(503, "503"))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -13,6 +19,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from helpers import run_command
 
+from community import ROOT
 from community.outbox import services
 from community.outbox.models import OutboxMessage, OutboxStatus
 from community.outbox.services import deliver_due, queue_email
@@ -193,6 +200,88 @@ def test_retry_delays_grow_and_are_capped():
     assert delays[0] == timedelta(seconds=30)
     assert delays == sorted(delays)
     assert delays[-1] == timedelta(hours=6)
+
+
+# ---------------------------------------------------------------- a sender that dies
+
+
+class StallingCollector(Collector):
+    """Accepts `accept` messages, then hangs on the next, like a server gone quiet."""
+
+    def __init__(self, accept: int):
+        super().__init__()
+        self.accept = accept
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.envelopes) >= self.accept:
+            await asyncio.sleep(60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def start_sender(database_uri: str, tmp_path, port: int) -> subprocess.Popen:
+    """`flask outbox send` in its own process, as it runs beside the site."""
+    environment = {
+        **os.environ,
+        "FLASK_APP": "wsgi:app",
+        "COMMUNITY_CONFIG": "development",
+        "SECRET_KEY": "a-secret-key-only-for-the-outbox-crash-test-0123456789",
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": database_uri,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(port),
+    }
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "flask", "outbox", "send"],
+        cwd=ROOT, env=environment, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def test_a_sender_killed_mid_batch_loses_nothing_and_the_next_sends_every_message(
+    app, db, database_uri, tmp_path, smtp_server
+):
+    subjects = [f"Message {n}" for n in range(10)]
+    for subject in subjects:
+        queued(db, subject=subject)
+
+    stalling = StallingCollector(accept=4)
+    controller = Controller(stalling, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sender = start_sender(database_uri, tmp_path, controller.port)
+    try:
+        deadline = time.monotonic() + 30
+        while len(stalling.envelopes) < 4 and time.monotonic() < deadline:
+            assert sender.poll() is None, sender.stderr.read().decode()
+            time.sleep(0.05)
+        assert len(stalling.envelopes) == 4, "the sender never got going"
+        # While the mail server stalls the sender, the site goes on saving (no lock is held).
+        started = time.monotonic()
+        queued(db, subject="Written while the sender waits")
+        assert time.monotonic() - started < 1.0
+        os.killpg(sender.pid, signal.SIGKILL)  # dies mid-batch: 4 sent, 6 not yet
+        sender.wait(10)
+    finally:
+        if sender.poll() is None:
+            os.killpg(sender.pid, signal.SIGKILL)
+        controller.stop()
+
+    db.session.expire_all()
+    claimed = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.subject.in_(subjects))
+    ).all()
+    assert {m.status for m in claimed} == {OutboxStatus.PENDING}  # none marked sent, none lost
+    # Another sender leaves them alone while the first one's claim lasts …
+    assert deliver_due().sent == 1  # only the message written meanwhile
+    # … and sends every one of them once the claim has run out.
+    for message in claimed:
+        message.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_due().sent == 10
+    received = [m["Subject"] for m in stalling.messages() + smtp_server.messages()]
+    assert set(subjects) <= set(received)  # every message at least once
+    assert sorted(received.count(s) for s in subjects) == [1] * 6 + [2] * 4
+    db.session.expire_all()
+    assert set(db.session.scalars(sa.select(OutboxMessage.status))) == {OutboxStatus.SENT}
 
 
 # ---------------------------------------------------------------- commands

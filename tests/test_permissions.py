@@ -105,6 +105,9 @@ ROUTES: list[Route] = [
     Route("accounts.edit_profile", lambda w: "/account/settings/profile", signed_in()),
     Route("accounts.change_password", lambda w: "/account/settings/password", signed_in()),
     Route("accounts.change_email", lambda w: "/account/settings/email", signed_in()),
+    Route("accounts.your_data", lambda w: "/account/settings/data", signed_in()),
+    Route("accounts.export_data", lambda w: "/account/settings/data/export", signed_in(), "POST"),
+    Route("accounts.delete_account", lambda w: "/account/settings/delete", signed_in()),
     Route(
         "accounts.confirm_email_change",
         lambda w: f"/account/email/{w.change_email_token}",

@@ -189,6 +189,20 @@ def test_csrf_change_password_without_token_is_refused(csrf_on, http, member):
     assert _db.session.get(User, member.id).check_password(PASSWORD)
 
 
+def test_csrf_account_deletion_without_token_is_refused(csrf_on, http, member):
+    sign_in_as(http, member)
+    response = http.post("/account/settings/delete", data={"password": PASSWORD})
+    assert_refused_for_missing_token(response)
+    assert _db.session.get(User, member.id) is not None
+
+
+def test_csrf_data_export_without_token_is_refused(csrf_on, http, member):
+    sign_in_as(http, member)
+    response = http.post("/account/settings/data/export")
+    assert_refused_for_missing_token(response)
+    assert "sam-patel@nhs.example" not in response.text
+
+
 def test_csrf_admin_role_change_without_token_is_refused(csrf_on, http, admin, member):
     sign_in_as(http, admin)
     response = http.post(f"/admin/members/{member.id}", data={"role": Role.ADMIN})

@@ -146,3 +146,9 @@ class ProfileForm(FlaskForm):
         description="Separate them with commas, for example: frailty, virtual wards",
         filters=[strip_filter],
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[InputRequired("Enter your password to delete your account")]
+    )

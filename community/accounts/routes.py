@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
+    Response,
     flash,
     redirect,
     render_template,
@@ -13,11 +16,13 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import services
+from community.accounts import deletion, services
+from community.accounts.export import export_member_data
 from community.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
+    DeleteAccountForm,
     ProfileForm,
     RegisterForm,
     RequestResetForm,
@@ -30,6 +35,7 @@ from community.extensions import limiter
 from community.forms import show_violation
 from community.rate_limits import configured
 from community.security import safe_next_url
+from community.timefmt import utcnow
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -262,3 +268,46 @@ def confirm_email_change(token: str):
             url_for("accounts.settings" if current_user.is_authenticated else "accounts.sign_in")
         )
     return render_template("accounts/confirm_email_change.html", form=form)
+
+
+@bp.route("/settings/data")
+@login_required
+def your_data():
+    return render_template("accounts/your_data.html", form=ConfirmForm())
+
+
+@bp.route("/settings/data/export", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def export_data():
+    """Download everything about the member as JSON; a POST, because it is audited."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.your_data"))
+    data = export_member_data(current_user)
+    filename = f"improvement-commons-{current_user.username}-{utcnow():%Y-%m-%d}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user._get_current_object(), form.password.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account has been deleted. Thank you for what you shared.", "success")
+            return redirect(url_for("main.index"))
+    return render_template(
+        "accounts/delete_account.html", form=form, handovers=deletion.handovers_needed(current_user)
+    )

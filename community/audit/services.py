@@ -17,6 +17,9 @@ def record(
     summary: str = "",
     community_id: int | None = None,
 ) -> AuditEvent:
+    # Routes pass `current_user`, a proxy: the entry names what it stands for.
+    if hasattr(target, "_get_current_object"):
+        target = target._get_current_object()
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor is not None else None,

@@ -122,6 +122,27 @@ def closed(mentorship: Mentorship, actor: User) -> None:
     )  # fmt: skip
 
 
+def asked_mentor_left(request: MentoringRequest, still_waiting: int) -> None:
+    """A mentor who had not answered deleted their account. They are not named."""
+    prompt = "" if still_waiting else ": ask another mentor"
+    _for_request(
+        request, [request.requester_id], Kind.ASK_DECLINED,
+        f"A mentor you asked about “{request.title}” has left Improvement Commons{prompt}",
+        None, "See your other suggested mentors:\n",
+    )  # fmt: skip
+
+
+def mentor_left(mentorship: Mentorship) -> None:
+    """The mentor deleted their account, which closed the mentorship. They are not named."""
+    request = mentorship.request
+    _for_mentorship(
+        mentorship, [request.requester_id], Kind.MENTORSHIP_CLOSED,
+        f"Your mentor has left Improvement Commons, so the mentorship “{request.title}” has "
+        "closed: make a new request to find another mentor",
+        None, "The mentorship's goals and session log stay on its page:\n",
+    )  # fmt: skip
+
+
 def feedback_given(mentorship: Mentorship, actor: User) -> None:
     _for_mentorship(
         mentorship, _participants(mentorship), Kind.MENTORING_FEEDBACK,

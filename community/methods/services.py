@@ -413,6 +413,12 @@ def delete_method(user: User, method: Method) -> None:
     db.session.commit()
 
 
+def refresh_use_counts(method_ids: list[int]) -> None:
+    """After uses are removed other than through `unuse` (e.g. a member deleted their account)."""
+    for method_id in method_ids:
+        _refresh_use_counts(db.session.get(Method, method_id))
+
+
 def _refresh_use_counts(method: Method) -> None:
     uses = sa.select(sa.func.count(MethodUse.id)).where(MethodUse.method_id == method.id)
     organisations = sa.select(sa.func.count(sa.distinct(MethodUse.organisation_id))).where(

@@ -6,6 +6,13 @@ send`) delivers what is due: by SMTP when MAIL_SERVER is set, otherwise to the
 log. Each message is marked sent only after the server accepted it, so a
 crash between the two sends it again (at least once, never lost). Failures
 are retried with growing delays, up to MAIL_MAX_ATTEMPTS.
+
+A batch is claimed in one short transaction (the attempt counted, the next
+try put off by CLAIM_LEASE, so no other sender takes it meanwhile), sent with
+no transaction open, and its outcome saved in a second short transaction.
+No lock is held while a slow mail server is talked to: on SQLite the site's
+writers never wait for the sender. A sender that dies mid-batch leaves its
+messages to be sent again once the lease runs out.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from community.outbox.models import OutboxMessage, OutboxStatus
 from community.timefmt import utcnow
 
 log = logging.getLogger(__name__)
+
+# How long a claimed message is left to its sender before another may send it.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def queue_email(to_address: str, subject: str, body_text: str) -> OutboxMessage:
@@ -56,7 +66,18 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
 
 
-def _build(message: OutboxMessage) -> EmailMessage:
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed message as the sender needs it, read before the claim is committed."""
+
+    id: int
+    to_address: str
+    subject: str
+    body_text: str
+    attempts: int
+
+
+def _build(message: Outgoing) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_address
@@ -66,7 +87,7 @@ def _build(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def _send_smtp(messages: list[OutboxMessage]) -> dict[int, str]:
+def _send_smtp(messages: list[Outgoing]) -> dict[int, str]:
     """Send over one connection; return the error text for each message that failed."""
     config = current_app.config
     errors: dict[int, str] = {}
@@ -88,7 +109,7 @@ def _send_smtp(messages: list[OutboxMessage]) -> dict[int, str]:
     return errors
 
 
-def _send_to_log(messages: list[OutboxMessage]) -> dict[int, str]:
+def _send_to_log(messages: list[Outgoing]) -> dict[int, str]:
     for message in messages:
         log.info(
             "Email (no MAIL_SERVER set) to %s: %s\n%s",
@@ -99,8 +120,8 @@ def _send_to_log(messages: list[OutboxMessage]) -> dict[int, str]:
     return {}
 
 
-def deliver_due(batch_size: int = 50) -> DeliveryReport:
-    """Deliver one batch of due messages and commit the outcome."""
+def _claim_due(batch_size: int) -> list[Outgoing]:
+    """Take up to `batch_size` due messages for this sender, and commit at once."""
     now = utcnow()
     due = list(
         db.session.scalars(
@@ -114,27 +135,47 @@ def deliver_due(batch_size: int = 50) -> DeliveryReport:
             .with_for_update(skip_locked=True)
         )
     )
-    report = DeliveryReport()
-    if not due:
-        db.session.rollback()
-        return report
-    transport = _send_smtp if current_app.config["MAIL_SERVER"] else _send_to_log
-    errors = transport(due)
-    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    claimed = []
     for message in due:
         message.attempts += 1
-        if message.id not in errors:
+        message.next_attempt_at = now + CLAIM_LEASE
+        claimed.append(
+            Outgoing(message.id, message.to_address, message.subject, message.body_text,
+                     message.attempts)
+        )  # fmt: skip
+    db.session.commit()
+    return claimed
+
+
+def deliver_due(batch_size: int = 50) -> DeliveryReport:
+    """Deliver one batch of due messages and save the outcome."""
+    report = DeliveryReport()
+    claimed = _claim_due(batch_size)
+    if not claimed:
+        return report
+    transport = _send_smtp if current_app.config["MAIL_SERVER"] else _send_to_log
+    errors = transport(claimed)  # no transaction is open while the mail server is slow
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    messages = {
+        message.id: message
+        for message in db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.id.in_([c.id for c in claimed]))
+        )
+    }
+    for sent in claimed:
+        message = messages[sent.id]
+        if sent.id not in errors:
             message.status = OutboxStatus.SENT
             message.sent_at = utcnow()
             message.last_error = ""
             report.sent += 1
-        elif message.attempts >= max_attempts:
+        elif sent.attempts >= max_attempts:
             message.status = OutboxStatus.FAILED
-            message.last_error = errors[message.id][:500]
+            message.last_error = errors[sent.id][:500]
             report.failed += 1
         else:
-            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-            message.last_error = errors[message.id][:500]
+            message.next_attempt_at = utcnow() + retry_delay(sent.attempts)
+            message.last_error = errors[sent.id][:500]
             report.retried += 1
     db.session.commit()
     return report

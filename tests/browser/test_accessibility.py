@@ -152,6 +152,12 @@ def _submit_empty(page: Page, _world: World) -> None:
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
 
 
+def _delete_with_a_wrong_password(page: Page, _world: World) -> None:
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+
+
 def _ask_for_reset(page: Page, world: World) -> None:
     page.get_by_label("Email address").fill(world.member.email)
     page.get_by_role("button", name="Send reset link").click()
@@ -210,6 +216,10 @@ VISITS = [
     Visit("edit-profile", "/account/settings/profile", "Edit your profile", "member"),
     Visit("change-password", "/account/settings/password", "Change your password", "member"),
     Visit("change-email", "/account/settings/email", "Change your email address", "member"),
+    Visit("your-data", "/account/settings/data", "Your data", "member"),
+    Visit("delete-account", "/account/settings/delete", "Delete your account", "member"),
+    Visit("delete-account-refused", "/account/settings/delete", "Delete your account", "member",
+          then=_delete_with_a_wrong_password),
     Visit("people", "/people", "People", "member"),
     Visit("people-paged", "/people?page=2", "People", "member", prepare=_many_members),
     Visit("profile", "/people/{w.member.username}", "{w.member.name}", "member"),

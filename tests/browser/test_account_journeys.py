@@ -1,8 +1,10 @@
-"""A new member's first visit, and a sign-in that goes wrong, as a person sees them."""
+"""A new member's first visit, a sign-in that goes wrong, and leaving, as a person sees them."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import PASSWORD
@@ -117,3 +119,30 @@ def test_a_failed_sign_in_is_summarised_at_the_top_and_focus_moves_there(page: P
     expect(page.get_by_label("Password", exact=True)).to_be_focused()
     expect(page.get_by_label("Email address")).to_have_value(member.email)
     expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_a_member_downloads_their_data_then_deletes_their_account(page: Page, db, member, sign_in):
+    member = Person.of(member)
+    release(db)
+    sign_in(page, member, then="/account/settings")
+
+    page.get_by_role("link", name="Download your data, or delete your account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your data").click()
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert saved["profile"]["email"] == member.email
+    assert download.value.suggested_filename.startswith("improvement-commons-")
+
+    page.get_by_role("link", name="Delete your account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+
+    expect(page.get_by_text("Your account has been deleted.")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(member.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Enter a correct email address and password").first).to_be_visible()

@@ -1,0 +1,1 @@
+"""Online backups of the whole database, and restoring one (`flask backup …`)."""
