@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bench.generators.build import ANCHOR, Build
-from bench.generators.methods import directory
+from bench.generators.build import ANCHOR, Build, directory
 from bench.text import Prose
 
 READER = 1

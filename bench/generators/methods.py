@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from bench.generators.build import ANCHOR, Build, zipf_weights
+from bench.generators.build import ANCHOR, Build, directory, next_thread_id, zipf_weights
 from bench.text import SUBJECTS, Prose, to_html
 from community.markdown import RENDER_VERSION
 from community.methods.content import AdaptationContext, _classification_lines, adaptation_text
@@ -48,40 +46,6 @@ POPULATIONS = (
 )  # fmt: skip
 # Where the landmark's family sits: ids 1–3 are its grandparent, parent and itself.
 LANDMARK = 3
-
-
-def directory(build: Build) -> dict:
-    """Each member's organisation, and each organisation's system and type (read once)."""
-    if "directory" not in build.state:
-        connection = build.connection
-        organisation_of = [0] * (build.scale.members + 1)
-        for user_id, organisation_id in connection.execute(
-            sa.text("SELECT id, organisation_id FROM users")
-        ):
-            organisation_of[user_id] = organisation_id
-        system_of, type_of = {}, {}
-        for organisation_id, system_id, kind in connection.execute(
-            sa.text("SELECT id, system_id, type FROM organisations")
-        ):
-            system_of[organisation_id], type_of[organisation_id] = system_id, kind
-        tags = {"approach": [], "topic": []}
-        for tag_id, name, kind in connection.execute(
-            sa.text("SELECT id, name, kind FROM expertise_tags ORDER BY id")
-        ):
-            if kind in tags:
-                tags[kind].append((tag_id, name))
-        build.state["directory"] = {
-            "organisation_of": organisation_of, "system_of": system_of, "type_of": type_of,
-            "tags": tags,
-        }  # fmt: skip
-    return build.state["directory"]
-
-
-def next_thread_id(build: Build) -> int:
-    if "next_thread_id" not in build.state:
-        highest = build.connection.scalar(sa.text("SELECT max(id) FROM threads"))
-        build.state["next_thread_id"] = (highest or 0) + 1
-    return build.state["next_thread_id"]
 
 
 def build(build: Build) -> None:

@@ -20,8 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from bench.generators.build import ANCHOR, Build, batched
-from bench.generators.methods import directory, next_thread_id
+from bench.generators.build import ANCHOR, Build, batched, directory, next_thread_id
 from bench.text import SUBJECTS, Prose, to_html
 from community.markdown import RENDER_VERSION
 from community.projects import spc, spc_words
