@@ -230,7 +230,10 @@ def build(build: Build) -> None:
     use_count = [0] * (count + 1)
     organisation_count = [0] * (count + 1)
     for method_id in published_ids:
-        wanted = min(int(popularity[method_id] * 40 * rng.random() * 3), scale.members // 4)
+        # A few uses for most methods, hundreds for the most popular few.
+        wanted = rng.choices((0, 1, 2, 3, 5, 8), (30, 25, 15, 12, 10, 8))[0]
+        wanted += int(popularity[method_id] * 300 * rng.random())
+        wanted = min(wanted, scale.members // 4)
         if method_id == LANDMARK:
             wanted = max(wanted, 40)
         users = sorted(set(rng.sample(everyone, wanted)))
