@@ -31,7 +31,10 @@ def say(message: str = "") -> None:
 @click.option("--pages", "only", default="", help="Comma-separated page names (default: all).")
 @click.option("--seconds", type=float, default=None, help="Drive each page this long instead.")
 @click.option("--no-writes", is_flag=True, help="Skip creating posts.")
-def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes: bool) -> None:
+@click.option("--data-only", is_flag=True, help="Build (or reuse) the data, then stop.")
+def main(
+    scale: str, rebuild: bool, only: str, seconds: float | None, no_writes: bool, data_only: bool
+) -> None:
     """Measure every page at SCALE and write bench/results/latest.json."""
     import community.models  # noqa: F401  (complete metadata for the generators)
 
@@ -39,6 +42,13 @@ def main(scale: str, rebuild: bool, only: str, seconds: float | None, no_writes:
     url = database.database_url(scale)
     pages = [p for p in PAGES if not only or p.name in only.split(",")]
     landmarks, generation = ensure_data(chosen, url, rebuild=rebuild)
+    if data_only:
+        for name, timing in generation.items():
+            if name != "total":
+                say(f"  {name:<16} {timing['seconds']:8.1f} s {timing['rows']:>12,} rows")
+        if generation:
+            say(f"  {'total':<16} {generation['total']['seconds']:8.1f} s")
+        return
     duration = seconds or chosen.duration_s
     busy = os.getloadavg()[0]
     if busy > 1.0:

@@ -84,6 +84,30 @@ def bulk_engine(url: str) -> sa.Engine:
     return engine
 
 
+def loading_app(url: str):
+    """The app, for the build's derived phases: SQLite writes without syncs (as bulk_engine).
+
+    A build that dies half-way leaves no stamp, so losing its writes costs nothing.
+    """
+    from community import create_app
+    from community.extensions import db
+
+    app = create_app(bench_config(url))
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+
+            @sa.event.listens_for(engine, "connect")
+            def _fast(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                for pragma in ("synchronous = OFF", "cache_size = -400000"):
+                    cursor.execute(f"PRAGMA {pragma}")
+                cursor.close()
+
+            engine.dispose()
+    return app
+
+
 # ------------------------------------------------------------------ stamp
 
 

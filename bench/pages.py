@@ -35,6 +35,15 @@ PAGES = (
     Page("profile", "/people/{profile}"),
     Page("communities", "/communities"),
     Page("notifications", "/notifications"),
+    Page("method", "{method}"),
+    Page("method_lineage", "{method}/lineage"),
+    Page("project", "{project}"),
+    Page("measure", "{measure}"),
+    Page("search_common", "/search?q=discharge", p95_ms=100),
+    Page("search_rare", "/search?q={rare_word}", p95_ms=100),
+    Page("search_phrase", "/search?q=%22special+cause+variation%22", p95_ms=100),
+    Page("expertise", "/people?topic=discharge", p95_ms=150),
+    Page("mentor_suggestions", "{suggestions}", p95_ms=150),
 )  # fmt: skip
 
 FLOOR_PATH = "/bench/floor"

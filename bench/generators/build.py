@@ -102,6 +102,40 @@ class Progress:
             sys.stderr.write("\n")
 
 
+def directory(build: Build) -> dict:
+    """Each member's organisation, and each organisation's system and type (read once)."""
+    if "directory" not in build.state:
+        connection = build.connection
+        organisation_of = [0] * (build.scale.members + 1)
+        for user_id, organisation_id in connection.execute(
+            sa.text("SELECT id, organisation_id FROM users")
+        ):
+            organisation_of[user_id] = organisation_id
+        system_of, type_of = {}, {}
+        for organisation_id, system_id, kind in connection.execute(
+            sa.text("SELECT id, system_id, type FROM organisations")
+        ):
+            system_of[organisation_id], type_of[organisation_id] = system_id, kind
+        tags = {"approach": [], "topic": []}
+        for tag_id, name, kind in connection.execute(
+            sa.text("SELECT id, name, kind FROM expertise_tags ORDER BY id")
+        ):
+            if kind in tags:
+                tags[kind].append((tag_id, name))
+        build.state["directory"] = {
+            "organisation_of": organisation_of, "system_of": system_of, "type_of": type_of,
+            "tags": tags,
+        }  # fmt: skip
+    return build.state["directory"]
+
+
+def next_thread_id(build: Build) -> int:
+    if "next_thread_id" not in build.state:
+        highest = build.connection.scalar(sa.text("SELECT max(id) FROM threads"))
+        build.state["next_thread_id"] = (highest or 0) + 1
+    return build.state["next_thread_id"]
+
+
 def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
     batch = []
     for item in items:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from bench.generators.build import ANCHOR, Build, batched, distribute
 from bench.text import SUBJECTS, Prose, to_html
 from community.discussions.models import POSTS_PER_PAGE
+from community.markdown import RENDER_VERSION
 from community.slugs import slugify
 
 DAY = 86_400.0
@@ -183,7 +184,7 @@ def _write_posts(build: Build, rng, plan, authors, casts, titles, community_name
             posts.append({
                 "id": post_id, "thread_id": t + 1, "position": position, "author_id": author,
                 "reply_to_id": reply_to, "body_source": body, "body_html": html,
-                "render_version": 1, "created_at": at,
+                "render_version": RENDER_VERSION, "created_at": at,
                 "edited_at": at + timedelta(hours=1) if edited else None,
                 "edit_count": 1 if edited else 0, "helpful_count": helpful,
                 "deleted_at": at + timedelta(hours=2) if roll < 0.002 else None,

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from bench.generators.build import ANCHOR, Build, batched, zipf_weights
 from bench.text import Prose, to_html
 from community.directory.models import OrganisationType
+from community.markdown import RENDER_VERSION
 from community.slugs import slugify
 
 BENCH_EMAIL = "robin.bench@nhs.example"
@@ -146,7 +147,8 @@ def build(build: Build) -> None:
                 "password_hash": password_hash, "role": "admin" if user_id in (2, 3) else "member",
                 "organisation_id": rng.randint(1, scale.organisations),
                 "job_title": rng.choice(JOB_TITLES), "bio_source": bio,
-                "bio_html": to_html(bio) if bio else "", "bio_render_version": 1 if bio else 0,
+                "bio_html": to_html(bio) if bio else "",
+                "bio_render_version": RENDER_VERSION if bio else 0,
                 "email_confirmed_at": joined + timedelta(minutes=5) if confirmed else None,
                 "session_token": f"{rng.getrandbits(96):024x}",
                 "last_sign_in_at": ANCHOR - timedelta(days=rng.uniform(0, 60)),
