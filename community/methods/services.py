@@ -416,7 +416,9 @@ def delete_method(user: User, method: Method) -> None:
 def refresh_use_counts(method_ids: list[int]) -> None:
     """After uses are removed other than through `unuse` (e.g. a member deleted their account)."""
     for method_id in method_ids:
-        _refresh_use_counts(db.session.get(Method, method_id))
+        method = db.session.get(Method, method_id)
+        _refresh_use_counts(method)
+        indexing.method_changed(method)  # its boost counts the uses
 
 
 def _refresh_use_counts(method: Method) -> None:
