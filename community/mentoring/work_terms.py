@@ -22,11 +22,13 @@ from community.projects.spc import Variation
 
 
 def _not_indexed(column):
-    """`column + 0`: the same value, but SQLite will not drive the query from its index.
+    """`column + 0`: the same value, but SQLite will not look it up through an index.
 
-    Otherwise SQLite starts from every method (or project) that matches and probes
-    each against every candidate, thousands × thousands; this way it starts from
-    the candidates' own methods (projects), a few each.
+    Used on the candidate column: with thousands of candidates, SQLite would
+    otherwise probe the (method, user) key once per candidate for every method,
+    thousands × thousands (35 s at 10 000 mentors). This way it reads each
+    method's or project's few authors or team members by the key's first column
+    and checks them against the candidate list, which it holds as an index.
     """
     return column + 0
 
@@ -60,12 +62,12 @@ class MethodsEvidence:
             tagged = sa.select(method_tags.c.method_id).where(
                 method_tags.c.tag_id.in_(needs.approaches)
             )
-            about.append(_not_indexed(Method.id).in_(tagged))
+            about.append(Method.id.in_(tagged))
         if needs.components:
             for_components = sa.select(MethodImpact.method_id).where(
                 MethodImpact.component.in_(needs.components)
             )
-            about.append(_not_indexed(Method.id).in_(for_components))
+            about.append(Method.id.in_(for_components))
         if not about:
             return {}
         rows = db.session.execute(
@@ -77,7 +79,7 @@ class MethodsEvidence:
             )
             .join(Method, Method.id == MethodAuthor.method_id)
             .where(
-                among(MethodAuthor.user_id, candidate_ids),
+                among(_not_indexed(MethodAuthor.user_id), candidate_ids),
                 Method.status == MethodStatus.PUBLISHED,
                 _seen_by_everyone(Method.community_id),
                 sa.or_(*about),
@@ -117,9 +119,9 @@ class ProjectsEvidence:
             sa.select(TeamMember.user_id, sa.func.count(sa.distinct(Project.id)))
             .join(Project, Project.id == TeamMember.project_id)
             .where(
-                among(TeamMember.user_id, candidate_ids),
+                among(_not_indexed(TeamMember.user_id), candidate_ids),
                 _seen_by_everyone(Project.community_id),
-                _not_indexed(Project.id).in_(improving),
+                Project.id.in_(improving),
             )
             .group_by(TeamMember.user_id)
         )
