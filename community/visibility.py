@@ -188,10 +188,19 @@ def visible_threads_clause(user) -> sa.ColumnElement[bool]:
     """A WHERE clause over Thread: the community, method and project threads `user` may read."""
     if not _is_signed_in(user):
         return sa.false()
+    # A method's or project's thread is checked against its own method or project
+    # (one row by its key), not against a list of every visible one: listing
+    # 20 000 methods for each thread made a search over discussions take seconds.
     return sa.or_(
         Thread.community_id.in_(visible_community_ids(user)),
-        Thread.method_id.in_(visible_method_ids(user)),
-        Thread.project_id.in_(sa.select(Project.id).where(visible_projects_clause(user))),
+        sa.and_(
+            Thread.method_id.is_not(None),
+            sa.exists().where(Method.id == Thread.method_id, visible_methods_clause(user)),
+        ),
+        sa.and_(
+            Thread.project_id.is_not(None),
+            sa.exists().where(Project.id == Thread.project_id, visible_projects_clause(user)),
+        ),
     )
 
 

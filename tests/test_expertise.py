@@ -8,6 +8,7 @@ from search_support import add_member, index_everyone, make_community, page_text
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
+from community.search import expertise
 from community.search.expertise import find_experts
 
 
@@ -137,6 +138,25 @@ def test_who_else_is_working_on_this_beside_a_thread(example, auth):
     assert "Vic Viewer" not in panel  # nor the thread's own author
     assert "Eve Private" not in panel  # private evidence stays private
     assert "Find more people who know about this" in panel
+
+
+def test_the_panel_reads_only_the_newest_matching_documents(example, auth, monkeypatch):
+    """Its cost is bounded: evidence older than the newest few matches is not read,
+    and the thread's own posts do not use up the window."""
+    vic, group = example["vic"], example["open_group"]
+    lounge = discussions.start_thread(vic, group, "Discharge lounge moves", "It moved floors.")
+    for n in range(3):  # newer matches than all the evidence, in the thread itself
+        discussions.reply(vic, lounge, f"Discharge note {n}.")
+    path = f"/communities/{group.slug}/threads/{lounge.id}-{lounge.slug}"
+
+    def panel_names() -> str:
+        return page_text(auth.as_user(example["alice"]).get(path))
+
+    assert "Cara Helpful" in panel_names()
+    newer = discussions.start_thread(vic, group, "Discharge huddles", "Discharge at 10am.")
+    discussions.reply(vic, newer, "Discharge planning again.")
+    monkeypatch.setattr(expertise, "RECENT_WINDOW", 2)  # only the two newest now
+    assert "Who else is working on this" not in panel_names()
 
 
 def test_the_panel_is_left_out_when_nobody_has_evidence(example, auth):

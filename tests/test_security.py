@@ -440,3 +440,25 @@ def test_every_route_that_accepts_a_post_refuses_one_without_a_token(app, csrf_o
              or CSRF_REFUSAL not in r.text}  # fmt: skip
     assert not wrong, wrong
     assert len(answers) >= 80
+
+
+def test_every_route_answers_with_the_security_headers(app, http, member):
+    """Every GET route in the URL map, whatever it answers (a page, a redirect, a 404)."""
+    sign_in_as(http, member)
+    gets = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    answers = {rule.endpoint: http.get(_any_url(rule)) for rule in gets}
+
+    missing = {}
+    for endpoint, response in answers.items():
+        headers = response.headers
+        checks = {
+            "nosniff": headers.get("X-Content-Type-Options") == "nosniff",
+            "frame": headers.get("X-Frame-Options") == "DENY",
+            "referrer": headers.get("Referrer-Policy") == "strict-origin-when-cross-origin",
+            "csp": "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""),
+        }
+        if failed := [name for name, ok in checks.items() if not ok]:
+            missing[endpoint] = (response.status_code, failed)
+    assert not missing, missing
+    assert len(answers) >= 100
+    assert {r.status_code for r in answers.values()} >= {200, 404}

@@ -56,6 +56,10 @@ from community.search.services import matching, read_query
 from community.slugs import slugify
 
 CANDIDATES = 500
+# "Who else is working on this" reads the newest documents of each kind with any of
+# a title's words, this many at most before visibility: a thread page costs about
+# the same however many posts mention "discharge".
+RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
@@ -120,23 +124,26 @@ def topic_from(text: str) -> Topic:
 def _topic_documents(viewer, topic: Topic, group: str = "discussions") -> sa.CTE:
     """The documents of one group about the topic that the viewer may see (bounded)."""
     stmt = sa.select(SearchDocument.kind, SearchDocument.object_id)
+    this_thread = None
+    if topic.exclude_thread_id and group == "discussions":
+        in_thread = sa.select(Post.id).where(Post.thread_id == topic.exclude_thread_id)
+        this_thread = sa.select(SearchDocument.id).where(sa.or_(
+            sa.and_(SearchDocument.kind == THREAD,
+                    SearchDocument.object_id == topic.exclude_thread_id),
+            sa.and_(SearchDocument.kind == POST, SearchDocument.object_id.in_(in_thread)),
+        ))  # fmt: skip
     if topic.any_terms:
         stmt, _rank = matching(stmt, viewer, SearchQuery(), [group],
-                               any_terms=list(topic.any_terms))  # fmt: skip
+                               any_terms=list(topic.any_terms), newest=RECENT_WINDOW,
+                               leave_out=this_thread)  # fmt: skip
         stmt = stmt.order_by(SearchDocument.dated_at.desc())
     else:
         stmt, rank = matching(stmt, viewer, topic.query, [group])
         stmt = stmt.order_by(rank.desc() if rank is not None else SearchDocument.dated_at.desc())
-    if group != "discussions":
-        return stmt.limit(CANDIDATES).cte(f"topic_{group}")
-    if topic.exclude_thread_id:
-        in_thread = sa.select(Post.id).where(Post.thread_id == topic.exclude_thread_id)
-        stmt = stmt.where(
-            sa.not_(sa.and_(SearchDocument.kind == THREAD,
-                            SearchDocument.object_id == topic.exclude_thread_id)),
-            sa.not_(sa.and_(SearchDocument.kind == POST, SearchDocument.object_id.in_(in_thread))),
-        )  # fmt: skip
-    return stmt.limit(CANDIDATES).cte("topic_documents")
+    if this_thread is not None:
+        stmt = stmt.where(SearchDocument.id.not_in(this_thread))
+    name = "topic_documents" if group == "discussions" else f"topic_{group}"
+    return stmt.limit(CANDIDATES).cte(name)
 
 
 def discussion_evidence(viewer, topic: Topic) -> sa.Select:

@@ -143,11 +143,14 @@ def _filter_clauses(filters: Filters, now: datetime) -> list[sa.ColumnElement[bo
 def matching(
     stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
     now: datetime | None = None, any_terms: list[Term] | None = None,
+    newest: int | None = None, leave_out=None,
 ) -> tuple[sa.Select, sa.ColumnElement | None]:  # fmt: skip
     """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
 
     Returns the statement and the text relevance (None when there are no words).
-    With `any_terms`, documents with any of those terms match (no relevance).
+    With `any_terms`, documents with any of those terms match (no relevance),
+    and with `newest` only among the newest that many documents that do
+    (not counting those whose ids the SELECT `leave_out` gives).
     """
     now = now or utcnow()
     stmt = stmt.where(
@@ -157,7 +160,8 @@ def matching(
         *_filter_clauses(filters or Filters(), now),
     )
     if any_terms:
-        return backend().match_any(stmt, any_terms), None
+        kinds = [k.name for k in kinds_in(groups)]
+        return backend().match_any(stmt, any_terms, newest, kinds, leave_out), None
     if query.has_text:
         return backend().match(stmt, query)
     return stmt.where(backend().leave_out(query)), None

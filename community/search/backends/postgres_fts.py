@@ -89,10 +89,21 @@ def match(stmt: sa.Select, query: SearchQuery) -> tuple[sa.Select, sa.ColumnElem
     return stmt, sa.func.ts_rank(WEIGHTS, VECTOR, tsq, 1)
 
 
-def match_any(stmt: sa.Select, terms: list[Term]) -> sa.Select:
+def match_any(
+    stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
+) -> sa.Select:
+    """Documents with any of the terms; with `newest`, only among the newest that many
+    of `kinds` (not counting the documents whose ids `leave_out`, a SELECT, gives)."""
     if not terms:
         return stmt.where(sa.false())
-    return stmt.where(_matches(_or([term_query(t) for t in terms])))
+    condition = _matches(_or([term_query(t) for t in terms]))
+    if newest is None:
+        return stmt.where(condition)
+    recent = sa.select(SearchDocument.id).where(condition, SearchDocument.kind.in_(kinds))
+    if leave_out is not None:
+        recent = recent.where(SearchDocument.id.not_in(leave_out.correlate(None)))
+    recent = recent.order_by(SearchDocument.id.desc()).limit(newest).correlate(None)
+    return stmt.where(SearchDocument.id.in_(recent))
 
 
 def leave_out(query: SearchQuery) -> sa.ColumnElement[bool]:

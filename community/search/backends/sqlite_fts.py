@@ -66,11 +66,32 @@ def match_expression(stmt: sa.Select, expression: str) -> tuple[sa.Select, sa.Co
     return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
 
 
-def match_any(stmt: sa.Select, terms: list[Term]) -> sa.Select:
+def match_any(
+    stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
+) -> sa.Select:
+    """Documents with any of the terms; with `newest`, only among the newest that many
+    of `kinds` (not counting the documents whose ids `leave_out`, a SELECT, gives).
+
+    FTS5 walks its document lists newest first and stops after `newest`, so the
+    cost no longer grows with how many documents mention a common word.
+    """
     expression = any_string(terms)
     if expression is None:
         return stmt.where(sa.false())
-    return match_expression(stmt, expression)[0]
+    if newest is None:
+        return match_expression(stmt, expression)[0]
+    document = sa.orm.aliased(SearchDocument)
+    recent = (
+        sa.select(FTS.c.rowid)
+        .join(document, document.id == FTS.c.rowid)
+        .where(_matches(expression), document.kind.in_(kinds))
+    )
+    if leave_out is not None:
+        recent = recent.where(FTS.c.rowid.not_in(leave_out.correlate(None)))
+    # Joined, not `id IN (…)`: so SQLite starts from these few documents rather
+    # than from every document of the kinds, checking who may see each.
+    recent = recent.order_by(FTS.c.rowid.desc()).limit(newest).subquery("recent_matches")
+    return stmt.join(recent, recent.c.rowid == SearchDocument.id)
 
 
 def leave_out(query: SearchQuery) -> sa.ColumnElement[bool]:
