@@ -126,13 +126,13 @@ def pages(db, make_user, make_organisation, make_project, make_measure):  # noqa
         bio=LONG, tag_ids=[], other_tags="",
     )  # fmt: skip
     community = make_community(author, f"Huddle {SHORT}"[:80], members=[mentor])
-    community.purpose, community.learning_question = LONG, SHORT
+    community.purpose, community.learning_question = fit(300, 2), SHORT
     thread = make_thread(author, community, f"Thread {SHORT}", LONG)
     make_post(mentor, thread, f"@{author.username} {LONG}")  # a mention: a notification
     method = publish_method(author, f"Method {SHORT}", summary=fit(600), sections={"how_to": LONG})
     adaptation = adapt(mentor, method, f"Adapted {SHORT}", context={
         "population": SHORT, "what_changed": fit(600, 8), "why": fit(600, 16)})  # fmt: skip
-    project = make_project(author, title=f"Project {SHORT}", aim=LONG, problem=LONG)
+    project = make_project(author, title=f"Project {SHORT}", aim=fit(500, 6), problem=LONG)
     projects.post_update(author, project, LONG)
     measure = make_measure(project, author, [50 + n % 7 for n in range(20)], name=SHORT)
     cycles.record_cycle(author, project, cycles.CycleDetails(
