@@ -11,28 +11,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import make_test_config
 from flask_migrate import downgrade, upgrade
+from migration_rows import COMMUNITY_THREAD_ROWS
 
 from community import create_app
 from community.extensions import db
 
-BEFORE = """
-INSERT INTO systems (id, name, slug, region, created_at) VALUES (1, 'S', 's', 'r', '2026-01-01');
-INSERT INTO organisations (id, name, slug, type, system_id, created_at)
-  VALUES (1, 'O', 'o', 'acute_trust', 1, '2026-01-01');
-INSERT INTO users (id, username, name, email, password_hash, role, organisation_id, job_title,
-  bio_source, bio_html, bio_render_version, session_token, created_at, email_notifications)
-  VALUES (1, 'u', 'U', 'u@example.org', 'h', 'member', 1, '', '', '', 0, 't', '2026-01-01',
-  'daily');
-INSERT INTO communities (id, name, slug, purpose, learning_question, visibility, listed, status,
-  created_at, member_count, thread_count)
-  VALUES (1, 'C', 'c', 'p', 'q', 'open', 0, 'active', '2026-01-01', 0, 1);
-INSERT INTO threads (id, community_id, author_id, title, slug, created_at, last_post_at,
-  post_count, is_pinned, is_locked, is_resolved)
-  VALUES (1, 1, 1, 'T', 't', '2026-01-01', '2026-01-01', 1, 0, 0, 0);
-INSERT INTO posts (id, thread_id, position, author_id, body_source, body_html, render_version,
-  created_at, edit_count, helpful_count, hidden_reason)
-  VALUES (1, 1, 1, 1, 'b', 'b', 1, '2026-01-01', 0, 0, '');
-"""
+BEFORE = COMMUNITY_THREAD_ROWS
 
 A_PROJECT_DISCUSSION = """
 INSERT INTO projects (id, title, slug, aim, problem_source, problem_html, problem_render_version,
