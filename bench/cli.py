@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import platform
 import signal
@@ -90,24 +91,43 @@ def main(
         cookie = reader.cookie_header
 
         def measure(path: str) -> dict:
-            status, _, body = reader.get(path)
+            try:
+                status, _, body = reader.get(path)
+            except (OSError, http.client.HTTPException) as error:
+                return failed(f"no answer ({error.__class__.__name__})")
             if status != 200:
-                raise click.ClickException(f"{path} answered {status} over HTTP")
+                return failed(f"answered {status}")
             load = drive(server.host, path, cookie, warm_up=chosen.warm_up_s, seconds=duration)
-            if load.bad_status:
-                raise click.ClickException(f"{path}: {load.bad_status} answers were errors")
             done = load.requests > 0  # none finished in time: no latency to report
 
             def ms(value: float) -> float | None:
                 return round(value, 2) if done else None
 
-            return {"rps": round(load.rps, 1), "p50_ms": ms(load.p50_ms),
-                    "p95_ms": ms(load.p95_ms), "p99_ms": ms(load.p99_ms),
-                    "bytes": len(body), "requests": load.requests,
-                    "timeouts_or_errors": load.errors}  # fmt: skip
+            measured = {"rps": round(load.rps, 1), "p50_ms": ms(load.p50_ms),
+                        "p95_ms": ms(load.p95_ms), "p99_ms": ms(load.p99_ms),
+                        "bytes": len(body), "requests": load.requests,
+                        "timeouts_or_errors": load.errors}  # fmt: skip
+            if load.bad_status:
+                measured["failed"] = f"{load.bad_status} answers were errors"
+            elif load.errors:
+                # Requests past wrk's timeout, or cut off when gunicorn killed a worker
+                # that ran past its own: the page is too slow, and the figure says so.
+                measured["failed"] = f"{load.errors} requests timed out or were cut off"
+            if load.errors or load.bad_status:
+                server.wait_until_ready()  # the next page starts with every worker back
+            return measured
+
+        def failed(reason: str) -> dict:
+            """A page that could not be measured is reported, and the run goes on."""
+            say(f"    {reason}")
+            server.wait_until_ready()
+            return {"rps": 0.0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "bytes": 0,
+                    "requests": 0, "timeouts_or_errors": 0, "failed": reason}  # fmt: skip
 
         say(f"Driving each page for {duration:g} s after a {chosen.warm_up_s} s warm-up …")
         results["floor"] = measure(FLOOR_PATH) | {"cpu_ms": counted["floor"].cpu_ms}
+        if "failed" in results["floor"]:
+            raise click.ClickException(f"The floor page failed: {results['floor']['failed']}")
         say(f"  floor: {results['floor']['rps']:.0f} rps")
         results["pages"] = {}
         for page in pages:

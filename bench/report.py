@@ -117,6 +117,8 @@ def table(results: dict) -> str:
     for name, page in results["pages"].items():
         target = targets.get(f"{name}_p95", {})
         verdict = ("met" if target.get("met") else "**missed**") if target else ""
+        if page.get("failed"):
+            verdict += f" ({page['failed']})"
         rows.append(
             f"| {name} | {page['rps']:.0f} | {_ms(page['p50_ms'])} | {_ms(page['p95_ms'])} | "
             f"{_ms(page['p99_ms'])} | {page['queries']} | {_ms(page.get('cpu_ms'))} | "

@@ -70,12 +70,12 @@ class Server:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         log.close()
-        self._wait_until_ready()
+        self.wait_until_ready()
         self._sampling.set()
         self._sampler = threading.Thread(target=self._sample_memory, daemon=True)
         self._sampler.start()
 
-    def _wait_until_ready(self, timeout: float = 60.0) -> None:
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -171,9 +171,12 @@ class Visitor:
                 data = response.read()
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()  # the server closed a kept-alive connection
+                # The server closed a kept-alive connection, or gunicorn replaced a worker
+                # that ran past its timeout: try once more on a new connection.
+                self.connection.close()
                 if attempt:
                     raise
+                time.sleep(1.0)
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             value = rest.split(";", 1)[0]
