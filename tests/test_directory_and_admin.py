@@ -8,11 +8,13 @@ import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, sign_in_as
 from helpers import error_summary, quick_hashes, reload, run_command, table_rows
+from project_factories import make_project  # noqa: F401 (a fixture)
 
 from community.accounts.models import Role, User
 from community.audit.models import AuditEvent
 from community.demo import data as demo_data
 from community.directory.models import Organisation, System
+from community.projects.models import Project
 
 
 @pytest.fixture(autouse=True)
@@ -293,6 +295,24 @@ def test_an_admin_moves_an_organisation_to_another_system(http, db, admin, direc
     db.session.expire_all()
     assert db.session.get(Organisation, surgery.id).system_id == east.id
     assert len(audit_events(db, "directory.organisation_updated")) == 1
+
+
+def test_an_organisations_projects_move_system_with_it(http, db, admin, directory, make_project):
+    north, east, _, surgery = directory
+    lead = db.session.scalar(sa.select(User).where(User.organisation_id == surgery.id))
+    project = make_project(lead, organisation_id=surgery.id)
+    assert project.system_id == north.id
+    sign_in_as(http, admin)
+    http.post(
+        f"/admin/organisations/{surgery.id}/edit",
+        data={"name": surgery.name, "type": "gp_practice", "system": east.id},
+    )
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).system_id == east.id
+    sign_in_as(http, lead)
+    listed = http.get(f"/projects?system={east.id}").text
+    assert project.title in listed
+    assert project.title not in http.get(f"/projects?system={north.id}").text
 
 
 def test_editing_something_that_does_not_exist_is_not_found(http, admin):

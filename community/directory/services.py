@@ -10,6 +10,7 @@ from community.audit.services import record
 from community.directory.models import Organisation, OrganisationType, System
 from community.errors import RuleViolation
 from community.extensions import db
+from community.projects import services as projects
 from community.search import indexing
 from community.slugs import slugify
 
@@ -137,6 +138,7 @@ def save_organisation(
     db.session.add(organisation)
     db.session.flush()
     if not creating:
+        projects.follow_organisation(organisation)
         indexing.organisation_changed(organisation)
     record(
         "directory.organisation_created" if creating else "directory.organisation_updated",

@@ -247,6 +247,15 @@ def _checked(user: User, details: ProjectDetails, project: Project | None) -> Or
     return organisation
 
 
+def follow_organisation(organisation: Organisation) -> None:
+    """A project is in its organisation's system: when the organisation moves, so do they."""
+    db.session.execute(
+        sa.update(Project)
+        .where(Project.organisation_id == organisation.id)
+        .values(system_id=organisation.system_id)
+    )
+
+
 def _apply(project: Project, details: ProjectDetails, organisation: Organisation) -> None:
     project.title, project.slug = details.title, slugify(details.title) or "project"
     project.aim = details.aim
