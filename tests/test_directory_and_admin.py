@@ -297,7 +297,13 @@ def test_an_admin_moves_an_organisation_to_another_system(http, db, admin, direc
     assert len(audit_events(db, "directory.organisation_updated")) == 1
 
 
-def test_an_organisations_projects_move_system_with_it(http, db, admin, directory, make_project):
+def test_an_organisations_projects_move_system_with_it(
+    http,
+    db,
+    admin,
+    directory,
+    make_project,  # noqa: F811 (the fixture)
+):
     north, east, _, surgery = directory
     lead = db.session.scalar(sa.select(User).where(User.organisation_id == surgery.id))
     project = make_project(lead, organisation_id=surgery.id)
