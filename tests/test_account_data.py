@@ -18,7 +18,7 @@ from methods_support import publish_method
 
 from community.accounts import deletion, services
 from community.accounts.export import member_data
-from community.accounts.models import User, member_expertise
+from community.accounts.models import RetiredUsername, User, member_expertise
 from community.audit.models import AuditEvent
 from community.communities.models import Community, Membership
 from community.discussions import services as discussions
@@ -274,3 +274,25 @@ def test_deleting_through_the_page_signs_them_out_everywhere(make_client, story)
         assert settings.status_code == 302
         assert "/account/sign-in" in settings.headers["Location"]
     assert phone.get("/people/sam-patel").status_code in (302, 404)
+
+
+def test_a_deleted_members_username_cannot_be_taken_again(story, organisation):
+    sam = story["sam"]
+    username, email = sam.username, sam.email
+    deletion.delete_account(sam, PASSWORD)
+    stored = _db.session.scalars(sa.select(RetiredUsername.digest)).all()
+    assert stored == [RetiredUsername.digest_of(username)]
+    assert username not in stored  # a digest, not the name
+    with pytest.raises(RuleViolation, match="That username is taken") as refused:
+        services.register(
+            name="Someone New", username=username.upper(), email="new@nhs.example",
+            password=PASSWORD, organisation_id=organisation.id,
+        )  # fmt: skip
+    assert refused.value.field == "username"
+    _db.session.rollback()
+    # Their email address is free again: only the name is kept from reuse.
+    newcomer = services.register(
+        name="Someone New", username="someone-new", email=email, password=PASSWORD,
+        organisation_id=organisation.id,
+    )  # fmt: skip
+    assert newcomer.email == email

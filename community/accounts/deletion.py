@@ -7,7 +7,8 @@ transaction as the users row: name, email, profile, expertise, sign-in
 sessions (the session token lives in that row), memberships, watches,
 reactions, notifications to them, their mentoring offer, their entry in the
 search index, email waiting for them, and their name, address and IP
-address in audit entries about them. Counters that counted them (members of
+address in audit entries about them. Their username is retired (kept as a
+digest) so that no newcomer inherits their old @mentions. Counters that counted them (members of
 a community, helpful marks, uses of a method) are brought down with them.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from community.accounts.models import User
+from community.accounts.models import RetiredUsername, User
 from community.audit.models import AuditEvent
 from community.audit.services import record
 from community.communities.models import Community, Invitation, MemberRole, Membership
@@ -234,6 +235,7 @@ def delete_account(user: User, password: str) -> None:
     remove_document(PERSON, user_id)
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     _forget_in_audit_log(user)
+    db.session.add(RetiredUsername(digest=RetiredUsername.digest_of(user.username)))
     db.session.delete(user)
     db.session.flush()
     record("account.deleted", None, summary=f"member {user_id} deleted their account")

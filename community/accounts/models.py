@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
 from enum import StrEnum
@@ -56,6 +57,24 @@ class ExpertiseTag(db.Model):
 
     def __repr__(self) -> str:
         return f"<ExpertiseTag {self.slug}>"
+
+
+class RetiredUsername(db.Model):
+    """A deleted member's username, kept so that no one else can take it.
+
+    Old @mentions and links name the member who wrote under it; a newcomer with
+    the same name would inherit them. Only a digest is kept: enough to refuse
+    the name again, and it does not list who has left.
+    """
+
+    __tablename__ = "retired_usernames"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    retired_at: Mapped[datetime] = created_at_column()
+
+    @staticmethod
+    def digest_of(username: str) -> str:
+        return hashlib.sha256(username.encode()).hexdigest()
 
 
 def _new_session_token() -> str:

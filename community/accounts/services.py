@@ -14,7 +14,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.accounts import tokens
-from community.accounts.models import ExpertiseTag, Role, TagKind, User
+from community.accounts.models import ExpertiseTag, RetiredUsername, Role, TagKind, User
 from community.accounts.passwords import password_problem
 from community.audit.services import record
 from community.directory.models import Organisation
@@ -99,7 +99,11 @@ def check_username(username: str) -> str:
             "underscores, starting with a letter",
             "username",
         )
-    if username in RESERVED_USERNAMES or user_by_username(username) is not None:
+    if (
+        username in RESERVED_USERNAMES
+        or user_by_username(username) is not None
+        or db.session.get(RetiredUsername, RetiredUsername.digest_of(username)) is not None
+    ):
         raise RuleViolation("That username is taken: choose another", "username")
     return username
 
