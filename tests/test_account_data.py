@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread, notifications_for
 from conftest import PASSWORD, sign_in_as
 from mentoring_factories import ask, offer, request_for, start_mentorship
-from methods_support import publish_method
+from methods_support import content, draft_method, publish_method
 
 from community.accounts import deletion, services
 from community.accounts.export import member_data
@@ -27,7 +27,7 @@ from community.errors import RuleViolation
 from community.extensions import db as _db
 from community.mentoring.models import MentorOffer, Mentorship
 from community.methods import services as methods
-from community.methods.models import Method
+from community.methods.models import Method, MethodAuthor
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
 from community.search import index
@@ -296,3 +296,21 @@ def test_a_deleted_members_username_cannot_be_taken_again(story, organisation):
         organisation_id=organisation.id,
     )  # fmt: skip
     assert newcomer.email == email
+
+
+def test_drafts_only_they_wrote_are_deleted_and_shared_drafts_stay(story):
+    sam, alex = story["sam"], story["alex"]
+    alone = draft_method(sam, "Sam's unfinished huddle guide")
+    shared = draft_method(alex, "Ward round checklist, with Sam")
+    methods.update_method(
+        alex, shared, content(shared.title, co_authors=sam.username), base_version=shared.version
+    )
+    alone_id, shared_id = alone.id, shared.id
+    co_written = sa.select(MethodAuthor.user_id).where(MethodAuthor.method_id == shared_id)
+    assert set(_db.session.scalars(co_written)) == {alex.id, sam.id}
+
+    deletion.delete_account(sam, PASSWORD)
+    _db.session.expire_all()
+
+    assert _db.session.get(Method, alone_id).status == "deleted"
+    assert _db.session.get(Method, shared_id).status == "draft"

@@ -8,7 +8,8 @@ sessions (the session token lives in that row), memberships, watches,
 reactions, notifications to them, their mentoring offer, their entry in the
 search index, email waiting for them, and their name, address and IP
 address in audit entries about them. Their username is retired (kept as a
-digest) so that no newcomer inherits their old @mentions. Counters that counted them (members of
+digest) so that no newcomer inherits their old @mentions. Draft methods only
+they wrote, which no one else could ever see, are deleted. Counters that counted them (members of
 a community, helpful marks, uses of a method) are brought down with them.
 """
 
@@ -27,7 +28,7 @@ from community.mentoring import notify as mentoring_notify
 from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 from community.mentoring.services import live_pending_asks
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, Outcome, RequestStatus
-from community.methods.models import MethodUse
+from community.methods.models import Method, MethodAuthor, MethodStatus, MethodUse
 from community.methods.services import refresh_use_counts
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
@@ -217,6 +218,23 @@ def _forget_in_audit_log(user: User) -> None:
     )
 
 
+def _delete_lone_drafts(user: User) -> None:
+    """Drafts only they could see would be seen by no one: they go as deleted methods."""
+    others = sa.orm.aliased(MethodAuthor)
+    lone = db.session.scalars(
+        sa.select(Method)
+        .join(MethodAuthor, MethodAuthor.method_id == Method.id)
+        .where(
+            MethodAuthor.user_id == user.id,
+            Method.status == MethodStatus.DRAFT,
+            ~sa.exists().where(others.method_id == Method.id, others.user_id != user.id),
+        )
+    ).all()
+    for method in lone:
+        method.status, method.deleted_at = MethodStatus.DELETED, utcnow()
+        indexing.method_changed(method)
+
+
 def delete_account(user: User, password: str) -> None:
     """Delete the member's account, after they have given their password again."""
     if not user.check_password(password):
@@ -228,6 +246,7 @@ def delete_account(user: User, password: str) -> None:
     _leave_communities(user)
     _take_back_helpful_marks(user)
     _forget_method_uses(user)
+    _delete_lone_drafts(user)
     _end_mentoring(user)
     _forget_in_notifications(user)
     # What they wrote stays findable, by no one: it no longer carries their place.
