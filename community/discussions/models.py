@@ -152,6 +152,9 @@ class Thread(db.Model):
         return max(1, -(-self.post_count // POSTS_PER_PAGE))
 
 
+HELPFUL_AND_SHOWN = "helpful_count > 0 AND deleted_at IS NULL AND hidden_at IS NULL"
+
+
 class Post(db.Model):
     __tablename__ = "posts"
 
@@ -182,6 +185,18 @@ class Post(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("thread_id", "position"),
         sa.Index("ix_posts_reply_to_id", "reply_to_id"),
+        # Mentor evidence sums each author's helpful marks (mentoring/evidence.py): only
+        # the few posts marked helpful, shown, are in it, and it holds all the sum needs.
+        sa.Index(
+            "ix_posts_helpful_by_author",
+            "author_id",
+            "thread_id",
+            "helpful_count",
+            "deleted_at",  # always empty here, but SQLite reads a partial index alone
+            "hidden_at",  # only when it holds every column the query names
+            sqlite_where=sa.text(HELPFUL_AND_SHOWN),
+            postgresql_where=sa.text(HELPFUL_AND_SHOWN),
+        ),
     )
 
     def set_body(self, source: str, mentions: Collection[str] = ()) -> None:
