@@ -8,6 +8,8 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SCALE ?= small
+# Test processes side by side (pytest-xdist); TEST_WORKERS=0 runs the suite in one.
+TEST_WORKERS ?= 2
 
 .PHONY: run dev test lint bench lock setup clean
 
@@ -55,7 +57,7 @@ lint: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench --scale $(SCALE)

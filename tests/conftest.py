@@ -2,7 +2,8 @@
 
 The database is built once per run by the real migrations (so every test runs
 on the migrated schema) and emptied after each test. It is a temporary SQLite
-file, or the PostgreSQL database named by DATABASE_URL.
+file, or the PostgreSQL database named by DATABASE_URL (under `pytest -n`, one
+database per worker beside it).
 """
 
 from __future__ import annotations
@@ -36,6 +37,25 @@ def make_test_config(database_uri: str, **overrides) -> type[config_module.TestC
         (config_module.TestConfig,),
         {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides},
     )
+
+
+def pytest_configure(config) -> None:
+    """Under `pytest -n` each worker gets its own PostgreSQL database, named after it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and config_module.database_url("").startswith("postgresql"):
+        os.environ["DATABASE_URL"] = _database_for_worker(worker)
+
+
+def _database_for_worker(worker: str) -> str:
+    """A fresh database beside the one DATABASE_URL names (its role needs CREATEDB)."""
+    shared = sa.make_url(config_module.database_url(""))
+    own = shared.set(database=f"{shared.database}_{worker}")
+    engine = sa.create_engine(shared, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
