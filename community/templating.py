@@ -37,7 +37,7 @@ def navigation_items() -> list[dict]:
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
-    from community.notifications.services import unread_count
+    from community.notifications.inbox import unread_count
 
     return unread_count(current_user)
 

@@ -12,7 +12,7 @@ from community.discussions import services as discussions
 from community.discussions.models import Flag, Post, Thread
 from community.extensions import db
 from community.methods import services
-from community.notifications import services as notifications
+from community.notifications import inbox
 from community.notifications.models import Notification
 
 
@@ -83,12 +83,12 @@ def test_notifications_about_a_method_follow_its_visibility(author, member):
     method = publish_method(author)
     services.record_use(member, method)
     discussions.reply(member, services.thread_of(method), "Worked well for us")
-    assert notifications.unread_count(author) == 2
+    assert inbox.unread_count(author) == 2
     services.unpublish(author, method)
-    assert notifications.unread_count(author) == 2  # authors still see their draft
+    assert inbox.unread_count(author) == 2  # authors still see their draft
     services.delete_method(author, method)
-    assert notifications.unread_count(author) == 0
-    assert notifications.notifications_page(author, 1, 20).total == 0
+    assert inbox.unread_count(author) == 0
+    assert inbox.notifications_page(author, 1, 20).total == 0
 
 
 def test_a_notification_about_a_method_opens_it(client, author, member):

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
-from community.notifications import services
+from community.notifications import inbox
 from community.notifications.models import EmailFrequency
 
 bp = Blueprint("notifications", __name__)
@@ -32,7 +32,7 @@ class EmailSettingsForm(FlaskForm):
 @login_required
 def index():
     unread_only = request.args.get("show") == "unread"
-    page = services.notifications_page(
+    page = inbox.notifications_page(
         current_user, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"],
         unread_only,
     )  # fmt: skip
@@ -40,7 +40,7 @@ def index():
         "notifications/index.html",
         page=page,
         unread_only=unread_only,
-        link_for=services.link_for,
+        link_for=inbox.link_for,
         action_form=ActionForm(),
     )
 
@@ -50,10 +50,10 @@ def index():
 def open_notification(notification_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    notification = services.mark_read(current_user, notification_id)
+    notification = inbox.mark_read(current_user, notification_id)
     if notification is None:
         abort(404)
-    return redirect(services.link_for(notification))
+    return redirect(inbox.link_for(notification))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
@@ -61,7 +61,7 @@ def open_notification(notification_id: int):
 def read_all():
     if not ActionForm().validate_on_submit():
         abort(400)
-    count = services.mark_all_read(current_user)
+    count = inbox.mark_all_read(current_user)
     flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
     return redirect(url_for("notifications.index"))
 
@@ -74,7 +74,7 @@ def settings():
     )
     if form.validate_on_submit():
         try:
-            services.set_email_frequency(current_user, form.frequency.data)
+            inbox.set_email_frequency(current_user, form.frequency.data)
         except RuleViolation as violation:
             form.frequency.errors = [violation.message]
         else:

@@ -1,0 +1,198 @@
+"""A member's notifications: reading them, marking them read, and the email digests.
+
+What is created, and for whom, is in `services.py`. Each notification is
+checked again here, when it is listed, counted or sent, against what its
+recipient may see now, in case their access has changed since.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+
+from community.accounts.models import User
+from community.communities.models import Community
+from community.extensions import db
+from community.notifications.models import EmailFrequency, Notification, NotificationKind
+from community.outbox.services import queue_email
+from community.timefmt import utcnow
+from community.urls import external_url
+
+DIGEST_LIMIT = 50  # notifications in one digest email
+
+
+def _visible_to_recipient(user: User):
+    from community.discussions.models import Thread
+    from community.mentoring.visibility import visible_request_ids
+    from community.visibility import (
+        visible_community_ids,
+        visible_method_ids,
+        visible_threads_clause,
+    )
+
+    visible = visible_community_ids(user)
+    # Checked per notification (a primary-key lookup each), not by listing every visible
+    # thread: that list grows with the whole site, a member's notifications do not.
+    thread_in_view = sa.exists().where(
+        Thread.id == Notification.thread_id, visible_threads_clause(user)
+    )
+    return sa.and_(
+        Notification.recipient_id == user.id,
+        sa.or_(
+            thread_in_view,
+            sa.and_(
+                Notification.thread_id.is_(None),
+                sa.or_(
+                    Notification.community_id.is_(None),
+                    Notification.community_id.in_(visible),
+                ),
+            ),
+        ),
+        sa.or_(
+            Notification.method_id.is_(None),
+            Notification.method_id.in_(visible_method_ids(user)),
+        ),
+        sa.or_(
+            Notification.mentoring_request_id.is_(None),
+            Notification.mentoring_request_id.in_(visible_request_ids(user)),
+        ),
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            _visible_to_recipient(user), Notification.read_at.is_(None)
+        )
+    )
+
+
+def notifications_page(user: User, page: int, per_page: int, unread_only: bool = False):
+    query = sa.select(Notification).where(_visible_to_recipient(user))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    query = query.order_by(Notification.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def link_for(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return url_for("projects.show_by_id", project_id=notification.project_id)
+    if notification.post_id:
+        return url_for("discussions.post_permalink", post_id=notification.post_id)
+    if notification.thread_id:
+        return url_for("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return url_for("methods.method_redirect", method_id=notification.method_id)
+    if notification.community_id:
+        community = db.session.get(Community, notification.community_id)
+        if notification.kind == NotificationKind.JOIN_REQUEST:
+            return url_for("communities.join_requests", slug=community.slug)
+        return url_for("communities.home", slug=community.slug)
+    return url_for("notifications.index")
+
+
+def mark_read(user: User, notification_id: int) -> Notification | None:
+    notification = db.session.scalar(
+        sa.select(Notification).where(
+            Notification.id == notification_id, _visible_to_recipient(user)
+        )
+    )
+    if notification is None:
+        return None
+    notification.read_at = notification.read_at or utcnow()
+    db.session.commit()
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(_visible_to_recipient(user), Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def set_email_frequency(user: User, frequency: str) -> None:
+    from community.errors import RuleViolation
+
+    if frequency not in {f.value for f in EmailFrequency}:
+        raise RuleViolation("Choose how often we email you", "frequency")
+    user.email_notifications = frequency
+    db.session.commit()
+
+
+def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
+    """Email each daily-digest member their unread notifications; returns emails queued."""
+    since = utcnow() - max_age
+    pending = (
+        sa.select(Notification.recipient_id)
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.read_at.is_(None),
+            Notification.created_at >= since,
+        )
+        .distinct()
+    )
+    users = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(pending), User.email_notifications == EmailFrequency.DAILY
+            )
+        )
+    )
+    sent = 0
+    for user in users:
+        items = list(
+            db.session.scalars(
+                sa.select(Notification)
+                .where(
+                    _visible_to_recipient(user),
+                    Notification.emailed_at.is_(None),
+                    Notification.read_at.is_(None),
+                    Notification.created_at >= since,
+                )
+                .order_by(Notification.id)
+                .limit(DIGEST_LIMIT)
+            )
+        )
+        if not items:
+            continue
+        lines = [f"- {n.text}\n  {_absolute(n)}" for n in items]
+        queue_email(
+            user.email,
+            f"Improvement Commons: {len(items)} update{'s' if len(items) != 1 else ''} for you",
+            f"Hello {user.name},\n\nHere is what happened since your last digest:\n\n"
+            + "\n".join(lines)
+            + f"\n\nChange how we email you: {external_url('notifications.settings')}\n",
+        )
+        now = utcnow()
+        for n in items:
+            n.emailed_at = now
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+def _absolute(notification: Notification) -> str:
+    if notification.mentorship_id:
+        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
+    if notification.mentoring_request_id:
+        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
+    if notification.project_id:
+        return external_url("projects.show_by_id", project_id=notification.project_id)
+    if notification.post_id:
+        return external_url("discussions.post_permalink", post_id=notification.post_id)
+    if notification.thread_id:
+        return external_url("discussions.thread_redirect", thread_id=notification.thread_id)
+    if notification.method_id:
+        return external_url("methods.method_redirect", method_id=notification.method_id)
+    return external_url("notifications.index")
