@@ -410,6 +410,15 @@ row("mentoring.system_dashboard", lambda w, t: f"/systems/{w.system.slug}/mentor
 # fmt: on
 
 
+COVERED = frozenset((r.endpoint, r.method) for r in ROWS)
+
+
+def covered(endpoint: str, method: str) -> bool:
+    """Whether this table has the row for `endpoint` and `method`: a feature's own table
+    then checks only the roles it adds."""
+    return (endpoint, method) in COVERED
+
+
 # ---------------------------------------------------------------- the world
 
 
