@@ -245,9 +245,6 @@ for r in ROWS:
     elif roles:
         CASES.append(pytest.param(r, {role: r.expected[role] for role in roles}, id=name))
 
-# tests/test_permissions.py checks that every route of the site is in some table.
-ROUTES = ROWS
-
 
 def _path(world, endpoint, target, suffix):
     method = world.methods[target] if target else None

@@ -168,14 +168,6 @@ TABLE = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Route:
-    endpoint: str
-    method: str
-
-
-# What tests/test_permissions.py reads to know these endpoints have their rows here.
-ROUTES = [Route(endpoint, method) for endpoint, method in TABLE]
 GETS = [key for key in TABLE if key[1] == "GET"]
 POSTS = [key for key in TABLE if key[1] == "POST"]
 # tests/test_access_control.py has every GET and POST-only route of a project in a
