@@ -4,10 +4,12 @@ One table, one world. The world is built once for the module, through the
 real services, and everything a route can name lives in a PRIVATE community C
 (unlisted, so outsiders cannot even ask to join it):
 
-* a thread with replies; a published method and a draft; a project with a
-  measure (and its data, a PDSA cycle, a re-baseline), its discussion and a
-  library method it uses; a mentoring request, an ask and a running mentorship
-  with a goal; a member's notification, an invitation and a join request.
+* a thread with replies; a published method (and, for the publish row, a draft
+  made for each request); a project with a measure (and its data, a PDSA cycle,
+  a re-baseline), its discussion and a library method it uses; a mentoring
+  request, an ask and a running mentorship with a goal (mentoring is not
+  community content: it is the author's organisation's); a member's
+  notification, an invitation and a join request.
 
 The eight roles:
 
