@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import sign_in_as
 from methods_support import approach, draft_method, make_community, publish_method
+from test_access_control import covered
 
 from community.extensions import db
 
@@ -219,16 +220,30 @@ for target in ("published", "draft", "private"):
 # fresh world; every other row checks all roles in turn on one world (in an
 # order where earlier roles' actions cannot change later roles' answers).
 ONE_SHOT = {("methods.unpublish", "POST"), ("methods.delete", "POST")}
+# tests/test_access_control.py has every GET and POST-only route on a method in a
+# private community (and publishing a draft there) for the anonymous visitor, a
+# non-member, a community member, the author and an administrator; for those rows
+# only the co-author, whom that table does not have, is checked here.
+ADDED_ROLES = ("co_author",)
+
+
+def _roles_to_check(r: Row) -> tuple[str, ...]:
+    in_access_table = covered(r.endpoint, r.verb)
+    if in_access_table and r.target is None:
+        return ()
+    if in_access_table and r.target == "private" and r.endpoint != "methods.publish":
+        return ADDED_ROLES
+    return ROLES
+
+
 CASES = []
 for r in ROWS:
     name = f"{r.endpoint}-{r.verb}-{r.target or 'none'}"
+    roles = _roles_to_check(r)
     if (r.endpoint, r.verb) in ONE_SHOT:
-        CASES += [pytest.param(r, {role: r.expected[role]}, id=f"{name}-{role}") for role in ROLES]
-    else:
-        CASES.append(pytest.param(r, r.expected, id=name))
-
-# tests/test_permissions.py checks that every route of the site is in some table.
-ROUTES = ROWS
+        CASES += [pytest.param(r, {role: r.expected[role]}, id=f"{name}-{role}") for role in roles]
+    elif roles:
+        CASES.append(pytest.param(r, {role: r.expected[role] for role in roles}, id=name))
 
 
 def _path(world, endpoint, target, suffix):
