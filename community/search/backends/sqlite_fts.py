@@ -66,6 +66,12 @@ def match_expression(stmt: sa.Select, expression: str) -> tuple[sa.Select, sa.Co
     return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
 
 
+def newest_first(has_text: bool) -> sa.ColumnElement:
+    """Newest documents first, in the order FTS5 reads its own lists (so SQLite can
+    start from the matches and stop early, rather than sort every one)."""
+    return FTS.c.rowid.desc() if has_text else SearchDocument.id.desc()
+
+
 def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:
