@@ -20,9 +20,14 @@ Ranking (relevance sort):
 * recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
   ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
 
-"Newest" sorts by the date the thing was written, newest first. A query of
-filters and operators only (no words) lists what matches, best boosted and
-most recent first.
+Only the CANDIDATES most recently indexed matches the member may see are
+ranked (`candidates()`), and each tab counts to COUNT_CAP at most
+(`counts_by_group()`): both read matches newest first and stop, so their cost
+does not grow with how many documents mention a common word.
+
+"Newest" sorts the same candidates by the date the thing was written, newest
+first. A query of filters and operators only (no words) lists what matches,
+best boosted and most recent first.
 """
 
 from __future__ import annotations
