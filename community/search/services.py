@@ -232,15 +232,19 @@ class Results:
         return self.page is not None
 
 
-def _few_documents(groups: list[str]) -> bool:
-    """True when the kinds of `groups` have at most FEW_DOCUMENTS documents in all."""
-    kinds = [k.name for k in kinds_in(groups)]
-    some = (
-        sa.select(SearchDocument.id).where(SearchDocument.kind.in_(kinds)).limit(FEW_DOCUMENTS + 1)
-    )
-    return (
-        db.session.scalar(sa.select(sa.func.count()).select_from(some.subquery())) <= FEW_DOCUMENTS
-    )
+def _capped_count(stmt: sa.Select, cap: int) -> sa.ScalarSelect:
+    return sa.select(sa.func.count()).select_from(stmt.limit(cap + 1).subquery()).scalar_subquery()
+
+
+def _with_few_documents(groups: list[str]) -> set[str]:
+    """Of `groups`, those whose kinds have at most FEW_DOCUMENTS documents in all."""
+    sizes = db.session.execute(sa.select(*(
+        _capped_count(sa.select(SearchDocument.id).where(
+            SearchDocument.kind.in_([k.name for k in kinds_in([group])])
+        ), FEW_DOCUMENTS)
+        for group in groups
+    ))).one()  # fmt: skip
+    return {group for group, size in zip(groups, sizes, strict=True) if size <= FEW_DOCUMENTS}
 
 
 def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -> dict[str, int]:
@@ -251,16 +255,17 @@ def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -
     one does; above COUNT_CAP means "more than COUNT_CAP" (`Results.over_cap`).
     A type with few documents (communities) is counted from its documents
     instead, each looked up in the full-text index, rather than by reading
-    every match of a common word to find its few.
+    every match of a common word to find its few. One statement counts them all.
     """
-    counts = {}
-    for group in _groups(query):
+    groups = _groups(query)
+    few = _with_few_documents(groups)
+    counted = []
+    for group in groups:
         stmt, _rank = matching(sa.select(SearchDocument.id), user, query, [group], filters, now)
-        if not _few_documents([group]):
+        if group not in few:
             stmt = stmt.order_by(backend().newest_first(query.has_text))
-        stmt = stmt.limit(COUNT_CAP + 1)
-        counts[group] = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    return counts
+        counted.append(_capped_count(stmt, COUNT_CAP))
+    return dict(zip(groups, db.session.execute(sa.select(*counted)).one(), strict=True))
 
 
 def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
