@@ -24,10 +24,14 @@ from search_support import (
 from community.search import services
 
 
-@pytest.fixture
-def bounded(monkeypatch):
+@pytest.fixture(params=["from its documents", "from the matches"])
+def bounded(request, monkeypatch):
+    """Tiny bounds, with each type read from its documents (as a type with few is)
+    or from the matches, newest first (as discussions are at scale)."""
     monkeypatch.setattr(services, "COUNT_CAP", 3)
     monkeypatch.setattr(services, "CANDIDATES", 3)
+    if request.param == "from the matches":
+        monkeypatch.setattr(services, "FEW_DOCUMENTS", 0)
 
 
 @pytest.fixture
@@ -77,7 +81,9 @@ def test_the_top_result_is_the_best_visible_one_when_invisible_ones_rank_higher(
     assert sorted(i for _, i in found(crowded["insider"], "numbat")) == sorted(newest)
 
 
-def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch):
+@pytest.mark.parametrize("few", [0, 2000])
+def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch, few):
+    monkeypatch.setattr(services, "FEW_DOCUMENTS", few)
     monkeypatch.setattr(services, "COUNT_CAP", 100)
     monkeypatch.setattr(services, "CANDIDATES", 100)
     insider = search_as(crowded["insider"], "numbat")

@@ -64,7 +64,7 @@ MAX_PAGE = 50  # deep pages of a ranked list help nobody
 # for every page that can be opened (MAX_PAGE × 20).
 COUNT_CAP = 1000
 CANDIDATES = 1000
-FEW_DOCUMENTS = 2000
+FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
 LEAD_LENGTH = 240
 _MARKERS = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
 
@@ -238,13 +238,14 @@ def _capped_count(stmt: sa.Select, cap: int) -> sa.ScalarSelect:
 
 def _with_few_documents(groups: list[str]) -> set[str]:
     """Of `groups`, those whose kinds have at most FEW_DOCUMENTS documents in all."""
+    few = FEW_DOCUMENTS
     sizes = db.session.execute(sa.select(*(
         _capped_count(sa.select(SearchDocument.id).where(
             SearchDocument.kind.in_([k.name for k in kinds_in([group])])
-        ), FEW_DOCUMENTS)
+        ), few)
         for group in groups
     ))).one()  # fmt: skip
-    return {group for group, size in zip(groups, sizes, strict=True) if size <= FEW_DOCUMENTS}
+    return {group for group, size in zip(groups, sizes, strict=True) if size <= few}
 
 
 def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -> dict[str, int]:
@@ -282,8 +283,15 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now)
     score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
     stmt = stmt.add_columns(score.label("score"))
-    stmt = stmt.order_by(backend().newest_first(query.has_text)).limit(CANDIDATES)
-    return stmt.subquery("candidates")
+    if query.has_text and set(groups) <= _with_few_documents(groups):
+        # Found from their few documents first, then ranked in one pass over the
+        # matches that passes over every other document without reading it.
+        # (Looking each up in the full-text index would make SQLite work out
+        # bm25's statistics again for each one.)
+        found, _rank = matching(sa.select(SearchDocument.id), user, query, groups, filters, now)
+        stmt = stmt.where(backend().among(found.correlate(None)))
+    stmt = stmt.order_by(backend().newest_first(query.has_text))
+    return stmt.limit(CANDIDATES).subquery("candidates")
 
 
 def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,

@@ -94,6 +94,11 @@ def newest_first(has_text: bool) -> sa.ColumnElement:
     return SearchDocument.id.desc()
 
 
+def among(ids: sa.Select) -> sa.ColumnElement[bool]:
+    """Matches whose ids the SELECT `ids` gives."""
+    return SearchDocument.id.in_(ids)
+
+
 def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:

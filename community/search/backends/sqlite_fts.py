@@ -72,6 +72,15 @@ def newest_first(has_text: bool) -> sa.ColumnElement:
     return FTS.c.rowid.desc() if has_text else SearchDocument.id.desc()
 
 
+def among(ids: sa.Select) -> sa.ColumnElement[bool]:
+    """Matches whose ids the SELECT `ids` gives, checked as the full-text index is read.
+
+    (`rowid + 0`, so SQLite reads the matches once and checks each against the
+    list, rather than looking each id up in the index: a new bm25 pass per id.)
+    """
+    return (FTS.c.rowid + 0).in_(ids)
+
+
 def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:
