@@ -20,9 +20,14 @@ Ranking (relevance sort):
 * recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
   ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
 
-"Newest" sorts by the date the thing was written, newest first. A query of
-filters and operators only (no words) lists what matches, best boosted and
-most recent first.
+Only the CANDIDATES most recently indexed matches the member may see are
+ranked (`candidates()`), and each tab counts to COUNT_CAP at most
+(`counts_by_group()`): both read matches newest first and stop, so their cost
+does not grow with how many documents mention a common word.
+
+"Newest" sorts the same candidates by the date the thing was written, newest
+first. A query of filters and operators only (no words) lists what matches,
+best boosted and most recent first.
 """
 
 from __future__ import annotations
@@ -53,7 +58,13 @@ SORTS = ("relevance", "newest")
 SINCE = {"week": 7, "month": 31, "year": 366}
 SINCE_LABELS = {"": "Any time", "week": "In the past week", "month": "In the past month",
                 "year": "In the past year"}  # fmt: skip
-MAX_PAGE = 50  # deep pages of a ranked list help nobody; the count stays exact
+MAX_PAGE = 50  # deep pages of a ranked list help nobody
+# Each type is counted up to COUNT_CAP ("more than 1 000" beyond), and ranking
+# reads the CANDIDATES most recently indexed matches the member may see: enough
+# for every page that can be opened (MAX_PAGE × 20).
+COUNT_CAP = 1000
+CANDIDATES = 1000
+FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
 LEAD_LENGTH = 240
 _MARKERS = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
 
@@ -188,27 +199,99 @@ class ResultsPage(Pagination):
 class Results:
     query: SearchQuery
     filters: Filters
+    # Per type, counted to COUNT_CAP + 1 at most: above COUNT_CAP means "more than".
     counts: dict[str, int] = field(default_factory=dict)
     page: Pagination | None = None
     hits: list[Hit] = field(default_factory=list)
 
+    def over_cap(self, group: str | None = None) -> bool:
+        """True when there are more results (of the type) than were counted."""
+        if group is not None:
+            return self.counts.get(group, 0) > COUNT_CAP
+        return any(count > COUNT_CAP for count in self.counts.values())
+
+    def count(self, group: str) -> int:
+        return min(self.counts.get(group, 0), COUNT_CAP)
+
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Results of every type (a lower bound when `over_cap()`)."""
+        return sum(min(count, COUNT_CAP) for count in self.counts.values())
+
+    @property
+    def shown_total(self) -> int:
+        """Results of the type on show (a lower bound when `shown_over_cap`)."""
+        return sum(self.count(g) for g in _groups(self.query, self.filters.group))
+
+    @property
+    def shown_over_cap(self) -> bool:
+        return any(self.over_cap(g) for g in _groups(self.query, self.filters.group))
 
     @property
     def searched(self) -> bool:
         return self.page is not None
 
 
+def _capped_count(stmt: sa.Select, cap: int) -> sa.ScalarSelect:
+    return sa.select(sa.func.count()).select_from(stmt.limit(cap + 1).subquery()).scalar_subquery()
+
+
+def _with_few_documents(groups: list[str]) -> set[str]:
+    """Of `groups`, those whose kinds have at most FEW_DOCUMENTS documents in all."""
+    few = FEW_DOCUMENTS
+    sizes = db.session.execute(sa.select(*(
+        _capped_count(sa.select(SearchDocument.id).where(
+            SearchDocument.kind.in_([k.name for k in kinds_in([group])])
+        ), few)
+        for group in groups
+    ))).one()  # fmt: skip
+    return {group for group, size in zip(groups, sizes, strict=True) if size <= few}
+
+
 def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -> dict[str, int]:
-    stmt, _rank = matching(
-        sa.select(SearchDocument.kind, sa.func.count()), user, query, _groups(query), filters, now
-    )
-    counts = dict.fromkeys(_groups(query), 0)
-    for kind, count in db.session.execute(stmt.group_by(SearchDocument.kind)):
-        counts[KINDS[kind].group] += count
+    """How many results of each type `user` may see, counting to COUNT_CAP + 1 at most.
+
+    A type is counted from its matches, newest first, and the count stops one
+    past the cap, so a word in half a million posts costs about what a rarer
+    one does; above COUNT_CAP means "more than COUNT_CAP" (`Results.over_cap`).
+    A type with few documents (communities) is counted from its documents
+    instead, each looked up in the full-text index, rather than by reading
+    every match of a common word to find its few.
+    """
+    groups = _groups(query)
+    few = _with_few_documents(groups)
+    counts = {}
+    for group in groups:  # (one statement per type: SQLite took far longer for all in one)
+        stmt, _rank = matching(sa.select(SearchDocument.id), user, query, [group], filters, now)
+        if query.has_text and group not in few:  # (the order only steers SQLite's plan)
+            stmt = stmt.order_by(backend().newest_first(query.has_text))
+        counts[group] = db.session.scalar(sa.select(_capped_count(stmt, COUNT_CAP)))
     return counts
+
+
+def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
+               now: datetime) -> sa.Subquery:  # fmt: skip
+    """The CANDIDATES most recently indexed matches `user` may see, with their scores.
+
+    Ranking reads only these: visibility is checked as the matches are read,
+    newest first, so invisible ones are passed over and the set is topped up
+    from older matches. When there are no more matches than that, every match
+    is a candidate and the ranking is exact.
+    """
+    columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
+               SearchDocument.dated_at]  # fmt: skip
+    stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now)
+    score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
+    stmt = stmt.add_columns(score.label("score"))
+    if query.has_text and set(groups) <= _with_few_documents(groups):
+        # Found from their few documents first, then ranked in one pass over the
+        # matches that passes over every other document without reading it.
+        # (Looking each up in the full-text index would make SQLite work out
+        # bm25's statistics again for each one.)
+        found, _rank = matching(sa.select(SearchDocument.id), user, query, groups, filters, now)
+        stmt = stmt.where(backend().among(found.correlate(None)))
+    stmt = stmt.order_by(backend().newest_first(query.has_text))
+    return stmt.limit(CANDIDATES).subquery("candidates")
 
 
 def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,
@@ -221,16 +304,14 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
         return results
     results.counts = counts_by_group(user, query, filters, now)
     groups = _groups(query, filters.group)
-    columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id]
-    stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now)
-    score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
+    found = candidates(user, query, groups, filters, now)
+    stmt = sa.select(found.c.id, found.c.kind, found.c.object_id)
     if filters.sort == "newest":
-        stmt = stmt.order_by(SearchDocument.dated_at.desc(), SearchDocument.id.desc())
+        stmt = stmt.order_by(found.c.dated_at.desc(), found.c.id.desc())
     else:
-        stmt = stmt.order_by(score.desc(), SearchDocument.id.desc())
-    total = sum(results.counts.get(g, 0) for g in groups)
+        stmt = stmt.order_by(found.c.score.desc(), found.c.id.desc())
     results.page = ResultsPage(page=page, per_page=per_page, error_out=False, stmt=stmt,
-                               total=total)  # fmt: skip
+                               total=min(results.shown_total, CANDIDATES))  # fmt: skip
     results.hits = describe(query, results.page.items, user)
     return results
 

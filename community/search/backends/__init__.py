@@ -5,6 +5,9 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 * `match(stmt, query)`: restrict a SELECT over `search_documents` to the rows
   whose text matches, and give the text relevance (higher is better);
 * `leave_out(query)`: a clause for queries with only excluded words and filters;
+* `newest_first(has_text)`: the ordering of the most recently indexed matches
+  first, which each engine can follow without ranking every match;
+* `among(ids)`: matches among the ids a SELECT gives (a few, found first);
 * `recency(now)`: the recent-activity multiplier;
 * `highlights(query, ids)`: title, snippet and tags of a page of results with
   the matched words between HIGHLIGHT_START and HIGHLIGHT_END markers;

@@ -89,6 +89,16 @@ def match(stmt: sa.Select, query: SearchQuery) -> tuple[sa.Select, sa.ColumnElem
     return stmt, sa.func.ts_rank(WEIGHTS, VECTOR, tsq, 1)
 
 
+def newest_first(has_text: bool) -> sa.ColumnElement:
+    """Newest documents first (the most recently indexed: the highest ids)."""
+    return SearchDocument.id.desc()
+
+
+def among(ids: sa.Select) -> sa.ColumnElement[bool]:
+    """Matches whose ids the SELECT `ids` gives."""
+    return SearchDocument.id.in_(ids)
+
+
 def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:

@@ -66,6 +66,25 @@ def match_expression(stmt: sa.Select, expression: str) -> tuple[sa.Select, sa.Co
     return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
 
 
+def newest_first(has_text: bool) -> sa.ColumnElement:
+    """Newest documents first, in the order FTS5 reads its own lists (so SQLite can
+    start from the matches and stop early, rather than sort every one).
+
+    Without words, `id + 0`: so SQLite finds the documents by their filters'
+    indexes and sorts those, rather than walking every document newest first.
+    """
+    return FTS.c.rowid.desc() if has_text else (SearchDocument.id + 0).desc()
+
+
+def among(ids: sa.Select) -> sa.ColumnElement[bool]:
+    """Matches whose ids the SELECT `ids` gives, checked as the full-text index is read.
+
+    (`rowid + 0`, so SQLite reads the matches once and checks each against the
+    list, rather than looking each id up in the index: a new bm25 pass per id.)
+    """
+    return (FTS.c.rowid + 0).in_(ids)
+
+
 def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:
