@@ -25,9 +25,12 @@ profile            0.5     their profile (job title, bio) mentions the topic
 Evidence is found through the search index with the *viewer's* permissions,
 so a reply in a private community the viewer is not in never counts, nor
 shows, and neither does a method or project the viewer could not open. Every
-source is bounded: evidence is drawn from the CANDIDATES most relevant
-documents of its kind (or, for "who else is working on this", the most
-recent), and each source returns at most SOURCE_LIMIT rows.
+source is bounded: evidence is drawn from the newest CANDIDATES documents of
+its kind matching the topic (for "who else is working on this", the newest
+RECENT_WINDOW with any of a title's words), and each source returns at most
+SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
+a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
+`visibility_class`.
 
 To add another source (mentorships, say): write a function returning such a
 SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
@@ -60,6 +63,8 @@ from community.search.services import matching, read_query
 from community.slugs import slugify
 from community.visibility import visibility_class
 
+# The expertise finder reads the newest documents of each kind matching the topic,
+# this many at most before visibility: its cost does not grow with the matches.
 CANDIDATES = 500
 # "Who else is working on this" reads the newest documents of each kind with any of
 # a title's words, this many at most before visibility: a thread page costs about
@@ -67,7 +72,7 @@ CANDIDATES = 500
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
 PANEL_CACHE_ENTRIES = 2000  # kept panels, each a few KB
-RANKINGS_KEPT = 50  # kept expertise finder rankings, each up to a few MB
+RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
 DECLARED_POINTS = 1.5
@@ -87,7 +92,7 @@ class Topic:
     text: str
     query: SearchQuery
     tag_ids: tuple[int, ...] = ()
-    # "Any of these words, most recent first" instead of "all of them, best first".
+    # "Any of these words" instead of "all of them" (both: the newest matches first).
     any_terms: tuple[Term, ...] = ()
     exclude_thread_id: int | None = None
     exclude_user_ids: tuple[int, ...] = ()
