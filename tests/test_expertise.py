@@ -116,6 +116,18 @@ def test_filter_by_system(example, app):
     assert [name for name, _ in ranking] == ["cara-helpful", "bob-declares"]
 
 
+def test_the_finder_reads_only_the_newest_matching_documents(example, app, monkeypatch):
+    """Its cost is bounded: only the newest CANDIDATES matches of each kind are evidence."""
+    vic, group = example["vic"], example["open_group"]
+    newer = discussions.start_thread(vic, group, "Discharge huddles", "Discharge at 10am.")
+    discussions.toggle_helpful(vic, reply(example["dan"], newer, "Discharge by noon works."))
+    ranking, _ = _ranking(vic, "discharge", app)
+    assert ("dan-quiet", 1.5) in ranking and ranking[0] == ("alice-key", 7.0)
+    monkeypatch.setattr(expertise, "CANDIDATES", 2)  # only dan's reply and its thread now
+    ranking, _ = _ranking(vic, "discharge", app)
+    assert [name for name, _ in ranking] == ["bob-declares", "dan-quiet"]  # bob: declared
+
+
 def test_no_evidence_says_so(example, auth):
     text = page_text(auth.as_user(example["vic"]).get("/people?topic=zyzzyva"))
     assert "No people" in text and "No one has shown expertise on this yet" in text
