@@ -376,6 +376,21 @@ def test_a_kept_panel_is_shared_only_by_readers_who_may_see_the_same(
     assert "Fay Private" not in dee
 
 
+def test_a_kept_panel_never_names_evidence_the_reader_may_no_longer_see(
+    builders, reader, keeping, monkeypatch
+):
+    from community.methods import services as methods
+
+    calls = _counting_rankings(monkeypatch)
+    page = _project_page(builders["project"])
+    assert "Ama Author" in _panel(reader(builders["vic-viewer"]).get(page))
+    methods.unpublish(builders["ama-author"], builders["method"])
+    panel = _panel(reader(builders["vic-viewer"]).get(page))
+    assert len(calls) == 1  # the kept ranking still lists the authors…
+    assert "Sepsis screening" not in panel and "Ama Author" not in panel  # …but not in words
+    assert "Ben Coauthor" not in panel
+
+
 def test_a_kept_ranking_is_shared_only_by_readers_who_may_see_the_same(
     example, app, keeping, monkeypatch
 ):

@@ -61,7 +61,12 @@ from community.search.models import SearchDocument
 from community.search.query import SearchQuery, Term
 from community.search.services import matching, read_query
 from community.slugs import slugify
-from community.visibility import visibility_class
+from community.visibility import (
+    visibility_class,
+    visible_methods_clause,
+    visible_projects_clause,
+    visible_threads_clause,
+)
 
 # The expertise finder reads the newest documents of each kind matching the topic,
 # this many at most before visibility: its cost does not grow with the matches.
@@ -71,7 +76,7 @@ CANDIDATES = 500
 # the same however many posts mention "discharge".
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
-PANEL_CACHE_ENTRIES = 2000  # kept panels, each a few KB
+PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
 RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
@@ -393,7 +398,13 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
     rows = db.session.execute(
         sa.select(Post.id, Post.helpful_count, Thread)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Post.id.in_(list(sources)))
+        .where(
+            Post.id.in_(list(sources)),
+            # Checked again as they are put in words: a ranking may be kept a while.
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            visible_threads_clause(viewer),
+        )
     )
     lines = {}
     for post_id, helpful, thread in rows:
@@ -436,7 +447,11 @@ def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> di
     methods = {
         m.id: m
         for m in db.session.scalars(
-            sa.select(Method).where(Method.id.in_({item for _u, _s, item in items}))
+            sa.select(Method).where(
+                Method.id.in_({item for _u, _s, item in items}),
+                Method.status == MethodStatus.PUBLISHED,
+                visible_methods_clause(viewer),
+            )
         )
     }
     lines = {}
@@ -459,6 +474,7 @@ def _project_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> d
         .where(
             Project.id.in_({item for _u, _s, item in items}),
             TeamMember.user_id.in_({user for user, _s, _i in items}),
+            visible_projects_clause(viewer),
         )
     )
     lines = {}
@@ -507,14 +523,16 @@ def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> No
 def _with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:
     """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
     experts = [dataclasses.replace(e, lines=[]) for e in ranked]
+    if not experts:
+        return []
     stmt = sa.select(User).where(User.id.in_([e.user_id for e in experts]))
     if not expertise:
         stmt = stmt.options(sa.orm.lazyload(User.expertise))
     people = db.session.scalars(stmt)
     by_id = {person.id: person for person in people}
     for expert in experts:
-        expert.person = by_id[expert.user_id]
-    return experts
+        expert.person = by_id.get(expert.user_id)
+    return [e for e in experts if e.person is not None]  # an account deleted since
 
 
 class ExpertsPage(Pagination):
@@ -594,30 +612,25 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     Any of the title's telling words, the newest threads, replies, methods and
     projects first, leaving out the page's own discussion (`thread_id`), the
     people in `leave_out` (its author, authors or team) and the reader. The
-    same for every reader who may see the same things (`visibility_class`), so
-    each app process keeps it for EXPERTISE_CACHE_SECONDS.
+    ranking is the same for every reader who may see the same things
+    (`visibility_class`), so each app process keeps it for
+    EXPERTISE_CACHE_SECONDS; each reader's evidence lines are read afresh, with
+    their permissions, and anyone whose evidence they may no longer see is left out.
     """
     terms = title_terms(title)
-    left_out = tuple(sorted({i for i in leave_out if i}))
-    key = (title, thread_id, left_out, limit, visibility_class(viewer)) if terms else None
-    colleagues = _panels().get(key) if key else None
-    if colleagues is None:
-        colleagues = _colleagues(viewer, title, terms, thread_id, left_out, limit + 1)
-        if key:
-            _panels().put(key, colleagues)
-    shown = tuple(c for c in colleagues if c.user_id != viewer.id)[:limit]
-    return Panel(shown, telling_word(title))
-
-
-def _colleagues(viewer, title: str, terms: tuple[Term, ...], thread_id: int | None,
-                left_out: tuple[int, ...], limit: int) -> tuple[Colleague, ...]:  # fmt: skip
     if not terms:
-        return ()
+        return Panel((), telling_word(title))
+    left_out = tuple(sorted({i for i in leave_out if i}))
     topic = Topic(text=title, query=SearchQuery(), any_terms=terms, exclude_thread_id=thread_id,
                   exclude_user_ids=left_out)  # fmt: skip
-    experts = _with_people(_ranked(_evidence_rows(viewer, topic))[:limit], expertise=False)
+    key = (topic, limit, visibility_class(viewer))
+    ranked = _panels().get(key)
+    if ranked is None:
+        ranked = _ranked(_evidence_rows(viewer, topic))[: limit + 1]  # one may be the reader
+        _panels().put(key, ranked)
+    experts = _with_people([e for e in ranked if e.user_id != viewer.id][:limit], expertise=False)
     _explain(viewer, topic, experts, 1)
-    return tuple(
+    colleagues = tuple(
         Colleague(
             e.user_id,
             e.person.username,
@@ -626,4 +639,6 @@ def _colleagues(viewer, title: str, terms: tuple[Term, ...], thread_id: int | No
             tuple(e.lines),
         )  # fmt: skip
         for e in experts
+        if e.lines
     )
+    return Panel(colleagues, telling_word(title))
