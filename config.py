@@ -139,6 +139,10 @@ class Config:
     POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)
     # How many rendered posts each app process keeps for thread pages (0: render every time).
     POST_CACHE_ENTRIES = _int("POST_CACHE_ENTRIES", 2000)
+    # How long each app process reuses a ranking of people by evidence (the expertise
+    # finder's, and each page's "who else is working on this"), per topic and per set of
+    # things its readers may see (0: rank on every request).
+    EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
 
     @classmethod
     def validate(cls) -> None:
@@ -170,6 +174,7 @@ class TestConfig(Config):
     ALLOWED_EMAIL_DOMAINS = frozenset()
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
+    EXPERTISE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
@@ -45,3 +46,24 @@ class LRU:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+class Expiring(LRU):
+    """An LRU whose entries are forgotten `seconds` after they were put (0: keeps nothing).
+
+    For values that cannot be keyed by everything they were made from (who has
+    written about a topic lately): a change shows within `seconds`.
+    """
+
+    def __init__(self, size: int, seconds: float):
+        super().__init__(size if seconds > 0 else 0)
+        self.seconds = seconds
+
+    def get(self, key: Hashable) -> Any:
+        entry = super().get(key)
+        if entry is None or time.monotonic() - entry[0] >= self.seconds:
+            return None
+        return entry[1]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        super().put(key, (time.monotonic(), value))

@@ -75,6 +75,32 @@ def visible_community_ids(user) -> sa.Select:
     return sa.select(Community.id).where(visible_communities_clause(user))
 
 
+def visibility_class(user) -> tuple:
+    """Everything the rules above read about `user`, as one value: readers with equal
+    values may see exactly the same communities, threads, posts, methods and projects.
+
+    Most members share one class (open content only, no drafts); each member of a
+    private community, proposer of a waiting community or author of an unpublished
+    method has a class of their own (finer than needed, never coarser). For caching
+    what a page shows its readers, never for deciding it.
+    """
+    if not _is_signed_in(user):
+        return ("signed out",)
+    facts = sa.union_all(
+        sa.select(sa.literal("member"), Membership.community_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(Membership.user_id == user.id, Community.visibility != Visibility.OPEN),
+        sa.select(sa.literal("proposed"), Community.id).where(
+            Community.created_by_id == user.id, Community.status != CommunityStatus.ACTIVE
+        ),
+        sa.select(sa.literal("author"), MethodAuthor.method_id)
+        .join(Method, Method.id == MethodAuthor.method_id)
+        .where(MethodAuthor.user_id == user.id, Method.status != MethodStatus.PUBLISHED),
+    )
+    rows = db.session.execute(facts).all()
+    return ("admin" if user.is_admin else "member", tuple(sorted((k, i) for k, i in rows)))
+
+
 def membership(user, community: Community) -> Membership | None:
     if not _is_signed_in(user):
         return None

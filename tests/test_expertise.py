@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from project_factories import make_project  # noqa: F401
 from search_support import add_member, index_everyone, make_community, page_text, reply
@@ -111,6 +114,18 @@ def test_a_tag_address_finds_its_declared_experts(example, app):
 def test_filter_by_system(example, app):
     ranking, _ = _ranking(example["vic"], "discharge", app, system_id=example["south"].id)
     assert [name for name, _ in ranking] == ["cara-helpful", "bob-declares"]
+
+
+def test_the_finder_reads_only_the_newest_matching_documents(example, app, monkeypatch):
+    """Its cost is bounded: only the newest CANDIDATES matches of each kind are evidence."""
+    vic, group = example["vic"], example["open_group"]
+    newer = discussions.start_thread(vic, group, "Discharge huddles", "Discharge at 10am.")
+    discussions.toggle_helpful(vic, reply(example["dan"], newer, "Discharge by noon works."))
+    ranking, _ = _ranking(vic, "discharge", app)
+    assert ("dan-quiet", 1.5) in ranking and ranking[0] == ("alice-key", 7.0)
+    monkeypatch.setattr(expertise, "CANDIDATES", 2)  # only dan's reply and its thread now
+    ranking, _ = _ranking(vic, "discharge", app)
+    assert [name for name, _ in ranking] == ["bob-declares", "dan-quiet"]  # bob: declared
 
 
 def test_no_evidence_says_so(example, auth):
@@ -236,3 +251,223 @@ def test_a_helpful_reply_in_a_method_discussion_is_evidence_that_names_it(builde
     text = page_text(response)
     assert "1 person found their reply helpful in the discussion of “Sepsis screening”" in text
     assert "1 helpful reply and 1 project on this topic" in text
+
+
+# ------------------------------------------------------------------ beside methods and projects
+
+
+def _panel(response) -> str:
+    """The words of the "who else is working on this" panel ("" when there is none)."""
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    if 'id="working-on-heading"' not in html:
+        return ""
+    start = html.index('<section class="ic-panel" aria-labelledby="working-on-heading">')
+    return page_text_of(html[start : html.index("</section>", start)])
+
+
+def page_text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.fixture
+def reader(make_client):
+    """A device signed in as `user` (its own cookies, a fresh request context each time)."""
+    from conftest import sign_in_as
+
+    def signed_in(user):
+        client = make_client()
+        sign_in_as(client, user)
+        return client
+
+    return signed_in
+
+
+def _method_page(method) -> str:
+    return f"/methods/{method.id}-{method.slug}"
+
+
+def _project_page(project) -> str:
+    return f"/projects/{project.id}-{project.slug}"
+
+
+def test_who_else_is_working_on_this_beside_a_method(builders, reader):
+    panel = _panel(reader(builders["vic-viewer"]).get(_method_page(builders["method"])))
+    assert "Who else is working on this" in panel
+    assert "Dee Lead" in panel and "Leads the project “Sepsis six within the hour”" in panel
+    assert "Eli Team" in panel
+    assert "Ama Author" not in panel and "Ben Coauthor" not in panel  # the method's authors
+    assert "Fay Private" not in panel  # her only evidence is in a circle vic is not in
+    assert "Cal Drafter" not in panel  # a draft is no evidence
+    assert "Find more people who know about this" in panel
+    insider = _panel(reader(builders["gus-insider"]).get(_method_page(builders["method"])))
+    assert "Fay Private" in insider and "Wrote the method “Sepsis in the circle”" in insider
+
+
+def test_who_else_is_working_on_this_beside_a_project(builders, reader):
+    page = _project_page(builders["project"])
+    panel = _panel(reader(builders["vic-viewer"]).get(page))
+    assert "Ama Author" in panel and "Wrote the method “Sepsis screening”" in panel
+    assert "Ben Coauthor" in panel
+    assert "Dee Lead" not in panel and "Eli Team" not in panel  # the project's own team
+    assert "Fay Private" not in panel and "Cal Drafter" not in panel
+    own = _panel(reader(builders["ama-author"]).get(page))
+    assert "Ben Coauthor" in own and "Ama Author" not in own  # never yourself
+
+
+def test_the_method_pages_own_discussion_is_not_evidence_of_someone_else_working_on_it(
+    builders, reader
+):
+    from community.methods import services as methods
+
+    thread = methods.thread_of(builders["method"])
+    discussions.reply(builders["ama-author"], thread, "Ask me about it")
+    answer = reply(builders["gus-insider"], thread, "We screen sepsis at triage.")
+    discussions.toggle_helpful(builders["vic-viewer"], answer)
+    panel = _panel(reader(builders["vic-viewer"]).get(_method_page(builders["method"])))
+    assert "Gus Insider" not in panel  # their helpful reply is in this method's own thread
+    project_panel = _panel(reader(builders["vic-viewer"]).get(_project_page(
+        builders["project"])))  # fmt: skip
+    assert "Gus Insider" in project_panel  # …but is evidence beside the project
+
+
+def test_no_panel_when_nobody_else_has_evidence(builders, reader, make_project):  # noqa: F811
+    lonely = make_project(builders["vic-viewer"], title="Xylophone tuning")
+    assert _panel(reader(builders["vic-viewer"]).get(_project_page(lonely))) == ""
+
+
+# ------------------------------------------------------------------ kept rankings
+
+
+@pytest.fixture
+def keeping(app):
+    """Rankings kept for a minute, as in production (tests normally rank every time)."""
+    app.config["EXPERTISE_CACHE_SECONDS"] = 60
+    app.extensions.pop("expertise_rankings", None)
+    app.extensions.pop("working_on_panels", None)
+    yield
+    app.extensions.pop("expertise_rankings", None)
+    app.extensions.pop("working_on_panels", None)
+
+
+def _counting_rankings(monkeypatch) -> list:
+    calls = []
+    original = expertise._evidence_rows
+
+    def counted(*args, **kwargs):
+        calls.append(args[1].text)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(expertise, "_evidence_rows", counted)
+    return calls
+
+
+def test_a_kept_panel_is_shared_only_by_readers_who_may_see_the_same(
+    builders, reader, keeping, monkeypatch
+):
+    calls = _counting_rankings(monkeypatch)
+    page = _method_page(builders["method"])
+    assert "Fay Private" in _panel(reader(builders["gus-insider"]).get(page))
+    assert "Fay Private" not in _panel(reader(builders["vic-viewer"]).get(page))
+    assert len(calls) == 2  # the insider and vic see different things: ranked for each
+    dee = _panel(reader(builders["dee-lead"]).get(page))
+    assert len(calls) == 2  # dee may see what vic may: vic's panel, kept
+    assert "Eli Team" in dee and "Dee Lead" not in dee  # but never herself
+    assert "Fay Private" not in dee
+
+
+def test_a_kept_panel_never_names_evidence_the_reader_may_no_longer_see(
+    builders, reader, keeping, monkeypatch
+):
+    from community.methods import services as methods
+
+    calls = _counting_rankings(monkeypatch)
+    page = _project_page(builders["project"])
+    assert "Ama Author" in _panel(reader(builders["vic-viewer"]).get(page))
+    methods.unpublish(builders["ama-author"], builders["method"])
+    panel = _panel(reader(builders["vic-viewer"]).get(page))
+    assert len(calls) == 1  # the kept ranking still lists the authors…
+    assert "Sepsis screening" not in panel and "Ama Author" not in panel  # …but not in words
+    assert "Ben Coauthor" not in panel
+
+
+def test_a_kept_ranking_is_shared_only_by_readers_who_may_see_the_same(
+    example, app, keeping, monkeypatch
+):
+    calls = _counting_rankings(monkeypatch)
+    insider, _ = _ranking(example["eve"], "discharge", app)
+    assert ("eve-private", 5.0) in insider
+    outsider, _ = _ranking(example["vic"], "discharge", app)
+    assert "eve-private" not in [name for name, _ in outsider]
+    again, _ = _ranking(example["dan"], "discharge", app)
+    assert again == outsider and len(calls) == 2  # dan may see what vic may: kept
+
+
+def test_a_kept_ranking_is_forgotten_after_its_time(monkeypatch):
+    from community import cache
+
+    now = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
+    kept = cache.Expiring(10, seconds=60)
+    kept.put("panel", ["someone"])
+    now[0] += 59
+    assert kept.get("panel") == ["someone"]
+    now[0] += 2
+    assert kept.get("panel") is None
+    assert cache.Expiring(10, seconds=0).get("panel") is None
+
+
+def test_a_draft_or_a_private_membership_gives_a_visibility_class_of_its_own(builders, app):
+    from community.visibility import visibility_class
+
+    with app.test_request_context():
+        vic, dee = visibility_class(builders["vic-viewer"]), visibility_class(builders["dee-lead"])
+        assert vic == dee
+        assert visibility_class(builders["gus-insider"]) != vic  # in a private community
+        assert visibility_class(builders["cal-drafter"]) != vic  # has a draft
+
+
+# ------------------------------------------------------------------ the panel's cost
+
+
+def test_the_panel_costs_the_same_statements_for_three_people_as_for_more(
+    builders,
+    reader,
+    make_user,
+    admin,
+    make_project,  # noqa: F811
+):
+    from methods_support import count_queries, publish_method
+
+    from community.projects import services as projects
+
+    def statements_for(client, path: str) -> int:
+        client.get(path)  # warm what any page loads once
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    group = make_community(builders["vic-viewer"], admin, "Skin group")
+
+    def evidence_on(word: str, authors: int):
+        """Method authors, a project lead and a helpful reply on `word`, and a project page."""
+        for n in range(authors):
+            publish_method(make_user(f"{word.lower()}-author-{n}", name=f"{word} author {n}"), word)
+        lead = make_user(f"{word.lower()}-lead", name=f"{word} lead")
+        other = make_project(lead, title=f"{word} on the ward")
+        colleague = f"{word.lower()}-author-0"
+        projects.add_team_member(lead, other, username=colleague, role="", is_lead=False)
+        helper = make_user(f"{word.lower()}-helper", name=f"{word} helper")
+        add_member(group, helper, builders["vic-viewer"])
+        thread = discussions.start_thread(builders["vic-viewer"], group, word, "How?")
+        discussions.toggle_helpful(lead, reply(helper, thread, "Every two hours."))
+        return make_project(builders["vic-viewer"], title=word)
+
+    few, many = evidence_on("Falls", 1), evidence_on("Ulcers", 3)
+    index_everyone()
+    client = reader(make_user("reader"))
+    few_panel = _panel(client.get(_project_page(few)))
+    assert all(f"Falls {who}" in few_panel for who in ("author 0", "lead", "helper"))
+    many_panel = _panel(client.get(_project_page(many)))
+    assert many_panel.count("Ulcers author") == 3 and "Ulcers helper" in many_panel  # five
+    assert statements_for(client, _project_page(few)) == statements_for(client, _project_page(many))

@@ -174,8 +174,9 @@ def thread_page(thread: Thread, number: int, **context):
         page=page,
         posts=posts,
         links=links,
-        working_on=expertise.working_on(current_user, thread),
-        working_on_topic=expertise.telling_word(thread.title),
+        working_on=expertise.working_on(
+            current_user, thread.title, thread_id=thread.id, leave_out=[thread.author_id]
+        ),
         reply_form=ReplyForm(),
         action_form=ActionForm(),
         watch_form=WatchForm(level=page.watch_level),

@@ -38,6 +38,7 @@ from community.methods.lineage import LineageNode, ancestors, descendants, sprea
 from community.methods.models import Method
 from community.methods.picture import spread_picture
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS, SECTIONS
+from community.search import expertise
 
 bp = Blueprint("methods", __name__, url_prefix="/methods")
 
@@ -129,6 +130,7 @@ def method(method_id: int, slug: str):
     if (moved := _canonical(method, slug)) is not None:
         return moved
     adaptations = queries.adaptations_of(current_user, method, limit=6)
+    thread = services.thread_of(method)
     return render_template(
         "methods/method.html",
         method=method,
@@ -139,7 +141,13 @@ def method(method_id: int, slug: str):
         adaptation_count=queries.visible_adaptation_counts(current_user, [method.id]).get(
             method.id, 0
         ),
-        thread=services.thread_of(method),
+        thread=thread,
+        working_on=expertise.working_on(
+            current_user,
+            method.title,
+            thread_id=thread.id if thread else None,
+            leave_out=method.author_ids(),
+        ),
         action_form=ActionForm(),
     )
 

@@ -25,6 +25,7 @@ from community.projects.forms import (
 )
 from community.projects.models import ProgrammeType, ProjectStatus
 from community.projects.routing import act, load_project, page_number, project_url
+from community.search import expertise
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -118,16 +119,24 @@ def show(project_id: int, slug: str):
     if moved:
         return moved
     project = access.project
+    team = services.team_of(project)
+    thread = project_threads.find_thread(project)
     return render_template(
         "projects/show.html",
         access=access,
         project=project,
         measures=measure_services.measures_of(project),
-        team=services.team_of(project),
+        team=team,
         latest_update=services.latest_update(project),
         recent_cycles=cycles.recent_cycles(project),
         methods_used=method_links.linked_methods(current_user, project),
-        thread=project_threads.find_thread(project),
+        thread=thread,
+        working_on=expertise.working_on(
+            current_user,
+            project.title,
+            thread_id=thread.id if thread else None,
+            leave_out=[member.user_id for member in team],
+        ),
     )
 
 

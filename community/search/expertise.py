@@ -25,9 +25,12 @@ profile            0.5     their profile (job title, bio) mentions the topic
 Evidence is found through the search index with the *viewer's* permissions,
 so a reply in a private community the viewer is not in never counts, nor
 shows, and neither does a method or project the viewer could not open. Every
-source is bounded: evidence is drawn from the CANDIDATES most relevant
-documents of its kind (or, for "who else is working on this", the most
-recent), and each source returns at most SOURCE_LIMIT rows.
+source is bounded: evidence is drawn from the newest CANDIDATES documents of
+its kind matching the topic (for "who else is working on this", the newest
+RECENT_WINDOW with any of a title's words), and each source returns at most
+SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
+a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
+`visibility_class`.
 
 To add another source (mentorships, say): write a function returning such a
 SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
@@ -35,32 +38,46 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.cache import Expiring
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.models import Project, TeamMember
+from community.search.backends import backend
+from community.search.index import kinds_in
 from community.search.kinds.discussions import POST, THREAD
 from community.search.models import SearchDocument
 from community.search.query import SearchQuery, Term
 from community.search.services import matching, read_query
 from community.slugs import slugify
+from community.visibility import (
+    visibility_class,
+    visible_methods_clause,
+    visible_projects_clause,
+    visible_threads_clause,
+)
 
+# The expertise finder reads the newest documents of each kind matching the topic,
+# this many at most before visibility: its cost does not grow with the matches.
 CANDIDATES = 500
 # "Who else is working on this" reads the newest documents of each kind with any of
 # a title's words, this many at most before visibility: a thread page costs about
 # the same however many posts mention "discharge".
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
+PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
+RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
 DECLARED_POINTS = 1.5
@@ -80,7 +97,7 @@ class Topic:
     text: str
     query: SearchQuery
     tag_ids: tuple[int, ...] = ()
-    # "Any of these words, most recent first" instead of "all of them, best first".
+    # "Any of these words" instead of "all of them" (both: the newest matches first).
     any_terms: tuple[Term, ...] = ()
     exclude_thread_id: int | None = None
     exclude_user_ids: tuple[int, ...] = ()
@@ -121,6 +138,18 @@ def topic_from(text: str) -> Topic:
 # ------------------------------------------------------------------ sources of evidence
 
 
+def _newest_matching(stmt: sa.Select, viewer, topic: Topic, group: str,
+                     leave_out=None) -> sa.Select:  # fmt: skip
+    """Restrict `stmt` (over SearchDocument) to the newest matches of the topic the
+    viewer may see: the newest RECENT_WINDOW with any of its words ("who else is
+    working on this"), or the newest CANDIDATES matching it all (the finder)."""
+    stmt, _rank = matching(stmt, viewer, SearchQuery(), [group])
+    kinds = [k.name for k in kinds_in([group])]
+    if topic.any_terms:
+        return backend().match_any(stmt, list(topic.any_terms), RECENT_WINDOW, kinds, leave_out)
+    return backend().match_newest(stmt, topic.query, CANDIDATES, kinds)
+
+
 def _topic_documents(viewer, topic: Topic, group: str = "discussions") -> sa.CTE:
     """The documents of one group about the topic that the viewer may see (bounded)."""
     stmt = sa.select(SearchDocument.kind, SearchDocument.object_id)
@@ -132,18 +161,11 @@ def _topic_documents(viewer, topic: Topic, group: str = "discussions") -> sa.CTE
                     SearchDocument.object_id == topic.exclude_thread_id),
             sa.and_(SearchDocument.kind == POST, SearchDocument.object_id.in_(in_thread)),
         ))  # fmt: skip
-    if topic.any_terms:
-        stmt, _rank = matching(stmt, viewer, SearchQuery(), [group],
-                               any_terms=list(topic.any_terms), newest=RECENT_WINDOW,
-                               leave_out=this_thread)  # fmt: skip
-        stmt = stmt.order_by(SearchDocument.dated_at.desc())
-    else:
-        stmt, rank = matching(stmt, viewer, topic.query, [group])
-        stmt = stmt.order_by(rank.desc() if rank is not None else SearchDocument.dated_at.desc())
+    stmt = _newest_matching(stmt, viewer, topic, group, leave_out=this_thread)
     if this_thread is not None:
         stmt = stmt.where(SearchDocument.id.not_in(this_thread))
     name = "topic_documents" if group == "discussions" else f"topic_{group}"
-    return stmt.limit(CANDIDATES).cte(name)
+    return stmt.cte(name)
 
 
 def discussion_evidence(viewer, topic: Topic) -> sa.Select:
@@ -195,16 +217,13 @@ def declared_evidence(viewer, topic: Topic) -> sa.Select | None:
 def profile_evidence(viewer, topic: Topic) -> sa.Select | None:
     if topic.any_terms or not topic.query.wanted:
         return None
-    stmt, rank = matching(
-        sa.select(
-            SearchDocument.object_id.label("user_id"),
-            sa.literal("profile").label("source"),
-            SearchDocument.object_id.label("item_id"),
-            sa.literal(PROFILE_POINTS).label("points"),
-        ),
-        viewer, topic.query, ["people"],
-    )  # fmt: skip
-    return stmt.order_by(rank.desc()).limit(SOURCE_LIMIT)
+    stmt = sa.select(
+        SearchDocument.object_id.label("user_id"),
+        sa.literal("profile").label("source"),
+        SearchDocument.object_id.label("item_id"),
+        sa.literal(PROFILE_POINTS).label("points"),
+    )
+    return _newest_matching(stmt, viewer, topic, "people")
 
 
 def method_evidence(viewer, topic: Topic) -> sa.Select:
@@ -222,11 +241,11 @@ def method_evidence(viewer, topic: Topic) -> sa.Select:
             Method.id.label("item_id"),
             points.label("points"),
         )
-        .join(Method, Method.id == MethodAuthor.method_id)
-        .where(
-            Method.id.in_(sa.select(found.c.object_id)),
-            Method.status == MethodStatus.PUBLISHED,
-        )
+        # From the few documents found, not from every published method.
+        .select_from(found)
+        .join(Method, Method.id == found.c.object_id)
+        .join(MethodAuthor, MethodAuthor.method_id == Method.id)
+        .where(Method.status == MethodStatus.PUBLISHED)
         .limit(SOURCE_LIMIT)
     )
 
@@ -242,7 +261,8 @@ def project_evidence(viewer, topic: Topic) -> sa.Select:
             TeamMember.project_id.label("item_id"),
             points.label("points"),
         )
-        .where(TeamMember.project_id.in_(sa.select(found.c.object_id)))
+        .select_from(found)
+        .join(TeamMember, TeamMember.project_id == found.c.object_id)
         .limit(SOURCE_LIMIT)
     )
 
@@ -267,37 +287,14 @@ def evidence(viewer, topic: Topic) -> sa.CTE:
 # ------------------------------------------------------------------ ranking
 
 
-def _ranked(viewer, topic: Topic, system_id: int | None, name: str = "") -> sa.Select:
-    """(person, score, key learnings, helpful replies, methods, projects), best first."""
+def _evidence_rows(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
+    """Every piece of evidence on the topic, for the people the filters keep:
+    (user id, their name, source, item id, points). Read once per request: the
+    ranking, the count and the evidence in words all come from these rows."""
     found = evidence(viewer, topic)
-
-    def count(source: str):
-        return sa.func.sum(sa.case((found.c.source == source, 1), else_=0))
-
-    totals = (
-        sa.select(
-            found.c.user_id,
-            sa.func.sum(found.c.points).label("score"),
-            count("key_learning").label("key_learnings"),
-            count("helpful_reply").label("helpful_replies"),
-            count("method").label("methods"),
-            count("project").label("projects"),
-        )
-        .group_by(found.c.user_id)
-        .subquery("totals")
-    )
-    stmt = (
-        sa.select(
-            User,
-            totals.c.score,
-            totals.c.key_learnings,
-            totals.c.helpful_replies,
-            totals.c.methods,
-            totals.c.projects,
-        )  # fmt: skip
-        .join(totals, totals.c.user_id == User.id)
-        .order_by(totals.c.score.desc(), User.name, User.id)
-    )
+    stmt = sa.select(
+        found.c.user_id, User.name, found.c.source, found.c.item_id, found.c.points
+    ).join(User, User.id == found.c.user_id)
     if system_id:
         in_system = sa.select(Organisation.id).where(Organisation.system_id == system_id)
         stmt = stmt.where(User.organisation_id.in_(in_system))
@@ -311,7 +308,15 @@ def _ranked(viewer, topic: Topic, system_id: int | None, name: str = "") -> sa.S
                 User.username.contains(pattern, autoescape=True),
             )
         )
-    return stmt
+    return db.session.execute(stmt).all()
+
+
+COUNTED = {
+    "key_learning": "key_learnings",
+    "helpful_reply": "helpful_replies",
+    "method": "methods",
+    "project": "projects",
+}
 
 
 @dataclass
@@ -323,17 +328,16 @@ class EvidenceLine:
 
 @dataclass
 class Expert:
-    person: User
+    user_id: int
     score: float
     key_learnings: int = 0
     helpful_replies: int = 0
     methods: int = 0
     projects: int = 0
     lines: list[EvidenceLine] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, row) -> Expert:
-        return cls(row[0], float(row[1]), *(int(n or 0) for n in row[2:6]))
+    person: User | None = None
+    # (points, item id, source) of each piece of their evidence.
+    items: list[tuple[float, int, str]] = field(default_factory=list, repr=False)
 
     @property
     def summary(self) -> str:
@@ -354,12 +358,53 @@ class Expert:
         return " and ".join(parts)
 
 
+def _ranked(rows) -> list[Expert]:
+    """People by the sum of their evidence's points, then by name: best first."""
+    experts: dict[int, Expert] = {}
+    names: dict[int, str] = {}
+    for user_id, name, source, item_id, points in rows:
+        expert = experts.get(user_id)
+        if expert is None:
+            expert = experts[user_id] = Expert(user_id, 0.0)
+            names[user_id] = name
+        expert.score += float(points)
+        expert.items.append((float(points), item_id, source))
+        if source in COUNTED:
+            setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
+    return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
+
+
+def _rankings() -> Expiring:
+    cache = current_app.extensions.get("expertise_rankings")
+    if cache is None:
+        cache = Expiring(RANKINGS_KEPT, current_app.config["EXPERTISE_CACHE_SECONDS"])
+        current_app.extensions["expertise_rankings"] = cache
+    return cache
+
+
+def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
+    """The ranking for the topic and filters, kept for a while for every reader who may
+    see the same things (`visibility_class`): each reader's page copies what it shows."""
+    key = (topic, system_id, name, visibility_class(viewer))
+    ranked = _rankings().get(key)
+    if ranked is None:
+        ranked = _ranked(_evidence_rows(viewer, topic, system_id, name))
+        _rankings().put(key, ranked)
+    return ranked
+
+
 def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
     sources = {item_id: source for _user, source, item_id in items}
     rows = db.session.execute(
         sa.select(Post.id, Post.helpful_count, Thread)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Post.id.in_(list(sources)))
+        .where(
+            Post.id.in_(list(sources)),
+            # Checked again as they are put in words: a ranking may be kept a while.
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            visible_threads_clause(viewer),
+        )
     )
     lines = {}
     for post_id, helpful, thread in rows:
@@ -402,7 +447,11 @@ def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> di
     methods = {
         m.id: m
         for m in db.session.scalars(
-            sa.select(Method).where(Method.id.in_({item for _u, _s, item in items}))
+            sa.select(Method).where(
+                Method.id.in_({item for _u, _s, item in items}),
+                Method.status == MethodStatus.PUBLISHED,
+                visible_methods_clause(viewer),
+            )
         )
     }
     lines = {}
@@ -425,6 +474,7 @@ def _project_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> d
         .where(
             Project.id.in_({item for _u, _s, item in items}),
             TeamMember.user_id.in_({user for user, _s, _i in items}),
+            visible_projects_clause(viewer),
         )
     )
     lines = {}
@@ -456,18 +506,10 @@ DESCRIBERS = {
 
 def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> None:
     """Fill each expert's evidence lines: their strongest items, in words with links."""
-    if not experts:
-        return
-    found = evidence(viewer, topic)
-    rows = db.session.execute(
-        sa.select(found.c.user_id, found.c.source, found.c.item_id)
-        .where(found.c.user_id.in_([e.person.id for e in experts]))
-        .order_by(found.c.user_id, found.c.points.desc(), found.c.item_id.desc())
-    ).all()
-    chosen: dict[int, list[tuple[int, str, int]]] = {}
-    for user_id, source, item_id in rows:
-        if len(chosen.setdefault(user_id, [])) < per_person:
-            chosen[user_id].append((user_id, source, item_id))
+    chosen = {}
+    for e in experts:  # their strongest pieces, the newest first among equals
+        strongest = sorted(e.items, key=lambda piece: (-piece[0], -piece[1]))[:per_person]
+        chosen[e.user_id] = [(e.user_id, source, item) for _points, item, source in strongest]
     items = [item for picked in chosen.values() for item in picked]
     lines: dict = {}
     for source, describe in DESCRIBERS.items():
@@ -475,20 +517,33 @@ def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> No
         if mine:
             lines.update(describe(viewer, topic, mine))
     for expert in experts:
-        expert.lines = [lines[i] for i in chosen.get(expert.person.id, []) if i in lines]
+        expert.lines = [lines[i] for i in chosen[expert.user_id] if i in lines]
+
+
+def _with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:
+    """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
+    experts = [dataclasses.replace(e, lines=[]) for e in ranked]
+    if not experts:
+        return []
+    stmt = sa.select(User).where(User.id.in_([e.user_id for e in experts]))
+    if not expertise:
+        stmt = stmt.options(sa.orm.lazyload(User.expertise))
+    people = db.session.scalars(stmt)
+    by_id = {person.id: person for person in people}
+    for expert in experts:
+        expert.person = by_id.get(expert.user_id)
+    return [e for e in experts if e.person is not None]  # an account deleted since
 
 
 class ExpertsPage(Pagination):
+    """One page of the ranked people (ranked in full from the request's evidence rows)."""
+
     def _query_items(self) -> list[Expert]:
-        stmt = self._query_args["stmt"]
-        rows = db.session.execute(
-            stmt.limit(self.per_page).offset((self.page - 1) * self.per_page)
-        ).all()
-        return [Expert.of(row) for row in rows]
+        start = (self.page - 1) * self.per_page
+        return _with_people(self._query_args["ranked"][start : start + self.per_page])
 
     def _query_count(self) -> int:
-        stmt = self._query_args["stmt"].order_by(None)
-        return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        return len(self._query_args["ranked"])
 
 
 @dataclass
@@ -501,8 +556,8 @@ def find_experts(viewer, text: str, *, system_id: int | None = None, name: str =
                  page: int = 1, per_page: int = 20) -> Finding:  # fmt: skip
     """People ranked by evidence on the topic, each with the evidence in words."""
     topic = topic_from(text)
-    stmt = _ranked(viewer, topic, system_id, name)
-    result = ExpertsPage(page=page, per_page=per_page, error_out=False, stmt=stmt)
+    ranked = _ranking(viewer, topic, system_id, name)
+    result = ExpertsPage(page=page, per_page=per_page, error_out=False, ranked=ranked)
     _explain(viewer, topic, result.items, EVIDENCE_SHOWN)
     return Finding(topic, result)
 
@@ -520,21 +575,70 @@ def telling_word(title: str) -> str:
     return terms[0].text if terms else title
 
 
-def working_on(viewer, thread: Thread, limit: int = 5) -> list[Expert]:
-    """Who else is working on this: people with recent evidence on the thread's subject.
+# ------------------------------------------------------------------ who else is working on this
 
-    Any of the title's telling words, most recent threads and replies first,
-    leaving out this thread, its author and the viewer. Method and project
-    pages can call this with their own title the same way.
+
+@dataclass(frozen=True)
+class Colleague:
+    """Someone in a "who else is working on this" panel: plain values, safe to keep."""
+
+    user_id: int
+    username: str
+    name: str
+    organisation: str | None
+    lines: tuple[EvidenceLine, ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A "who else is working on this" panel: the people, and the topic to find more."""
+
+    colleagues: tuple[Colleague, ...]
+    topic: str
+
+
+def _panels() -> Expiring:
+    cache = current_app.extensions.get("working_on_panels")
+    if cache is None:
+        cache = Expiring(PANEL_CACHE_ENTRIES, current_app.config["EXPERTISE_CACHE_SECONDS"])
+        current_app.extensions["working_on_panels"] = cache
+    return cache
+
+
+def working_on(viewer, title: str, *, thread_id: int | None = None,
+               leave_out: Iterable[int | None] = (), limit: int = 5) -> Panel:  # fmt: skip
+    """Who else is working on this: people with recent evidence on a page's subject.
+
+    Any of the title's telling words, the newest threads, replies, methods and
+    projects first, leaving out the page's own discussion (`thread_id`), the
+    people in `leave_out` (its author, authors or team) and the reader. The
+    ranking is the same for every reader who may see the same things
+    (`visibility_class`), so each app process keeps it for
+    EXPERTISE_CACHE_SECONDS; each reader's evidence lines are read afresh, with
+    their permissions, and anyone whose evidence they may no longer see is left out.
     """
-    terms = title_terms(thread.title)
+    terms = title_terms(title)
     if not terms:
-        return []
-    topic = Topic(
-        text=thread.title, query=SearchQuery(), any_terms=terms, exclude_thread_id=thread.id,
-        exclude_user_ids=tuple(i for i in (viewer.id, thread.author_id) if i),
-    )  # fmt: skip
-    rows = db.session.execute(_ranked(viewer, topic, None).limit(limit)).all()
-    experts = [Expert.of(row) for row in rows]
+        return Panel((), telling_word(title))
+    left_out = tuple(sorted({i for i in leave_out if i}))
+    topic = Topic(text=title, query=SearchQuery(), any_terms=terms, exclude_thread_id=thread_id,
+                  exclude_user_ids=left_out)  # fmt: skip
+    key = (topic, limit, visibility_class(viewer))
+    ranked = _panels().get(key)
+    if ranked is None:
+        ranked = _ranked(_evidence_rows(viewer, topic))[: limit + 1]  # one may be the reader
+        _panels().put(key, ranked)
+    experts = _with_people([e for e in ranked if e.user_id != viewer.id][:limit], expertise=False)
     _explain(viewer, topic, experts, 1)
-    return experts
+    colleagues = tuple(
+        Colleague(
+            e.user_id,
+            e.person.username,
+            e.person.name,
+            e.person.organisation.name if e.person.organisation else None,
+            tuple(e.lines),
+        )  # fmt: skip
+        for e in experts
+        if e.lines
+    )
+    return Panel(colleagues, telling_word(title))

@@ -3,7 +3,8 @@
 Every methods page the journey reaches is checked with axe as the person sees
 it: the library, the empty and the refused form, the method, its history,
 lineage and spread, the print view, the discussion, the adapt form, the
-adaptation, and an edit refused because a co-author saved first.
+adaptation, the method with "who else is working on this", and an edit
+refused because a co-author saved first.
 """
 
 from __future__ import annotations
@@ -130,7 +131,14 @@ def test_publish_adapt_and_see_the_lineage_and_spread_grow(
     expect(row.get_by_role("cell").nth(1)).to_have_text("1")  # members using it there
     _check(axe_report, page, problems, "lineage and spread")
     page.goto(method_url)
-    expect(page.get_by_role("link", name=ADAPTED)).to_be_visible()
+    expect(page.get_by_role("link", name=ADAPTED, exact=True)).to_be_visible()
+    # The adapter now works on the same subject: the panel beside the method names them.
+    others = page.locator("section[aria-labelledby=working-on-heading]")
+    expect(others.get_by_role("heading", name="Who else is working on this")).to_be_visible()
+    expect(others.get_by_role("link", name="Ade Adapter")).to_be_visible()
+    expect(others).to_contain_text(f"Wrote the adaptation “{ADAPTED}”")
+    expect(others).not_to_contain_text("Cole Coauthor")  # the method's own authors are not
+    _check(axe_report, page, problems, "method with who else is working on this")
     notifications = page.get_by_role("link", name=re.compile("Notifications"))
     expect(notifications).to_contain_text("2")
     notifications.click()

@@ -4,6 +4,10 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 
 * `match(stmt, query)`: restrict a SELECT over `search_documents` to the rows
   whose text matches, and give the text relevance (higher is better);
+* `match_any(stmt, terms, newest, kinds)` and `match_newest(stmt, query, newest,
+  kinds)`: any of the words, or the query, among only the newest `newest`
+  matching documents of those kinds (for the expertise finder and "who else
+  is working on this": a bounded cost however common the word);
 * `leave_out(query)`: a clause for queries with only excluded words and filters;
 * `newest_first(has_text)`: the ordering of the most recently indexed matches
   first, which each engine can follow without ranking every match;

@@ -109,6 +109,19 @@ def match_any(
     condition = _matches(_or([term_query(t) for t in terms]))
     if newest is None:
         return stmt.where(condition)
+    return _newest(stmt, condition, newest, kinds, leave_out)
+
+
+def match_newest(stmt: sa.Select, query: SearchQuery, newest: int, kinds=()) -> sa.Select:
+    """Documents matching the query, only among the newest `newest` of `kinds` that do."""
+    tsq = tsquery(query)
+    if tsq is None:
+        return stmt.where(sa.false())
+    condition = match(sa.select(SearchDocument.id), query)[0].whereclause
+    return _newest(stmt, condition, newest, kinds)
+
+
+def _newest(stmt: sa.Select, condition, newest: int, kinds, leave_out=None) -> sa.Select:
     recent = sa.select(SearchDocument.id).where(condition, SearchDocument.kind.in_(kinds))
     if leave_out is not None:
         recent = recent.where(SearchDocument.id.not_in(leave_out.correlate(None)))

@@ -89,16 +89,26 @@ def match_any(
     stmt: sa.Select, terms: list[Term], newest: int | None = None, kinds=(), leave_out=None
 ) -> sa.Select:
     """Documents with any of the terms; with `newest`, only among the newest that many
-    of `kinds` (not counting the documents whose ids `leave_out`, a SELECT, gives).
-
-    FTS5 walks its document lists newest first and stops after `newest`, so the
-    cost no longer grows with how many documents mention a common word.
-    """
+    of `kinds` (not counting the documents whose ids `leave_out`, a SELECT, gives)."""
     expression = any_string(terms)
     if expression is None:
         return stmt.where(sa.false())
     if newest is None:
         return match_expression(stmt, expression)[0]
+    return _newest(stmt, expression, newest, kinds, leave_out)
+
+
+def match_newest(stmt: sa.Select, query: SearchQuery, newest: int, kinds=()) -> sa.Select:
+    """Documents matching the query, only among the newest `newest` of `kinds` that do."""
+    expression = match_string(query)
+    if expression is None:
+        return stmt.where(sa.false())
+    return _newest(stmt, expression, newest, kinds)
+
+
+def _newest(stmt: sa.Select, expression: str, newest: int, kinds, leave_out=None) -> sa.Select:
+    """FTS5 walks its document lists newest first and stops after `newest`, so the
+    cost does not grow with how many documents mention a common word."""
     document = sa.orm.aliased(SearchDocument)
     recent = (
         sa.select(FTS.c.rowid)
