@@ -33,8 +33,20 @@ def say(message: str = "") -> None:
 @click.option("--seconds", type=float, default=None, help="Drive each page this long instead.")
 @click.option("--no-writes", is_flag=True, help="Skip creating posts.")
 @click.option("--data-only", is_flag=True, help="Build (or reuse) the data, then stop.")
+@click.option(
+    "--in-process",
+    is_flag=True,
+    help="Only time each page in-process (no gunicorn, no load): SQL statements, median CPU "
+    "and wall time of 15 warm requests.",
+)
 def main(
-    scale: str, rebuild: bool, only: str, seconds: float | None, no_writes: bool, data_only: bool
+    scale: str,
+    rebuild: bool,
+    only: str,
+    seconds: float | None,
+    no_writes: bool,
+    data_only: bool,
+    in_process: bool,
 ) -> None:
     """Measure every page at SCALE and write bench/results/latest.json."""
     import community.models  # noqa: F401  (complete metadata for the generators)
@@ -49,6 +61,9 @@ def main(
                 say(f"  {name:<16} {timing['seconds']:8.1f} s {timing['rows']:>12,} rows")
         if generation:
             say(f"  {'total':<16} {generation['total']['seconds']:8.1f} s")
+        return
+    if in_process:
+        _in_process(url, landmarks, pages)
         return
     duration = seconds or chosen.duration_s
     busy = os.getloadavg()[0]
@@ -153,6 +168,16 @@ def main(
     path = report.write(results)
     click.echo(report.summary(results))
     say(f"\nWrote bench/results/{path.name} and bench/results/latest.json")
+
+
+def _in_process(url: str, landmarks: dict, pages) -> None:
+    """The least each page can cost: its own work, with nothing else on the server."""
+    say("Timing each page in-process (a warm-up, then the median of 15 requests) …")
+    click.echo("| page | status | SQL statements | CPU ms | wall ms | bytes |")
+    click.echo("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, result in count_pages(url, landmarks, pages).items():
+        click.echo(f"| {name} | {result.status} | {result.queries} | {result.cpu_ms:.1f} | "
+                   f"{result.wall_ms:.1f} | {result.bytes:,} |")  # fmt: skip
 
 
 def _stop_on_signal(number, _frame) -> None:
