@@ -44,15 +44,24 @@ in open communities or in none. A ranking never reveals private work.
 
 Ties are broken by name, then by member id, so the order is deterministic.
 
+A page of suggestions (`rank`) needs only the best few of thousands of
+mentors: each term also bounds its points in SQL, so the candidates
+statement returns mentors best bound first and only a pool of them is scored
+in full. This is exact, not an approximation (see `rank`).
+
 Adding evidence
 ---------------
 Each term is a class with `key`, `max_points`, `gather(needs, candidate_ids)`
-(at most one grouped statement, keyed by mentor id) and `score(needs,
-candidate, evidence)`, in scoring.py or work_terms.py. Add it to TERMS below,
+(at most one grouped statement, keyed by mentor id), `score(needs,
+candidate, evidence)` and `bound(needs, row)` (SQL, never below the points:
+its maximum if nothing cheaper is known), in scoring.py or work_terms.py.
+tests/test_mentoring_matching.py checks every bound against the score. Add it to TERMS below,
 rebalance the maxima to keep 100, and update the README's table.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -67,6 +76,7 @@ from community.mentoring.models import (
     MentorOfferComponent,
     Mentorship,
     mentor_offer_approaches,
+    mentor_offer_systems,
 )
 from community.mentoring.scoring import (
     AREA,
@@ -76,6 +86,7 @@ from community.mentoring.scoring import (
     PROXIMITY,
     TRACK,
     Candidate,
+    CandidateColumns,
     Needs,
     Suggestion,
     Term,
@@ -83,13 +94,15 @@ from community.mentoring.scoring import (
 from community.mentoring.vocabulary import MeetingFormat, MentorshipStatus
 from community.mentoring.work_terms import METHODS, PROJECTS
 
-__all__ = ["MAX_SCORE", "Needs", "Suggestion", "eligible_mentor_ids", "suggest"]
+__all__ = ["MAX_SCORE", "Needs", "Ranking", "Suggestion", "eligible_mentor_ids", "rank", "suggest"]
 
 # In the order their reasons are read.
 TERMS: tuple[Term, ...] = (AREA, METHODS, DISCUSSIONS, PROJECTS, TRACK, PROXIMITY, FORMAT, CAPACITY)
 MAX_SCORE = sum(term.max_points for term in TERMS)
-# Proximity's evidence (does the mentor travel to the system?) also decides FormatFit.
-EVIDENCE_FROM = {FORMAT.key: PROXIMITY.key}
+# How many candidates are scored in full at first for a page of suggestions (see `rank`).
+POOL = 200
+# A score is rounded to 2 places, so a bound this far below a score cannot reach it.
+ROUNDING = 0.01
 
 FORMAT_COLUMNS = (
     (MeetingFormat.VIDEO, MentorOffer.offers_video),
@@ -107,32 +120,56 @@ def _active_counts() -> sa.Subquery:
     )
 
 
-def _matching_offer_ids(needs: Needs) -> sa.Select:
-    """Offers that match at least one requested area."""
+def _areas(needs: Needs) -> sa.Subquery:
+    """Offers matching at least one requested area, with how many they cover.
+
+    One row per offer: `offered`, the requested components and approaches it
+    offers, and `declared`, the requested approaches only in the mentor's
+    declared expertise. Each (offer, area) is counted once, offered if the
+    offer names it.
+    """
     parts = []
     if needs.components:
         parts.append(
-            sa.select(MentorOfferComponent.offer_id).where(
-                MentorOfferComponent.component.in_(needs.components)
-            )
-        )
+            sa.select(
+                MentorOfferComponent.offer_id, sa.literal("c"),
+                MentorOfferComponent.component, sa.literal(1),
+            ).where(MentorOfferComponent.component.in_(needs.components))
+        )  # fmt: skip
     if needs.approaches:
         parts.append(
-            sa.select(mentor_offer_approaches.c.offer_id).where(
-                mentor_offer_approaches.c.tag_id.in_(needs.approaches)
-            )
-        )
+            sa.select(
+                mentor_offer_approaches.c.offer_id, sa.literal("a"),
+                mentor_offer_approaches.c.tag_id, sa.literal(1),
+            ).where(mentor_offer_approaches.c.tag_id.in_(needs.approaches))
+        )  # fmt: skip
         parts.append(
-            sa.select(MentorOffer.id)
+            sa.select(MentorOffer.id, sa.literal("a"), member_expertise.c.tag_id, sa.literal(0))
             .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
             .where(member_expertise.c.tag_id.in_(needs.approaches))
         )
     if not parts:
-        return sa.select(MentorOffer.id).where(sa.false())
-    return sa.union(*parts)
+        parts.append(sa.select(MentorOffer.id, sa.literal("c"), 0, 1).where(sa.false()))
+    rows = sa.union_all(*parts).subquery("area_rows")
+    offer_id, kind, area, offered = rows.c
+    per_area = (
+        sa.select(offer_id.label("offer_id"), sa.func.max(offered).label("offered"))
+        .group_by(offer_id, kind, area)
+        .subquery("per_area")
+    )
+    return (
+        sa.select(
+            per_area.c.offer_id,
+            sa.func.sum(per_area.c.offered).label("offered"),
+            (sa.func.count() - sa.func.sum(per_area.c.offered)).label("declared"),
+        )
+        .group_by(per_area.c.offer_id)
+        .subquery("areas")
+    )
 
 
 def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[bool]]:
+    """Who may be suggested, besides matching an area (joining `_areas` decides that)."""
     already_asked = sa.select(MentoringAsk.mentor_id).where(
         MentoringAsk.request_id == needs.request_id
     )
@@ -142,63 +179,114 @@ def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[boo
         sa.or_(User.organisation_id.is_(None), User.organisation_id != needs.organisation_id),
         User.id != (needs.requester_id or 0),
         MentorOffer.user_id.not_in(already_asked),
-        MentorOffer.id.in_(_matching_offer_ids(needs)),
     ]
 
 
 def eligible_mentor_ids(needs: Needs) -> sa.Select:
     """The user ids of every mentor who may be suggested (and so asked) for `needs`."""
     active = _active_counts()
+    areas = _areas(needs)
     return (
         sa.select(MentorOffer.user_id)
+        .join(areas, areas.c.offer_id == MentorOffer.id)
         .join(User, User.id == MentorOffer.user_id)
         .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
         .where(*_eligibility(needs, active))
     )
 
 
-def _candidates(needs: Needs) -> list[Candidate]:
-    """Every eligible mentor with what the ranking needs to know of them: one statement."""
+def _candidates_statement(needs: Needs) -> sa.Select:
+    """Every eligible mentor with what the ranking needs to know of them, best bound first.
+
+    Besides who they are, it reads what bounds their score (see `rank`) and
+    the bound itself, the sum of the terms' bounds, with the number of
+    candidates in every row.
+    """
     active = _active_counts()
-    rows = db.session.execute(
+    areas = _areas(needs)
+    track = TRACK.records()
+    travel = mentor_offer_systems.alias("travel")
+    row = CandidateColumns(
+        system_id=Organisation.system_id,
+        capacity=MentorOffer.capacity,
+        active=sa.func.coalesce(active.c.n, 0),
+        helpful_marks=sa.func.coalesce(MentorEvidence.helpful_marks, 0),
+        key_learnings=sa.func.coalesce(MentorEvidence.key_learnings, 0),
+        offers_video=MentorOffer.offers_video,
+        offers_phone=MentorOffer.offers_phone,
+        offers_in_person=MentorOffer.offers_in_person,
+        offered_areas=areas.c.offered,
+        declared_areas=areas.c.declared,
+        travels=travel.c.offer_id.is_not(None),
+        track_organisations=track.c.organisations,
+        track_ratings=track.c.ratings,
+        track_average=track.c.average_rating,
+        wrote_methods=METHODS.wrote_any(),
+        on_projects=PROJECTS.on_any(),
+    )
+    bound = sum((term.bound(needs, row) for term in TERMS), sa.literal(0.0)).label("bound")
+    return (
         sa.select(
             User.id, User.name, User.username, User.job_title,
-            sa.func.coalesce(Organisation.name, ""), Organisation.system_id,
-            MentorOffer.capacity, sa.func.coalesce(active.c.n, 0),
-            sa.func.coalesce(MentorEvidence.helpful_marks, 0),
-            sa.func.coalesce(MentorEvidence.key_learnings, 0),
+            sa.func.coalesce(Organisation.name, ""), row.system_id,
+            row.capacity, row.active, row.helpful_marks, row.key_learnings,
             *(column for _, column in FORMAT_COLUMNS),
+            row.travels, track.c.organisations, track.c.ratings, track.c.average_rating,
+            bound, sa.func.count().over().label("total"),
         )
         .select_from(MentorOffer)
+        .join(areas, areas.c.offer_id == MentorOffer.id)
         .join(User, User.id == MentorOffer.user_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
         .outerjoin(MentorEvidence, MentorEvidence.user_id == MentorOffer.user_id)
+        .outerjoin(track, track.c.mentor_id == MentorOffer.user_id)
+        .outerjoin(
+            travel,
+            sa.and_(travel.c.offer_id == MentorOffer.id, travel.c.system_id == needs.system_id),
+        )
         .where(*_eligibility(needs, active))
+        .order_by(bound.desc(), User.id)
     )  # fmt: skip
-    candidates = []
-    for row in rows:
-        offered = row[10:13]
+
+
+@dataclass
+class _Bounded:
+    """One fetch of candidates: who, the lowest bound among them, and how many there are."""
+
+    candidates: list[Candidate]
+    lowest_bound: float
+    total: int
+
+
+def _candidates(needs: Needs, offset: int = 0, limit: int | None = None) -> _Bounded:
+    """Eligible mentors, best bound first, from `offset` (`limit` of them, or all)."""
+    statement = _candidates_statement(needs)
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    candidates, lowest, total = [], float("inf"), 0
+    for row in db.session.execute(statement):
+        offered_formats = row[10:13]
         candidates.append(
             Candidate(
                 user_id=row[0], name=row[1], username=row[2], job_title=row[3],
                 organisation_name=row[4], system_id=row[5], capacity=row[6], active=row[7],
                 helpful_marks=row[8], key_learnings=row[9],
-                formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered, strict=True)
-                                  if on),
+                formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered_formats,
+                                                          strict=True) if on),
+                travels=bool(row[13]), track=TRACK.record_of(row[14], row[15], row[16]),
             )
         )  # fmt: skip
-    return candidates
+        lowest, total = min(lowest, row[17]), row[18]
+    return _Bounded(candidates, lowest, total)
 
 
-def suggest(request: MentoringRequest) -> list[Suggestion]:
-    """Every eligible mentor for `request`, best first, with the reasons for each.
+def _order(suggestion: Suggestion) -> tuple:
+    return (-suggestion.score, suggestion.candidate.name.casefold(), suggestion.user_id)
 
-    A fixed number of statements whatever the number of mentors: one for the
-    candidates and at most one per term.
-    """
-    needs = Needs.of(request)
-    candidates = _candidates(needs)
+
+def _scored(needs: Needs, candidates: list[Candidate]) -> list[Suggestion]:
+    """Full scores and reasons: at most one statement per term, whatever the number."""
     if not candidates:
         return []
     candidate_ids = [c.user_id for c in candidates]
@@ -207,8 +295,58 @@ def suggest(request: MentoringRequest) -> list[Suggestion]:
     for candidate in candidates:
         suggestion = Suggestion(candidate)
         for term in TERMS:
-            source = gathered[EVIDENCE_FROM.get(term.key, term.key)]
-            suggestion.parts.append(term.score(needs, candidate, source.get(candidate.user_id)))
+            evidence = gathered[term.key].get(candidate.user_id)
+            suggestion.parts.append(term.score(needs, candidate, evidence))
         suggestions.append(suggestion)
-    suggestions.sort(key=lambda s: (-s.score, s.candidate.name.casefold(), s.user_id))
     return suggestions
+
+
+@dataclass
+class Ranking:
+    """How many mentors may be suggested, and the best of them in order, with reasons."""
+
+    total: int
+    best: list[Suggestion]
+
+
+def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
+    """The `wanted` best eligible mentors for `request` (every one if None), best first.
+
+    Exact, not an approximation. Every term bounds its points in SQL from the
+    candidates statement alone (`Term.bound`: most exactly; methods and
+    projects by their maximum, unless the mentor wrote no method or is on no
+    project), so the statement returns the candidates best bound first, and
+    only a pool of them (POOL, or `wanted` if more) is scored in full, with
+    the costlier evidence and the words. Once `wanted` are scored, a candidate
+    outside the pool has a bound no higher than the pool's lowest; if that is
+    below the `wanted`-th score (by more than the score's rounding), they
+    cannot rank among the `wanted`, not even on a tie broken by name, and the
+    ranking stops. Otherwise the next candidates, twice as many, join the pool.
+    """
+    needs = Needs.of(request)
+    if wanted is not None and wanted <= 0:
+        return Ranking(_candidates(needs, 0, 1).total, [])
+    if wanted is None:
+        everyone = _candidates(needs)
+        return Ranking(everyone.total, sorted(_scored(needs, everyone.candidates), key=_order))
+    scored: list[Suggestion] = []
+    offset, size = 0, max(POOL, wanted)
+    while True:
+        batch = _candidates(needs, offset, size)
+        scored.extend(_scored(needs, batch.candidates))
+        scored.sort(key=_order)
+        offset, size = offset + size, size * 2
+        if offset >= batch.total or not batch.candidates:
+            break
+        if len(scored) >= wanted and batch.lowest_bound < scored[wanted - 1].score - ROUNDING:
+            break
+    return Ranking(batch.total, scored[:wanted])
+
+
+def suggest(request: MentoringRequest) -> list[Suggestion]:
+    """Every eligible mentor for `request`, best first, with the reasons for each.
+
+    A fixed number of statements whatever the number of mentors: one for the
+    candidates and at most one per term.
+    """
+    return rank(request).best
