@@ -128,33 +128,37 @@ def _areas(needs: Needs) -> sa.Subquery:
     declared expertise. Each (offer, area) is counted once, offered if the
     offer names it.
     """
+
+    def row(offer_id, kind: str, area, offered: int) -> tuple:
+        return (
+            offer_id.label("offer_id"), sa.literal(kind).label("kind"), area.label("area"),
+            sa.literal(offered).label("offered"),
+        )  # fmt: skip
+
     parts = []
     if needs.components:
         parts.append(
             sa.select(
-                MentorOfferComponent.offer_id, sa.literal("c"),
-                MentorOfferComponent.component, sa.literal(1),
+                *row(MentorOfferComponent.offer_id, "c", MentorOfferComponent.component, 1)
             ).where(MentorOfferComponent.component.in_(needs.components))
-        )  # fmt: skip
+        )
     if needs.approaches:
         parts.append(
             sa.select(
-                mentor_offer_approaches.c.offer_id, sa.literal("a"),
-                mentor_offer_approaches.c.tag_id, sa.literal(1),
+                *row(mentor_offer_approaches.c.offer_id, "a", mentor_offer_approaches.c.tag_id, 1)
             ).where(mentor_offer_approaches.c.tag_id.in_(needs.approaches))
-        )  # fmt: skip
+        )
         parts.append(
-            sa.select(MentorOffer.id, sa.literal("a"), member_expertise.c.tag_id, sa.literal(0))
+            sa.select(*row(MentorOffer.id, "a", member_expertise.c.tag_id, 0))
             .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
             .where(member_expertise.c.tag_id.in_(needs.approaches))
         )
     if not parts:
-        parts.append(sa.select(MentorOffer.id, sa.literal("c"), 0, 1).where(sa.false()))
+        parts.append(sa.select(*row(MentorOffer.id, "c", MentorOffer.id, 1)).where(sa.false()))
     rows = sa.union_all(*parts).subquery("area_rows")
-    offer_id, kind, area, offered = rows.c
     per_area = (
-        sa.select(offer_id.label("offer_id"), sa.func.max(offered).label("offered"))
-        .group_by(offer_id, kind, area)
+        sa.select(rows.c.offer_id, sa.func.max(rows.c.offered).label("offered"))
+        .group_by(rows.c.offer_id, rows.c.kind, rows.c.area)
         .subquery("per_area")
     )
     return (
