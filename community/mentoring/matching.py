@@ -254,35 +254,42 @@ def _candidates_statement(needs: Needs) -> sa.Select:
     )  # fmt: skip
 
 
-@dataclass
-class _Bounded:
-    """One fetch of candidates: who, the lowest bound among them, and how many there are."""
+class _Candidates:
+    """The candidates statement's rows, read a pool at a time, best bound first.
 
-    candidates: list[Candidate]
-    lowest_bound: float
-    total: int
+    SQLite works out every row and sorts them before returning the first, so
+    the rows are read from one run of the statement rather than running it
+    again for the next pool.
+    """
 
+    def __init__(self, needs: Needs):
+        self.result = db.session.execute(_candidates_statement(needs))
+        self.total = 0  # how many candidates there are (known once a row is read)
+        self.lowest_bound = float("inf")  # no candidate still to read has a higher bound
+        self.exhausted = False
 
-def _candidates(needs: Needs, offset: int = 0, limit: int | None = None) -> _Bounded:
-    """Eligible mentors, best bound first, from `offset` (`limit` of them, or all)."""
-    statement = _candidates_statement(needs)
-    if limit is not None:
-        statement = statement.limit(limit).offset(offset)
-    candidates, lowest, total = [], float("inf"), 0
-    for row in db.session.execute(statement):
-        offered_formats = row[10:13]
-        candidates.append(
-            Candidate(
-                user_id=row[0], name=row[1], username=row[2], job_title=row[3],
-                organisation_name=row[4], system_id=row[5], capacity=row[6], active=row[7],
-                helpful_marks=row[8], key_learnings=row[9],
-                formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered_formats,
-                                                          strict=True) if on),
-                travels=bool(row[13]), track=TRACK.record_of(row[14], row[15], row[16]),
-            )
-        )  # fmt: skip
-        lowest, total = min(lowest, row[17]), row[18]
-    return _Bounded(candidates, lowest, total)
+    def take(self, count: int | None = None) -> list[Candidate]:
+        """The next `count` candidates (all the rest if None)."""
+        rows = self.result.fetchall() if count is None else self.result.fetchmany(count)
+        if count is None or len(rows) < count:
+            self.exhausted = True
+        candidates = []
+        for row in rows:
+            offered_formats = row[10:13]
+            candidates.append(
+                Candidate(
+                    user_id=row[0], name=row[1], username=row[2], job_title=row[3],
+                    organisation_name=row[4], system_id=row[5], capacity=row[6],
+                    active=row[7], helpful_marks=row[8], key_learnings=row[9],
+                    formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered_formats,
+                                                              strict=True) if on),
+                    travels=bool(row[13]), track=TRACK.record_of(row[14], row[15], row[16]),
+                )
+            )  # fmt: skip
+            self.lowest_bound, self.total = row[17], row[18]
+        if self.exhausted:
+            self.result.close()
+        return candidates
 
 
 def _order(suggestion: Suggestion) -> tuple:
@@ -328,23 +335,26 @@ def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
     ranking stops. Otherwise the next candidates, twice as many, join the pool.
     """
     needs = Needs.of(request)
-    if wanted is not None and wanted <= 0:
-        return Ranking(_candidates(needs, 0, 1).total, [])
+    candidates = _Candidates(needs)
     if wanted is None:
-        everyone = _candidates(needs)
-        return Ranking(everyone.total, sorted(_scored(needs, everyone.candidates), key=_order))
+        everyone = _scored(needs, candidates.take())
+        return Ranking(candidates.total, sorted(everyone, key=_order))
+    if wanted <= 0:
+        candidates.take(1)  # for the number of candidates
+        candidates.result.close()
+        return Ranking(candidates.total, [])
     scored: list[Suggestion] = []
-    offset, size = 0, max(POOL, wanted)
-    while True:
-        batch = _candidates(needs, offset, size)
-        scored.extend(_scored(needs, batch.candidates))
+    size = max(POOL, wanted)
+    while not candidates.exhausted:
+        scored.extend(_scored(needs, candidates.take(size)))
         scored.sort(key=_order)
-        offset, size = offset + size, size * 2
-        if offset >= batch.total or not batch.candidates:
+        size *= 2
+        if len(scored) >= wanted and (
+            candidates.lowest_bound < scored[wanted - 1].score - ROUNDING
+        ):
             break
-        if len(scored) >= wanted and batch.lowest_bound < scored[wanted - 1].score - ROUNDING:
-            break
-    return Ranking(batch.total, scored[:wanted])
+    candidates.result.close()
+    return Ranking(candidates.total, scored[:wanted])
 
 
 def suggest(request: MentoringRequest) -> list[Suggestion]:
