@@ -257,22 +257,39 @@ def _candidates_statement(needs: Needs) -> sa.Select:
 class _Candidates:
     """The candidates statement's rows, read a pool at a time, best bound first.
 
-    SQLite works out every row and sorts them before returning the first, so
-    the rows are read from one run of the statement rather than running it
-    again for the next pool.
+    The statement runs first for the `first` best bounds only (SQLite then
+    keeps just those while sorting, which costs less than sorting every
+    candidate). If the pool must grow, it runs once more for all the rest,
+    which are read on from there a pool at a time.
     """
 
-    def __init__(self, needs: Needs):
-        self.result = db.session.execute(_candidates_statement(needs))
+    def __init__(self, needs: Needs, first: int | None = None):
+        self.statement = _candidates_statement(needs)
+        self.first = first
+        self.result = db.session.execute(
+            self.statement if first is None else self.statement.limit(first)
+        )
+        self.read = 0
         self.total = 0  # how many candidates there are (known once a row is read)
         self.lowest_bound = float("inf")  # no candidate still to read has a higher bound
         self.exhausted = False
 
+    def _rows(self, count: int | None) -> list:
+        rows = list(self.result.fetchall() if count is None else self.result.fetchmany(count))
+        self.read += len(rows)
+        if count is None or len(rows) < count:
+            self.result.close()
+            if self.first is not None and self.read == self.first:
+                # The first run stopped at its limit: read on, from a run for the rest.
+                self.first = None
+                self.result = db.session.execute(self.statement.offset(self.read))
+                return rows + self._rows(None if count is None else count - len(rows))
+            self.exhausted = True
+        return rows
+
     def take(self, count: int | None = None) -> list[Candidate]:
         """The next `count` candidates (all the rest if None)."""
-        rows = self.result.fetchall() if count is None else self.result.fetchmany(count)
-        if count is None or len(rows) < count:
-            self.exhausted = True
+        rows = self._rows(count)
         candidates = []
         for row in rows:
             offered_formats = row[10:13]
@@ -287,9 +304,10 @@ class _Candidates:
                 )
             )  # fmt: skip
             self.lowest_bound, self.total = row[17], row[18]
-        if self.exhausted:
-            self.result.close()
         return candidates
+
+    def close(self) -> None:
+        self.result.close()
 
 
 def _order(suggestion: Suggestion) -> tuple:
@@ -335,16 +353,17 @@ def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
     ranking stops. Otherwise the next candidates, twice as many, join the pool.
     """
     needs = Needs.of(request)
-    candidates = _Candidates(needs)
     if wanted is None:
+        candidates = _Candidates(needs)
         everyone = _scored(needs, candidates.take())
         return Ranking(candidates.total, sorted(everyone, key=_order))
+    size = max(POOL, wanted, 1)
+    candidates = _Candidates(needs, first=size)
     if wanted <= 0:
         candidates.take(1)  # for the number of candidates
-        candidates.result.close()
+        candidates.close()
         return Ranking(candidates.total, [])
     scored: list[Suggestion] = []
-    size = max(POOL, wanted)
     while not candidates.exhausted:
         scored.extend(_scored(needs, candidates.take(size)))
         scored.sort(key=_order)
@@ -353,7 +372,7 @@ def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
             candidates.lowest_bound < scored[wanted - 1].score - ROUNDING
         ):
             break
-    candidates.result.close()
+    candidates.close()
     return Ranking(candidates.total, scored[:wanted])
 
 
