@@ -270,6 +270,7 @@ class _Candidates:
             self.statement if first is None else self.statement.limit(first)
         )
         self.read = 0
+        self.seen: set[int] = set()  # a write between the two runs may shift a row over
         self.total = 0  # how many candidates there are (known once a row is read)
         self.lowest_bound = float("inf")  # no candidate still to read has a higher bound
         self.exhausted = False
@@ -292,6 +293,10 @@ class _Candidates:
         rows = self._rows(count)
         candidates = []
         for row in rows:
+            self.lowest_bound, self.total = row[17], row[18]
+            if row[0] in self.seen:
+                continue
+            self.seen.add(row[0])
             offered_formats = row[10:13]
             candidates.append(
                 Candidate(
@@ -303,7 +308,6 @@ class _Candidates:
                     travels=bool(row[13]), track=TRACK.record_of(row[14], row[15], row[16]),
                 )
             )  # fmt: skip
-            self.lowest_bound, self.total = row[17], row[18]
         return candidates
 
     def close(self) -> None:
