@@ -307,3 +307,112 @@ def test_private_or_unpublished_work_is_no_evidence(
     publish_method(mentor, approach_ids=[tag(SPC).id])  # now one that everyone can read
     [suggestion] = matching.suggest(request_for(requester, approaches=[SPC], title="Again"))
     assert "published 1 method on what you asked for" in suggestion.reasons
+
+
+@pytest.fixture
+def varied_mentors(db, make_user, make_organisation, requester, north, south):
+    """Mentors whose evidence differs in every term, so bounds and scores spread out.
+
+    With any format: Gil ranks first, though far away and offering one area,
+    thanks to his methods and project (which a bound counts at their maximum);
+    Hu second. Cy's method and project give him a bound above Hu's, though his
+    score is well below: a pool of the two best bounds (Gil, Cy) must grow to
+    find Hu.
+    """
+    far = make_organisation("Far Trust", system=south)
+    near = make_organisation("Near Trust", system=north)
+    made = {}
+    for name, org, areas, travel, formats, capacity in (
+        ("Ada", near, dict(components=[4], approaches=[SPC]), [], ["video"], 3),
+        ("Bo", near, dict(components=[4]), [], ["phone"], 1),
+        ("Cy", far, dict(components=[4], approaches=[SPC]), [north], ["in_person"], 2),
+        ("Di", far, dict(components=[], approaches=[SPC]), [], ["video"], 2),
+        ("Ed", near, dict(components=[4]), [], ["video", "phone"], 2),
+        ("Fi", far, dict(components=[4]), [north], ["video"], 4),
+        ("Gil", far, dict(components=[], approaches=[SPC]), [], ["phone"], 1),
+        ("Hu", near, dict(components=[4], approaches=[SPC]), [], ["in_person"], 1),
+    ):  # fmt: skip
+        mentor = make_user(name.lower(), name=f"{name} Mentor", organisation=org)
+        offer(mentor, formats=formats, capacity=capacity, travel=travel, **areas)
+        made[name] = mentor
+    made["Bo"].expertise = [tag(SPC)]
+    made["Fi"].expertise = [tag(SPC)]
+    db.session.commit()
+    users = [_other_requester(make_user, make_organisation, south, f"Org{i}") for i in range(5)]
+    methods_on(made["Gil"], SPC, 3, adapted_by=users[:3], used_by=users[:4])
+    improving_project(made["Gil"])
+    discussion_evidence(made["Gil"], helpful=20, key_learnings=5)
+    offer(made["Gil"], components=[4], formats=["phone"], capacity=1)  # for a while
+    complete_mentorship(users[4], made["Gil"], rating=5)
+    offer(made["Gil"], components=[], approaches=[SPC], formats=["phone"], capacity=1)
+    methods_on(made["Cy"], SPC, 1, used_by=users[:2])
+    improving_project(made["Cy"], title="Fewer falls")
+    discussion_evidence(made["Di"], helpful=7, key_learnings=1)
+    discussion_evidence(made["Ed"], helpful=20, key_learnings=6)
+    complete_mentorship(users[0], made["Hu"], rating=5)
+    complete_mentorship(users[1], made["Fi"], rating=2)
+    complete_mentorship(users[2], made["Fi"], rating=None)
+    start_mentorship(users[3], made["Ada"])
+    return made
+
+
+@pytest.mark.parametrize("pool", [1, 2, 200])
+@pytest.mark.parametrize("preferred_format", ["any", "in_person"])
+def test_a_page_of_suggestions_is_exactly_the_top_of_the_full_ranking(
+    db, requester, varied_mentors, monkeypatch, pool, preferred_format
+):
+    """Scoring only a pool picked by the bounds never drops or reorders anyone shown."""
+    request = request_for(requester, components=[4], approaches=[SPC],
+                          preferred_format=preferred_format)  # fmt: skip
+    everyone = matching.suggest(request)
+    assert len(everyone) == 8
+    if preferred_format == "any":
+        assert [s.candidate.name for s in everyone[:2]] == ["Gil Mentor", "Hu Mentor"]
+    monkeypatch.setattr(matching, "POOL", pool)
+    for wanted in range(1, 10):
+        ranking = matching.rank(request, wanted)
+        assert ranking.total == 8
+        assert [(s.user_id, s.score, s.reasons) for s in ranking.best] == [
+            (s.user_id, s.score, s.reasons) for s in everyone[:wanted]
+        ]
+
+
+@pytest.mark.parametrize("preferred_format", ["any", "phone", "in_person"])
+@pytest.mark.parametrize(
+    "areas",
+    [dict(components=[4], approaches=[SPC]), dict(components=[4]), dict(approaches=[SPC])],
+)
+def test_no_mentor_scores_above_their_bound(db, requester, varied_mentors, preferred_format, areas):
+    """What lets a page score only a pool: every term's bound is at least its points."""
+    from community.extensions import db as database
+
+    request = request_for(requester, preferred_format=preferred_format, **areas)
+    needs = matching.Needs.of(request)
+    rows = database.session.execute(matching._candidates_statement(needs)).all()
+    bounds = {row.id: row.bound for row in rows}
+    scored = matching.suggest(request)
+    assert scored and set(bounds) == {s.user_id for s in scored}
+    for suggestion in scored:
+        assert bounds[suggestion.user_id] >= suggestion.score - matching.ROUNDING
+    # Exact wherever the candidates statement reads the evidence: those who wrote
+    # no method and are on no project are bounded by their score itself.
+    plain = [s for s in scored if s.candidate.name not in ("Gil Mentor", "Cy Mentor")]
+    for suggestion in plain:
+        assert bounds[suggestion.user_id] == pytest.approx(suggestion.score, abs=0.01)
+    if preferred_format == "any" and len(areas) == 2:
+        by_bound = [row.name for row in rows]  # the statement's order: best bound first
+        assert by_bound.index("Cy Mentor") < by_bound.index("Hu Mentor")
+
+
+def test_a_page_needs_few_statements_and_counts_every_suggestion(
+    db, requester, varied_mentors, monkeypatch
+):
+    from mentoring_factories import count_statements
+
+    request = request_for(requester, components=[4], approaches=[SPC])
+    monkeypatch.setattr(matching, "POOL", 1)
+    with count_statements() as counted:
+        ranking = matching.rank(request, 2)
+    assert ranking.total == 8 and len(ranking.best) == 2
+    assert counted.count <= 2 + 4 * 4, counted.statements  # the request; at most 4 rounds
+    assert matching.rank(request, 0).best == []

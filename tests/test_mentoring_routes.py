@@ -360,3 +360,12 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
             visit(app, people.requester, "GET", url)
         )
     assert few.count == many.count, many.statements
+    # A later page ranks as the full list does, though only a pool is scored in full.
+    from community.mentoring import matching
+
+    ranked = [s.candidate.name for s in matching.suggest(request)]
+    with count_statements() as page_five:
+        last = text(visit(app, people.requester, "GET", url + "?page=5"))
+    assert "Showing 41 to 50 of 50 suggested mentors" in last
+    assert f"{ranked[40]} " in last and "Ranked 41 ·" in last and ranked[39] not in last
+    assert page_five.count <= many.count

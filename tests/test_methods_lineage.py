@@ -141,3 +141,28 @@ def test_adaptations_the_reader_cannot_see_add_nothing_to_the_spread(
     reach = spread(root, descendants(make_user(), root))
     assert [o.organisation.name for _, o in reach.rows] == ["North Hospice"]
     assert db.session.scalar(sa.select(sa.func.count(MethodUse.id))) == 1
+
+
+def test_a_family_is_read_without_each_methods_text_tags_or_author_expertise(
+    app, author, member, places
+):
+    """A family can be hundreds of methods: only what a lineage entry shows is read."""
+    from mentoring_factories import count_statements
+
+    root = publish_method(author, "Huddles")
+    adaptations = [adapt(member, root, f"Huddles {n}") for n in range(3)]
+    adapt(author, adaptations[0], "Huddles by video")
+    db.session.expire_all()
+    _ = (root.title, member.name)  # the page's own method and reader, read in full anyway
+    with count_statements() as read:
+        family = descendants(member, root)
+        chain = ancestors(member, family.visible[-1].method)
+        for node in family.visible + chain:  # what the page draws of each
+            _ = (node.method.title, node.method.slug, node.method.published_at, node.state)
+            _ = (node.organisation, node.method.adaptation and node.method.adaptation.scale)
+    assert len(family.visible) == 4 and len(chain) == 2
+    statements = "\n".join(read.statements)
+    for never in ("how_to_html", "method_tags", "method_impacts", "method_settings",
+                  "member_expertise"):  # fmt: skip
+        assert never not in statements, never
+    assert read.count <= 8, read.statements  # 4 a direction, however many methods

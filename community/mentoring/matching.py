@@ -44,15 +44,24 @@ in open communities or in none. A ranking never reveals private work.
 
 Ties are broken by name, then by member id, so the order is deterministic.
 
+A page of suggestions (`rank`) needs only the best few of thousands of
+mentors: each term also bounds its points in SQL, so the candidates
+statement returns mentors best bound first and only a pool of them is scored
+in full. This is exact, not an approximation (see `rank`).
+
 Adding evidence
 ---------------
 Each term is a class with `key`, `max_points`, `gather(needs, candidate_ids)`
-(at most one grouped statement, keyed by mentor id) and `score(needs,
-candidate, evidence)`, in scoring.py or work_terms.py. Add it to TERMS below,
+(at most one grouped statement, keyed by mentor id), `score(needs,
+candidate, evidence)` and `bound(needs, row)` (SQL, never below the points:
+its maximum if nothing cheaper is known), in scoring.py or work_terms.py.
+tests/test_mentoring_matching.py checks every bound against the score. Add it to TERMS below,
 rebalance the maxima to keep 100, and update the README's table.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -67,6 +76,7 @@ from community.mentoring.models import (
     MentorOfferComponent,
     Mentorship,
     mentor_offer_approaches,
+    mentor_offer_systems,
 )
 from community.mentoring.scoring import (
     AREA,
@@ -76,6 +86,7 @@ from community.mentoring.scoring import (
     PROXIMITY,
     TRACK,
     Candidate,
+    CandidateColumns,
     Needs,
     Suggestion,
     Term,
@@ -83,13 +94,15 @@ from community.mentoring.scoring import (
 from community.mentoring.vocabulary import MeetingFormat, MentorshipStatus
 from community.mentoring.work_terms import METHODS, PROJECTS
 
-__all__ = ["MAX_SCORE", "Needs", "Suggestion", "eligible_mentor_ids", "suggest"]
+__all__ = ["MAX_SCORE", "Needs", "Ranking", "Suggestion", "eligible_mentor_ids", "rank", "suggest"]
 
 # In the order their reasons are read.
 TERMS: tuple[Term, ...] = (AREA, METHODS, DISCUSSIONS, PROJECTS, TRACK, PROXIMITY, FORMAT, CAPACITY)
 MAX_SCORE = sum(term.max_points for term in TERMS)
-# Proximity's evidence (does the mentor travel to the system?) also decides FormatFit.
-EVIDENCE_FROM = {FORMAT.key: PROXIMITY.key}
+# How many candidates are scored in full at first for a page of suggestions (see `rank`).
+POOL = 200
+# A score is rounded to 2 places, so a bound this far below a score cannot reach it.
+ROUNDING = 0.01
 
 FORMAT_COLUMNS = (
     (MeetingFormat.VIDEO, MentorOffer.offers_video),
@@ -107,32 +120,60 @@ def _active_counts() -> sa.Subquery:
     )
 
 
-def _matching_offer_ids(needs: Needs) -> sa.Select:
-    """Offers that match at least one requested area."""
+def _areas(needs: Needs) -> sa.Subquery:
+    """Offers matching at least one requested area, with how many they cover.
+
+    One row per offer: `offered`, the requested components and approaches it
+    offers, and `declared`, the requested approaches only in the mentor's
+    declared expertise. Each (offer, area) is counted once, offered if the
+    offer names it.
+    """
+
+    def row(offer_id, kind: str, area, offered: int) -> tuple:
+        return (
+            offer_id.label("offer_id"), sa.literal(kind).label("kind"), area.label("area"),
+            sa.literal(offered).label("offered"),
+        )  # fmt: skip
+
     parts = []
     if needs.components:
         parts.append(
-            sa.select(MentorOfferComponent.offer_id).where(
-                MentorOfferComponent.component.in_(needs.components)
-            )
+            sa.select(
+                *row(MentorOfferComponent.offer_id, "c", MentorOfferComponent.component, 1)
+            ).where(MentorOfferComponent.component.in_(needs.components))
         )
     if needs.approaches:
         parts.append(
-            sa.select(mentor_offer_approaches.c.offer_id).where(
-                mentor_offer_approaches.c.tag_id.in_(needs.approaches)
-            )
+            sa.select(
+                *row(mentor_offer_approaches.c.offer_id, "a", mentor_offer_approaches.c.tag_id, 1)
+            ).where(mentor_offer_approaches.c.tag_id.in_(needs.approaches))
         )
         parts.append(
-            sa.select(MentorOffer.id)
+            sa.select(*row(MentorOffer.id, "a", member_expertise.c.tag_id, 0))
             .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
             .where(member_expertise.c.tag_id.in_(needs.approaches))
         )
     if not parts:
-        return sa.select(MentorOffer.id).where(sa.false())
-    return sa.union(*parts)
+        parts.append(sa.select(*row(MentorOffer.id, "c", MentorOffer.id, 1)).where(sa.false()))
+    rows = sa.union_all(*parts).subquery("area_rows")
+    per_area = (
+        sa.select(rows.c.offer_id, sa.func.max(rows.c.offered).label("offered"))
+        .group_by(rows.c.offer_id, rows.c.kind, rows.c.area)
+        .subquery("per_area")
+    )
+    return (
+        sa.select(
+            per_area.c.offer_id,
+            sa.func.sum(per_area.c.offered).label("offered"),
+            (sa.func.count() - sa.func.sum(per_area.c.offered)).label("declared"),
+        )
+        .group_by(per_area.c.offer_id)
+        .subquery("areas")
+    )
 
 
 def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[bool]]:
+    """Who may be suggested, besides matching an area (joining `_areas` decides that)."""
     already_asked = sa.select(MentoringAsk.mentor_id).where(
         MentoringAsk.request_id == needs.request_id
     )
@@ -142,63 +183,143 @@ def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[boo
         sa.or_(User.organisation_id.is_(None), User.organisation_id != needs.organisation_id),
         User.id != (needs.requester_id or 0),
         MentorOffer.user_id.not_in(already_asked),
-        MentorOffer.id.in_(_matching_offer_ids(needs)),
     ]
 
 
 def eligible_mentor_ids(needs: Needs) -> sa.Select:
     """The user ids of every mentor who may be suggested (and so asked) for `needs`."""
     active = _active_counts()
+    areas = _areas(needs)
     return (
         sa.select(MentorOffer.user_id)
+        .join(areas, areas.c.offer_id == MentorOffer.id)
         .join(User, User.id == MentorOffer.user_id)
         .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
         .where(*_eligibility(needs, active))
     )
 
 
-def _candidates(needs: Needs) -> list[Candidate]:
-    """Every eligible mentor with what the ranking needs to know of them: one statement."""
+def _candidates_statement(needs: Needs) -> sa.Select:
+    """Every eligible mentor with what the ranking needs to know of them, best bound first.
+
+    Besides who they are, it reads what bounds their score (see `rank`) and
+    the bound itself, the sum of the terms' bounds, with the number of
+    candidates in every row.
+    """
     active = _active_counts()
-    rows = db.session.execute(
+    areas = _areas(needs)
+    track = TRACK.records()
+    travel = mentor_offer_systems.alias("travel")
+    row = CandidateColumns(
+        system_id=Organisation.system_id,
+        capacity=MentorOffer.capacity,
+        active=sa.func.coalesce(active.c.n, 0),
+        helpful_marks=sa.func.coalesce(MentorEvidence.helpful_marks, 0),
+        key_learnings=sa.func.coalesce(MentorEvidence.key_learnings, 0),
+        offers_video=MentorOffer.offers_video,
+        offers_phone=MentorOffer.offers_phone,
+        offers_in_person=MentorOffer.offers_in_person,
+        offered_areas=areas.c.offered,
+        declared_areas=areas.c.declared,
+        travels=travel.c.offer_id.is_not(None),
+        track_organisations=track.c.organisations,
+        track_ratings=track.c.ratings,
+        track_average=track.c.average_rating,
+        wrote_methods=METHODS.wrote_any(),
+        on_projects=PROJECTS.on_any(),
+    )
+    bound = sum((term.bound(needs, row) for term in TERMS), sa.literal(0.0)).label("bound")
+    return (
         sa.select(
             User.id, User.name, User.username, User.job_title,
-            sa.func.coalesce(Organisation.name, ""), Organisation.system_id,
-            MentorOffer.capacity, sa.func.coalesce(active.c.n, 0),
-            sa.func.coalesce(MentorEvidence.helpful_marks, 0),
-            sa.func.coalesce(MentorEvidence.key_learnings, 0),
+            sa.func.coalesce(Organisation.name, ""), row.system_id,
+            row.capacity, row.active, row.helpful_marks, row.key_learnings,
             *(column for _, column in FORMAT_COLUMNS),
+            row.travels, track.c.organisations, track.c.ratings, track.c.average_rating,
+            bound, sa.func.count().over().label("total"),
         )
         .select_from(MentorOffer)
+        .join(areas, areas.c.offer_id == MentorOffer.id)
         .join(User, User.id == MentorOffer.user_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
         .outerjoin(MentorEvidence, MentorEvidence.user_id == MentorOffer.user_id)
+        .outerjoin(track, track.c.mentor_id == MentorOffer.user_id)
+        .outerjoin(
+            travel,
+            sa.and_(travel.c.offer_id == MentorOffer.id, travel.c.system_id == needs.system_id),
+        )
         .where(*_eligibility(needs, active))
+        .order_by(bound.desc(), User.id)
     )  # fmt: skip
-    candidates = []
-    for row in rows:
-        offered = row[10:13]
-        candidates.append(
-            Candidate(
-                user_id=row[0], name=row[1], username=row[2], job_title=row[3],
-                organisation_name=row[4], system_id=row[5], capacity=row[6], active=row[7],
-                helpful_marks=row[8], key_learnings=row[9],
-                formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered, strict=True)
-                                  if on),
-            )
-        )  # fmt: skip
-    return candidates
 
 
-def suggest(request: MentoringRequest) -> list[Suggestion]:
-    """Every eligible mentor for `request`, best first, with the reasons for each.
+class _Candidates:
+    """The candidates statement's rows, read a pool at a time, best bound first.
 
-    A fixed number of statements whatever the number of mentors: one for the
-    candidates and at most one per term.
+    The statement runs first for the `first` best bounds only (SQLite then
+    keeps just those while sorting, which costs less than sorting every
+    candidate). If the pool must grow, it runs once more for all the rest,
+    which are read on from there a pool at a time.
     """
-    needs = Needs.of(request)
-    candidates = _candidates(needs)
+
+    def __init__(self, needs: Needs, first: int | None = None):
+        self.statement = _candidates_statement(needs)
+        self.first = first
+        self.result = db.session.execute(
+            self.statement if first is None else self.statement.limit(first)
+        )
+        self.read = 0
+        self.seen: set[int] = set()  # a write between the two runs may shift a row over
+        self.total = 0  # how many candidates there are (known once a row is read)
+        self.lowest_bound = float("inf")  # no candidate still to read has a higher bound
+        self.exhausted = False
+
+    def _rows(self, count: int | None) -> list:
+        rows = list(self.result.fetchall() if count is None else self.result.fetchmany(count))
+        self.read += len(rows)
+        if count is None or len(rows) < count:
+            self.result.close()
+            if self.first is not None and self.read == self.first:
+                # The first run stopped at its limit: read on, from a run for the rest.
+                self.first = None
+                self.result = db.session.execute(self.statement.offset(self.read))
+                return rows + self._rows(None if count is None else count - len(rows))
+            self.exhausted = True
+        return rows
+
+    def take(self, count: int | None = None) -> list[Candidate]:
+        """The next `count` candidates (all the rest if None)."""
+        rows = self._rows(count)
+        candidates = []
+        for row in rows:
+            self.lowest_bound, self.total = row[17], row[18]
+            if row[0] in self.seen:
+                continue
+            self.seen.add(row[0])
+            offered_formats = row[10:13]
+            candidates.append(
+                Candidate(
+                    user_id=row[0], name=row[1], username=row[2], job_title=row[3],
+                    organisation_name=row[4], system_id=row[5], capacity=row[6],
+                    active=row[7], helpful_marks=row[8], key_learnings=row[9],
+                    formats=frozenset(f for (f, _), on in zip(FORMAT_COLUMNS, offered_formats,
+                                                              strict=True) if on),
+                    travels=bool(row[13]), track=TRACK.record_of(row[14], row[15], row[16]),
+                )
+            )  # fmt: skip
+        return candidates
+
+    def close(self) -> None:
+        self.result.close()
+
+
+def _order(suggestion: Suggestion) -> tuple:
+    return (-suggestion.score, suggestion.candidate.name.casefold(), suggestion.user_id)
+
+
+def _scored(needs: Needs, candidates: list[Candidate]) -> list[Suggestion]:
+    """Full scores and reasons: at most one statement per term, whatever the number."""
     if not candidates:
         return []
     candidate_ids = [c.user_id for c in candidates]
@@ -207,8 +328,62 @@ def suggest(request: MentoringRequest) -> list[Suggestion]:
     for candidate in candidates:
         suggestion = Suggestion(candidate)
         for term in TERMS:
-            source = gathered[EVIDENCE_FROM.get(term.key, term.key)]
-            suggestion.parts.append(term.score(needs, candidate, source.get(candidate.user_id)))
+            evidence = gathered[term.key].get(candidate.user_id)
+            suggestion.parts.append(term.score(needs, candidate, evidence))
         suggestions.append(suggestion)
-    suggestions.sort(key=lambda s: (-s.score, s.candidate.name.casefold(), s.user_id))
     return suggestions
+
+
+@dataclass
+class Ranking:
+    """How many mentors may be suggested, and the best of them in order, with reasons."""
+
+    total: int
+    best: list[Suggestion]
+
+
+def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
+    """The `wanted` best eligible mentors for `request` (every one if None), best first.
+
+    Exact, not an approximation. Every term bounds its points in SQL from the
+    candidates statement alone (`Term.bound`: most exactly; methods and
+    projects by their maximum, unless the mentor wrote no method or is on no
+    project), so the statement returns the candidates best bound first, and
+    only a pool of them (POOL, or `wanted` if more) is scored in full, with
+    the costlier evidence and the words. Once `wanted` are scored, a candidate
+    outside the pool has a bound no higher than the pool's lowest; if that is
+    below the `wanted`-th score (by more than the score's rounding), they
+    cannot rank among the `wanted`, not even on a tie broken by name, and the
+    ranking stops. Otherwise the next candidates, twice as many, join the pool.
+    """
+    needs = Needs.of(request)
+    if wanted is None:
+        candidates = _Candidates(needs)
+        everyone = _scored(needs, candidates.take())
+        return Ranking(candidates.total, sorted(everyone, key=_order))
+    size = max(POOL, wanted, 1)
+    candidates = _Candidates(needs, first=size)
+    if wanted <= 0:
+        candidates.take(1)  # for the number of candidates
+        candidates.close()
+        return Ranking(candidates.total, [])
+    scored: list[Suggestion] = []
+    while not candidates.exhausted:
+        scored.extend(_scored(needs, candidates.take(size)))
+        scored.sort(key=_order)
+        size *= 2
+        if len(scored) >= wanted and (
+            candidates.lowest_bound < scored[wanted - 1].score - ROUNDING
+        ):
+            break
+    candidates.close()
+    return Ranking(candidates.total, scored[:wanted])
+
+
+def suggest(request: MentoringRequest) -> list[Suggestion]:
+    """Every eligible mentor for `request`, best first, with the reasons for each.
+
+    A fixed number of statements whatever the number of mentors: one for the
+    candidates and at most one per term.
+    """
+    return rank(request).best

@@ -247,8 +247,13 @@ def suggestions(request_id: int):
                 names = ", ".join(a.mentor.name for a in asks)
                 flash(f"We have asked {names}. You will hear when they answer.", "success")
                 return redirect(url_for("mentoring.request", request_id=mentoring_request.id))
-    ranked = matching.suggest(mentoring_request) if mentoring_request.is_open else []
-    page = ListPagination(ranked, page_number(), SUGGESTIONS_PER_PAGE)
+    number = page_number()
+    ranked = (
+        matching.rank(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
+        if mentoring_request.is_open
+        else matching.Ranking(0, [])
+    )
+    page = ListPagination(ranked.best, number, SUGGESTIONS_PER_PAGE, total=ranked.total)
     form.mentors.choices = [(s.user_id, s.candidate.name) for s in page.items]
     return render_template(
         "mentoring/suggestions.html",

@@ -26,7 +26,6 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipFeedback,
     mentor_offer_approaches,
-    mentor_offer_systems,
 )
 from community.mentoring.vocabulary import (
     ANY_FORMAT,
@@ -72,6 +71,13 @@ class Needs:
 
 
 @dataclass
+class TrackRecord:
+    organisations: int = 0
+    ratings: int = 0
+    average_rating: float | None = None
+
+
+@dataclass
 class Candidate:
     """An eligible mentor, as read by the candidates statement."""
 
@@ -86,6 +92,8 @@ class Candidate:
     formats: frozenset[str]
     helpful_marks: int = 0
     key_learnings: int = 0
+    travels: bool = False  # to the requester's system
+    track: TrackRecord | None = None
 
     @property
     def free_places(self) -> int:
@@ -127,6 +135,43 @@ class Term(Protocol):
         """Evidence for every candidate, keyed by user id, in at most one statement."""
 
     def score(self, needs: Needs, candidate: Candidate, evidence: Any) -> ScorePart: ...
+
+    def bound(self, needs: Needs, row: CandidateColumns) -> sa.ColumnElement[float]:
+        """At most the points `score` can give, as SQL over the candidates statement's row.
+
+        A page of suggestions scores fully only the candidates whose bounds
+        could still reach it (matching.rank), so a bound must never be lower
+        than the points; it may be higher (a term whose evidence is costly to
+        read bounds by its maximum), which only makes the pool larger. Write
+        numbers as floats (`2.0`), so SQLite never divides integers.
+        """
+
+
+@dataclass(frozen=True)
+class CandidateColumns:
+    """The candidates statement's columns that the terms' bounds are written in."""
+
+    system_id: Any
+    capacity: Any
+    active: Any
+    helpful_marks: Any
+    key_learnings: Any
+    offers_video: Any
+    offers_phone: Any
+    offers_in_person: Any
+    offered_areas: Any  # requested components and approaches their offer covers
+    declared_areas: Any  # requested approaches only in their declared expertise
+    travels: Any  # to the requester's system
+    track_organisations: Any
+    track_ratings: Any
+    track_average: Any
+    wrote_methods: Any  # any method at all
+    on_projects: Any  # any project team at all
+
+
+def capped(column, cap: int) -> sa.ColumnElement[int]:
+    """min(column, cap) in SQL that SQLite and PostgreSQL both read."""
+    return sa.case((column > cap, cap), else_=column)
 
 
 def among(column, candidate_ids: list[int]) -> sa.ColumnElement[bool]:
@@ -214,12 +259,8 @@ class AreaFit:
     def score(self, needs: Needs, candidate: Candidate, evidence: AreaEvidence | None):
         evidence = evidence or AreaEvidence()
         declared_only = evidence.declared_approaches - evidence.offered_approaches
-        covered = (
-            len(evidence.offered_components)
-            + len(evidence.offered_approaches)
-            + 0.5 * len(declared_only)
-        )
-        points = self.max_points * covered / needs.area_count if needs.area_count else 0
+        offered = len(evidence.offered_components) + len(evidence.offered_approaches)
+        points = self.points(needs, offered, len(declared_only))
         names = needs.approach_names
         reason = _area_reason(
             tuple(sorted(evidence.offered_components)),
@@ -227,6 +268,17 @@ class AreaFit:
             tuple(sorted(names[t] for t in declared_only)),
         )
         return ScorePart(self.key, points, self.max_points, reason)
+
+    def points(self, needs: Needs, offered: int, declared_only: int) -> float:
+        covered = offered + 0.5 * declared_only
+        return self.max_points * covered / needs.area_count if needs.area_count else 0
+
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact: the candidates statement counts the covered areas."""
+        if not needs.area_count:
+            return sa.literal(0.0)
+        covered = row.offered_areas + 0.5 * row.declared_areas
+        return covered * (float(self.max_points) / needs.area_count)
 
 
 @lru_cache(maxsize=1024)
@@ -261,25 +313,30 @@ class DiscussionEvidence:
         reason = words(phrases) + " in open communities" if phrases else None
         return ScorePart(self.key, points, self.max_points, reason)
 
-
-@dataclass
-class TrackRecord:
-    organisations: int = 0
-    ratings: int = 0
-    average_rating: float | None = None
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact."""
+        return 0.5 * capped(row.helpful_marks, self.HELPFUL_CAP) + capped(
+            row.key_learnings, self.KEY_LEARNING_CAP
+        )
 
 
 class TrackRecordTerm:
     key, max_points = "track_record", 20
     ORGANISATION_CAP = 4
 
-    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, TrackRecord]:
-        rows = db.session.execute(
+    @staticmethod
+    def records() -> sa.Subquery:
+        """Every mentor's track record, one row each, joined by the candidates statement.
+
+        A few thousand closed mentorships at most, so it is read whole rather
+        than per candidate.
+        """
+        return (
             sa.select(
-                Mentorship.mentor_id,
-                sa.func.count(sa.distinct(Mentorship.organisation_id)),
-                sa.func.count(MentorshipFeedback.id),
-                sa.func.avg(MentorshipFeedback.rating),
+                Mentorship.mentor_id.label("mentor_id"),
+                sa.func.count(sa.distinct(Mentorship.organisation_id)).label("organisations"),
+                sa.func.count(MentorshipFeedback.id).label("ratings"),
+                sa.func.avg(MentorshipFeedback.rating).label("average_rating"),
             )
             .outerjoin(
                 MentorshipFeedback,
@@ -289,61 +346,73 @@ class TrackRecordTerm:
                 ),
             )
             .where(
-                among(Mentorship.mentor_id, candidate_ids),
                 Mentorship.status == MentorshipStatus.CLOSED,
                 Mentorship.outcome.in_(COMPLETED_OUTCOMES),
             )
             .group_by(Mentorship.mentor_id)
+            .subquery("track_records")
         )
-        return {
-            user_id: TrackRecord(
-                organisations=orgs,
-                ratings=ratings,
-                average_rating=float(average) if ratings else None,
-            )  # fmt: skip
-            for user_id, orgs, ratings, average in rows
-        }
 
-    def score(self, needs: Needs, candidate: Candidate, evidence: TrackRecord | None):
-        if evidence is None or evidence.organisations == 0:
+    @staticmethod
+    def record_of(organisations, ratings, average) -> TrackRecord | None:
+        if not organisations:
+            return None
+        return TrackRecord(
+            organisations=organisations,
+            ratings=ratings,
+            average_rating=float(average) if ratings else None,
+        )
+
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        return {}  # the candidates statement reads the track records
+
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any):
+        record = candidate.track
+        if record is None:
             return ScorePart(self.key, 0, self.max_points, "has not completed a mentorship yet")
-        points = 2 * min(evidence.organisations, self.ORGANISATION_CAP)
-        mentored = f"mentored {plural(evidence.organisations, 'organisation')}"
-        if evidence.average_rating is None:
+        points = 2 * min(record.organisations, self.ORGANISATION_CAP)
+        mentored = f"mentored {plural(record.organisations, 'organisation')}"
+        if record.average_rating is None:
             return ScorePart(self.key, points, self.max_points, f"{mentored}, not yet rated")
-        points += 12 * (evidence.average_rating - 1) / 4
-        reason = f"{mentored}, rated {number(evidence.average_rating)}/5"
+        points += 12 * (record.average_rating - 1) / 4
+        reason = f"{mentored}, rated {number(record.average_rating)}/5"
         return ScorePart(self.key, points, self.max_points, reason)
+
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact."""
+        organisations = sa.func.coalesce(row.track_organisations, 0)
+        rated = sa.case((row.track_ratings > 0, 12.0 * (row.track_average - 1.0) / 4.0), else_=0.0)
+        return 2.0 * capped(organisations, self.ORGANISATION_CAP) + rated
 
 
 class Proximity:
     key, max_points = "proximity", 10
     TRAVEL_POINTS = 6
 
-    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, bool]:
-        travellers = db.session.scalars(
-            sa.select(MentorOffer.user_id)
-            .join(mentor_offer_systems, mentor_offer_systems.c.offer_id == MentorOffer.id)
-            .where(
-                mentor_offer_systems.c.system_id == needs.system_id,
-                among(MentorOffer.user_id, candidate_ids),
-            )
-        )
-        return dict.fromkeys(travellers, True)
+    def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
+        return {}  # the candidates statement reads whether they travel
 
-    def score(self, needs: Needs, candidate: Candidate, travels: bool | None):
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any):
         if candidate.system_id == needs.system_id:
             return ScorePart(self.key, self.max_points, self.max_points, "in your system")
-        if travels:
+        if candidate.travels:
             return ScorePart(
                 self.key, self.TRAVEL_POINTS, self.max_points, "can travel to your system"
             )
         return ScorePart(self.key, 0, self.max_points, None)
 
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact."""
+        return sa.case(
+            (row.system_id == needs.system_id, float(self.max_points)),
+            (row.travels, float(self.TRAVEL_POINTS)),
+            else_=0.0,
+        )
 
-def can_meet_in_person(needs: Needs, candidate: Candidate, travels: bool) -> bool:
+
+def can_meet_in_person(needs: Needs, candidate: Candidate) -> bool:
     return MeetingFormat.IN_PERSON in candidate.formats and (
-        candidate.system_id == needs.system_id or travels
+        candidate.system_id == needs.system_id or candidate.travels
     )
 
 
@@ -351,14 +420,14 @@ class FormatFit:
     key, max_points = "format", 3
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, Any]:
-        return {}  # the candidates statement read the formats; travel comes from Proximity
+        return {}  # the candidates statement reads the formats and whether they travel
 
-    def score(self, needs: Needs, candidate: Candidate, travels: bool | None):
+    def score(self, needs: Needs, candidate: Candidate, evidence: Any):
         wanted = needs.preferred_format
         if wanted == ANY_FORMAT:
             return ScorePart(self.key, self.max_points, self.max_points, None)
         if wanted == MeetingFormat.IN_PERSON:
-            if can_meet_in_person(needs, candidate, bool(travels)):
+            if can_meet_in_person(needs, candidate):
                 return ScorePart(self.key, self.max_points, self.max_points, "can meet in person")
             if MeetingFormat.IN_PERSON in candidate.formats:
                 return self.missed("meets in person, but not in your system")
@@ -370,6 +439,19 @@ class FormatFit:
 
     def missed(self, reason: str) -> ScorePart:
         return ScorePart(self.key, 0, self.max_points, reason)
+
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact."""
+        wanted = needs.preferred_format
+        if wanted == ANY_FORMAT:
+            return sa.literal(float(self.max_points))
+        if wanted == MeetingFormat.IN_PERSON:
+            met = sa.and_(
+                row.offers_in_person, sa.or_(row.system_id == needs.system_id, row.travels)
+            )
+        else:
+            met = row.offers_video if wanted == MeetingFormat.VIDEO else row.offers_phone
+        return sa.case((met, float(self.max_points)), else_=0.0)
 
 
 class SpareCapacity:
@@ -385,6 +467,10 @@ class SpareCapacity:
         return ScorePart(
             self.key, points, self.max_points, f"{free} of {candidate.capacity} {places} free"
         )
+
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Exact (eligible mentors have a free place, so never below 0)."""
+        return float(self.max_points) * (row.capacity - row.active) / row.capacity
 
 
 AREA, DISCUSSIONS, TRACK, PROXIMITY, FORMAT, CAPACITY = (

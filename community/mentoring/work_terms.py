@@ -14,23 +14,34 @@ import sqlalchemy as sa
 
 from community.communities.models import Community, CommunityStatus, Visibility
 from community.extensions import db
-from community.mentoring.scoring import Candidate, Needs, ScorePart, among, plural
+from community.mentoring.models import MentorOffer
+from community.mentoring.scoring import Candidate, CandidateColumns, Needs, ScorePart, among, plural
 from community.methods.models import Method, MethodAuthor, MethodImpact, MethodStatus, method_tags
 from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 from community.projects.spc import Variation
 
+# Up to this many candidates, their methods and projects are looked up by member.
+FEW_CANDIDATES = 1000
 
-def _not_indexed(column):
-    """`column + 0`: the same value, but SQLite will not look it up through an index.
 
-    Used on the candidate column: with thousands of candidates, SQLite would
-    otherwise probe the (method, user) key once per candidate for every method,
-    thousands × thousands (35 s at 10 000 mentors). This way it reads each
-    method's or project's few authors or team members by the key's first column
-    and checks them against the candidate list, which it holds as an index.
+def _lookup(member_column, thing_column, candidate_ids: list[int]):
+    """The member and method-or-project columns as the statement writes them.
+
+    `column + 0` is the same value, but SQLite will not look it up through an
+    index, which decides where it starts. With thousands of candidates, SQLite
+    would otherwise probe the (method, user) key once per candidate for every
+    method, thousands × thousands (35 s at 10 000 mentors): so the member
+    column gets `+ 0`, and SQLite reads each method's or project's few authors
+    or team members and checks them against the candidate list, which it holds
+    as an index. With a few candidates (the pool a page of suggestions scores,
+    see matching.rank) it is quicker the other way round, starting from each
+    candidate's few rows by the index on the member: the method or project
+    column gets `+ 0`.
     """
-    return column + 0
+    if len(candidate_ids) <= FEW_CANDIDATES:
+        return member_column, thing_column + 0
+    return member_column + 0, thing_column
 
 
 def _seen_by_everyone(community_id) -> sa.ColumnElement[bool]:
@@ -70,6 +81,7 @@ class MethodsEvidence:
             about.append(Method.id.in_(for_components))
         if not about:
             return {}
+        author, method_id = _lookup(MethodAuthor.user_id, MethodAuthor.method_id, candidate_ids)
         rows = db.session.execute(
             sa.select(
                 MethodAuthor.user_id,
@@ -77,9 +89,9 @@ class MethodsEvidence:
                 sa.func.sum(Method.adaptation_count),
                 sa.func.sum(Method.use_count),
             )
-            .join(Method, Method.id == MethodAuthor.method_id)
+            .join(Method, Method.id == method_id)
             .where(
-                among(_not_indexed(MethodAuthor.user_id), candidate_ids),
+                among(author, candidate_ids),
                 Method.status == MethodStatus.PUBLISHED,
                 _seen_by_everyone(Method.community_id),
                 sa.or_(*about),
@@ -106,6 +118,15 @@ class MethodsEvidence:
             phrases.append(f"used by {plural(record.uses, 'member')}")
         return ScorePart(self.key, points, self.max_points, "; ".join(phrases))
 
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Full marks, unless they wrote no method at all."""
+        return sa.case((row.wrote_methods, float(self.max_points)), else_=0.0)
+
+    @staticmethod
+    def wrote_any() -> sa.ColumnElement[bool]:
+        """For the candidates statement: is the mentor an author of any method?"""
+        return sa.exists().where(MethodAuthor.user_id == MentorOffer.user_id)
+
 
 class ProjectsEvidence:
     """Projects the mentor is on whose measures show improvement (an SPC signal)."""
@@ -115,11 +136,12 @@ class ProjectsEvidence:
 
     def gather(self, needs: Needs, candidate_ids: list[int]) -> dict[int, int]:
         improving = sa.select(Measure.project_id).where(Measure.variation == Variation.IMPROVEMENT)
+        member, project_id = _lookup(TeamMember.user_id, TeamMember.project_id, candidate_ids)
         rows = db.session.execute(
             sa.select(TeamMember.user_id, sa.func.count(sa.distinct(Project.id)))
-            .join(Project, Project.id == TeamMember.project_id)
+            .join(Project, Project.id == project_id)
             .where(
-                among(_not_indexed(TeamMember.user_id), candidate_ids),
+                among(member, candidate_ids),
                 _seen_by_everyone(Project.community_id),
                 Project.id.in_(improving),
             )
@@ -133,6 +155,15 @@ class ProjectsEvidence:
         points = self.PROJECT_POINTS * min(projects, self.PROJECT_CAP)
         reason = f"on the team of {plural(projects, 'project')} whose measures show improvement"
         return ScorePart(self.key, points, self.max_points, reason)
+
+    def bound(self, needs: Needs, row: CandidateColumns):
+        """Full marks, unless they are on no project team at all."""
+        return sa.case((row.on_projects, float(self.max_points)), else_=0.0)
+
+    @staticmethod
+    def on_any() -> sa.ColumnElement[bool]:
+        """For the candidates statement: is the mentor on any project team?"""
+        return sa.exists().where(TeamMember.user_id == MentorOffer.user_id)
 
 
 METHODS, PROJECTS = MethodsEvidence(), ProjectsEvidence()

@@ -15,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
 
+from community.accounts.models import User
 from community.directory.models import Organisation, System
 from community.extensions import db
 from community.methods.models import Adaptation, Method, MethodAuthor, MethodUse
@@ -54,10 +55,18 @@ class LineageNode:
 
 
 def _with_details(query: sa.Select) -> sa.Select:
+    """Only what a lineage entry shows: a family can be hundreds of methods, and each
+    would otherwise bring its full text, tags, impacts and settings, and each
+    author their expertise (0.8 s for 400 methods)."""
     return query.options(
+        load_only(
+            Method.id, Method.title, Method.slug, Method.status, Method.community_id,
+            Method.parent_id, Method.published_at,
+        ),
+        lazyload(Method.tags), lazyload(Method.impact_rows), lazyload(Method.setting_rows),
         selectinload(Method.adaptation).joinedload(Adaptation.organisation),
-        selectinload(Method.authors).joinedload(MethodAuthor.user),
-    )
+        selectinload(Method.authors).joinedload(MethodAuthor.user).lazyload(User.expertise),
+    )  # fmt: skip
 
 
 def ancestors(user, method: Method) -> list[LineageNode]:

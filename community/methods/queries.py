@@ -163,13 +163,17 @@ def visible_adaptation_counts(user, method_ids: list[int]) -> dict[int, int]:
 
 
 def adaptations_of(user, method: Method, limit: int = 50) -> list[Method]:
-    """Published direct adaptations of `method` that `user` can see, newest first."""
+    """Published direct adaptations of `method` that `user` can see, newest first.
+
+    Found by their parent, then sorted: `status || ''` keeps SQLite from walking
+    every published method newest first instead (20 000 of them; 0.15 s).
+    """
     return list(
         db.session.scalars(
             sa.select(Method)
             .where(
                 Method.parent_id == method.id,
-                Method.status == MethodStatus.PUBLISHED,
+                Method.status + "" == MethodStatus.PUBLISHED,
                 visible_methods_clause(user),
             )
             .order_by(Method.published_at.desc(), Method.id.desc())

@@ -120,12 +120,17 @@ def projects_using(user, method_ids: list[int], limit: int = 20) -> tuple[list[P
 
 
 def project_uses_by_organisation(user, method_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(method id, organisation id, projects) for the projects `user` may see: for spread."""
+    """(method id, organisation id, projects) for the projects `user` may see: for spread.
+
+    Read from the methods' links, each checked against its project: `+ 0` keeps
+    SQLite from starting at every project the reader may see (20 000 at full
+    scale) and probing its links for each method of a family (1.2 s).
+    """
     if not method_ids:
         return []
     rows = db.session.execute(
         sa.select(ProjectMethod.method_id, Project.organisation_id, sa.func.count(Project.id))
-        .join(Project, Project.id == ProjectMethod.project_id)
+        .join(Project, Project.id == ProjectMethod.project_id + 0)
         .where(ProjectMethod.method_id.in_(method_ids), visible_projects_clause(user))
         .group_by(ProjectMethod.method_id, Project.organisation_id)
     )
