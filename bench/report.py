@@ -133,8 +133,10 @@ def table(results: dict) -> str:
             verdict = ""
             if key == "under_load" and target:
                 verdict = f"{target['target']} {'met' if target['met'] else '**missed**'}"
+            refused = f", {w['failures']} refused" if w.get("failures") else ""
+            posts = f"{w['posts']} posts{refused}"
             rows.append(
-                f"| {label} | {w['posts']} posts | {w['p50_ms']:.1f} | {w['p95_ms']:.1f} | "
+                f"| {label} | {posts} | {w['p50_ms']:.1f} | {w['p95_ms']:.1f} | "
                 f"{w['p99_ms']:.1f} | {writes.get('queries', '')} | | | {verdict} |"
             )
     return "\n".join(rows)
