@@ -352,13 +352,13 @@ def keeping(app):
 
 def _counting_rankings(monkeypatch) -> list:
     calls = []
-    original = expertise._evidence_rows
+    original = expertise.evidence_rows
 
     def counted(*args, **kwargs):
         calls.append(args[1].text)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(expertise, "_evidence_rows", counted)
+    monkeypatch.setattr(expertise, "evidence_rows", counted)
     return calls
 
 

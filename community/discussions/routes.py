@@ -22,7 +22,7 @@ from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
 from community.rate_limits import posting_limit
-from community.search import expertise
+from community.search.working_on import working_on
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
@@ -174,7 +174,7 @@ def thread_page(thread: Thread, number: int, **context):
         page=page,
         posts=posts,
         links=links,
-        working_on=expertise.working_on(
+        working_on=working_on(
             current_user, thread.title, thread_id=thread.id, leave_out=[thread.author_id]
         ),
         reply_form=ReplyForm(),

@@ -38,7 +38,7 @@ from community.methods.lineage import LineageNode, ancestors, descendants, sprea
 from community.methods.models import Method
 from community.methods.picture import spread_picture
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS, SECTIONS
-from community.search import expertise
+from community.search.working_on import working_on
 
 bp = Blueprint("methods", __name__, url_prefix="/methods")
 
@@ -142,7 +142,7 @@ def method(method_id: int, slug: str):
             method.id, 0
         ),
         thread=thread,
-        working_on=expertise.working_on(
+        working_on=working_on(
             current_user,
             method.title,
             thread_id=thread.id if thread else None,

@@ -25,7 +25,7 @@ from community.projects.forms import (
 )
 from community.projects.models import ProgrammeType, ProjectStatus
 from community.projects.routing import act, load_project, page_number, project_url
-from community.search import expertise
+from community.search.working_on import working_on
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -131,7 +131,7 @@ def show(project_id: int, slug: str):
         recent_cycles=cycles.recent_cycles(project),
         methods_used=method_links.linked_methods(current_user, project),
         thread=thread,
-        working_on=expertise.working_on(
+        working_on=working_on(
             current_user,
             project.title,
             thread_id=thread.id if thread else None,

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -76,7 +76,6 @@ CANDIDATES = 500
 # the same however many posts mention "discharge".
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
-PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
 RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
@@ -287,7 +286,7 @@ def evidence(viewer, topic: Topic) -> sa.CTE:
 # ------------------------------------------------------------------ ranking
 
 
-def _evidence_rows(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
+def evidence_rows(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
     """Every piece of evidence on the topic, for the people the filters keep:
     (user id, their name, source, item id, points). Read once per request: the
     ranking, the count and the evidence in words all come from these rows."""
@@ -358,7 +357,7 @@ class Expert:
         return " and ".join(parts)
 
 
-def _ranked(rows) -> list[Expert]:
+def rank_experts(rows) -> list[Expert]:
     """People by the sum of their evidence's points, then by name: best first."""
     experts: dict[int, Expert] = {}
     names: dict[int, str] = {}
@@ -374,12 +373,17 @@ def _ranked(rows) -> list[Expert]:
     return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
 
 
-def _rankings() -> Expiring:
-    cache = current_app.extensions.get("expertise_rankings")
+def kept(name: str, entries: int) -> Expiring:
+    """This app's cache `name` of rankings, each kept for EXPERTISE_CACHE_SECONDS."""
+    cache = current_app.extensions.get(name)
     if cache is None:
-        cache = Expiring(RANKINGS_KEPT, current_app.config["EXPERTISE_CACHE_SECONDS"])
-        current_app.extensions["expertise_rankings"] = cache
+        cache = Expiring(entries, current_app.config["EXPERTISE_CACHE_SECONDS"])
+        current_app.extensions[name] = cache
     return cache
+
+
+def _rankings() -> Expiring:
+    return kept("expertise_rankings", RANKINGS_KEPT)
 
 
 def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
@@ -388,7 +392,7 @@ def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "")
     key = (topic, system_id, name, visibility_class(viewer))
     ranked = _rankings().get(key)
     if ranked is None:
-        ranked = _ranked(_evidence_rows(viewer, topic, system_id, name))
+        ranked = rank_experts(evidence_rows(viewer, topic, system_id, name))
         _rankings().put(key, ranked)
     return ranked
 
@@ -504,7 +508,7 @@ DESCRIBERS = {
 }
 
 
-def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> None:
+def explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> None:
     """Fill each expert's evidence lines: their strongest items, in words with links."""
     chosen = {}
     for e in experts:  # their strongest pieces, the newest first among equals
@@ -520,7 +524,7 @@ def _explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> No
         expert.lines = [lines[i] for i in chosen[expert.user_id] if i in lines]
 
 
-def _with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:
+def with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:
     """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
     experts = [dataclasses.replace(e, lines=[]) for e in ranked]
     if not experts:
@@ -540,7 +544,7 @@ class ExpertsPage(Pagination):
 
     def _query_items(self) -> list[Expert]:
         start = (self.page - 1) * self.per_page
-        return _with_people(self._query_args["ranked"][start : start + self.per_page])
+        return with_people(self._query_args["ranked"][start : start + self.per_page])
 
     def _query_count(self) -> int:
         return len(self._query_args["ranked"])
@@ -558,87 +562,5 @@ def find_experts(viewer, text: str, *, system_id: int | None = None, name: str =
     topic = topic_from(text)
     ranked = _ranking(viewer, topic, system_id, name)
     result = ExpertsPage(page=page, per_page=per_page, error_out=False, ranked=ranked)
-    _explain(viewer, topic, result.items, EVIDENCE_SHOWN)
+    explain(viewer, topic, result.items, EVIDENCE_SHOWN)
     return Finding(topic, result)
-
-
-def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
-    """The telling words of a title: no stop words, longest first."""
-    words = [w for w in re.findall(r"[^\W_]+", title.lower()) if len(w) > 2 and w not in STOPWORDS]
-    unique = sorted(dict.fromkeys(words), key=len, reverse=True)[:limit]
-    return tuple(Term(word) for word in unique)
-
-
-def telling_word(title: str) -> str:
-    """The title's most telling word (its longest), as a topic for the expertise finder."""
-    terms = title_terms(title, 1)
-    return terms[0].text if terms else title
-
-
-# ------------------------------------------------------------------ who else is working on this
-
-
-@dataclass(frozen=True)
-class Colleague:
-    """Someone in a "who else is working on this" panel: plain values, safe to keep."""
-
-    user_id: int
-    username: str
-    name: str
-    organisation: str | None
-    lines: tuple[EvidenceLine, ...]
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A "who else is working on this" panel: the people, and the topic to find more."""
-
-    colleagues: tuple[Colleague, ...]
-    topic: str
-
-
-def _panels() -> Expiring:
-    cache = current_app.extensions.get("working_on_panels")
-    if cache is None:
-        cache = Expiring(PANEL_CACHE_ENTRIES, current_app.config["EXPERTISE_CACHE_SECONDS"])
-        current_app.extensions["working_on_panels"] = cache
-    return cache
-
-
-def working_on(viewer, title: str, *, thread_id: int | None = None,
-               leave_out: Iterable[int | None] = (), limit: int = 5) -> Panel:  # fmt: skip
-    """Who else is working on this: people with recent evidence on a page's subject.
-
-    Any of the title's telling words, the newest threads, replies, methods and
-    projects first, leaving out the page's own discussion (`thread_id`), the
-    people in `leave_out` (its author, authors or team) and the reader. The
-    ranking is the same for every reader who may see the same things
-    (`visibility_class`), so each app process keeps it for
-    EXPERTISE_CACHE_SECONDS; each reader's evidence lines are read afresh, with
-    their permissions, and anyone whose evidence they may no longer see is left out.
-    """
-    terms = title_terms(title)
-    if not terms:
-        return Panel((), telling_word(title))
-    left_out = tuple(sorted({i for i in leave_out if i}))
-    topic = Topic(text=title, query=SearchQuery(), any_terms=terms, exclude_thread_id=thread_id,
-                  exclude_user_ids=left_out)  # fmt: skip
-    key = (topic, limit, visibility_class(viewer))
-    ranked = _panels().get(key)
-    if ranked is None:
-        ranked = _ranked(_evidence_rows(viewer, topic))[: limit + 1]  # one may be the reader
-        _panels().put(key, ranked)
-    experts = _with_people([e for e in ranked if e.user_id != viewer.id][:limit], expertise=False)
-    _explain(viewer, topic, experts, 1)
-    colleagues = tuple(
-        Colleague(
-            e.user_id,
-            e.person.username,
-            e.person.name,
-            e.person.organisation.name if e.person.organisation else None,
-            tuple(e.lines),
-        )  # fmt: skip
-        for e in experts
-        if e.lines
-    )
-    return Panel(colleagues, telling_word(title))

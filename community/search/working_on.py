@@ -1,0 +1,101 @@
+"""Who else is working on this: the panel beside a thread, a method or a project.
+
+The same engine as the expertise finder (`expertise.py`): the people with
+the most recent evidence on any of the page's telling words, ranked once per
+visibility class and kept for EXPERTISE_CACHE_SECONDS, each reader's evidence
+lines read afresh with their own permissions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from community.cache import Expiring
+from community.search import expertise
+from community.search.query import SearchQuery, Term
+from community.visibility import visibility_class
+
+PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
+
+
+def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
+    """The telling words of a title: no stop words, longest first."""
+    words = [
+        w
+        for w in re.findall(r"[^\W_]+", title.lower())
+        if len(w) > 2 and w not in expertise.STOPWORDS
+    ]
+    unique = sorted(dict.fromkeys(words), key=len, reverse=True)[:limit]
+    return tuple(Term(word) for word in unique)
+
+
+def telling_word(title: str) -> str:
+    """The title's most telling word (its longest), as a topic for the expertise finder."""
+    terms = title_terms(title, 1)
+    return terms[0].text if terms else title
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """Someone in a "who else is working on this" panel: plain values, safe to keep."""
+
+    user_id: int
+    username: str
+    name: str
+    organisation: str | None
+    lines: tuple[expertise.EvidenceLine, ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A "who else is working on this" panel: the people, and the topic to find more."""
+
+    colleagues: tuple[Colleague, ...]
+    topic: str
+
+
+def _panels() -> Expiring:
+    return expertise.kept("working_on_panels", PANEL_CACHE_ENTRIES)
+
+
+def working_on(viewer, title: str, *, thread_id: int | None = None,
+               leave_out: Iterable[int | None] = (), limit: int = 5) -> Panel:  # fmt: skip
+    """Who else is working on this: people with recent evidence on a page's subject.
+
+    Any of the title's telling words, the newest threads, replies, methods and
+    projects first, leaving out the page's own discussion (`thread_id`), the
+    people in `leave_out` (its author, authors or team) and the reader. The
+    ranking is the same for every reader who may see the same things
+    (`visibility_class`), so each app process keeps it for
+    EXPERTISE_CACHE_SECONDS; each reader's evidence lines are read afresh, with
+    their permissions, and anyone whose evidence they may no longer see is left out.
+    """
+    terms = title_terms(title)
+    if not terms:
+        return Panel((), telling_word(title))
+    left_out = tuple(sorted({i for i in leave_out if i}))
+    topic = expertise.Topic(text=title, query=SearchQuery(), any_terms=terms,
+                            exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
+    key = (topic, limit, visibility_class(viewer))
+    ranked = _panels().get(key)
+    if ranked is None:
+        # One more than shown: one of them may be the reader.
+        ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
+        _panels().put(key, ranked)
+    others = [e for e in ranked if e.user_id != viewer.id][:limit]
+    experts = expertise.with_people(others, expertise=False)
+    expertise.explain(viewer, topic, experts, 1)
+    colleagues = tuple(
+        Colleague(
+            e.user_id,
+            e.person.username,
+            e.person.name,
+            e.person.organisation.name if e.person.organisation else None,
+            tuple(e.lines),
+        )  # fmt: skip
+        for e in experts
+        if e.lines
+    )
+    return Panel(colleagues, telling_word(title))
