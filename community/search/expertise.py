@@ -49,6 +49,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.cache import Expiring
+from community.communities.models import Community
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
@@ -399,9 +400,12 @@ def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "")
 
 def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
     sources = {item_id: source for _user, source, item_id in items}
+    # An alias: the visibility clause's own subqueries over communities stay uncorrelated.
+    home = sa.orm.aliased(Community)
     rows = db.session.execute(
-        sa.select(Post.id, Post.helpful_count, Thread)
+        sa.select(Post.id, Post.helpful_count, Thread.title, Thread.community_id, home.name)
         .join(Thread, Thread.id == Post.thread_id)
+        .outerjoin(home, home.id == Thread.community_id)
         .where(
             Post.id.in_(list(sources)),
             # Checked again as they are put in words: a ranking may be kept a while.
@@ -411,7 +415,7 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
         )
     )
     lines = {}
-    for post_id, helpful, thread in rows:
+    for post_id, helpful, title, community_id, community_name in rows:
         if sources[post_id] == "key_learning":
             text = "Wrote the key learning in"
         else:
@@ -419,9 +423,9 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
                 f"{helpful} {'person' if helpful == 1 else 'people'} found their reply helpful in"
             )
         where = (
-            f"“{thread.title}” ({thread.community.name})"
-            if thread.community_id is not None
-            else f"the discussion of “{thread.title}”"  # a method's or project's
+            f"“{title}” ({community_name})"
+            if community_id is not None
+            else f"the discussion of “{title}”"  # a method's or project's
         )
         lines[post_id] = EvidenceLine(
             text, url_for("discussions.post_permalink", post_id=post_id), where
@@ -448,10 +452,11 @@ def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> 
 
 
 def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
+    # Plain columns: a method's sections, authors and tags are not needed to name it.
     methods = {
-        m.id: m
-        for m in db.session.scalars(
-            sa.select(Method).where(
+        row.id: row
+        for row in db.session.execute(
+            sa.select(Method.id, Method.slug, Method.title, Method.parent_id).where(
                 Method.id.in_({item for _u, _s, item in items}),
                 Method.status == MethodStatus.PUBLISHED,
                 visible_methods_clause(viewer),
