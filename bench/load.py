@@ -25,6 +25,8 @@ PYTHON_MAX_REQUESTS = 200_000
 LUA = """
 wrk.headers["Cookie"] = %(cookie)s
 wrk.headers["User-Agent"] = %(agent)s
+-- A connection per request, as nginx opens to the app servers (see community/gunicorn_conf.py).
+wrk.headers["Connection"] = "close"
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -115,7 +117,7 @@ class PythonLoad:
 
     def _drive(self, host: str, path: str, cookie: str) -> None:
         connection = http.client.HTTPConnection(host, timeout=10)
-        headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
+        headers = {"Cookie": cookie, "User-Agent": USER_AGENT, "Connection": "close"}
         while time.monotonic() < self._deadline and len(self.latencies) < PYTHON_MAX_REQUESTS:
             started = time.perf_counter()
             try:
