@@ -27,7 +27,10 @@ cannot leak through a secondary list that re-implements the check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
+from flask import g, has_app_context
 from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import lazyload
 
@@ -47,6 +50,25 @@ from community.projects.models import Project, TeamMember
 
 def _is_signed_in(user) -> bool:
     return user is not None and not isinstance(user, AnonymousUserMixin) and user.is_authenticated
+
+
+def _built_once(rule: str, user, build: Callable[[], sa.ClauseElement]):
+    """The clause `build` makes for a signed-in `user`, made once per request.
+
+    A page applies the same rule to the same reader several times (its own
+    queries, the notifications count in the header, a side panel), and making
+    the clause costs more than running it. The clause is only a construct: it
+    names the reader's id and reads their memberships when each statement
+    runs, so reusing it never reuses an answer. Its shape depends on the id
+    and on whether they are an administrator, so those are the key.
+    """
+    if not has_app_context():
+        return build()
+    made = g.setdefault("_visibility_clauses", {})
+    key = (rule, user.id, user.is_admin)
+    if key not in made:
+        made[key] = build()
+    return made[key]
 
 
 def member_community_ids(user: User) -> sa.Select:
@@ -72,7 +94,11 @@ def visible_communities_clause(user) -> sa.ColumnElement[bool]:
 
 
 def visible_community_ids(user) -> sa.Select:
-    return sa.select(Community.id).where(visible_communities_clause(user))
+    if not _is_signed_in(user):
+        return sa.select(Community.id).where(sa.false())
+    return _built_once(
+        "communities", user, lambda: sa.select(Community.id).where(visible_communities_clause(user))
+    )
 
 
 def visibility_class(user) -> tuple:
@@ -165,10 +191,18 @@ def visible_methods_clause(user) -> sa.ColumnElement[bool]:
     """A WHERE clause over Method: the methods `user` may read."""
     if not _is_signed_in(user):
         return sa.false()
-    return sa.and_(
-        Method.status != MethodStatus.DELETED,
-        sa.or_(Method.community_id.is_(None), Method.community_id.in_(visible_community_ids(user))),
-        sa.or_(Method.status == MethodStatus.PUBLISHED, Method.id.in_(authored_method_ids(user))),
+    return _built_once(
+        "methods",
+        user,
+        lambda: sa.and_(
+            Method.status != MethodStatus.DELETED,
+            sa.or_(
+                Method.community_id.is_(None), Method.community_id.in_(visible_community_ids(user))
+            ),
+            sa.or_(
+                Method.status == MethodStatus.PUBLISHED, Method.id.in_(authored_method_ids(user))
+            ),
+        ),
     )
 
 
@@ -217,15 +251,19 @@ def visible_threads_clause(user) -> sa.ColumnElement[bool]:
     # A method's or project's thread is checked against its own method or project
     # (one row by its key), not against a list of every visible one: listing
     # 20 000 methods for each thread made a search over discussions take seconds.
-    return sa.or_(
-        Thread.community_id.in_(visible_community_ids(user)),
-        sa.and_(
-            Thread.method_id.is_not(None),
-            sa.exists().where(Method.id == Thread.method_id, visible_methods_clause(user)),
-        ),
-        sa.and_(
-            Thread.project_id.is_not(None),
-            sa.exists().where(Project.id == Thread.project_id, visible_projects_clause(user)),
+    return _built_once(
+        "threads",
+        user,
+        lambda: sa.or_(
+            Thread.community_id.in_(visible_community_ids(user)),
+            sa.and_(
+                Thread.method_id.is_not(None),
+                sa.exists().where(Method.id == Thread.method_id, visible_methods_clause(user)),
+            ),
+            sa.and_(
+                Thread.project_id.is_not(None),
+                sa.exists().where(Project.id == Thread.project_id, visible_projects_clause(user)),
+            ),
         ),
     )
 
@@ -264,8 +302,12 @@ def visible_projects_clause(user) -> sa.ColumnElement[bool]:
         return sa.false()
     if user.is_admin:
         return sa.true()
-    return sa.or_(
-        Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+    return _built_once(
+        "projects",
+        user,
+        lambda: sa.or_(
+            Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+        ),
     )
 
 
