@@ -453,12 +453,14 @@ def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> 
 
 def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
     # Plain columns: a method's sections, authors and tags are not needed to name it.
+    # Found by their keys: `status || ''` keeps SQLite from walking every published
+    # method for these few (4 ms at full scale).
     methods = {
         row.id: row
         for row in db.session.execute(
             sa.select(Method.id, Method.slug, Method.title, Method.parent_id).where(
                 Method.id.in_({item for _u, _s, item in items}),
-                Method.status == MethodStatus.PUBLISHED,
+                Method.status + "" == MethodStatus.PUBLISHED,
                 visible_methods_clause(viewer),
             )
         )
