@@ -62,8 +62,8 @@ def _built_once(rule: str, user, build: Callable[[], sa.ClauseElement]):
     runs, so reusing it never reuses an answer. Its shape depends on the id
     and on whether they are an administrator, so those are the key.
     """
-    if not has_app_context():
-        return build()
+    if not has_app_context() or not isinstance(user.id, int):
+        return build()  # outside a request, or for a reader given as a parameter
     made = g.setdefault("_visibility_clauses", {})
     key = (rule, user.id, user.is_admin)
     if key not in made:

@@ -17,11 +17,13 @@ from community_factories import (
     page_text,
 )
 
+from community.accounts.models import Role
 from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import moderation
 from community.extensions import db
-from community.notifications.models import EmailFrequency, Notification
+from community.notifications import inbox
+from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.outbox.models import OutboxMessage
 
 
@@ -137,6 +139,42 @@ def test_mark_all_as_read_counts_only_what_the_member_can_see(lounge, huddle, fa
     response = client_as(mo).post("/notifications/read-all", follow_redirects=True)
 
     assert "1 notification marked as read." in page_text(response)
+
+
+def test_the_header_count_agrees_with_the_list_for_every_kind_of_reader(
+    lounge, huddle, fay, mo, ash, make_user
+):
+    """The header's count is one statement made once per kind of reader (administrator
+    or not, in an organisation or not) and run with the reader's id: each kind counts
+    exactly what their own list shows."""
+    from mentoring_factories import offer, start_mentorship
+
+    admin = make_user("ada-admin", role=Role.ADMIN)
+    loner = make_user("lou-loner", organisation=None)
+    make_thread(ash, huddle, "Staffing the night shift", "@mo-member @ada-admin @lou-loner?")
+    make_thread(ash, lounge, "Weekend discharges", "@mo-member @ada-admin @lou-loner?")
+    communities.leave(mo, huddle)  # the huddle's mention is no longer Mo's to see
+    offer(loner)
+    mentorship = start_mentorship(mo, loner)  # Lou is asked; Mo hears that Lou accepted
+    # Mo's colleague may see the request only as a member of its organisation.
+    colleague = make_user("cal-colleague", organisation=mo.organisation)
+    outsider = make_user("oz-outsider", organisation=None)
+    for recipient in (colleague, outsider):
+        db.session.add(
+            Notification(
+                recipient_id=recipient.id,
+                kind=NotificationKind.MENTORSHIP_UPDATE,
+                mentoring_request_id=mentorship.request_id,
+                text="Goals agreed",
+            )
+        )
+    db.session.commit()
+
+    readers = ((mo, 2), (admin, 2), (loner, 2), (colleague, 1), (outsider, 0))
+    for reader, expected in readers:
+        listed = inbox.notifications_page(reader, 1, 50, unread_only=True).total
+        assert (inbox.unread_count(reader), listed) == (expected, expected), reader.username
+    assert len([n for n in notifications_for(mo) if n.read_at is None]) == 3
 
 
 @pytest.mark.parametrize("how", ["leaves", "is removed"])

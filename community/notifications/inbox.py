@@ -7,7 +7,9 @@ recipient may see now, in case their access has changed since.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import url_for
@@ -61,11 +63,40 @@ def _visible_to_recipient(user: User):
     )
 
 
+@dataclass(frozen=True)
+class _AnyReader:
+    """Stands in for whichever member a statement is run for: the visibility rules
+    build on their id and organisation, here parameters given when it runs."""
+
+    is_admin: bool
+    has_organisation: bool
+    is_authenticated = True
+
+    @property
+    def id(self):
+        return sa.bindparam("reader_id", type_=sa.Integer)
+
+    @property
+    def organisation_id(self):
+        if not self.has_organisation:
+            return None
+        return sa.bindparam("reader_organisation", type_=sa.Integer)
+
+
+@cache
+def _unread_statement(is_admin: bool, has_organisation: bool) -> sa.Select:
+    """The count in every page's header, made once per app process for each shape of
+    reader: making it cost more than running it, on every page."""
+    reader = _AnyReader(is_admin, has_organisation)
+    return sa.select(sa.func.count(Notification.id)).where(
+        _visible_to_recipient(reader), Notification.read_at.is_(None)
+    )
+
+
 def unread_count(user: User) -> int:
+    statement = _unread_statement(user.is_admin, user.organisation_id is not None)
     return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            _visible_to_recipient(user), Notification.read_at.is_(None)
-        )
+        statement, {"reader_id": user.id, "reader_organisation": user.organisation_id}
     )
 
 
