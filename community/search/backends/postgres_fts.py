@@ -77,7 +77,8 @@ def _matches(tsq: sa.ColumnElement) -> sa.ColumnElement[bool]:
     return VECTOR.op("@@")(tsq)
 
 
-def match(stmt: sa.Select, query: SearchQuery) -> tuple[sa.Select, sa.ColumnElement]:
+def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> tuple[sa.Select, sa.ColumnElement]:
+    """(`kinds` is for SQLite's index: here the caller's filter on the kind is enough.)"""
     tsq = tsquery(query)
     stmt = stmt.where(_matches(tsq))
     for tag in query.tags:  # tags must match in the tags column itself (weight B)

@@ -1,11 +1,18 @@
 """SQLite FTS5: MATCH strings built term by term, bm25 relevance, snippet() highlights.
 
-Relevance is ``-bm25(search_fts, 10.0, 1.0, 4.0)``: a match in a title counts
-ten times a match in a body, and a tag four times.
+Relevance is ``-bm25(search_fts, 10.0, 1.0, 4.0, 0.0)``: a match in a title
+counts ten times a match in a body, and a tag four times.
+
+The index also holds each document's kind (migration 0015), so a search for
+one type asks FTS5 for that type's matches alone: `"discharge"` in people
+reads the people who mention it, not the half-million posts that do too. A
+member's words are only ever matched in the title, body and tags (`fts_query`).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,9 +27,10 @@ FTS = sa.table(
     sa.column("title", sa.Text),
     sa.column("body", sa.Text),
     sa.column("tags", sa.Text),
+    sa.column("kind", sa.Text),
 )
 _FTS_NAME = sa.literal_column("search_fts")
-WEIGHTS = (10.0, 1.0, 4.0)  # title, body, tags
+WEIGHTS = (10.0, 1.0, 4.0, 0.0)  # title, body, tags, and kind (which ranks nothing)
 SNIPPET_TOKENS = 32
 RECENT_DAYS = 90.0
 RECENT_BOOST = 0.25
@@ -53,16 +61,65 @@ def any_string(terms: list[Term]) -> str | None:
     return " OR ".join(term_string(t) for t in terms) or None
 
 
-def _matches(expression: str) -> sa.ColumnElement[bool]:
-    return _FTS_NAME.op("MATCH")(sa.bindparam("fts_query", expression, unique=True))
+# Threads and posts are most of the index: asking FTS5 for them alone would skip
+# little, and bm25 would read their whole list of documents (a million) for its
+# statistics (0.1 s a search). So a search names its kinds in MATCH only for the
+# smaller kinds (people, methods, projects, communities), where it skips the most.
+BULK_KINDS = frozenset({"thread", "post"})
 
 
-def match(stmt: sa.Select, query: SearchQuery) -> tuple[sa.Select, sa.ColumnElement]:
-    return match_expression(stmt, match_string(query))
+# Each kind as the tokenizer indexes it ("community" is stemmed).
+KIND_WORDS = ("post", "thread", "method", "project", "person", "commun")
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"( \*)?')
 
 
-def match_expression(stmt: sa.Select, expression: str) -> tuple[sa.Select, sa.ColumnElement]:
-    stmt = stmt.join(FTS, FTS.c.rowid == SearchDocument.id).where(_matches(expression))
+def _plain(text: str) -> str:
+    """Lower case without accents, as the tokenizer reads it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def may_match_a_kind(expression: str) -> bool:
+    """Whether a word in `expression` (user text is only ever in its quoted strings)
+    might match a kind's word, as "posts" or "pers*" would. Cautious: stemming only
+    trims endings, so a word that could become a kind's word starts with its first
+    four letters."""
+    for text, star in _QUOTED.findall(expression):
+        words = re.findall(r"\w+", _plain(text))
+        for position, word in enumerate(words):
+            prefix = star and position == len(words) - 1
+            if any(word.startswith(kind[:4]) or (prefix and kind.startswith(word))
+                   for kind in KIND_WORDS):  # fmt: skip
+                return True
+    return False
+
+
+def fts_query(expression: str, kinds=()) -> str:
+    """What is given to MATCH: `expression`, kept to the text columns when one of its
+    words might match a kind (a member's "person" must not find every person), and
+    of one of `kinds` when they are all among the smaller kinds (see BULK_KINDS).
+    (Keeping to columns costs FTS5 a read of each match's positions, so only then.)"""
+    text = expression
+    if may_match_a_kind(expression):
+        text = "{title body tags} : (" + expression + ")"
+    if not kinds or BULK_KINDS & set(kinds):
+        return text
+    return "(" + text + ") AND kind : (" + " OR ".join(quoted(kind) for kind in kinds) + ")"
+
+
+def _matches(expression: str, kinds=()) -> sa.ColumnElement[bool]:
+    built = fts_query(expression, kinds)
+    return _FTS_NAME.op("MATCH")(sa.bindparam("fts_query", built, unique=True))
+
+
+def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> tuple[sa.Select, sa.ColumnElement]:
+    return match_expression(stmt, match_string(query), kinds)
+
+
+def match_expression(
+    stmt: sa.Select, expression: str, kinds=()
+) -> tuple[sa.Select, sa.ColumnElement]:
+    stmt = stmt.join(FTS, FTS.c.rowid == SearchDocument.id).where(_matches(expression, kinds))
     return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
 
 
@@ -94,7 +151,7 @@ def match_any(
     if expression is None:
         return stmt.where(sa.false())
     if newest is None:
-        return match_expression(stmt, expression)[0]
+        return match_expression(stmt, expression, kinds)[0]
     return _newest(stmt, expression, newest, kinds, leave_out)
 
 
@@ -113,7 +170,7 @@ def _newest(stmt: sa.Select, expression: str, newest: int, kinds, leave_out=None
     recent = (
         sa.select(FTS.c.rowid)
         .join(document, document.id == FTS.c.rowid)
-        .where(_matches(expression), document.kind.in_(kinds))
+        .where(_matches(expression, kinds), document.kind.in_(kinds))
     )
     if leave_out is not None:
         recent = recent.where(FTS.c.rowid.not_in(leave_out.correlate(None)))
