@@ -108,19 +108,29 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+# Where a notification leads: the first of these it names, most specific first.
+_DESTINATIONS = (
+    ("mentorship_id", "mentoring.mentorship", "mentorship_id"),
+    ("mentoring_request_id", "mentoring.request", "request_id"),
+    ("project_id", "projects.show_by_id", "project_id"),
+    ("post_id", "discussions.post_permalink", "post_id"),
+    ("thread_id", "discussions.thread_redirect", "thread_id"),
+    ("method_id", "methods.method_redirect", "method_id"),
+)
+
+
+def _destination(notification: Notification) -> tuple[str, dict] | None:
+    for column, endpoint, argument in _DESTINATIONS:
+        value = getattr(notification, column)
+        if value:
+            return endpoint, {argument: value}
+    return None
+
+
 def link_for(notification: Notification) -> str:
-    if notification.mentorship_id:
-        return url_for("mentoring.mentorship", mentorship_id=notification.mentorship_id)
-    if notification.mentoring_request_id:
-        return url_for("mentoring.request", request_id=notification.mentoring_request_id)
-    if notification.project_id:
-        return url_for("projects.show_by_id", project_id=notification.project_id)
-    if notification.post_id:
-        return url_for("discussions.post_permalink", post_id=notification.post_id)
-    if notification.thread_id:
-        return url_for("discussions.thread_redirect", thread_id=notification.thread_id)
-    if notification.method_id:
-        return url_for("methods.method_redirect", method_id=notification.method_id)
+    if (destination := _destination(notification)) is not None:
+        endpoint, values = destination
+        return url_for(endpoint, **values)
     if notification.community_id:
         community = db.session.get(Community, notification.community_id)
         if notification.kind == NotificationKind.JOIN_REQUEST:
@@ -214,16 +224,7 @@ def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
 
 
 def _absolute(notification: Notification) -> str:
-    if notification.mentorship_id:
-        return external_url("mentoring.mentorship", mentorship_id=notification.mentorship_id)
-    if notification.mentoring_request_id:
-        return external_url("mentoring.request", request_id=notification.mentoring_request_id)
-    if notification.project_id:
-        return external_url("projects.show_by_id", project_id=notification.project_id)
-    if notification.post_id:
-        return external_url("discussions.post_permalink", post_id=notification.post_id)
-    if notification.thread_id:
-        return external_url("discussions.thread_redirect", thread_id=notification.thread_id)
-    if notification.method_id:
-        return external_url("methods.method_redirect", method_id=notification.method_id)
+    if (destination := _destination(notification)) is not None:
+        endpoint, values = destination
+        return external_url(endpoint, **values)
     return external_url("notifications.index")
