@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from community.search.backends import sqlite_fts
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, Term, parse
-from community.search.services import marked
+from community.search.result_lines import marked
 
 TYPES = {
     "discussions": "discussions",
