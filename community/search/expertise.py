@@ -33,41 +33,36 @@ a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
 `visibility_class`.
 
 To add another source (mentorships, say): write a function returning such a
-SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS`.
+SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
+`evidence_lines.py`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
-from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.accounts.models import User, member_expertise
 from community.cache import Expiring
-from community.communities.models import Community
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
-from community.projects.models import Project, TeamMember
+from community.projects.models import TeamMember
 from community.search.backends import backend
+from community.search.evidence_lines import EvidenceLine, explain
 from community.search.index import kinds_in
 from community.search.kinds.discussions import POST, THREAD
 from community.search.models import SearchDocument
-from community.search.query import SearchQuery, Term
-from community.search.services import matching, read_query
-from community.slugs import slugify
-from community.visibility import (
-    visibility_class,
-    visible_methods_clause,
-    visible_projects_clause,
-    visible_threads_clause,
-)
+from community.search.query import SearchQuery
+from community.search.services import matching
+from community.search.topics import Topic, topic_from
+from community.visibility import visibility_class
 
 # The expertise finder reads the newest documents of each kind matching the topic,
 # this many at most before visibility: its cost does not grow with the matches.
@@ -84,57 +79,6 @@ DECLARED_POINTS = 1.5
 METHOD_POINTS, METHOD_USE_POINTS, MAX_METHOD_POINTS = 3.0, 0.25, 4.0
 PROJECT_LEAD_POINTS, PROJECT_MEMBER_POINTS = 2.0, 1.0
 PROFILE_POINTS = 0.5
-STOPWORDS = frozenset(
-    ("a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how",
-     "i", "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "there",
-     "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with",
-     "you", "your")
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Topic:
-    text: str
-    query: SearchQuery
-    tag_ids: tuple[int, ...] = ()
-    # "Any of these words" instead of "all of them" (both: the newest matches first).
-    any_terms: tuple[Term, ...] = ()
-    exclude_thread_id: int | None = None
-    exclude_user_ids: tuple[int, ...] = ()
-
-
-def matching_tag_ids(text: str) -> tuple[int, ...]:
-    """Tags for a topic: the tag whose address it is, or tags whose name has every word."""
-    slug = slugify(text)
-    words = [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in STOPWORDS][:6]
-    clauses = [ExpertiseTag.slug == slug] if slug else []
-    if words:
-        name = " " + sa.func.lower(ExpertiseTag.name)
-        clauses.append(sa.and_(*(
-            sa.or_(name.contains(" " + word, autoescape=True),
-                   name.contains(" " + word.rstrip("s"), autoescape=True) if len(word) > 3 else
-                   sa.false())
-            for word in words
-        )))  # fmt: skip
-    if not clauses:
-        return ()
-    return tuple(db.session.scalars(sa.select(ExpertiseTag.id).where(sa.or_(*clauses)).limit(50)))
-
-
-def topic_from(text: str) -> Topic:
-    tag = db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == text.strip()))
-    text = tag.name if tag is not None else text
-    query = read_query(text)
-    # Operators make no sense for a topic, nor do little words ("discharge and flow"):
-    # keep the telling words and the phrases, the same on every database.
-    terms = (
-        tuple(t for t in query.terms if t.phrase or t.prefix or t.text.lower() not in STOPWORDS)
-        or query.terms
-    )
-    query = SearchQuery(raw=query.raw, terms=terms, notes=query.notes)
-    return Topic(text=query.raw, query=query, tag_ids=matching_tag_ids(text))
-
-
 # ------------------------------------------------------------------ sources of evidence
 
 
@@ -320,13 +264,6 @@ COUNTED = {
 
 
 @dataclass
-class EvidenceLine:
-    text: str
-    url: str | None = None
-    link_text: str = ""
-
-
-@dataclass
 class Expert:
     user_id: int
     score: float
@@ -396,139 +333,6 @@ def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "")
         ranked = rank_experts(evidence_rows(viewer, topic, system_id, name))
         _rankings().put(key, ranked)
     return ranked
-
-
-def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    sources = {item_id: source for _user, source, item_id in items}
-    # An alias: the visibility clause's own subqueries over communities stay uncorrelated.
-    home = sa.orm.aliased(Community)
-    rows = db.session.execute(
-        sa.select(Post.id, Post.helpful_count, Thread.title, Thread.community_id, home.name)
-        .join(Thread, Thread.id == Post.thread_id)
-        .outerjoin(home, home.id == Thread.community_id)
-        .where(
-            Post.id.in_(list(sources)),
-            # Checked again as they are put in words: a ranking may be kept a while.
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
-            visible_threads_clause(viewer),
-        )
-    )
-    lines = {}
-    for post_id, helpful, title, community_id, community_name in rows:
-        if sources[post_id] == "key_learning":
-            text = "Wrote the key learning in"
-        else:
-            text = (
-                f"{helpful} {'person' if helpful == 1 else 'people'} found their reply helpful in"
-            )
-        where = (
-            f"“{title}” ({community_name})"
-            if community_id is not None
-            else f"the discussion of “{title}”"  # a method's or project's
-        )
-        lines[post_id] = EvidenceLine(
-            text, url_for("discussions.post_permalink", post_id=post_id), where
-        )
-    return {(user, source, item): lines[item] for user, source, item in items if item in lines}
-
-
-def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    users = [user for user, _source, _item in items]
-    rows = db.session.execute(
-        sa.select(member_expertise.c.user_id, ExpertiseTag.name, ExpertiseTag.slug)
-        .join(ExpertiseTag, ExpertiseTag.id == member_expertise.c.tag_id)
-        .where(member_expertise.c.user_id.in_(users), ExpertiseTag.id.in_(topic.tag_ids))
-        .order_by(ExpertiseTag.name)
-    )
-    lines = {}
-    for user, source, item in items:
-        lines[(user, source, item)] = EvidenceLine("Lists as expertise:")
-    for user_id, name, slug in rows:
-        for key, line in lines.items():
-            if key[0] == user_id and not line.link_text:
-                line.link_text, line.url = name, url_for("people.directory", topic=slug)
-    return lines
-
-
-def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    # Plain columns: a method's sections, authors and tags are not needed to name it.
-    # Found by their keys: `status || ''` keeps SQLite from walking every published
-    # method for these few (4 ms at full scale).
-    methods = {
-        row.id: row
-        for row in db.session.execute(
-            sa.select(Method.id, Method.slug, Method.title, Method.parent_id).where(
-                Method.id.in_({item for _u, _s, item in items}),
-                Method.status + "" == MethodStatus.PUBLISHED,
-                visible_methods_clause(viewer),
-            )
-        )
-    }
-    lines = {}
-    for key in items:
-        method = methods.get(key[2])
-        if method is not None:
-            lines[key] = EvidenceLine(
-                "Wrote the adaptation" if method.parent_id else "Wrote the method",
-                url_for("methods.method", method_id=method.id, slug=method.slug),
-                f"“{method.title}”",
-            )
-    return lines
-
-
-def _project_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    keys = {(user, item) for user, _s, item in items}
-    rows = db.session.execute(
-        sa.select(TeamMember.user_id, TeamMember.is_lead, Project.id, Project.title, Project.slug)
-        .join(Project, Project.id == TeamMember.project_id)
-        .where(
-            Project.id.in_({item for _u, _s, item in items}),
-            TeamMember.user_id.in_({user for user, _s, _i in items}),
-            visible_projects_clause(viewer),
-        )
-    )
-    lines = {}
-    for user_id, is_lead, project_id, title, slug in rows:
-        if (user_id, project_id) in keys:
-            lines[(user_id, "project", project_id)] = EvidenceLine(
-                "Leads the project" if is_lead else "On the team of the project",
-                url_for("projects.show", project_id=project_id, slug=slug),
-                f"“{title}”",
-            )
-    return lines
-
-
-def _profile_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    return {
-        item: EvidenceLine(f"Their profile mentions “{topic.text}”") for item in items
-    }  # fmt: skip
-
-
-DESCRIBERS = {
-    "key_learning": _post_lines,
-    "helpful_reply": _post_lines,
-    "method": _method_lines,
-    "project": _project_lines,
-    "declared": _declared_lines,
-    "profile": _profile_lines,
-}
-
-
-def explain(viewer, topic: Topic, experts: list[Expert], per_person: int) -> None:
-    """Fill each expert's evidence lines: their strongest items, in words with links."""
-    chosen = {}
-    for e in experts:  # their strongest pieces, the newest first among equals
-        strongest = sorted(e.items, key=lambda piece: (-piece[0], -piece[1]))[:per_person]
-        chosen[e.user_id] = [(e.user_id, source, item) for _points, item, source in strongest]
-    items = [item for picked in chosen.values() for item in picked]
-    lines: dict = {}
-    for source, describe in DESCRIBERS.items():
-        mine = [item for item in items if item[1] == source]
-        if mine:
-            lines.update(describe(viewer, topic, mine))
-    for expert in experts:
-        expert.lines = [lines[i] for i in chosen[expert.user_id] if i in lines]
 
 
 def with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:

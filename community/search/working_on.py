@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from community.cache import Expiring
 from community.search import expertise
+from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term
+from community.search.topics import STOPWORDS, Topic
 from community.visibility import visibility_class
 
 PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
@@ -22,11 +24,7 @@ PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
 
 def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
     """The telling words of a title: no stop words, longest first."""
-    words = [
-        w
-        for w in re.findall(r"[^\W_]+", title.lower())
-        if len(w) > 2 and w not in expertise.STOPWORDS
-    ]
+    words = [w for w in re.findall(r"[^\W_]+", title.lower()) if len(w) > 2 and w not in STOPWORDS]
     unique = sorted(dict.fromkeys(words), key=len, reverse=True)[:limit]
     return tuple(Term(word) for word in unique)
 
@@ -45,7 +43,7 @@ class Colleague:
     username: str
     name: str
     organisation: str | None
-    lines: tuple[expertise.EvidenceLine, ...]
+    lines: tuple[EvidenceLine, ...]
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     if not terms:
         return Panel((), telling_word(title))
     left_out = tuple(sorted({i for i in leave_out if i}))
-    topic = expertise.Topic(text=title, query=SearchQuery(), any_terms=terms,
+    topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
                             exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
     key = (topic, limit, visibility_class(viewer))
     ranked = _panels().get(key)
@@ -86,7 +84,7 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
         _panels().put(key, ranked)
     others = [e for e in ranked if e.user_id != viewer.id][:limit]
     experts = expertise.with_people(others, expertise=False)
-    expertise.explain(viewer, topic, experts, 1)
+    explain(viewer, topic, experts, 1)
     colleagues = tuple(
         Colleague(
             e.user_id,
