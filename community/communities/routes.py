@@ -13,7 +13,7 @@ from community.communities.forms import ActionForm, CommunityForm, InviteForm, J
 from community.communities.models import Community, JoinRequest
 from community.discussions import moderation
 from community.discussions.forms import ReviewForm
-from community.discussions.services import threads_page
+from community.discussions.reading import threads_page
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation

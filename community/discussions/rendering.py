@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from community.cache import CSRF_STAND_IN, LRU
 from community.discussions.models import Post
-from community.discussions.services import ThreadPage
+from community.discussions.reading import ThreadPage
 from community.timefmt import relative, utcnow
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from community.communities.forms import ActionForm
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, rendering, services
+from community.discussions import moderation, reading, rendering, services
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -163,7 +163,7 @@ def thread(slug: str, thread_id: int, title_slug: str):
 
 def thread_page(thread: Thread, number: int, **context):
     """One page of a thread, for a community thread or a method's thread."""
-    page = services.thread_page(thread, current_user, number)
+    page = reading.thread_page(thread, current_user, number)
     links = thread_links(thread)
     posts = rendering.thread_posts(
         page, current_user, thread_url(thread, page.number), links["reply"]

@@ -1,15 +1,13 @@
 """Threads and posts: starting, replying, editing, removing, reactions and key learnings.
 
-Moderation (pin, lock, hide, flags) lives in moderation.py beside this file.
+Moderation (pin, lock, hide, flags) lives in moderation.py beside this file,
+reading a thread's pages in reading.py, and the home feed in feed.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import sqlalchemy as sa
 from flask import abort
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -17,8 +15,6 @@ from community.audit.services import record
 from community.communities.models import Community, Membership
 from community.communities.services import require_confirmed
 from community.discussions.models import (
-    POSTS_PER_PAGE,
-    Flag,
     HelpfulReaction,
     Post,
     PostRevision,
@@ -37,7 +33,6 @@ from community.visibility import (
     can_see_community,
     can_see_thread,
     membership,
-    visible_community_ids,
 )
 
 MAX_TITLE = 200
@@ -69,107 +64,6 @@ def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     if for_edit and (post.author_id != user.id or post.is_removed):
         abort(403)
     return post
-
-
-def threads_page(community: Community, page: int, per_page: int):
-    """Pinned threads first, then by latest activity."""
-    query = (
-        sa.select(Thread)
-        .options(_author_name(Thread.author))
-        .where(Thread.community_id == community.id)
-        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-@dataclass
-class ThreadPage:
-    thread: Thread
-    number: int
-    pages: int
-    posts: list[Post]
-    quoted: dict[int, Post] = field(default_factory=dict)
-    helpful_by_me: set[int] = field(default_factory=set)
-    flagged_by_me: set[int] = field(default_factory=set)
-    key_post: Post | None = None
-    first_post: Post | None = None  # the opening post, on the first page
-    membership: Membership | None = None
-    can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
-    can_post: bool = False  # may reply (when the thread is not locked)
-    watch_level: str = WatchLevel.NORMAL
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def _author_name(relationship):
-    """Lists show an author's name and profile link: load those, not their organisation."""
-    return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
-
-
-def _posts_with_authors(clause) -> list[Post]:
-    return list(
-        db.session.scalars(
-            sa.select(Post).options(_author_name(Post.author)).where(clause).order_by(Post.position)
-        )
-    )
-
-
-def thread_page(thread: Thread, user, number: int) -> ThreadPage:
-    """One page of a thread: a fixed number of queries whatever its length."""
-    pages = thread.last_page
-    number = min(max(number, 1), pages)
-    first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
-    posts = _posts_with_authors(
-        sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
-    )
-    member = membership(user, thread.community) if thread.community is not None else None
-    result = ThreadPage(
-        thread=thread, number=number, pages=pages, posts=posts, membership=member,
-        can_facilitate=can_moderate_thread(user, thread, member),
-        can_post=_may_post(user, thread, member),
-    )  # fmt: skip
-    wanted = {p.reply_to_id for p in posts if p.reply_to_id}
-    if thread.key_post_id:
-        wanted.add(thread.key_post_id)
-    by_id = {p.id: p for p in posts}
-    # Most replies quote a post a few before them, on the same page: fetch only the others.
-    missing = wanted - by_id.keys()
-    if missing:
-        by_id.update((p.id, p) for p in _posts_with_authors(Post.id.in_(missing)))
-    result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
-    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
-    # Flags can hide the key learning until reviewed: only those who may see it, see it.
-    if (
-        key_post is not None
-        and key_post.is_hidden
-        and not (result.can_facilitate or key_post.author_id == user.id)
-    ):
-        key_post = None
-    result.key_post = key_post
-    if number == 1:
-        result.first_post = next((p for p in posts if p.position == 1), None)
-    ids = [p.id for p in posts]
-    if ids:
-        result.helpful_by_me = set(
-            db.session.scalars(
-                sa.select(HelpfulReaction.post_id).where(
-                    HelpfulReaction.user_id == user.id, HelpfulReaction.post_id.in_(ids)
-                )
-            )
-        )
-        result.flagged_by_me = set(
-            db.session.scalars(
-                sa.select(Flag.post_id).where(Flag.flagger_id == user.id, Flag.post_id.in_(ids))
-            )
-        )
-    result.watch_level = watch_level(user, thread)
-    return result
 
 
 def watch_level(user, thread: Thread) -> str:
@@ -422,69 +316,3 @@ def set_watch_level(user: User, thread: Thread, level: str) -> None:
     else:
         watch.level = level
     db.session.commit()
-
-
-# ------------------------------------------------------------------ home feed
-
-
-class FeedPage(Pagination):
-    """A page of the home feed, made from each community's newest threads.
-
-    Sorting every thread of every community a member belongs to would cost more
-    as communities grow. Instead each community gives its newest `page ×
-    per_page` threads from the (community, last activity) index and only those
-    are merged, so a page costs the same however many threads the communities
-    hold; the total comes from the communities' thread counters.
-    """
-
-    def _query_items(self) -> list[Thread]:
-        communities = self._query_args["communities"]
-        if not communities:
-            return []
-        depth = self.page * self.per_page
-        newest = [
-            sa.select(Thread.id, Thread.last_post_at)
-            .where(Thread.community_id == community_id)
-            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(depth)
-            .subquery()
-            for community_id in communities
-        ]
-        merged = sa.union_all(*(sa.select(n.c.id, n.c.last_post_at) for n in newest)).subquery()
-        ids = db.session.scalars(
-            sa.select(merged.c.id)
-            .order_by(merged.c.last_post_at.desc(), merged.c.id.desc())
-            .offset(depth - self.per_page)
-            .limit(self.per_page)
-        ).all()
-        rows = db.session.scalars(
-            sa.select(Thread).options(_author_name(Thread.author)).where(Thread.id.in_(ids))
-        )
-        threads = {t.id: t for t in rows}
-        return [threads[i] for i in ids if i in threads]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
-def home_feed(user: User, page: int, per_page: int) -> FeedPage:
-    """Recent activity in the member's communities: threads by latest activity."""
-    mine = sa.select(Membership.community_id).where(Membership.user_id == user.id)
-    rows = db.session.execute(
-        sa.select(Community.id, Community.thread_count).where(
-            Community.id.in_(mine), Community.id.in_(visible_community_ids(user))
-        )
-    ).all()
-    return FeedPage(
-        page=page, per_page=per_page, error_out=False,
-        communities=[row.id for row in rows], total=sum(row.thread_count for row in rows),
-    )  # fmt: skip
-
-
-def key_posts_for(threads: list[Thread]) -> dict[int, Post]:
-    ids = [t.key_post_id for t in threads if t.key_post_id]
-    if not ids:
-        return {}
-    # A feed excerpt is for everyone: a key learning hidden by flags is left out.
-    shown = sa.and_(Post.id.in_(ids), Post.hidden_at.is_(None), Post.deleted_at.is_(None))
-    return {p.id: p for p in _posts_with_authors(shown)}

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 
-from community.discussions.services import home_feed, key_posts_for
+from community.discussions.feed import home_feed, key_posts_for
 from community.extensions import db, limiter
 
 bp = Blueprint("main", __name__)

@@ -1,0 +1,120 @@
+"""Reading a community's threads and one page of a thread, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from community.accounts.models import User
+from community.communities.models import Community, Membership
+from community.discussions.models import POSTS_PER_PAGE, Flag, HelpfulReaction, Post, Thread
+from community.discussions.services import _may_post, watch_level
+from community.extensions import db
+from community.notifications.models import WatchLevel
+from community.visibility import can_moderate_thread, membership
+
+
+def threads_page(community: Community, page: int, per_page: int):
+    """Pinned threads first, then by latest activity."""
+    query = (
+        sa.select(Thread)
+        .options(author_name_only(Thread.author))
+        .where(Thread.community_id == community.id)
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    number: int
+    pages: int
+    posts: list[Post]
+    quoted: dict[int, Post] = field(default_factory=dict)
+    helpful_by_me: set[int] = field(default_factory=set)
+    flagged_by_me: set[int] = field(default_factory=set)
+    key_post: Post | None = None
+    first_post: Post | None = None  # the opening post, on the first page
+    membership: Membership | None = None
+    can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
+    can_post: bool = False  # may reply (when the thread is not locked)
+    watch_level: str = WatchLevel.NORMAL
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def author_name_only(relationship):
+    """Lists show an author's name and profile link: load those, not their organisation."""
+    return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
+
+
+def posts_with_authors(clause) -> list[Post]:
+    return list(
+        db.session.scalars(
+            sa.select(Post)
+            .options(author_name_only(Post.author))
+            .where(clause)
+            .order_by(Post.position)
+        )
+    )
+
+
+def thread_page(thread: Thread, user, number: int) -> ThreadPage:
+    """One page of a thread: a fixed number of queries whatever its length."""
+    pages = thread.last_page
+    number = min(max(number, 1), pages)
+    first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
+    posts = posts_with_authors(
+        sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
+    )
+    member = membership(user, thread.community) if thread.community is not None else None
+    result = ThreadPage(
+        thread=thread, number=number, pages=pages, posts=posts, membership=member,
+        can_facilitate=can_moderate_thread(user, thread, member),
+        can_post=_may_post(user, thread, member),
+    )  # fmt: skip
+    wanted = {p.reply_to_id for p in posts if p.reply_to_id}
+    if thread.key_post_id:
+        wanted.add(thread.key_post_id)
+    by_id = {p.id: p for p in posts}
+    # Most replies quote a post a few before them, on the same page: fetch only the others.
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
+    result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
+    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    # Flags can hide the key learning until reviewed: only those who may see it, see it.
+    if (
+        key_post is not None
+        and key_post.is_hidden
+        and not (result.can_facilitate or key_post.author_id == user.id)
+    ):
+        key_post = None
+    result.key_post = key_post
+    if number == 1:
+        result.first_post = next((p for p in posts if p.position == 1), None)
+    ids = [p.id for p in posts]
+    if ids:
+        result.helpful_by_me = set(
+            db.session.scalars(
+                sa.select(HelpfulReaction.post_id).where(
+                    HelpfulReaction.user_id == user.id, HelpfulReaction.post_id.in_(ids)
+                )
+            )
+        )
+        result.flagged_by_me = set(
+            db.session.scalars(
+                sa.select(Flag.post_id).where(Flag.flagger_id == user.id, Flag.post_id.in_(ids))
+            )
+        )
+    result.watch_level = watch_level(user, thread)
+    return result
