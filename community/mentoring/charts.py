@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from community.mentoring.scoring import number
+from community.mentoring.comparison import number
 
 WIDTH = 640
 LABEL_WIDTH = 230

@@ -68,6 +68,7 @@ import sqlalchemy as sa
 from community.accounts.models import User, member_expertise
 from community.directory.models import Organisation
 from community.extensions import db
+from community.mentoring.comparison import Candidate, CandidateColumns, Needs, Suggestion, Term
 from community.mentoring.evidence import MentorEvidence
 from community.mentoring.models import (
     MentoringAsk,
@@ -78,19 +79,7 @@ from community.mentoring.models import (
     mentor_offer_approaches,
     mentor_offer_systems,
 )
-from community.mentoring.scoring import (
-    AREA,
-    CAPACITY,
-    DISCUSSIONS,
-    FORMAT,
-    PROXIMITY,
-    TRACK,
-    Candidate,
-    CandidateColumns,
-    Needs,
-    Suggestion,
-    Term,
-)
+from community.mentoring.scoring import AREA, CAPACITY, DISCUSSIONS, FORMAT, PROXIMITY, TRACK
 from community.mentoring.vocabulary import MeetingFormat, MentorshipStatus
 from community.mentoring.work_terms import METHODS, PROJECTS
 

@@ -14,8 +14,15 @@ import sqlalchemy as sa
 
 from community.communities.models import Community, CommunityStatus, Visibility
 from community.extensions import db
+from community.mentoring.comparison import (
+    Candidate,
+    CandidateColumns,
+    Needs,
+    ScorePart,
+    among,
+    plural,
+)
 from community.mentoring.models import MentorOffer
-from community.mentoring.scoring import Candidate, CandidateColumns, Needs, ScorePart, among, plural
 from community.methods.models import Method, MethodAuthor, MethodImpact, MethodStatus, method_tags
 from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
