@@ -6,6 +6,7 @@ chart's description for screen readers, and onto the project page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from community.projects.spc import (
@@ -16,10 +17,59 @@ from community.projects.spc import (
     Direction,
     PointResult,
     Rule,
-    SignalRun,
     Variation,
-    signal_runs,
 )
+
+# ------------------------------------------------------------------ runs of signals
+
+
+@dataclass(frozen=True)
+class SignalRun:
+    """Consecutive points flagged by one rule on one side: what people read as "a shift"."""
+
+    rule: Rule
+    side: int
+    first: PointResult
+    last: PointResult
+    count: int
+
+
+# Two-of-three marks the points beyond the near-limit line, which may have one
+# unmarked point between them; they are still one signal.
+_GAP = {Rule.TWO_OF_THREE: 2}
+
+
+def signal_runs(analysis: Analysis) -> list[SignalRun]:
+    """Each rule's flagged points grouped into runs of consecutive points on one side."""
+    runs: list[SignalRun] = []
+    for rule in Rule:
+        current: list[PointResult] = []
+        side = 0
+        for point in (p for p in analysis.points if rule in p.rules):
+            point_side = point.side_for(rule)
+            joins = (
+                current
+                and point.index - current[-1].index <= _GAP.get(rule, 1)
+                and point.period == current[-1].period
+                and (point_side == side or 0 in (point_side, side))
+            )
+            if joins:
+                current.append(point)
+                side = side or point_side
+                continue
+            if current:
+                runs.append(_run(rule, side, current))
+            current, side = [point], point_side
+        if current:
+            runs.append(_run(rule, side, current))
+    return sorted(runs, key=lambda run: (run.first.index, list(Rule).index(run.rule)))
+
+
+def _run(rule: Rule, side: int, points: list[PointResult]) -> SignalRun:
+    return SignalRun(rule=rule, side=side, first=points[0], last=points[-1], count=len(points))
+
+
+# ------------------------------------------------------------------ words
 
 RULE_LABELS = {
     Rule.OUTSIDE_LIMITS: "Outside the process limits",
