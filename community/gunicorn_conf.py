@@ -16,7 +16,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_coun
 # it: measured with wrk's 8 connections at full scale, one of the two workers did all
 # the work while the other sat idle, at half the throughput.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# gunicorn turns a sync worker with more than one thread into a gthread worker, so
+# threads are only given to threaded workers.
+threads = int(os.environ.get("GUNICORN_THREADS", 2)) if worker_class == "gthread" else 1
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
