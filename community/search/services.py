@@ -247,7 +247,8 @@ def _with_few_documents(groups: list[str]) -> set[str]:
     return {group for group, size in zip(groups, sizes, strict=True) if size <= few}
 
 
-def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -> dict[str, int]:
+def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime,
+                    few: set[str]) -> dict[str, int]:  # fmt: skip
     """How many results of each type `user` may see, counting to COUNT_CAP + 1 at most.
 
     A type is counted from its matches, newest first, and the count stops one
@@ -255,10 +256,9 @@ def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -
     one does; above COUNT_CAP means "more than COUNT_CAP" (`Results.over_cap`).
     A type with few documents (communities) is counted from its documents
     instead, each looked up in the full-text index, rather than by reading
-    every match of a common word to find its few.
+    every match of a common word to find its few (`few`, from `_with_few_documents`).
     """
     groups = _groups(query)
-    few = _with_few_documents(groups)
     counts = {}
     for group in groups:  # (one statement per type: SQLite took far longer for all in one)
         stmt, _rank = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
@@ -270,7 +270,7 @@ def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime) -
 
 
 def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
-               now: datetime) -> sa.Subquery:  # fmt: skip
+               now: datetime, few: set[str]) -> sa.Subquery:  # fmt: skip
     """The CANDIDATES most recently indexed matches `user` may see, with their scores.
 
     Ranking reads only these: visibility is checked as the matches are read,
@@ -280,12 +280,12 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     """
     columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
                SearchDocument.dated_at]  # fmt: skip
-    few = query.has_text and set(groups) <= _with_few_documents(groups)
+    from_few = query.has_text and set(groups) <= few
     stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now,
-                          from_documents=few)  # fmt: skip
+                          from_documents=from_few)  # fmt: skip
     score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
     stmt = stmt.add_columns(score.label("score"))
-    if few:
+    if from_few:
         # Found from their few documents first, then ranked in one pass over the
         # matches that passes over every other document without reading it.
         # (Looking each up in the full-text index would make SQLite work out
@@ -305,9 +305,10 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
     results = Results(query=query, filters=filters)
     if query.is_empty or not (query.wanted or query.tags or query.has_filters):
         return results
-    results.counts = counts_by_group(user, query, filters, now)
+    few = _with_few_documents(_groups(query))  # (asked once for the counts and the ranking)
+    results.counts = counts_by_group(user, query, filters, now, few)
     groups = _groups(query, filters.group)
-    found = candidates(user, query, groups, filters, now)
+    found = candidates(user, query, groups, filters, now, few)
     stmt = sa.select(found.c.id, found.c.kind, found.c.object_id)
     if filters.sort == "newest":
         stmt = stmt.order_by(found.c.dated_at.desc(), found.c.id.desc())
