@@ -143,6 +143,9 @@ class Config:
     # finder's, and each page's "who else is working on this"), per topic and per set of
     # things its readers may see (0: rank on every request).
     EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
+    # How long each app process reuses a request's ranking of suggested mentors (who may
+    # be suggested is checked again on every view; 0: rank on every view).
+    MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)
 
     @classmethod
     def validate(cls) -> None:
@@ -175,6 +178,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
     EXPERTISE_CACHE_SECONDS = 0
+    MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

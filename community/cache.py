@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+from flask import current_app
+
 # Cached HTML holds this where a form's CSRF token goes, and each page swaps in its
 # reader's token. It is made at random when the process starts and never shown, so
 # nothing a member writes can contain it.
@@ -67,3 +69,12 @@ class Expiring(LRU):
 
     def put(self, key: Hashable, value: Any) -> None:
         super().put(key, (time.monotonic(), value))
+
+
+def kept(name: str, entries: int, seconds_setting: str) -> Expiring:
+    """This app's Expiring cache `name`, its entries kept for the config's `seconds_setting`."""
+    cache = current_app.extensions.get(name)
+    if cache is None:
+        cache = Expiring(entries, current_app.config[seconds_setting])
+        current_app.extensions[name] = cache
+    return cache

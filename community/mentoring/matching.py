@@ -47,7 +47,8 @@ Ties are broken by name, then by member id, so the order is deterministic.
 A page of suggestions (`rank`) needs only the best few of thousands of
 mentors: each term also bounds its points in SQL, so the candidates
 statement returns mentors best bound first and only a pool of them is scored
-in full. This is exact, not an approximation (see `rank`).
+in full. This is exact, not an approximation (see `rank`). A request's page keeps its
+ranking a while and re-checks only who may still be suggested (suggested.py).
 
 Adding evidence
 ---------------
@@ -68,7 +69,14 @@ import sqlalchemy as sa
 from community.accounts.models import User, member_expertise
 from community.directory.models import Organisation
 from community.extensions import db
-from community.mentoring.comparison import Candidate, CandidateColumns, Needs, Suggestion, Term
+from community.mentoring.comparison import (
+    Candidate,
+    CandidateColumns,
+    Needs,
+    Suggestion,
+    Term,
+    among,
+)
 from community.mentoring.evidence import MentorEvidence
 from community.mentoring.models import (
     MentoringAsk,
@@ -109,13 +117,13 @@ def _active_counts() -> sa.Subquery:
     )
 
 
-def _areas(needs: Needs) -> sa.Subquery:
+def _areas(needs: Needs, mentor_ids: list[int] | None = None) -> sa.Subquery:
     """Offers matching at least one requested area, with how many they cover.
 
     One row per offer: `offered`, the requested components and approaches it
     offers, and `declared`, the requested approaches only in the mentor's
     declared expertise. Each (offer, area) is counted once, offered if the
-    offer names it.
+    offer names it. Only the offers of `mentor_ids` if given (a few).
     """
 
     def row(offer_id, kind: str, area, offered: int) -> tuple:
@@ -124,23 +132,34 @@ def _areas(needs: Needs) -> sa.Subquery:
             sa.literal(offered).label("offered"),
         )  # fmt: skip
 
+    def of_mentors(offer_id) -> sa.ColumnElement[bool]:
+        if mentor_ids is None:
+            return sa.true()
+        return offer_id.in_(sa.select(MentorOffer.id).where(among(MentorOffer.user_id, mentor_ids)))
+
     parts = []
     if needs.components:
         parts.append(
             sa.select(
                 *row(MentorOfferComponent.offer_id, "c", MentorOfferComponent.component, 1)
-            ).where(MentorOfferComponent.component.in_(needs.components))
+            ).where(
+                MentorOfferComponent.component.in_(needs.components),
+                of_mentors(MentorOfferComponent.offer_id),
+            )
         )
     if needs.approaches:
         parts.append(
             sa.select(
                 *row(mentor_offer_approaches.c.offer_id, "a", mentor_offer_approaches.c.tag_id, 1)
-            ).where(mentor_offer_approaches.c.tag_id.in_(needs.approaches))
+            ).where(
+                mentor_offer_approaches.c.tag_id.in_(needs.approaches),
+                of_mentors(mentor_offer_approaches.c.offer_id),
+            )
         )
         parts.append(
             sa.select(*row(MentorOffer.id, "a", member_expertise.c.tag_id, 0))
             .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
-            .where(member_expertise.c.tag_id.in_(needs.approaches))
+            .where(member_expertise.c.tag_id.in_(needs.approaches), of_mentors(MentorOffer.id))
         )
     if not parts:
         parts.append(sa.select(*row(MentorOffer.id, "c", MentorOffer.id, 1)).where(sa.false()))
@@ -175,17 +194,23 @@ def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[boo
     ]
 
 
-def eligible_mentor_ids(needs: Needs) -> sa.Select:
-    """The user ids of every mentor who may be suggested (and so asked) for `needs`."""
+def eligible_mentor_ids(needs: Needs, among_mentors: list[int] | None = None) -> sa.Select:
+    """The user ids of every mentor who may be suggested (and so asked) for `needs`.
+
+    Only those of `among_mentors` if given: then it reads just their offers.
+    """
     active = _active_counts()
-    areas = _areas(needs)
-    return (
+    areas = _areas(needs, among_mentors)
+    statement = (
         sa.select(MentorOffer.user_id)
         .join(areas, areas.c.offer_id == MentorOffer.id)
         .join(User, User.id == MentorOffer.user_id)
         .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
         .where(*_eligibility(needs, active))
     )
+    if among_mentors is not None:
+        statement = statement.where(among(MentorOffer.user_id, among_mentors))
+    return statement
 
 
 def _candidates_statement(needs: Needs) -> sa.Select:

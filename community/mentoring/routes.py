@@ -17,7 +17,7 @@ from community.directory.services import system_choices
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
-from community.mentoring import matching, offers, queries, services
+from community.mentoring import matching, offers, queries, services, suggested
 from community.mentoring.assessments import capability_summary
 from community.mentoring.forms import (
     AskMentorsForm,
@@ -249,7 +249,7 @@ def suggestions(request_id: int):
                 return redirect(url_for("mentoring.request", request_id=mentoring_request.id))
     number = page_number()
     ranked = (
-        matching.rank(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
+        suggested.ranking(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
         if mentoring_request.is_open
         else matching.Ranking(0, [])
     )

@@ -209,7 +209,7 @@ def ask_mentors(
     message = text(message, "message")
     eligible = set(
         db.session.scalars(
-            eligible_mentor_ids(Needs.of(request)).where(MentorOffer.user_id.in_(chosen))
+            eligible_mentor_ids(Needs.of(request), among_mentors=sorted(set(chosen)))
         )
     )
     if eligible != set(chosen):

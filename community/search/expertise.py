@@ -44,9 +44,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
+from community import cache
 from community.accounts.models import User, member_expertise
 from community.cache import Expiring
 from community.directory.models import Organisation
@@ -313,11 +313,7 @@ def rank_experts(rows) -> list[Expert]:
 
 def kept(name: str, entries: int) -> Expiring:
     """This app's cache `name` of rankings, each kept for EXPERTISE_CACHE_SECONDS."""
-    cache = current_app.extensions.get(name)
-    if cache is None:
-        cache = Expiring(entries, current_app.config["EXPERTISE_CACHE_SECONDS"])
-        current_app.extensions[name] = cache
-    return cache
+    return cache.kept(name, entries, "EXPERTISE_CACHE_SECONDS")
 
 
 def _rankings() -> Expiring:
