@@ -78,6 +78,7 @@ class Progress:
         self.timer = Timer()
         self.tty = sys.stderr.isatty()
         self.next_line = 0.1
+        self.noted = False  # a note has ended the bar's line
 
     def update(self, count: int) -> None:
         self.done += count
@@ -97,8 +98,15 @@ class Progress:
             )
             self.next_line = int(share * 10 + 1) / 10
 
+    def note(self, words: str) -> None:
+        """A step that moves no bar (on a terminal, below the bar)."""
+        if self.tty and not self.noted:
+            sys.stderr.write("\n")  # end the bar's line
+        self.noted = True
+        click.echo(f"  {self.label:<14} {words}", file=sys.stderr)
+
     def finish(self) -> None:
-        if self.tty:
+        if self.tty and not self.noted:
             sys.stderr.write("\n")
 
 

@@ -40,7 +40,7 @@ def build(url: str) -> int:
             db.session.commit()
         bar = Progress("search index", total)
         try:
-            reindex(lambda scanned: bar.update(scanned))
+            reindex(lambda scanned: bar.update(scanned), step=bar.note)
         finally:
             bar.finish()
             if trigger:

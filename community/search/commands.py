@@ -23,8 +23,13 @@ from community.search.models import SearchDocument
 search_cli = AppGroup("search", help="Keep the search index in step with the content.")
 
 
-def reindex(progress=None) -> int:
-    """Bring the whole index in step with the content; returns how many rows changed."""
+def reindex(progress=None, step=None) -> int:
+    """Bring the whole index in step with the content; returns how many rows changed.
+
+    `progress(scanned)` is told how far the walk has gone, and `step(words)` what
+    comes after it, which can take minutes on a large index and moves no bar.
+    """
+    step = step or (lambda _words: None)
     changed = 0
     for kind in index.KINDS.values():
         for scanned, window in index.compare_in_windows(kind):
@@ -38,9 +43,12 @@ def reindex(progress=None) -> int:
             db.session.commit()
             if progress is not None:
                 progress(scanned)
+    step("Checking the full-text index …")
     if backend().problems():  # the full-text index itself has drifted: rebuild it
+        step("Rebuilding the full-text index from the documents (minutes for a million) …")
         backend().rebuild()
         changed += 1
+    step("Optimising the full-text index …")
     backend().optimise()
     db.session.commit()
     return changed
@@ -61,7 +69,7 @@ def reindex_command(if_empty: bool) -> None:
         return
     total = sum(kind.count() for kind in index.KINDS.values())
     with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-        changed = reindex(bar.update)
+        changed = reindex(bar.update, step=lambda words: click.echo(f"\n{words}", err=True))
     counts = index.counts_by_kind()
     summary = ", ".join(f"{counts.get(name, 0)} {name}" for name in index.KINDS)
     click.echo(f"Search index up to date ({changed} changed): {summary}.")
