@@ -108,13 +108,14 @@ FORMAT_COLUMNS = (
 )
 
 
-def _active_counts() -> sa.Subquery:
-    return (
-        sa.select(Mentorship.mentor_id.label("mentor_id"), sa.func.count().label("n"))
-        .where(Mentorship.status == MentorshipStatus.ACTIVE)
-        .group_by(Mentorship.mentor_id)
-        .subquery("active_counts")
-    )
+def _active_counts(mentor_ids: list[int] | None = None) -> sa.Subquery:
+    """Each mentor's running mentorships (only `mentor_ids`' if given)."""
+    statement = sa.select(
+        Mentorship.mentor_id.label("mentor_id"), sa.func.count().label("n")
+    ).where(Mentorship.status == MentorshipStatus.ACTIVE)
+    if mentor_ids is not None:
+        statement = statement.where(among(Mentorship.mentor_id, mentor_ids))
+    return statement.group_by(Mentorship.mentor_id).subquery("active_counts")
 
 
 def _areas(needs: Needs, mentor_ids: list[int] | None = None) -> sa.Subquery:
@@ -159,7 +160,11 @@ def _areas(needs: Needs, mentor_ids: list[int] | None = None) -> sa.Subquery:
         parts.append(
             sa.select(*row(MentorOffer.id, "a", member_expertise.c.tag_id, 0))
             .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
-            .where(member_expertise.c.tag_id.in_(needs.approaches), of_mentors(MentorOffer.id))
+            .where(
+                member_expertise.c.tag_id.in_(needs.approaches),
+                # By member, not by offer: their expertise is read by member first.
+                sa.true() if mentor_ids is None else among(member_expertise.c.user_id, mentor_ids),
+            )
         )
     if not parts:
         parts.append(sa.select(*row(MentorOffer.id, "c", MentorOffer.id, 1)).where(sa.false()))
@@ -199,7 +204,7 @@ def eligible_mentor_ids(needs: Needs, among_mentors: list[int] | None = None) ->
 
     Only those of `among_mentors` if given: then it reads just their offers.
     """
-    active = _active_counts()
+    active = _active_counts(among_mentors)
     areas = _areas(needs, among_mentors)
     statement = (
         sa.select(MentorOffer.user_id)
