@@ -29,8 +29,11 @@ from community.mentoring.matching import Ranking, eligible_mentor_ids, rank
 from community.mentoring.models import MentoringRequest
 
 # Ranked beyond what the page shows, so mentors who drop out leave it full (a request
-# waits for at most 3 answers at once, so asks alone never use them all).
-SPARE = 10
+# waits for at most 3 answers at once, so asks alone never use them all). Kept small:
+# each one lowers the score a mentor must beat to reach the page, and so widens the
+# pool matching.rank must score (for the bench's request, 151 mentors could reach a
+# page of 10, 167 a page and 5 spare, 205 a page and 10 spare, past its pool of 200).
+SPARE = 5
 # Kept rankings per app process, each of (pages viewed × 10 + SPARE) suggestions.
 KEPT_RANKINGS = 500
 
