@@ -71,8 +71,9 @@ def configure_logging(app: Flask) -> None:
 
 def register_templates(app: Flask) -> None:
     from community import timefmt
-    from community.templating import register_template_helpers
+    from community.templating import Environment, register_template_helpers
 
+    app.jinja_environment = Environment
     # Our templates first, then the NHS.UK frontend macros and page template.
     # Escape in every template: Flask would escape only *.html, and the NHS.UK
     # macros are *.jinja files, so a member's name passed to a macro as "text"

@@ -61,3 +61,17 @@ def test_parameters_that_cannot_be_a_key_are_drawn_every_time(request_context):
 
     assert component("textarea", params) == drawn_directly("textarea", params)
     assert len(request_context.extensions.get("component_html") or ()) == 0
+
+
+def test_template_globals_compare_as_sets_and_stay_live(app):
+    """Each `{% from … import … %}` compares two templates' global names: as sets, not
+    a ChainMap's key-at-a-time view, and a global added after loading still shows."""
+    template = app.jinja_env.get_template("nhsuk/components/button/macro.jinja")
+    assert isinstance(template.globals.keys(), set)
+    assert "url_for" in template.globals.keys()
+    app.jinja_env.globals["late_global_for_this_test"] = "late"
+    try:
+        assert template.globals["late_global_for_this_test"] == "late"
+        assert "late_global_for_this_test" in template.globals.keys()
+    finally:
+        del app.jinja_env.globals["late_global_for_this_test"]
