@@ -17,9 +17,10 @@ from community.mentoring.forms import (
     SessionForm,
 )
 from community.mentoring.models import Mentorship, MentorshipGoal
-from community.mentoring.routes import bp, page_number
+from community.mentoring.routes import bp
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
+from community.paging import page_number
 from community.timefmt import to_uk, utcnow
 
 SESSIONS_PER_PAGE = 10

@@ -12,8 +12,9 @@ from community.forms import show_violation
 from community.mentoring import assessments, dashboard, queries
 from community.mentoring.charts import bar_chart
 from community.mentoring.forms import AssessmentForm
-from community.mentoring.routes import bp, page_number
+from community.mentoring.routes import bp
 from community.mentoring.vocabulary import HIGHEST_SCORE, ImpactComponent
+from community.paging import page_number
 
 HISTORY_PER_PAGE = 10
 

@@ -26,9 +26,9 @@ from community.mentoring.forms import (
     RespondForm,
 )
 from community.mentoring.models import MentoringAsk, MentoringRequest
-from community.mentoring.paging import ListPagination
 from community.mentoring.visibility import can_manage_request, get_request_or_404
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
+from community.paging import ListPagination, page_number
 
 bp = Blueprint("mentoring", __name__)
 
@@ -40,10 +40,6 @@ SUGGESTIONS_PER_PAGE = 10
 @login_required
 def require_sign_in():
     """Every mentoring page is for signed-in members."""
-
-
-def page_number(param: str = "page") -> int:
-    return max(request.args.get(param, 1, type=int), 1)
 
 
 def act(action, success: str, target: str):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from community.errors import RuleViolation
 from community.forms import show_violation
+from community.paging import ListPagination, page_number
 from community.projects import measure_services as services
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
@@ -19,7 +20,7 @@ from community.projects.forms import (
     PointForm,
     RebaselineForm,
 )
-from community.projects.routing import ListPage, act, load_project, page_number, project_url
+from community.projects.routing import act, load_project, project_url
 from community.projects.spc import Variation
 from community.projects.spc_words import format_date, format_number, point_signals, with_unit
 from community.slugs import slugify
@@ -92,7 +93,7 @@ def show(project_id: int, slug: str, measure_id: int):
     measure = services.get_measure_or_404(project, measure_id)
     view = services.measure_view(measure)
     newest_first = list(reversed(view.analysis.points))
-    rows = ListPage(newest_first, page_number(), ROWS_PER_PAGE)
+    rows = ListPagination(newest_first, page_number(), ROWS_PER_PAGE)
     return render_template(
         "projects/measure.html", access=access, project=project, measure=measure, view=view,
         rows=rows, periods=view.analysis.periods, changes=services.process_changes_of(measure),

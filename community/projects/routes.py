@@ -12,6 +12,7 @@ from community.directory.services import organisation_choices, system_choices
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
+from community.paging import page_number
 from community.projects import cycles, measure_services, method_links, project_threads, services
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
@@ -24,7 +25,7 @@ from community.projects.forms import (
     UpdateForm,
 )
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import act, load_project, page_number, project_url
+from community.projects.routing import act, load_project, project_url
 from community.search.working_on import working_on
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")

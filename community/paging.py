@@ -1,10 +1,21 @@
-"""A page of a list that is already in memory (ranked suggestions), shaped like db.paginate's."""
+"""Paging shared by every list: the page number asked for, and a page of a list in memory.
+
+A list already in memory (ranked suggestions, a method's spread, a measure's
+points) is paged by ListPagination, shaped like db.paginate's page, so the
+same pager macros draw both.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_sqlalchemy.pagination import Pagination
+
+
+def page_number(param: str = "page") -> int:
+    """The page asked for in the query string's `param` (1 if missing or not a number)."""
+    return max(request.args.get(param, 1, type=int), 1)
 
 
 class ListPagination(Pagination):
