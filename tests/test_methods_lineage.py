@@ -166,3 +166,31 @@ def test_a_family_is_read_without_each_methods_text_tags_or_author_expertise(
                   "member_expertise"):  # fmt: skip
         assert never not in statements, never
     assert read.count <= 8, read.statements  # 4 a direction, however many methods
+
+
+def test_the_spread_table_is_paged_while_the_picture_shows_everyone(
+    client, auth, author, make_user, places, monkeypatch
+):
+    from community.methods import routes
+
+    monkeypatch.setattr(routes, "SPREAD_ROWS_PER_PAGE", 2)
+    root = publish_method(author, "Board rounds")
+    for organisation in places:
+        services.record_use(make_user(organisation=organisation), root)
+    auth.as_user(make_user())
+    url = f"/methods/{root.id}-{root.slug}/lineage"
+
+    def table_rows(html: str) -> list[str]:
+        table = html[html.index("<tbody") : html.index("</tbody>")]
+        return [place.name for place in places if place.name in table]
+
+    first = client.get(url).text
+    assert "3 organisations in 2 integrated care systems" in first
+    assert "Showing 1 to 2 of 3 organisations" in first
+    assert table_rows(first) == ["North Acute Trust", "North Hospice"]
+    assert "?organisations=2#spread-table" in first
+    assert "South GP Practice: uses it" in first  # the picture marks every organisation
+    last = client.get(url + "?organisations=2").text
+    assert "Showing 3 to 3 of 3 organisations" in last
+    assert table_rows(last) == ["South GP Practice"]
+    assert client.get(url + "?organisations=banana").status_code == 200

@@ -38,9 +38,12 @@ from community.methods.lineage import LineageNode, ancestors, descendants, sprea
 from community.methods.models import Method
 from community.methods.picture import spread_picture
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS, SECTIONS
+from community.paging import ListPagination, page_number
 from community.search.working_on import working_on
 
 bp = Blueprint("methods", __name__, url_prefix="/methods")
+
+SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
 
 
 @bp.before_request
@@ -236,6 +239,11 @@ def lineage(method_id: int, slug: str):
         family=family,
         spread=reach,
         picture=spread_picture(reach),
+        # A method spread across the country is used in hundreds of organisations: the
+        # picture shows them all, the table a page at a time.
+        organisations=ListPagination(
+            reach.rows, page_number("organisations"), SPREAD_ROWS_PER_PAGE
+        ),
     )
 
 
