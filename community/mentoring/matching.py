@@ -6,7 +6,8 @@ A mentor is suggested for a request only if their offer is not paused, they
 have a free place (active mentorships < capacity), they are not the requester
 and not in the requesting organisation, they have not already been asked for
 this request, and they match at least one requested area (an IMPACT component
-or approach they offer, or an approach in their declared expertise).
+or approach they offer, or an approach in their declared expertise): the rule
+is written once, in eligibility.py.
 
 How they are ranked (a score out of 100)
 ----------------------------------------
@@ -66,7 +67,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from community.accounts.models import User, member_expertise
+from community.accounts.models import User
 from community.directory.models import Organisation
 from community.extensions import db
 from community.mentoring.comparison import (
@@ -75,23 +76,19 @@ from community.mentoring.comparison import (
     Needs,
     Suggestion,
     Term,
-    among,
 )
+from community.mentoring.eligibility import active_counts, area_matches, conditions
 from community.mentoring.evidence import MentorEvidence
 from community.mentoring.models import (
-    MentoringAsk,
     MentoringRequest,
     MentorOffer,
-    MentorOfferComponent,
-    Mentorship,
-    mentor_offer_approaches,
     mentor_offer_systems,
 )
 from community.mentoring.scoring import AREA, CAPACITY, DISCUSSIONS, FORMAT, PROXIMITY, TRACK
-from community.mentoring.vocabulary import MeetingFormat, MentorshipStatus
+from community.mentoring.vocabulary import MeetingFormat
 from community.mentoring.work_terms import METHODS, PROJECTS
 
-__all__ = ["MAX_SCORE", "Needs", "Ranking", "Suggestion", "eligible_mentor_ids", "rank", "suggest"]
+__all__ = ["MAX_SCORE", "Needs", "Ranking", "Suggestion", "rank", "suggest"]
 
 # In the order their reasons are read.
 TERMS: tuple[Term, ...] = (AREA, METHODS, DISCUSSIONS, PROJECTS, TRACK, PROXIMITY, FORMAT, CAPACITY)
@@ -108,116 +105,6 @@ FORMAT_COLUMNS = (
 )
 
 
-def _active_counts(mentor_ids: list[int] | None = None) -> sa.Subquery:
-    """Each mentor's running mentorships (only `mentor_ids`' if given)."""
-    statement = sa.select(
-        Mentorship.mentor_id.label("mentor_id"), sa.func.count().label("n")
-    ).where(Mentorship.status == MentorshipStatus.ACTIVE)
-    if mentor_ids is not None:
-        statement = statement.where(among(Mentorship.mentor_id, mentor_ids))
-    return statement.group_by(Mentorship.mentor_id).subquery("active_counts")
-
-
-def _areas(needs: Needs, mentor_ids: list[int] | None = None) -> sa.Subquery:
-    """Offers matching at least one requested area, with how many they cover.
-
-    One row per offer: `offered`, the requested components and approaches it
-    offers, and `declared`, the requested approaches only in the mentor's
-    declared expertise. Each (offer, area) is counted once, offered if the
-    offer names it. Only the offers of `mentor_ids` if given (a few).
-    """
-
-    def row(offer_id, kind: str, area, offered: int) -> tuple:
-        return (
-            offer_id.label("offer_id"), sa.literal(kind).label("kind"), area.label("area"),
-            sa.literal(offered).label("offered"),
-        )  # fmt: skip
-
-    def of_mentors(offer_id) -> sa.ColumnElement[bool]:
-        if mentor_ids is None:
-            return sa.true()
-        return offer_id.in_(sa.select(MentorOffer.id).where(among(MentorOffer.user_id, mentor_ids)))
-
-    parts = []
-    if needs.components:
-        parts.append(
-            sa.select(
-                *row(MentorOfferComponent.offer_id, "c", MentorOfferComponent.component, 1)
-            ).where(
-                MentorOfferComponent.component.in_(needs.components),
-                of_mentors(MentorOfferComponent.offer_id),
-            )
-        )
-    if needs.approaches:
-        parts.append(
-            sa.select(
-                *row(mentor_offer_approaches.c.offer_id, "a", mentor_offer_approaches.c.tag_id, 1)
-            ).where(
-                mentor_offer_approaches.c.tag_id.in_(needs.approaches),
-                of_mentors(mentor_offer_approaches.c.offer_id),
-            )
-        )
-        parts.append(
-            sa.select(*row(MentorOffer.id, "a", member_expertise.c.tag_id, 0))
-            .join(member_expertise, member_expertise.c.user_id == MentorOffer.user_id)
-            .where(
-                member_expertise.c.tag_id.in_(needs.approaches),
-                # By member, not by offer: their expertise is read by member first.
-                sa.true() if mentor_ids is None else among(member_expertise.c.user_id, mentor_ids),
-            )
-        )
-    if not parts:
-        parts.append(sa.select(*row(MentorOffer.id, "c", MentorOffer.id, 1)).where(sa.false()))
-    rows = sa.union_all(*parts).subquery("area_rows")
-    per_area = (
-        sa.select(rows.c.offer_id, sa.func.max(rows.c.offered).label("offered"))
-        .group_by(rows.c.offer_id, rows.c.kind, rows.c.area)
-        .subquery("per_area")
-    )
-    return (
-        sa.select(
-            per_area.c.offer_id,
-            sa.func.sum(per_area.c.offered).label("offered"),
-            (sa.func.count() - sa.func.sum(per_area.c.offered)).label("declared"),
-        )
-        .group_by(per_area.c.offer_id)
-        .subquery("areas")
-    )
-
-
-def _eligibility(needs: Needs, active: sa.Subquery) -> list[sa.ColumnElement[bool]]:
-    """Who may be suggested, besides matching an area (joining `_areas` decides that)."""
-    already_asked = sa.select(MentoringAsk.mentor_id).where(
-        MentoringAsk.request_id == needs.request_id
-    )
-    return [
-        MentorOffer.paused_at.is_(None),
-        sa.func.coalesce(active.c.n, 0) < MentorOffer.capacity,
-        sa.or_(User.organisation_id.is_(None), User.organisation_id != needs.organisation_id),
-        User.id != (needs.requester_id or 0),
-        MentorOffer.user_id.not_in(already_asked),
-    ]
-
-
-def eligible_mentor_ids(needs: Needs, among_mentors: list[int] | None = None) -> sa.Select:
-    """The user ids of every mentor who may be suggested (and so asked) for `needs`.
-
-    Only those of `among_mentors` if given: then it reads just their offers.
-    """
-    active = _active_counts(among_mentors)
-    areas = _areas(needs, among_mentors)
-    statement = (
-        sa.select(MentorOffer.user_id)
-        .join(areas, areas.c.offer_id == MentorOffer.id)
-        .join(User, User.id == MentorOffer.user_id)
-        .outerjoin(active, active.c.mentor_id == MentorOffer.user_id)
-        .where(*_eligibility(needs, active))
-    )
-    if among_mentors is not None:
-        statement = statement.where(among(MentorOffer.user_id, among_mentors))
-    return statement
-
-
 def _candidates_statement(needs: Needs) -> sa.Select:
     """Every eligible mentor with what the ranking needs to know of them, best bound first.
 
@@ -225,8 +112,8 @@ def _candidates_statement(needs: Needs) -> sa.Select:
     the bound itself, the sum of the terms' bounds, with the number of
     candidates in every row.
     """
-    active = _active_counts()
-    areas = _areas(needs)
+    active = active_counts()
+    areas = area_matches(needs)
     track = TRACK.records()
     travel = mentor_offer_systems.alias("travel")
     row = CandidateColumns(
@@ -268,7 +155,7 @@ def _candidates_statement(needs: Needs) -> sa.Select:
             travel,
             sa.and_(travel.c.offer_id == MentorOffer.id, travel.c.system_id == needs.system_id),
         )
-        .where(*_eligibility(needs, active))
+        .where(*conditions(needs, active))
         .order_by(bound.desc(), User.id)
     )  # fmt: skip
 

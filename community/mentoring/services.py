@@ -40,7 +40,8 @@ from community.communities.services import require_confirmed
 from community.errors import RuleViolation
 from community.extensions import db
 from community.mentoring import notify
-from community.mentoring.matching import Needs, eligible_mentor_ids
+from community.mentoring.eligibility import eligible_mentor_ids
+from community.mentoring.matching import Needs
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from community.cache import kept
 from community.extensions import db
 from community.mentoring.comparison import Needs, Suggestion
-from community.mentoring.matching import Ranking, eligible_mentor_ids, rank
+from community.mentoring.eligibility import eligible_mentor_ids
+from community.mentoring.matching import Ranking, rank
 from community.mentoring.models import MentoringRequest
 
 # Ranked beyond what the page shows, so mentors who drop out leave it full (a request
