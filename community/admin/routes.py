@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import User
 from community.accounts.services import grant_role
+from community.actions import act
 from community.admin.forms import OrganisationForm, RoleForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
@@ -138,13 +139,9 @@ def community_proposals():
 @bp.route("/communities/<int:community_id>/decision", methods=["POST"])
 def decide_community(community_id: int):
     community = _get_or_404(Community, community_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     approve = request.form.get("decision") == "approve"
-    try:
-        communities.decide_proposal(current_user, community, approve)
-    except RuleViolation as violation:
-        flash(violation.message, "error")
-    else:
-        flash(f"{community.name} has been {'approved' if approve else 'declined'}.", "success")
-    return redirect(url_for("admin.community_proposals"))
+    return act(
+        lambda: communities.decide_proposal(current_user, community, approve),
+        f"{community.name} has been {'approved' if approve else 'declined'}.",
+        url_for("admin.community_proposals"),
+    )

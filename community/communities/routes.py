@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
+from community.actions import act
 from community.audit.services import recent_events
 from community.communities import services
 from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
@@ -30,19 +31,6 @@ def require_sign_in():
 
 def _page() -> int:
     return request.args.get("page", 1, type=int)
-
-
-def _act(action, success: str, target: str):
-    """Run a one-button action: check CSRF, call the service, flash, redirect."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except RuleViolation as violation:
-        flash(violation.message, "error")
-    else:
-        flash(success, "success")
-    return redirect(target)
 
 
 @bp.route("")
@@ -142,12 +130,12 @@ def join(slug: str):
         form = JoinRequestForm()
         if not form.validate_on_submit():
             abort(400)
-        return _act(
+        return act(
             lambda: services.request_to_join(current_user, community, form.message.data or ""),
             "Your request has been sent to the facilitators.",
             url_for("communities.home", slug=community.slug),
         )
-    return _act(
+    return act(
         lambda: services.join(current_user, community),
         f"You have joined {community.name}.",
         url_for("communities.home", slug=community.slug),
@@ -162,7 +150,7 @@ def leave(slug: str):
         target = url_for("communities.directory")
     else:
         target = url_for("communities.home", slug=community.slug)
-    return _act(
+    return act(
         lambda: services.leave(current_user, community), f"You have left {community.name}.", target
     )
 
@@ -171,7 +159,7 @@ def leave(slug: str):
 def watch(slug: str):
     community = services.get_community_or_404(slug, current_user)
     on = request.form.get("watch") == "1"
-    return _act(
+    return act(
         lambda: services.set_watch_new_threads(current_user, community, on),
         "You will be told about new threads." if on else "You will not be told about new threads.",
         url_for("communities.home", slug=community.slug),
@@ -202,7 +190,7 @@ def _member_or_404(username: str):
 def remove_member(slug: str, username: str):
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     user = _member_or_404(username)
-    return _act(
+    return act(
         lambda: services.remove_member(current_user, community, user),
         f"{user.name} has been removed from the community.",
         url_for("communities.members", slug=community.slug),
@@ -214,7 +202,7 @@ def facilitator(slug: str, username: str):
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     user = _member_or_404(username)
     appoint = request.form.get("appoint") == "1"
-    return _act(
+    return act(
         lambda: services.set_facilitator(current_user, community, user, appoint),
         f"{user.name} is {'now' if appoint else 'no longer'} a facilitator.",
         url_for("communities.members", slug=community.slug),
@@ -239,7 +227,7 @@ def decide_request(slug: str, request_id: int):
     if join_request is None or join_request.community_id != community.id:
         abort(404)
     approve = request.form.get("decision") == "approve"
-    return _act(
+    return act(
         lambda: services.decide_join_request(current_user, join_request, approve),
         f"{join_request.user.name} {'has joined' if approve else 'will not join'} the community.",
         url_for("communities.join_requests", slug=community.slug),

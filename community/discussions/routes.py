@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from community.actions import require_action_form
 from community.communities.forms import ActionForm
 from community.communities.services import get_community_or_404
 from community.discussions import moderation, reading, rendering, services
@@ -110,11 +111,6 @@ def thread_links(thread: Thread) -> dict:
 
 def post_url(post: Post, thread: Thread) -> str:
     return thread_url(thread, post.page, f"post-{post.id}")
-
-
-def _action_form_or_400() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 def _preview(form) -> str | None:
@@ -230,7 +226,7 @@ def moderate(slug: str, thread_id: int):
 
 
 def moderate_action(thread: Thread):
-    _action_form_or_400()
+    require_action_form()
     try:
         message = moderation.moderate_thread(current_user, thread, request.form.get("action", ""))
     except RuleViolation as violation:
@@ -315,7 +311,7 @@ def post_history(post_id: int):
 
 def _post_action(post_id: int, action, success: str):
     post = services.get_post_or_404(post_id, current_user)
-    _action_form_or_400()
+    require_action_form()
     # Worked out before the action: its commit expires the post, whose thread never lazy-loads.
     target = post_url(post, post.thread)
     try:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
+from community.actions import act
 from community.communities.forms import ActionForm
 from community.directory.services import system_choices
 from community.errors import RuleViolation
@@ -40,19 +41,6 @@ SUGGESTIONS_PER_PAGE = 10
 @login_required
 def require_sign_in():
     """Every mentoring page is for signed-in members."""
-
-
-def act(action, success: str, target: str):
-    """Run a one-button action: check CSRF, call the service, flash, redirect."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except RuleViolation as violation:
-        flash(violation.message, "error")
-    else:
-        flash(success, "success")
-    return redirect(target)
 
 
 def approach_choices() -> list[tuple[int, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from community.actions import act
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.forms import show_violation
@@ -75,16 +75,8 @@ def _canonical(method: Method, slug: str):
 
 
 def _act(method: Method, action, success: str, target: str | None = None):
-    """A one-button action: check CSRF, call the service, flash, redirect."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except RuleViolation as violation:
-        flash(violation.message, "error")
-    else:
-        flash(success, "success")
-    return redirect(target or method_url(method))
+    """A one-button action on `method`, back to its page unless told otherwise."""
+    return act(action, success, target or method_url(method))
 
 
 def _set_choices(form: MethodForm, method: Method | None = None) -> None:

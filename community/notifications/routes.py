@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from community.actions import require_action_form
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.notifications import inbox
@@ -48,8 +49,7 @@ def index():
 @bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
 @login_required
 def open_notification(notification_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     notification = inbox.mark_read(current_user, notification_id)
     if notification is None:
         abort(404)
@@ -59,8 +59,7 @@ def open_notification(notification_id: int):
 @bp.route("/notifications/read-all", methods=["POST"])
 @login_required
 def read_all():
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     count = inbox.mark_all_read(current_user)
     flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
     return redirect(url_for("notifications.index"))

@@ -289,7 +289,3 @@ class TeamMemberForm(FlaskForm):
         filters=[strip_filter],
     )
     is_lead = BooleanField("They can change the project's details, status and team (a lead)")
-
-
-class ActionForm(FlaskForm):
-    """CSRF protection for one-button actions."""

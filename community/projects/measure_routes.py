@@ -8,19 +8,20 @@ import contextlib
 from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
+from community.actions import act
+from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.paging import ListPagination, page_number
 from community.projects import measure_services as services
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
-    ActionForm,
     ImportForm,
     MeasureForm,
     PointForm,
     RebaselineForm,
 )
-from community.projects.routing import act, load_project, project_url
+from community.projects.routing import load_project, project_url
 from community.projects.spc import Variation
 from community.projects.spc_words import format_date, format_number, point_signals, with_unit
 from community.slugs import slugify

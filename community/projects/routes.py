@@ -7,6 +7,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
+from community.actions import act
+from community.communities.forms import ActionForm
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.errors import RuleViolation
@@ -17,7 +19,6 @@ from community.projects import cycles, measure_services, method_links, project_t
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
     STATUS_CHOICES,
-    ActionForm,
     CycleForm,
     ProgressForm,
     ProjectForm,
@@ -25,7 +26,7 @@ from community.projects.forms import (
     UpdateForm,
 )
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import act, load_project, project_url
+from community.projects.routing import load_project, project_url
 from community.search.working_on import working_on
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")

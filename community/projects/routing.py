@@ -3,12 +3,10 @@ address, one-button actions, and paging through a list held in memory."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user
 
-from community.errors import RuleViolation
 from community.projects import services
-from community.projects.forms import ActionForm
 
 
 def load_project(project_id: int, slug: str, *, record_work: bool = False, lead: bool = False):
@@ -27,16 +25,3 @@ def load_project(project_id: int, slug: str, *, record_work: bool = False, lead:
 
 def project_url(project, endpoint: str = "projects.show", **values) -> str:
     return url_for(endpoint, project_id=project.id, slug=project.slug, **values)
-
-
-def act(action, success: str, target: str):
-    """Run a one-button action: check CSRF, call the service, flash, redirect."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except RuleViolation as violation:
-        flash(violation.message, "error")
-    else:
-        flash(success, "success")
-    return redirect(target)
