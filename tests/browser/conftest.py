@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pytest
 from conftest import PASSWORD, make_test_config
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from community import create_app
@@ -54,11 +54,26 @@ CI_FAILURE = (
     "Install Debian's chromium package (apt-get install chromium); never `playwright install`."
 )
 # Long enough for a slow CI machine, short enough that a wrong locator fails quickly.
-# (10 s was not: twice in a full run, while the load test kept both cores busy, a page
-# opened by a click was still not shown after 10 s; each test passed on its own.)
 TIMEOUT_MS = 20_000
 
 expect.set_options(timeout=TIMEOUT_MS)
+
+_click = Locator.click
+
+
+def _click_once_the_page_has_loaded(self: Locator, *args, **kwargs):
+    """Click only after the page's scripts have started (its "load" event).
+
+    As they start, a success banner takes focus and so scrolls itself into view
+    (the NHS.UK banner's behaviour). A click aimed before that scroll lands
+    where the element was: on a busy machine, "Adapt this method" just after
+    "your use has been recorded" was missed that way in full runs.
+    """
+    self.page.wait_for_load_state("load")
+    return _click(self, *args, **kwargs)
+
+
+Locator.click = _click_once_the_page_has_loaded
 
 _chromium_missing = False
 
