@@ -4,6 +4,7 @@ App servers keep no state of their own, so any number can run behind a load
 balancer; each reads its database and Redis addresses from the environment.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,3 +27,16 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # Restart each worker after this many requests (a guard against slow leaks); 0 never.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = max_requests // 10
+
+
+def post_worker_init(worker) -> None:
+    """Keep the loaded app out of the garbage collector's full sweeps.
+
+    A worker holds about 200 000 objects once the app is loaded (modules,
+    models, compiled templates), none of which will ever be garbage. A full
+    collection walked all of them, about 170 ms at full scale, in the middle
+    of whichever request triggered it. Frozen, they are never walked again;
+    a sweep then covers only what requests made since.
+    """
+    gc.collect()
+    gc.freeze()

@@ -39,3 +39,14 @@ def test_threaded_workers_on_request(monkeypatch):
     config = _settings(monkeypatch, GUNICORN_WORKER_CLASS="gthread")
     assert config.worker_class_str == "gthread"
     assert config.threads == 2
+
+
+def test_each_worker_freezes_the_loaded_app_out_of_full_collections():
+    import gc
+
+    gc.unfreeze()
+    try:
+        community.gunicorn_conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000  # the modules, models and app just loaded
+    finally:
+        gc.unfreeze()
