@@ -510,6 +510,30 @@ def test_the_home_feed_shows_only_the_members_own_communities(fay, mo, ash, make
     assert "Find communities to join" in empty and "In my community" not in empty
 
 
+def test_the_home_feed_merges_communities_newest_first_across_pages(fay, mo, ash):
+    """Each community gives its newest threads; the pages continue without gaps or repeats."""
+    from conftest import PASSWORD
+
+    from community.accounts import deletion
+
+    lounge = make_community(fay, "Discharge Lounge", members=[mo, ash])
+    wards = make_community(fay, "Ward Rounds", members=[mo])
+    for n in range(25):
+        make_thread(fay, (lounge, wards)[n % 3 == 0], f"Feed item {n:02d}")
+    make_thread(ash, lounge, "Feed item 25")
+    deletion.delete_account(ash, PASSWORD)
+    db.session.expire_all()
+
+    as_mo = client_as(mo)
+    first, second = page_text(as_mo.get("/")), page_text(as_mo.get("/?page=2"))
+    shown = [f"Feed item {n:02d}" for n in range(26)]
+    assert [t for t in shown if t in first] == shown[6:]
+    assert [t for t in shown if t in second] == shown[:6]
+    assert first.index("Feed item 25") < first.index("Feed item 24") < first.index("Feed item 06")
+    assert "Feed item 25 in Discharge Lounge · new thread by a former member" in first
+    assert "Feed item 24 in Ward Rounds" in first
+
+
 # ---------------------------------------------------------------- posting limit
 
 
@@ -534,3 +558,23 @@ def test_posting_is_limited_per_member_across_threads_and_replies(
     assert "Fourth, too soon." not in {p.body_source for p in posts_in(thread)}
     # Another member's posts are counted apart.
     assert client_as(ash).post(reply, data={"body": "Mine."}).status_code == 302
+
+
+def test_a_deleted_members_posts_stay_by_a_former_member(lounge, fay, mo, ash):
+    """Their name goes from their reply, the quote of it and the key learning it became."""
+    from conftest import PASSWORD
+
+    from community.accounts import deletion
+
+    thread = services.start_thread(fay, lounge, "Discharge lounge hours", "When is it open?")
+    answer = services.reply(ash, thread, "From **eight** until six.")
+    services.reply(mo, thread, "Thanks!", answer)
+    services.set_key_learning(fay, answer, True)
+    before = page_text(client_as(mo).get(thread_path(thread)))
+    assert "Ash Author" in before and "From Ash Author's reply" in before
+    deletion.delete_account(ash, PASSWORD)
+    db.session.expire_all()
+    text = page_text(client_as(mo).get(thread_path(thread)))
+    assert "Ash Author" not in text
+    assert "From a former member's reply" in text  # the key learning
+    assert "A former member" in text and "From eight until six." in text

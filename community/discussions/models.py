@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 POSTS_PER_PAGE = 50
 
 
+def page_of(position: int) -> int:
+    """The page of a thread that shows the post at `position`."""
+    return (position - 1) // POSTS_PER_PAGE + 1
+
+
 class HiddenReason(StrEnum):
     FACILITATOR = "facilitator"
     FLAGS = "flags"  # flagged by enough members; waits for review
@@ -215,7 +220,7 @@ class Post(db.Model):
 
     @property
     def page(self) -> int:
-        return (self.position - 1) // POSTS_PER_PAGE + 1
+        return page_of(self.position)
 
 
 class PostRevision(db.Model):

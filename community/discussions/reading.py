@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
-from community.discussions.models import POSTS_PER_PAGE, Flag, HelpfulReaction, Post, Thread
+from community.discussions.models import (
+    POSTS_PER_PAGE,
+    Flag,
+    HelpfulReaction,
+    Post,
+    Thread,
+    page_of,
+)
 from community.discussions.services import _may_post, watch_level
 from community.extensions import db
 from community.notifications.models import WatchLevel
@@ -27,17 +35,61 @@ def threads_page(community: Community, page: int, per_page: int):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+@dataclass(frozen=True, slots=True)
+class ShownPost:
+    """A post as a page shows it: its own columns and its author's name.
+
+    Plain values, not a `Post`: a thread page reads fifty of them, and building
+    fifty ORM objects with their authors cost about 4 ms of its CPU.
+    """
+
+    id: int
+    thread_id: int
+    position: int
+    author_id: int | None
+    reply_to_id: int | None
+    body_source: str
+    body_html: str
+    created_at: datetime
+    edit_count: int
+    helpful_count: int
+    deleted_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str
+    author_username: str | None  # None: the author's account is gone
+    author_name: str | None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def page(self) -> int:
+        return page_of(self.position)
+
+
+_SHOWN_COLUMNS = (
+    Post.id, Post.thread_id, Post.position, Post.author_id, Post.reply_to_id,
+    Post.body_source, Post.body_html, Post.created_at, Post.edit_count, Post.helpful_count,
+    Post.deleted_at, Post.hidden_at, Post.hidden_reason, User.username, User.name,
+)  # fmt: skip
+
+
 @dataclass
 class ThreadPage:
     thread: Thread
     number: int
     pages: int
-    posts: list[Post]
-    quoted: dict[int, Post] = field(default_factory=dict)
+    posts: list[ShownPost]
+    quoted: dict[int, ShownPost] = field(default_factory=dict)
     helpful_by_me: set[int] = field(default_factory=set)
     flagged_by_me: set[int] = field(default_factory=set)
-    key_post: Post | None = None
-    first_post: Post | None = None  # the opening post, on the first page
+    key_post: ShownPost | None = None
+    first_post: ShownPost | None = None  # the opening post, on the first page
     membership: Membership | None = None
     can_facilitate: bool = False  # pin, lock, hide: facilitators, or a method's moderators
     can_post: bool = False  # may reply (when the thread is not locked)
@@ -57,15 +109,15 @@ def author_name_only(relationship):
     return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
 
 
-def posts_with_authors(clause) -> list[Post]:
-    return list(
-        db.session.scalars(
-            sa.select(Post)
-            .options(author_name_only(Post.author))
-            .where(clause)
-            .order_by(Post.position)
-        )
+def posts_with_authors(clause) -> list[ShownPost]:
+    """The posts `clause` picks, in thread order, with their authors' names."""
+    rows = db.session.execute(
+        sa.select(*_SHOWN_COLUMNS)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(clause)
+        .order_by(Post.position)
     )
+    return [ShownPost(*row) for row in rows]
 
 
 def thread_page(thread: Thread, user, number: int) -> ThreadPage:

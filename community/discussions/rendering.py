@@ -25,8 +25,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community.cache import CSRF_STAND_IN, LRU
-from community.discussions.models import Post
-from community.discussions.reading import ThreadPage
+from community.discussions.reading import ShownPost, ThreadPage
 from community.timefmt import relative, utcnow
 
 
@@ -95,19 +94,18 @@ def thread_posts(page: ThreadPage, user, page_url: str, reply_url: str) -> Threa
         "script_root": request.script_root,
     }
 
-    def view(post: Post) -> PostView:
+    def view(post: ShownPost) -> PostView:
         mine = post.author_id == user.id
-        author = post.author
         quote = None
         if post.reply_to_id:
             quoted = page.quoted.get(post.reply_to_id)
             if quoted is not None and _may_see(quoted, user, page):
-                quoted_by = quoted.author.name if quoted.author else "a former member"
+                quoted_by = quoted.author_name or "a former member"
                 quote = Quote(quoted.id, quoted_by, quoted.body_source)
         return PostView(
             id=post.id, position=post.position,
-            author_username=author.username if author else None,
-            author_name=author.name if author else "A former member",
+            author_username=post.author_username,
+            author_name=post.author_name or "A former member",
             created_at=post.created_at, ago=relative(post.created_at, now),
             permalink=f"{page_url}#post-{post.id}",
             edit_count=post.edit_count, is_removed=post.is_removed,
@@ -131,7 +129,7 @@ def thread_posts(page: ThreadPage, user, page_url: str, reply_url: str) -> Threa
     )
 
 
-def _may_see(post: Post, user, page: ThreadPage) -> bool:
+def _may_see(post: ShownPost, user, page: ThreadPage) -> bool:
     """Hidden posts show to their author and the thread's moderators (removed ones to none)."""
     if post.is_removed:
         return False
