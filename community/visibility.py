@@ -27,6 +27,7 @@ cannot leak through a secondary list that re-implements the check.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -112,19 +113,26 @@ def visibility_class(user) -> tuple:
     """
     if not _is_signed_in(user):
         return ("signed out",)
-    facts = sa.union_all(
+    rows = db.session.execute(_class_facts(), {"reader": user.id}).all()
+    return ("admin" if user.is_admin else "member", tuple(sorted((k, i) for k, i in rows)))
+
+
+@functools.cache
+def _class_facts() -> sa.CompoundSelect:
+    """The statement behind `visibility_class`, built once: building it cost more than
+    running it (about 1 ms a page)."""
+    reader = sa.bindparam("reader", type_=sa.Integer)
+    return sa.union_all(
         sa.select(sa.literal("member"), Membership.community_id)
         .join(Community, Community.id == Membership.community_id)
-        .where(Membership.user_id == user.id, Community.visibility != Visibility.OPEN),
+        .where(Membership.user_id == reader, Community.visibility != Visibility.OPEN),
         sa.select(sa.literal("proposed"), Community.id).where(
-            Community.created_by_id == user.id, Community.status != CommunityStatus.ACTIVE
+            Community.created_by_id == reader, Community.status != CommunityStatus.ACTIVE
         ),
         sa.select(sa.literal("author"), MethodAuthor.method_id)
         .join(Method, Method.id == MethodAuthor.method_id)
-        .where(MethodAuthor.user_id == user.id, Method.status != MethodStatus.PUBLISHED),
+        .where(MethodAuthor.user_id == reader, Method.status != MethodStatus.PUBLISHED),
     )
-    rows = db.session.execute(facts).all()
-    return ("admin" if user.is_admin else "member", tuple(sorted((k, i) for k, i in rows)))
 
 
 def membership(user, community: Community) -> Membership | None:

@@ -148,7 +148,7 @@ def test_who_else_is_working_on_this_beside_a_thread(example, auth):
     assert "Who else is working on this" in text
     start = text.index("Who else is working on this")
     panel = text[start : text.index("Notifications", start)]
-    assert "Cara Helpful" in panel  # helpful replies on discharge elsewhere
+    assert "Cara Helpful , South Trust" in panel  # helpful replies on discharge elsewhere
     assert "Alice Key" not in panel  # the viewer is not suggested to herself
     assert "Vic Viewer" not in panel  # nor the thread's own author
     assert "Eve Private" not in panel  # private evidence stays private

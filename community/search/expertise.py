@@ -331,15 +331,12 @@ def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "")
     return ranked
 
 
-def with_people(ranked: list[Expert], expertise: bool = True) -> list[Expert]:
+def with_people(ranked: list[Expert]) -> list[Expert]:
     """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
     experts = [dataclasses.replace(e, lines=[]) for e in ranked]
     if not experts:
         return []
-    stmt = sa.select(User).where(User.id.in_([e.user_id for e in experts]))
-    if not expertise:
-        stmt = stmt.options(sa.orm.lazyload(User.expertise))
-    people = db.session.scalars(stmt)
+    people = db.session.scalars(sa.select(User).where(User.id.in_([e.user_id for e in experts])))
     by_id = {person.id: person for person in people}
     for expert in experts:
         expert.person = by_id.get(expert.user_id)

@@ -8,11 +8,17 @@ lines read afresh with their own permissions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
+from community.accounts.models import User
 from community.cache import Expiring
+from community.directory.models import Organisation
+from community.extensions import db
 from community.search import expertise
 from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term
@@ -54,6 +60,18 @@ class Panel:
     topic: str
 
 
+def _names(user_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
+    """Each person's username, name and organisation: all a panel shows of them."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(User.id, User.username, User.name, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_(user_ids))
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
 def _panels() -> Expiring:
     return expertise.kept("working_on_panels", PANEL_CACHE_ENTRIES)
 
@@ -82,18 +100,12 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
         # One more than shown: one of them may be the reader.
         ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
         _panels().put(key, ranked)
-    others = [e for e in ranked if e.user_id != viewer.id][:limit]
-    experts = expertise.with_people(others, expertise=False)
-    explain(viewer, topic, experts, 1)
+    others = [dataclasses.replace(e, lines=[]) for e in ranked if e.user_id != viewer.id][:limit]
+    explain(viewer, topic, others, 1)
+    people = _names([e.user_id for e in others if e.lines])
     colleagues = tuple(
-        Colleague(
-            e.user_id,
-            e.person.username,
-            e.person.name,
-            e.person.organisation.name if e.person.organisation else None,
-            tuple(e.lines),
-        )  # fmt: skip
-        for e in experts
-        if e.lines
+        Colleague(e.user_id, *people[e.user_id], tuple(e.lines))
+        for e in others
+        if e.lines and e.user_id in people  # an account deleted since is left out
     )
     return Panel(colleagues, telling_word(title))
