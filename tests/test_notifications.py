@@ -287,3 +287,30 @@ def test_the_daily_digest_has_only_what_each_member_can_still_see(
     before = outbox_size()
     assert send_digests(app) == "Queued 0 digest emails."
     assert outbox_size() == before
+
+
+def test_a_long_list_is_counted_only_so_far_past_the_page(lounge, huddle, mo, monkeypatch):
+    """Thousands of notifications are not all counted on every visit: the count stops
+    COUNT_AHEAD past the page, says "more than", and the pager still reaches further."""
+    from community import paging
+
+    monkeypatch.setattr(paging, "COUNT_AHEAD", 3)
+    for n in range(12):
+        db.session.add(Notification(recipient_id=mo.id, kind=NotificationKind.MENTION,
+                                    community_id=lounge.id, text=f"Item {n:02d}"))  # fmt: skip
+    # What Mo may not see is neither listed nor counted (he has left the huddle).
+    db.session.add(Notification(recipient_id=mo.id, kind=NotificationKind.MENTION,
+                                community_id=huddle.id, text="Hidden item"))  # fmt: skip
+    db.session.commit()
+    communities.leave(mo, huddle)
+
+    first = inbox.notifications_page(mo, 1, 2)
+    assert [n.text for n in first.items] == ["Item 11", "Item 10"]
+    assert (first.total, first.over_cap, first.pages) == (5, True, 3)
+    last = inbox.notifications_page(mo, 5, 2)
+    assert [n.text for n in last.items] == ["Item 03", "Item 02"]
+    assert (last.total, last.over_cap, last.has_next) == (12, False, True)
+    assert [n.text for n in inbox.notifications_page(mo, 6, 2).items] == ["Item 01", "Item 00"]
+    monkeypatch.setitem(client_as(mo).application.config, "PER_PAGE", 2)
+    text = page_text(client_as(mo).get("/notifications"))
+    assert "Showing 1 to 2 of more than 5 notifications" in text

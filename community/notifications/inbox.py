@@ -19,6 +19,7 @@ from community.communities.models import Community
 from community.extensions import db
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.outbox.services import queue_email
+from community.paging import counted_ahead
 from community.timefmt import utcnow
 from community.urls import external_url
 
@@ -104,8 +105,7 @@ def notifications_page(user: User, page: int, per_page: int, unread_only: bool =
     query = sa.select(Notification).where(_visible_to_recipient(user))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    query = query.order_by(Notification.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return counted_ahead(query.order_by(Notification.id.desc()), page, per_page)
 
 
 # Where a notification leads: the first of these it names, most specific first.
