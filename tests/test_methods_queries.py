@@ -136,3 +136,21 @@ def test_a_methods_adaptations_are_found_from_the_method(db, author, member, pla
     adapted = _plans(lambda: adaptations_of(member, root))
     [plan] = [p for s, p in adapted.items() if "parent_id =" in s]
     assert "ix_methods_parent_id" in plan and "ix_methods_status_published_at" not in plan
+
+
+def test_a_method_page_lists_the_adaptations_its_reader_may_see_with_where_they_were_made(
+    author, make_user, make_organisation, make_system
+):
+    from community_factories import client_as, page_text
+
+    root = publish_method(author, "Safety huddles")
+    north = make_user("nia-north", organisation=make_organisation("North Trust", make_system()))
+    adapt(north, root, "Safety huddles at night")
+    adapt(make_user("oli-nowhere", organisation=None), root, "Safety huddles on wards")
+    adapt(north, root, "Safety huddles, a draft", publish=False)
+    text = page_text(client_as(make_user("vic-viewer")).get(f"/methods/{root.id}-{root.slug}"))
+    panel = text[text.index("Adaptations") : text.index("Lineage: where it came from")]
+    assert "2 adaptations of this method" in panel
+    assert "Safety huddles at night , North Trust" in panel
+    assert "Safety huddles on wards" in panel and "Safety huddles on wards ," not in panel
+    assert "a draft" not in panel

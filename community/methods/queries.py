@@ -7,6 +7,7 @@ page shows in a fixed number of queries, however many methods there are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import abort
@@ -16,6 +17,7 @@ from community.communities.models import Community
 from community.directory.models import Organisation
 from community.extensions import db
 from community.methods.models import (
+    Adaptation,
     Method,
     MethodImpact,
     MethodRevision,
@@ -170,28 +172,37 @@ _LISTED_ONLY = (
 )
 
 
-def adaptations_of(user, method: Method, limit: int = 50) -> list[Method]:
+class AdaptationLink(NamedTuple):
+    """An adaptation as a method page lists it: its title, and where it was adapted."""
+
+    id: int
+    slug: str
+    title: str
+    organisation: str | None
+
+
+def adaptations_of(user, method: Method, limit: int = 50) -> list[AdaptationLink]:
     """Published direct adaptations of `method` that `user` can see, newest first,
-    each with its adaptation record (where it was adapted).
+    each with the organisation that adapted it.
 
     Found by their parent, then sorted: `status || ''` keeps SQLite from walking
-    every published method newest first instead (20 000 of them; 0.15 s).
+    every published method newest first instead (20 000 of them; 0.15 s). Plain
+    columns: a whole method with its adaptation record is dozens of columns of
+    text, about 1 ms each.
     """
-    return list(
-        db.session.scalars(
-            sa.select(Method)
-            .where(
-                Method.parent_id == method.id,
-                Method.status + "" == MethodStatus.PUBLISHED,
-                visible_methods_clause(user),
-            )
-            .order_by(Method.published_at.desc(), Method.id.desc())
-            .limit(limit)
-            # Listed by title and adapting organisation: their authors, tags and
-            # settings are not read (four statements fewer).
-            .options(sa.orm.lazyload(Method.authors), *_LISTED_ONLY)
+    rows = db.session.execute(
+        sa.select(Method.id, Method.slug, Method.title, Organisation.name)
+        .outerjoin(Adaptation, Adaptation.method_id == Method.id)
+        .outerjoin(Organisation, Organisation.id == Adaptation.organisation_id)
+        .where(
+            Method.parent_id == method.id,
+            Method.status + "" == MethodStatus.PUBLISHED,
+            visible_methods_clause(user),
         )
+        .order_by(Method.published_at.desc(), Method.id.desc())
+        .limit(limit)
     )
+    return [AdaptationLink(*row) for row in rows]
 
 
 @dataclass
