@@ -99,3 +99,14 @@ def test_a_notification_about_a_method_opens_it(client, author, member):
     opened = client.post(f"/notifications/{note.id}/open")
     assert opened.location == f"/methods/{method.id}"
     assert client.get(opened.location).location == f"/methods/{method.id}-{method.slug}"
+
+
+def test_a_method_page_says_how_its_discussion_goes(client, author, member):
+    method = publish_method(author)
+    page = f"/methods/{method.id}-{method.slug}"
+    switch_to(client, member)
+    assert "Ask a question or share how it went" in client.get(page).get_data(as_text=True)
+    thread = services.thread_of(method)
+    discussions.reply(member, thread, "We tried it on nights.")
+    discussions.reply(author, thread, "How did it go?")
+    assert "2 comments: read and reply" in client.get(page).get_data(as_text=True)

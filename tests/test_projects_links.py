@@ -40,6 +40,8 @@ def test_each_project_has_a_discussion_its_team_follows(member, make_user, make_
     posted = client.post(_url(project, "/discussion/reply"), data={"body": "How did you start?"})
     assert posted.status_code == 302
     assert "How did you start?" in page_text(client.get(_url(project, "/discussion")))
+    summary = page_text(client.get(_url(project)))  # the project page says how it goes
+    assert "1 post, the latest" in summary and "Read and join the discussion" in summary
     told = set(db.session.scalars(sa.select(Notification.recipient_id)))
     assert {member.id, colleague.id} <= told and visitor.id not in told
     text = db.session.scalar(

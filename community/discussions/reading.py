@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -22,6 +23,23 @@ from community.discussions.services import _may_post, watch_level
 from community.extensions import db
 from community.notifications.models import WatchLevel
 from community.visibility import can_moderate_thread, membership
+
+
+class ThreadSummary(NamedTuple):
+    """What a method's or project's page says of its discussion."""
+
+    id: int
+    post_count: int
+    last_post_at: datetime
+
+
+def thread_summary(clause) -> ThreadSummary | None:
+    """The one thread `clause` picks, as its page's panel shows it: three columns, not a
+    thread with its community and author (4 ms on a project page)."""
+    row = db.session.execute(
+        sa.select(Thread.id, Thread.post_count, Thread.last_post_at).where(clause)
+    ).first()
+    return ThreadSummary(*row) if row is not None else None
 
 
 def threads_page(community: Community, page: int, per_page: int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -20,6 +21,8 @@ from flask_login import current_user, login_required
 
 from community.actions import act
 from community.communities.forms import ActionForm
+from community.discussions.models import Thread
+from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
@@ -125,7 +128,9 @@ def method(method_id: int, slug: str):
     if (moved := _canonical(method, slug)) is not None:
         return moved
     adaptations = queries.adaptations_of(current_user, method, limit=6)
-    thread = services.thread_of(method)
+    thread = thread_summary(Thread.method_id == method.id)
+    if thread is None:  # every method gets one when it is created
+        abort(404)
     return render_template(
         "methods/method.html",
         method=method,

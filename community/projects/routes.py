@@ -11,11 +11,13 @@ from community.actions import act
 from community.communities.forms import ActionForm
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
+from community.discussions.models import Thread
+from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
 from community.paging import page_number
-from community.projects import cycles, measure_services, method_links, project_threads, services
+from community.projects import cycles, measure_services, method_links, services
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
     STATUS_CHOICES,
@@ -122,7 +124,7 @@ def show(project_id: int, slug: str):
         return moved
     project = access.project
     team = services.team_of(project)
-    thread = project_threads.find_thread(project)
+    thread = thread_summary(Thread.project_id == project.id)
     return render_template(
         "projects/show.html",
         access=access,
