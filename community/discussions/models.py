@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from community.accounts.models import User
 from community.communities.models import Community
@@ -155,6 +155,12 @@ class Thread(db.Model):
     @property
     def last_page(self) -> int:
         return max(1, -(-self.post_count // POSTS_PER_PAGE))
+
+
+def author_name_only(relationship):
+    """Lists and thread pages show an author's name and profile link: load those, not
+    their organisation or expertise (a statement more)."""
+    return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
 
 
 HELPFUL_AND_SHOWN = "helpful_count > 0 AND deleted_at IS NULL AND hidden_at IS NULL"

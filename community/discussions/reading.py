@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
@@ -17,6 +16,7 @@ from community.discussions.models import (
     HelpfulReaction,
     Post,
     Thread,
+    author_name_only,
     page_of,
 )
 from community.discussions.services import _may_post, watch_level
@@ -120,11 +120,6 @@ class ThreadPage:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
-
-
-def author_name_only(relationship):
-    """Lists show an author's name and profile link: load those, not their organisation."""
-    return joinedload(relationship).load_only(User.id, User.username, User.name).lazyload("*")
 
 
 def posts_with_authors(clause) -> list[ShownPost]:

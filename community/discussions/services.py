@@ -19,6 +19,7 @@ from community.discussions.models import (
     Post,
     PostRevision,
     Thread,
+    author_name_only,
 )
 from community.errors import RuleViolation
 from community.extensions import db
@@ -44,7 +45,7 @@ MAX_BODY = 20000
 
 def get_thread_or_404(thread_id: int, user) -> Thread:
     """A community thread or a method's thread, if `user` may see it."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id, options=[author_name_only(Thread.author)])
     if thread is None or not can_see_thread(user, thread):
         abort(404)
     return thread
