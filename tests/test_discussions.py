@@ -534,6 +534,29 @@ def test_the_home_feed_merges_communities_newest_first_across_pages(fay, mo, ash
     assert "Feed item 24 in Ward Rounds" in first
 
 
+def test_a_communitys_threads_are_paged_and_counted_by_its_counter(
+    app, lounge, fay, mo, monkeypatch
+):
+    """Pinned first, then the latest active; the count follows threads moved in and out."""
+    from community.discussions import moderation
+
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)
+    threads = [make_thread(mo, lounge, f"Lounge thread {n}") for n in range(5)]
+    services.reply(fay, threads[0], "Still the busiest.")
+    moderation.moderate_thread(fay, threads[1], "pin")
+    elsewhere = make_community(fay, "Ward Rounds", members=[mo])
+    moderation.move_thread(fay, threads[4], elsewhere)
+    as_mo = client_as(mo)
+    first = page_text(as_mo.get("/communities/discharge-lounge"))
+    second = page_text(as_mo.get("/communities/discharge-lounge?page=2"))
+    assert "Showing 1 to 3 of 4 threads" in first and "Showing 4 to 4 of 4 threads" in second
+    order = ["Lounge thread 1", "Lounge thread 0", "Lounge thread 3"]
+    assert [t for t in order if t in first] == order and "Lounge thread 2" in second
+    assert first.index(order[0]) < first.index(order[1]) < first.index(order[2])
+    assert "Lounge thread 4" not in first + second
+    assert "1 thread" in page_text(as_mo.get("/communities/ward-rounds"))
+
+
 # ---------------------------------------------------------------- posting limit
 
 

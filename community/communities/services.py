@@ -119,6 +119,7 @@ def facilitators_of(community: Community) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
+            .options(sa.orm.lazyload(User.expertise))  # named and linked, not described
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.community_id == community.id,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import SelectPagination
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
@@ -42,7 +43,15 @@ def thread_summary(clause) -> ThreadSummary | None:
     return ThreadSummary(*row) if row is not None else None
 
 
-def threads_page(community: Community, page: int, per_page: int):
+class ThreadsPage(SelectPagination):
+    """A page of a community's threads, counted by the community's thread counter
+    rather than by counting its threads (which grows with the community)."""
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def threads_page(community: Community, page: int, per_page: int) -> ThreadsPage:
     """Pinned threads first, then by latest activity."""
     query = (
         sa.select(Thread)
@@ -50,7 +59,8 @@ def threads_page(community: Community, page: int, per_page: int):
         .where(Thread.community_id == community.id)
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return ThreadsPage(select=query, session=db.session, page=page, per_page=per_page,
+                       error_out=False, total=community.thread_count)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
