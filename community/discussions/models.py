@@ -166,7 +166,26 @@ def author_name_only(relationship):
 HELPFUL_AND_SHOWN = "helpful_count > 0 AND deleted_at IS NULL AND hidden_at IS NULL"
 
 
-class Post(db.Model):
+class PostFacts:
+    """What a post's own columns say of it: for `Post` and for the plain copies pages
+    read (`reading.ShownPost`), which have the same columns."""
+
+    __slots__ = ()
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def page(self) -> int:
+        return page_of(self.position)
+
+
+class Post(PostFacts, db.Model):
     __tablename__ = "posts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,18 +234,6 @@ class Post(db.Model):
         self.body_source = source
         self.body_html = rendered.html
         self.render_version = rendered.version
-
-    @property
-    def is_removed(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def page(self) -> int:
-        return page_of(self.position)
 
 
 class PostRevision(db.Model):

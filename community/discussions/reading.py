@@ -16,9 +16,9 @@ from community.discussions.models import (
     Flag,
     HelpfulReaction,
     Post,
+    PostFacts,
     Thread,
     author_name_only,
-    page_of,
 )
 from community.discussions.services import _may_post, watch_level
 from community.extensions import db
@@ -64,7 +64,7 @@ def threads_page(community: Community, page: int, per_page: int) -> ThreadsPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ShownPost:
+class ShownPost(PostFacts):
     """A post as a page shows it: its own columns and its author's name.
 
     Plain values, not a `Post`: a thread page reads fifty of them, and building
@@ -86,18 +86,6 @@ class ShownPost:
     hidden_reason: str
     author_username: str | None  # None: the author's account is gone
     author_name: str | None
-
-    @property
-    def is_removed(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def page(self) -> int:
-        return page_of(self.position)
 
 
 _SHOWN_COLUMNS = (
