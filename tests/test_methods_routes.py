@@ -257,6 +257,7 @@ def test_adapting_starts_from_a_copy_and_links_back(client, auth, author, member
     assert done.status_code == 302 and done.location == _url(child)
     page = client.get(_url(child)).text
     assert "Adapted from" in page and "Board rounds" in page and "By phone" in page
+    assert f'Adapted from <a href="{_url(parent)}">{parent.title}</a>' in page
     assert "Virtual board rounds" in client.get(_url(parent)).text
 
 

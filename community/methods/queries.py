@@ -29,7 +29,6 @@ from community.methods.models import (
 from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting
 from community.visibility import (
     authored_method_ids,
-    can_see_method,
     visible_community_ids,
     visible_methods_clause,
 )
@@ -205,24 +204,36 @@ def adaptations_of(user, method: Method, limit: int = 50) -> list[AdaptationLink
     return [AdaptationLink(*row) for row in rows]
 
 
+class MethodLink(NamedTuple):
+    """A method named in a link: all the link shows."""
+
+    id: int
+    slug: str
+    title: str
+
+
 @dataclass
 class ParentLink:
     """Where an adaptation came from, as far as the reader may know."""
 
-    method: Method | None  # None when the reader cannot open it
+    method: MethodLink | None  # None when the reader cannot open it
     state: str  # "visible", "unpublished" (unpublished or deleted) or "hidden"
 
 
 def parent_link(user, method: Method) -> ParentLink | None:
+    """The parent by its title when the reader may see it (one statement, by the rule
+    every list uses), else whether it is gone from view or only not theirs to see."""
     if method.parent_id is None:
         return None
-    # Named by its title; its authors say whether an unpublished one may be opened.
-    parent = db.session.get(Method, method.parent_id, options=_LISTED_ONLY)
-    if parent is None:
-        return ParentLink(None, "unpublished")
-    if can_see_method(user, parent):
-        return ParentLink(parent, "visible")
-    if not parent.is_published:
+    row = db.session.execute(
+        sa.select(Method.id, Method.slug, Method.title).where(
+            Method.id == method.parent_id, visible_methods_clause(user)
+        )
+    ).first()
+    if row is not None:
+        return ParentLink(MethodLink(*row), "visible")
+    status = db.session.scalar(sa.select(Method.status).where(Method.id == method.parent_id))
+    if status != MethodStatus.PUBLISHED:  # unpublished, deleted or gone
         return ParentLink(None, "unpublished")
     return ParentLink(None, "hidden")
 
