@@ -13,23 +13,68 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
+from sqlalchemy.orm import aliased
 
 from community.accounts.models import User
 from community.directory.models import Organisation, System
 from community.extensions import db
-from community.methods.models import Adaptation, Method, MethodAuthor, MethodUse
+from community.methods.models import (
+    Adaptation,
+    AdaptationLabels,
+    AuthorRole,
+    Method,
+    MethodAuthor,
+    MethodState,
+    MethodUse,
+)
 from community.visibility import visible_methods_clause
 
 MAX_DEPTH = 1000  # a guard only: a parent is fixed when a method is created, so no cycles
 MAX_DESCENDANTS = 1000  # the most a lineage page draws
 
 
+class Place(NamedTuple):
+    """Where a version was made, as a lineage entry names it."""
+
+    name: str
+    system_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptationFacts(AdaptationLabels):
+    """What a lineage entry says of how a method was adapted."""
+
+    care_setting: str
+    population: str
+    scale: str
+    organisation_id: int | None
+    what_changed_source: str
+    what_changed_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMethod(MethodState):
+    """A method as a lineage entry shows it: plain columns, not a `Method` with its
+    text, authors and adaptation record (a family of 400 cost about 0.2 s that way)."""
+
+    id: int
+    slug: str
+    title: str
+    status: str
+    community_id: int | None
+    parent_id: int | None
+    published_at: datetime | None
+    adaptation: AdaptationFacts | None
+    place: Place | None  # the adapting organisation, else the lead author's
+
+
 @dataclass
 class LineageNode:
-    method: Method
+    method: FamilyMethod
     depth: int
     visible: bool
     children: list[LineageNode] = field(default_factory=list)
@@ -46,31 +91,66 @@ class LineageNode:
         return "hidden" if self.method.is_published else "unpublished"
 
     @property
-    def organisation(self) -> Organisation | None:
+    def organisation(self) -> Place | None:
         """Where this version was made: the adapting organisation, else the lead author's."""
-        if self.method.adaptation is not None and self.method.adaptation.organisation:
-            return self.method.adaptation.organisation
-        lead = self.method.lead_author
-        return lead.organisation if lead is not None else None
+        return self.method.place
 
 
-def _with_details(query: sa.Select) -> sa.Select:
-    """Only what a lineage entry shows: a family can be hundreds of methods, and each
-    would otherwise bring its full text, tags, impacts and settings, and each
-    author their expertise (0.8 s for 400 methods)."""
-    return query.options(
-        load_only(
-            Method.id, Method.title, Method.slug, Method.status, Method.community_id,
-            Method.parent_id, Method.published_at,
-        ),
-        lazyload(Method.tags), lazyload(Method.impact_rows), lazyload(Method.setting_rows),
-        selectinload(Method.adaptation).joinedload(Adaptation.organisation),
-        selectinload(Method.authors).joinedload(MethodAuthor.user).lazyload(User.expertise),
-    )  # fmt: skip
+def _family_rows(family: sa.Select) -> sa.Select:
+    """`family` (selecting from Method) with each method's entry in plain columns after."""
+    lead_organisation = (
+        sa.select(User.organisation_id)
+        .join(MethodAuthor, MethodAuthor.user_id == User.id)
+        .where(MethodAuthor.method_id == Method.id, MethodAuthor.role == AuthorRole.LEAD)
+        .limit(1)
+        .scalar_subquery()
+    )
+    place, system = aliased(Organisation), aliased(System)
+    return (
+        family.add_columns(
+            Method.id,
+            Method.slug,
+            Method.title,
+            Method.status,
+            Method.community_id,
+            Method.parent_id,
+            Method.published_at,
+            Adaptation.method_id,
+            Adaptation.care_setting,
+            Adaptation.population,
+            Adaptation.scale,
+            Adaptation.organisation_id,
+            Adaptation.what_changed_source,
+            Adaptation.what_changed_html,
+            place.name,
+            system.name,
+        )  # fmt: skip
+        .outerjoin(Adaptation, Adaptation.method_id == Method.id)
+        .outerjoin(
+            place, place.id == sa.func.coalesce(Adaptation.organisation_id, lead_organisation)
+        )
+        .outerjoin(system, system.id == place.system_id)
+    )
 
 
-def ancestors(user, method: Method) -> list[LineageNode]:
-    """Every method `method` descends from, the original first (two queries)."""
+def _family_method(row: sa.Row, first: int) -> FamilyMethod:
+    """The FamilyMethod in `row`'s columns from `first` on (see `_family_rows`)."""
+    values = tuple(row)[first:]
+    adaptation = AdaptationFacts(*values[8:14]) if values[7] is not None else None
+    place = Place(values[14], values[15]) if values[14] is not None else None
+    return FamilyMethod(*values[:7], adaptation, place)
+
+
+def family_member(method_id: int) -> FamilyMethod:
+    """One method as its own lineage entry shows it (the page's own method)."""
+    row = db.session.execute(
+        _family_rows(sa.select().select_from(Method)).where(Method.id == method_id)
+    ).one()
+    return _family_method(row, 0)
+
+
+def ancestors(user, method) -> list[LineageNode]:
+    """Every method `method` descends from, the original first (one query)."""
     if method.parent_id is None:
         return []
     parent = aliased(Method)
@@ -86,13 +166,11 @@ def ancestors(user, method: Method) -> list[LineageNode]:
     )
     visible = sa.case((visible_methods_clause(user), True), else_=False)
     rows = db.session.execute(
-        _with_details(
-            sa.select(Method, up.c.depth, visible)
-            .join(up, Method.id == up.c.id)
-            .order_by(up.c.depth.desc())
-        )
+        _family_rows(
+            sa.select(up.c.depth, visible).select_from(Method).join(up, Method.id == up.c.id)
+        ).order_by(up.c.depth.desc())
     ).all()
-    return [LineageNode(m, -depth, bool(seen)) for m, depth, seen in rows]
+    return [LineageNode(_family_method(row, 2), -row[0], bool(row[1])) for row in rows]
 
 
 @dataclass
@@ -127,8 +205,8 @@ class Descendants:
                 yield "end", None
 
 
-def descendants(user, method: Method, limit: int = MAX_DESCENDANTS) -> Descendants:
-    """Every adaptation of `method`, at any depth, as a tree (two queries)."""
+def descendants(user, method, limit: int = MAX_DESCENDANTS) -> Descendants:
+    """Every adaptation of `method`, at any depth, as a tree (one query)."""
     child = aliased(Method)
     down = (
         sa.select(Method.id, sa.literal(1).label("depth"))
@@ -142,15 +220,17 @@ def descendants(user, method: Method, limit: int = MAX_DESCENDANTS) -> Descendan
     )
     visible = sa.case((visible_methods_clause(user), True), else_=False)
     rows = db.session.execute(
-        _with_details(
-            sa.select(Method, down.c.depth, visible)
-            .join(down, Method.id == down.c.id)
-            .order_by(down.c.depth, Method.published_at, Method.id)
-            .limit(limit + 1)
+        _family_rows(
+            sa.select(down.c.depth, visible).select_from(Method).join(down, Method.id == down.c.id)
         )
+        .order_by(down.c.depth, Method.published_at, Method.id)
+        .limit(limit + 1)
     ).all()
     truncated = len(rows) > limit
-    nodes = {m.id: LineageNode(m, depth, bool(seen)) for m, depth, seen in rows[:limit]}
+    nodes = {}
+    for row in rows[:limit]:
+        node = LineageNode(_family_method(row, 2), row[0], bool(row[1]))
+        nodes[node.id] = node
     roots: list[LineageNode] = []
     for node in nodes.values():  # parents come before children: ordered by depth
         parent = nodes.get(node.method.parent_id)
@@ -173,7 +253,7 @@ class SpreadOrganisation:
     organisation: Organisation
     members_using: int = 0  # members who said they used this method
     adaptation_users: int = 0  # members who used one of its adaptations
-    adaptations: list[Method] = field(default_factory=list)  # adaptations made here
+    adaptations: list[FamilyMethod] = field(default_factory=list)  # adaptations made here
     projects: int = 0  # improvement projects here that use it or one of its adaptations
 
     @property

@@ -51,7 +51,26 @@ method_tags = sa.Table(
 )
 
 
-class Method(db.Model):
+class MethodState:
+    """What a method's status says of it: for `Method` and for the plain copies a
+    lineage page reads (`lineage.FamilyMethod`)."""
+
+    __slots__ = ()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MethodStatus.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MethodStatus.DRAFT
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == MethodStatus.DELETED
+
+
+class Method(MethodState, db.Model):
     __tablename__ = "methods"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,18 +188,6 @@ class Method(db.Model):
     # ------------------------------------------------------------------ state
 
     @property
-    def is_published(self) -> bool:
-        return self.status == MethodStatus.PUBLISHED
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == MethodStatus.DRAFT
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.status == MethodStatus.DELETED
-
-    @property
     def was_published(self) -> bool:
         return self.first_published_at is not None
 
@@ -250,7 +257,22 @@ class MethodSetting(db.Model):
     __table_args__ = (sa.Index("ix_method_settings_setting_method", "setting", "method_id"),)
 
 
-class Adaptation(db.Model):
+class AdaptationLabels:
+    """An adaptation's setting and scale in words: for `Adaptation` and for the plain
+    copies a lineage page reads (`lineage.AdaptationFacts`)."""
+
+    __slots__ = ()
+
+    @property
+    def care_setting_label(self) -> str:
+        return CareSetting(self.care_setting).label if self.care_setting else ""
+
+    @property
+    def scale_label(self) -> str:
+        return Scale(self.scale).label if self.scale else ""
+
+
+class Adaptation(AdaptationLabels, db.Model):
     """How a method was reworked from its parent: the new context, what changed, why, results."""
 
     __tablename__ = "method_adaptations"
@@ -286,18 +308,10 @@ class Adaptation(db.Model):
         self.render_version = rendered.version
 
     @property
-    def care_setting_label(self) -> str:
-        return CareSetting(self.care_setting).label if self.care_setting else ""
-
-    @property
     def organisation_type_label(self) -> str:
         if not self.organisation_type:
             return ""
         return ORGANISATION_TYPE_LABELS[OrganisationType(self.organisation_type)]
-
-    @property
-    def scale_label(self) -> str:
-        return Scale(self.scale).label if self.scale else ""
 
 
 class MethodRevision(db.Model):

@@ -37,7 +37,7 @@ from community.methods.content import (
 )
 from community.methods.diffs import diff_versions
 from community.methods.forms import AdaptationForm, MethodForm, form_data
-from community.methods.lineage import LineageNode, ancestors, descendants, spread
+from community.methods.lineage import LineageNode, ancestors, descendants, family_member, spread
 from community.methods.models import Method
 from community.methods.picture import spread_picture
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS, SECTIONS
@@ -232,7 +232,7 @@ def lineage(method_id: int, slug: str):
         "methods/lineage.html",
         method=method,
         ancestors=ancestors(current_user, method),
-        current=LineageNode(method, 0, True),
+        current=LineageNode(family_member(method.id), 0, True),
         family=family,
         spread=reach,
         picture=spread_picture(reach),
