@@ -25,7 +25,9 @@ def organisation_choices() -> list[tuple[int, str]]:
 
 
 def system_choices() -> list[tuple[int, str]]:
-    return [(s.id, s.name) for s in db.session.scalars(sa.select(System).order_by(System.name))]
+    """Every system as (id, name), for a filter or a form's choices."""
+    rows = db.session.execute(sa.select(System.id, System.name).order_by(System.name))
+    return [(system_id, name) for system_id, name in rows]
 
 
 def systems_with_counts() -> list[tuple[System, int, int]]:
