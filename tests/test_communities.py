@@ -392,6 +392,10 @@ def test_counters_follow_joins_leaves_and_threads(fay, mo, nia):
 
     assert (community.member_count, community.thread_count) == (2, 2)
     assert "2 members · 2 threads" in directory
+    # Each reader sees what they are of the community.
+    assert "Member 2 members" in directory
+    assert "Facilitator 2 members" in page_text(client_as(fay).get("/communities"))
+    assert "Member 2 members" not in page_text(client_as(nia).get("/communities"))
 
 
 def test_a_facilitator_edits_the_details_and_the_audit_log_shows_it(fay, mo):

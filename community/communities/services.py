@@ -97,9 +97,10 @@ def memberships_of(user, community_ids: list[int]) -> dict[int, Membership]:
     if not community_ids:
         return {}
     rows = db.session.scalars(
-        sa.select(Membership).where(
-            Membership.user_id == user.id, Membership.community_id.in_(community_ids)
-        )
+        sa.select(Membership)
+        # The reader and the communities are on the page already: not joined again.
+        .options(sa.orm.lazyload(Membership.user), sa.orm.lazyload(Membership.community))
+        .where(Membership.user_id == user.id, Membership.community_id.in_(community_ids))
     )
     return {m.community_id: m for m in rows}
 
