@@ -143,6 +143,8 @@ class Config:
     # finder's, and each page's "who else is working on this"), per topic and per set of
     # things its readers may see (0: rank on every request).
     EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
+    # Search answers are kept until content changes, and for this long at most.
+    SEARCH_CACHE_SECONDS = _int("SEARCH_CACHE_SECONDS", 60)
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)

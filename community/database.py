@@ -75,8 +75,11 @@ def configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
 
 
 def register_engine_events(app: Flask, db) -> None:
+    from community import generation
+
     with app.app_context():
         engine = db.engine
+        generation.watch(engine)
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         elif engine.dialect.name == "postgresql":

@@ -5,6 +5,7 @@ from community.audit.models import AuditEvent
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.generation import ContentGeneration
 from community.mentoring.evidence import MentorEvidence
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -61,6 +62,7 @@ __all__ = [
     "MentorshipFeedback",
     "MentorshipGoal",
     "Community",
+    "ContentGeneration",
     "DataPoint",
     "Flag",
     "HelpfulReaction",

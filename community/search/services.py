@@ -38,7 +38,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
+from community import cache, generation
 from community.accounts.models import User
+from community.cache import Expiring
 from community.communities.models import Community
 from community.directory.models import Organisation, System
 from community.extensions import db
@@ -51,7 +53,7 @@ from community.search.query import SearchQuery, Term, parse
 from community.search.result_lines import describe
 from community.slugs import slugify
 from community.timefmt import utcnow
-from community.visibility import visible_communities_clause
+from community.visibility import visibility_class, visible_communities_clause
 
 SORTS = ("relevance", "newest")
 SINCE = {"week": 7, "month": 31, "year": 366}
@@ -64,6 +66,7 @@ MAX_PAGE = 50  # deep pages of a ranked list help nobody
 COUNT_CAP = 1000
 CANDIDATES = 1000
 FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
+RESULTS_KEPT = 256  # answers kept in each app process (about 40 KB each)
 
 
 @dataclass(frozen=True)
@@ -297,14 +300,37 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     return stmt.limit(CANDIDATES).subquery("candidates")
 
 
+def _kept_results() -> Expiring:
+    return cache.kept("search_results", RESULTS_KEPT, "SEARCH_CACHE_SECONDS")
+
+
 def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,
            now: datetime | None = None) -> Results:  # fmt: skip
-    """Search for `user`: counts per type, then one page of the chosen type."""
+    """Search for `user`: counts per type, then one page of the chosen type.
+
+    The answer is kept for the next reader who may see the same things and
+    asks the same, in the same minute, before any change to content (the key
+    holds the content generation: see `community.generation`).
+    """
     now = now or utcnow()
     query = read_query(text)
-    results = Results(query=query, filters=filters)
     if query.is_empty or not (query.wanted or query.tags or query.has_filters):
-        return results
+        return Results(query=query, filters=filters)
+    stamp = generation.current()
+    if stamp is None:
+        return _search(user, query, filters, page, per_page, now)
+    minute = now.replace(second=0, microsecond=0)
+    key = (query, filters, page, per_page, visibility_class(user), stamp, minute)
+    results = _kept_results().get(key)
+    if results is None:
+        results = _search(user, query, filters, page, per_page, now)
+        _kept_results().put(key, results)
+    return results
+
+
+def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
+            now: datetime) -> Results:  # fmt: skip
+    results = Results(query=query, filters=filters)
     few = _with_few_documents(_groups(query))  # (asked once for the counts and the ranking)
     results.counts = counts_by_group(user, query, filters, now, few)
     groups = _groups(query, filters.group)

@@ -1,0 +1,144 @@
+"""The content generation, and the search answers it lets each app process keep.
+
+A kept answer must never outlive a change to what it was made from: these
+tests change content every way search reads it (a post hidden, a community
+made private, a new reply) and search again, and check that writes searching
+never reads (notifications, signing in) leave kept answers in place.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from conftest import PASSWORD
+from methods_support import count_queries
+from search_support import add_member, counts, found, make_community, reply, start_thread
+
+from community import generation
+from community.communities import services as communities
+from community.communities.models import Visibility
+from community.discussions import moderation
+from community.discussions.models import Post
+from community.extensions import db
+from community.notifications.models import Notification
+
+
+@pytest.mark.parametrize(
+    ("statement", "changes"),
+    [
+        ("INSERT INTO posts (thread_id, body) VALUES (?, ?)", True),
+        ("UPDATE posts SET hidden_at=? WHERE posts.id = ?", True),
+        ("DELETE FROM memberships WHERE memberships.id = ?", True),
+        ("  insert or replace into search_documents (id) values (1)", True),
+        ('UPDATE "communities" SET visibility=%(visibility)s WHERE id = %(id)s', True),
+        ("REPLACE INTO tags VALUES (1)", True),
+        ("WITH gone AS (SELECT id FROM posts) DELETE FROM posts WHERE id IN gone", True),
+        ("UPDATE users SET name=?, last_sign_in_at=? WHERE users.id = ?", True),
+        ("INSERT INTO notifications (user_id, kind) VALUES (?, ?)", False),
+        ("UPDATE outbox_messages SET sent_at=? WHERE id = ?", False),
+        ("DELETE FROM thread_watches WHERE user_id = ?", False),
+        ("INSERT INTO audit_events (action) VALUES (?)", False),
+        ("UPDATE users SET last_sign_in_at=?, session_token=? WHERE users.id = ?", False),
+        ('UPDATE "users" SET "password_hash"=%(p)s WHERE "users".id = %(id)s', False),
+        ("SELECT posts.id FROM posts WHERE posts.body LIKE '%update posts set%'", False),
+        ("WITH RECURSIVE tree(id) AS (SELECT 1) SELECT id FROM tree", False),
+        ("PRAGMA foreign_keys = ON", False),
+    ],
+)
+def test_which_statements_change_content(statement, changes):
+    assert generation.changes_content(statement) is changes
+
+
+def test_a_committed_change_adds_one_and_other_writes_add_nothing(db, member, make_user):
+    start = generation.current()
+    member.job_title = "Improvement lead"
+    db.session.rollback()  # rolled back: nothing changed
+    assert generation.current() == start
+
+    member.name = "Sam Patel-Jones"
+    db.session.commit()
+    assert generation.current() == start + 1  # once for the transaction
+
+    db.session.execute(sa.update(Post).values(helpful_count=0))  # a bulk statement counts too
+    db.session.commit()
+    assert generation.current() == start + 2
+    db.session.rollback()  # (lets go of SQLite's write lock)
+    with db.engine.begin() as connection:  # and so does SQL outside the session
+        connection.execute(sa.text("UPDATE users SET job_title = 'Analyst'"))
+    assert generation.current() == start + 3
+
+    db.session.add(Notification(recipient_id=member.id, kind="reply"))
+    db.session.commit()
+    assert generation.current() == start + 3
+
+
+def test_signing_in_leaves_the_generation_alone(client, member):
+    start = generation.current()
+    response = client.post("/account/sign-in", data={"email": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.last_sign_in_at is not None  # it wrote to the member's row …
+    assert generation.current() == start  # … only columns searching never reads
+
+
+@pytest.fixture
+def neighbourhood(make_user, admin):
+    owner, reader, other = make_user("owner"), make_user("reader"), make_user("other")
+    community = make_community(owner, admin, "Discharge collaborative")
+    add_member(community, reader, owner)
+    thread = start_thread(owner, community, "Discharge before noon", "Morning discharge huddles")
+    return owner, reader, other, community, thread
+
+
+def test_the_same_search_again_is_answered_from_the_kept_answer(neighbourhood):
+    owner, reader, other, _community, thread = neighbourhood
+    first = found(reader, "discharge")
+    assert ("thread", thread.id) in first
+    db.session.refresh(other)  # (loaded before counting)
+    with count_queries() as asked:
+        again = found(reader, "discharge")
+        also = found(other, "discharge")  # another reader who may see the same things
+    assert again == first and also == first
+    # Each asks only the generation and what the reader may see (twice each).
+    assert asked.count == 4, "\n\n".join(asked.statements)
+
+
+def test_a_hidden_post_leaves_the_kept_answers_and_counts_at_once(neighbourhood):
+    owner, reader, _other, _community, thread = neighbourhood
+    post = reply(reader, thread, "Our discharge lounge opened in May")
+    assert ("post", post.id) in found(reader, "lounge")
+    assert counts(reader, "lounge")["discussions"] == 1
+    moderation.hide_post(owner, post)
+    db.session.commit()
+    assert found(reader, "lounge") == []
+    assert counts(reader, "lounge")["discussions"] == 0
+
+
+def test_a_community_made_private_leaves_a_non_members_kept_answer(neighbourhood):
+    owner, reader, other, community, thread = neighbourhood
+    assert ("thread", thread.id) in found(other, "huddles")
+    communities.update_community(
+        owner, community, name=community.name, purpose=community.purpose,
+        learning_question=community.learning_question, visibility=Visibility.PRIVATE,
+        listed=False,
+    )  # fmt: skip
+    assert found(other, "huddles") == []
+    assert counts(other, "huddles")["discussions"] == 0
+    assert ("thread", thread.id) in found(reader, "huddles")  # a member still finds it
+
+
+def test_a_new_reply_is_found_by_the_next_search(neighbourhood):
+    owner, reader, _other, _community, thread = neighbourhood
+    assert found(reader, "lounge") == []
+    post = reply(owner, thread, "We opened a discharge lounge")
+    assert found(reader, "lounge") == [("post", post.id)]
+
+
+def test_a_private_members_answer_is_not_kept_for_others(neighbourhood, make_user, admin):
+    owner, reader, other, _community, _thread = neighbourhood
+    private = make_community(owner, admin, "Night nurses", private=True)
+    add_member(private, reader, owner)
+    secret = start_thread(owner, private, "Discharge at night", "Night discharge lounge")
+    assert ("thread", secret.id) in found(reader, "night")
+    assert found(other, "night") == []
+    assert counts(other, "night")["discussions"] == 0
