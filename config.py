@@ -143,8 +143,10 @@ class Config:
     # finder's, and each page's "who else is working on this"), per topic and per set of
     # things its readers may see (0: rank on every request).
     EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
-    # Search answers are kept until content changes, and for this long at most.
+    # Search answers are kept until content is taken away or altered, for a minute at
+    # most; an answer made before something new was added is used for this long at most.
     SEARCH_CACHE_SECONDS = _int("SEARCH_CACHE_SECONDS", 60)
+    SEARCH_NEW_CONTENT_SECONDS = _int("SEARCH_NEW_CONTENT_SECONDS", 15)
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)
@@ -180,6 +182,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
     EXPERTISE_CACHE_SECONDS = 0
+    SEARCH_NEW_CONTENT_SECONDS = 0  # tests find what they add at once
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
 
 

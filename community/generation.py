@@ -1,30 +1,38 @@
-"""The content generation: a number that goes up with every committed change to content.
+"""The content generation: two numbers that go up as changes to content commit.
 
-Search results are kept in each app process for readers who ask the same
-thing (`community.search.services`). A kept answer is only right while
-nothing it was made from has changed: a post hidden, a thread moved, a
-community made private, a new post that matches. So the key of every kept
-answer holds this number, read from the database, and every transaction
-that changes content adds one to it as it commits. A reader after the
-change reads the new number and misses every answer kept before it; no
-process has to be told, however many app servers share the database.
+Search keeps its answers in each app process for readers who ask the same
+thing (`community.search.services`). A kept answer must never show what has
+since been taken away or changed: a post hidden, removed or edited, a thread
+moved, a community made private. New things (a reply, a thread, a helpful
+mark) may wait a few seconds, as in any search engine, or no kept answer
+would outlive the next reply anywhere on a national platform. So:
+
+* `altered` goes up with every change that may take something away or alter
+  it (any removal; any edit except the counters and times in ADDING_COLUMNS).
+  The key of a kept answer holds it, so after such a change every reader, on
+  every app server, misses every answer kept before it.
+* `added` goes up with every change that only adds: new rows, and the
+  counters and times that new rows move (a thread's post count and latest
+  post, say). A kept answer made before an addition is used for
+  SEARCH_NEW_CONTENT_SECONDS at most (0: not at all).
 
 How a change is noticed: every statement the engine runs is looked at (ORM
-flushes, bulk updates, raw SQL alike). A write to a table is a change
-unless the table is one searching never reads (IGNORED_TABLES: notifications,
-the outbox, the audit log …), or it only sets a member's sign-in columns
-(IGNORED_USER_COLUMNS). A write the rules cannot read counts as a change.
-The commit of a transaction that changed something adds one to the row, in
-the same transaction, just before it commits.
+flushes, bulk updates, raw SQL alike). Writes to tables searching never reads
+(IGNORED_TABLES: notifications, the outbox, the audit log …) and a member's
+sign-in columns (IGNORED_USER_COLUMNS) are no change. A write these rules
+cannot read counts as an alteration. The commit of a transaction that changed
+something adds one to the right number, in the same transaction, just before
+it commits.
 
-Schema changes do not count (a migration makes the table this needs); app
+Schema changes are not counted (a migration makes the table this needs); app
 servers start with empty caches after a deploy, and kept answers are in any
-case forgotten after SEARCH_CACHE_SECONDS.
+case forgotten within a minute.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -34,12 +42,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.extensions import db
 
 TABLE = "content_generation"
-_BUMP = "UPDATE content_generation SET value = value + 1 WHERE id = 1"
 IGNORED_TABLES = frozenset({
     TABLE, "notifications", "thread_watches", "outbox_messages", "audit_events",
 })  # fmt: skip
 # Signing in writes these; no search result shows or depends on them.
 IGNORED_USER_COLUMNS = frozenset({"last_sign_in_at", "session_token", "password_hash"})
+# Columns that only move when something is added (a reply, a helpful mark, a use).
+ADDING_COLUMNS = {
+    "threads": frozenset({"last_post_at", "post_count"}),
+    "communities": frozenset({"last_activity_at", "thread_count", "member_count"}),
+    "posts": frozenset({"helpful_count"}),
+    "search_documents": frozenset({"boost"}),
+    "projects": frozenset({"last_activity_at"}),
+}
+
+ADDED, ALTERED = "added", "altered"
+_BUMP = {
+    ADDED: "UPDATE content_generation SET added = added + 1 WHERE id = 1",
+    ALTERED: "UPDATE content_generation SET altered = altered + 1 WHERE id = 1",
+}
 
 _WRITE = re.compile(r"\s*(insert|update|delete|replace|merge|truncate)\b", re.IGNORECASE)
 # A statement starting WITH writes when its body does (a CTE that only reads is common).
@@ -49,7 +70,7 @@ _WITH_WRITE = re.compile(
 _SCHEMA = re.compile(r"\s*(create|drop|alter)\b", re.IGNORECASE)
 _MIGRATION = re.compile(r"\balembic_version\b", re.IGNORECASE)
 _TARGET = re.compile(
-    r"""\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?""", re.IGNORECASE
+    r"""\s*(insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?""", re.IGNORECASE
 )
 _SET = re.compile(r"\bset\s+(.*?)(?:\s+where\b|\s+returning\b|\s+from\b|$)", re.IGNORECASE | re.S)
 _ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
@@ -62,35 +83,49 @@ class ContentGeneration(db.Model):
     __tablename__ = TABLE
 
     id: Mapped[int] = mapped_column(primary_key=True)  # one row: 1
-    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    altered: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    added: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-def changes_content(statement: str) -> bool:
-    """Whether running SQL `statement` may change what a search finds or shows."""
+class Generation(NamedTuple):
+    altered: int
+    added: int
+
+
+def change_made_by(statement: str) -> str | None:
+    """What running SQL `statement` does to content: ALTERED, ADDED or None (nothing)."""
     if not _WRITE.match(statement):
-        return _WITH_WRITE.match(statement) is not None
+        return ALTERED if _WITH_WRITE.match(statement) else None
     target = _TARGET.match(statement)
     if target is None:
-        return True  # a write these rules cannot read (REPLACE …, MERGE …)
-    table = target.group(1).lower()
+        return ALTERED  # a write these rules cannot read (REPLACE …, MERGE …)
+    verb, table = " ".join(target.group(1).lower().split()), target.group(2).lower()
     if table in IGNORED_TABLES:
-        return False
-    if table == "users" and statement.lstrip()[:6].lower() == "update":
+        return None
+    if verb == "insert into":
+        return ADDED
+    if verb == "update":
         assigned = _SET.search(statement)
-        if assigned is not None:
-            columns = {c.lower() for c in _ASSIGNED.findall(assigned.group(1))}
-            return not columns or not columns <= IGNORED_USER_COLUMNS
-    return True
+        columns = {c.lower() for c in _ASSIGNED.findall(assigned.group(1))} if assigned else set()
+        if table == "users" and columns and columns <= IGNORED_USER_COLUMNS:
+            return None
+        if columns and columns <= ADDING_COLUMNS.get(table, frozenset()):
+            return ADDED
+    return ALTERED
 
 
-def current() -> int | None:
+def current() -> Generation | None:
     """The generation now (None if the database has no row for it: nothing is kept then)."""
-    return db.session.scalar(sa.select(ContentGeneration.value).where(ContentGeneration.id == 1))
+    row = db.session.execute(
+        sa.select(ContentGeneration.altered, ContentGeneration.added).where(
+            ContentGeneration.id == 1
+        )
+    ).first()
+    return Generation(*row) if row is not None else None
 
 
 def watch(engine: Engine) -> None:
     """Count every committed change to content made through `engine`."""
-
     made = False  # whether the table is there (looked up until it is)
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -98,18 +133,20 @@ def watch(engine: Engine) -> None:
         info = connection.info
         if _SCHEMA.match(statement) or _MIGRATION.search(statement):
             info[SCHEMA_CHANGED] = True
-        elif not info.get(CHANGED) and changes_content(statement):
-            info[CHANGED] = True
+        elif info.get(CHANGED) != ALTERED:
+            change = change_made_by(statement)
+            if change is not None:
+                info[CHANGED] = change
 
     @event.listens_for(engine, "commit")
     def _count(connection):
         nonlocal made
-        changed = connection.info.pop(CHANGED, False)
-        if connection.info.pop(SCHEMA_CHANGED, False) or not changed:
+        change = connection.info.pop(CHANGED, None)
+        if connection.info.pop(SCHEMA_CHANGED, False) or change is None:
             return  # nothing changed, or a migration (see the module's docstring)
         made = made or sa.inspect(connection).has_table(TABLE)
         if made:
-            connection.exec_driver_sql(_BUMP)
+            connection.exec_driver_sql(_BUMP[change])
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "rollback")

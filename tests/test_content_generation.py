@@ -18,38 +18,49 @@ from community import generation
 from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import moderation
+from community.discussions import services as discussions
 from community.discussions.models import Post
 from community.extensions import db
+from community.generation import ADDED, ALTERED
 from community.notifications.models import Notification
 
 
 @pytest.mark.parametrize(
-    ("statement", "changes"),
+    ("statement", "change"),
     [
-        ("INSERT INTO posts (thread_id, body) VALUES (?, ?)", True),
-        ("UPDATE posts SET hidden_at=? WHERE posts.id = ?", True),
-        ("DELETE FROM memberships WHERE memberships.id = ?", True),
-        ("  insert or replace into search_documents (id) values (1)", True),
-        ('UPDATE "communities" SET visibility=%(visibility)s WHERE id = %(id)s', True),
-        ("REPLACE INTO tags VALUES (1)", True),
-        ("WITH gone AS (SELECT id FROM posts) DELETE FROM posts WHERE id IN gone", True),
-        ("UPDATE users SET name=?, last_sign_in_at=? WHERE users.id = ?", True),
-        ("INSERT INTO notifications (user_id, kind) VALUES (?, ?)", False),
-        ("UPDATE outbox_messages SET sent_at=? WHERE id = ?", False),
-        ("DELETE FROM thread_watches WHERE user_id = ?", False),
-        ("INSERT INTO audit_events (action) VALUES (?)", False),
-        ("UPDATE users SET last_sign_in_at=?, session_token=? WHERE users.id = ?", False),
-        ('UPDATE "users" SET "password_hash"=%(p)s WHERE "users".id = %(id)s', False),
-        ("SELECT posts.id FROM posts WHERE posts.body LIKE '%update posts set%'", False),
-        ("WITH RECURSIVE tree(id) AS (SELECT 1) SELECT id FROM tree", False),
-        ("PRAGMA foreign_keys = ON", False),
+        ("INSERT INTO posts (thread_id, body) VALUES (?, ?)", ADDED),
+        ("  insert or replace into search_documents (id) values (1)", ALTERED),
+        (
+            "UPDATE threads SET last_post_at=?, post_count=(threads.post_count + ?) WHERE id=?",
+            ADDED,
+        ),
+        ("UPDATE search_documents SET boost=? WHERE search_documents.id = ?", ADDED),
+        ("UPDATE posts SET hidden_at=? WHERE posts.id = ?", ALTERED),
+        ("UPDATE posts SET helpful_count=?, body_html=? WHERE posts.id = ?", ALTERED),
+        ("UPDATE search_documents SET body=?, boost=? WHERE search_documents.id = ?", ALTERED),
+        ("DELETE FROM memberships WHERE memberships.id = ?", ALTERED),
+        ("DELETE FROM helpful_reactions WHERE id = ?", ALTERED),
+        ('UPDATE "communities" SET visibility=%(visibility)s WHERE id = %(id)s', ALTERED),
+        ("UPDATE communities SET thread_count=CASE WHEN a = b THEN 1 END", ALTERED),
+        ("REPLACE INTO tags VALUES (1)", ALTERED),
+        ("WITH gone AS (SELECT id FROM posts) DELETE FROM posts WHERE id IN gone", ALTERED),
+        ("UPDATE users SET name=?, last_sign_in_at=? WHERE users.id = ?", ALTERED),
+        ("INSERT INTO notifications (user_id, kind) VALUES (?, ?)", None),
+        ("UPDATE outbox_messages SET sent_at=? WHERE id = ?", None),
+        ("DELETE FROM thread_watches WHERE user_id = ?", None),
+        ("INSERT INTO audit_events (action) VALUES (?)", None),
+        ("UPDATE users SET last_sign_in_at=?, session_token=? WHERE users.id = ?", None),
+        ('UPDATE "users" SET "password_hash"=%(p)s WHERE "users".id = %(id)s', None),
+        ("SELECT posts.id FROM posts WHERE posts.body LIKE '%update posts set%'", None),
+        ("WITH RECURSIVE tree(id) AS (SELECT 1) SELECT id FROM tree", None),
+        ("PRAGMA foreign_keys = ON", None),
     ],
 )
-def test_which_statements_change_content(statement, changes):
-    assert generation.changes_content(statement) is changes
+def test_what_each_statement_does_to_content(statement, change):
+    assert generation.change_made_by(statement) == change
 
 
-def test_a_committed_change_adds_one_and_other_writes_add_nothing(db, member, make_user):
+def test_each_committed_change_is_counted_once_and_other_writes_not_at_all(db, member):
     start = generation.current()
     member.job_title = "Improvement lead"
     db.session.rollback()  # rolled back: nothing changed
@@ -57,19 +68,19 @@ def test_a_committed_change_adds_one_and_other_writes_add_nothing(db, member, ma
 
     member.name = "Sam Patel-Jones"
     db.session.commit()
-    assert generation.current() == start + 1  # once for the transaction
+    assert generation.current() == (start.altered + 1, start.added)  # once for the transaction
 
-    db.session.execute(sa.update(Post).values(helpful_count=0))  # a bulk statement counts too
+    db.session.execute(sa.update(Post).values(helpful_count=0))  # a bulk statement that adds
     db.session.commit()
-    assert generation.current() == start + 2
+    assert generation.current() == (start.altered + 1, start.added + 1)
     db.session.rollback()  # (lets go of SQLite's write lock)
-    with db.engine.begin() as connection:  # and so does SQL outside the session
+    with db.engine.begin() as connection:  # and SQL outside the session
         connection.execute(sa.text("UPDATE users SET job_title = 'Analyst'"))
-    assert generation.current() == start + 3
+    assert generation.current() == (start.altered + 2, start.added + 1)
 
     db.session.add(Notification(recipient_id=member.id, kind="reply"))
     db.session.commit()
-    assert generation.current() == start + 3
+    assert generation.current() == (start.altered + 2, start.added + 1)
 
 
 def test_signing_in_leaves_the_generation_alone(client, member):
@@ -79,6 +90,17 @@ def test_signing_in_leaves_the_generation_alone(client, member):
     db.session.refresh(member)
     assert member.last_sign_in_at is not None  # it wrote to the member's row …
     assert generation.current() == start  # … only columns searching never reads
+
+
+def test_replying_and_marking_helpful_only_add(neighbourhood):
+    owner, reader, _other, _community, thread = neighbourhood
+    start = generation.current()
+    post = reply(reader, thread, "Our discharge lounge opened in May")
+    discussions.toggle_helpful(owner, post, True)
+    assert generation.current() == (start.altered, start.added + 2)
+    moderation.hide_post(owner, post)
+    db.session.commit()
+    assert generation.current() == (start.altered + 1, start.added + 2)
 
 
 @pytest.fixture
@@ -142,3 +164,18 @@ def test_a_private_members_answer_is_not_kept_for_others(neighbourhood, make_use
     assert ("thread", secret.id) in found(reader, "night")
     assert found(other, "night") == []
     assert counts(other, "night")["discussions"] == 0
+
+
+def test_something_new_waits_for_the_window_and_a_removal_does_not(app, neighbourhood):
+    owner, reader, _other, _community, thread = neighbourhood
+    first = reply(owner, thread, "A discharge lounge in the east wing")
+    app.config["SEARCH_NEW_CONTENT_SECONDS"] = 60
+    try:
+        assert found(reader, "lounge") == [("post", first.id)]
+        second = reply(owner, thread, "A second discharge lounge")
+        assert found(reader, "lounge") == [("post", first.id)]  # kept: new things may wait
+        moderation.hide_post(owner, first)
+        db.session.commit()
+        assert found(reader, "lounge") == [("post", second.id)]  # taken away at once
+    finally:
+        app.config["SEARCH_NEW_CONTENT_SECONDS"] = 0

@@ -32,10 +32,12 @@ best boosted and most recent first.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
 from community import cache, generation
@@ -309,8 +311,9 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
     """Search for `user`: counts per type, then one page of the chosen type.
 
     The answer is kept for the next reader who may see the same things and
-    asks the same, in the same minute, before any change to content (the key
-    holds the content generation: see `community.generation`).
+    asks the same in the same minute: until anything is taken away or
+    altered, and for SEARCH_NEW_CONTENT_SECONDS after something new is added
+    (see `community.generation`).
     """
     now = now or utcnow()
     query = read_query(text)
@@ -320,11 +323,15 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
     if stamp is None:
         return _search(user, query, filters, page, per_page, now)
     minute = now.replace(second=0, microsecond=0)
-    key = (query, filters, page, per_page, visibility_class(user), stamp, minute)
-    results = _kept_results().get(key)
-    if results is None:
-        results = _search(user, query, filters, page, per_page, now)
-        _kept_results().put(key, results)
+    key = (query, filters, page, per_page, visibility_class(user), stamp.altered, minute)
+    kept = _kept_results().get(key)
+    if kept is not None:
+        added, made_at, results = kept
+        waited = time.monotonic() - made_at
+        if added == stamp.added or waited < current_app.config["SEARCH_NEW_CONTENT_SECONDS"]:
+            return results
+    results = _search(user, query, filters, page, per_page, now)
+    _kept_results().put(key, (stamp.added, time.monotonic(), results))
     return results
 
 

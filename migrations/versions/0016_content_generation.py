@@ -1,9 +1,11 @@
-"""the content generation: a number every change to content adds one to
+"""the content generation: numbers that go up as changes to content commit
 
 Search keeps each answer in the app process for readers who ask the same
-thing; the key of a kept answer holds this number, so an answer made before
-any later change (a post hidden, a thread moved, a new post) is never shown
-(see community/generation.py). One row, starting at 0.
+thing. `altered` goes up with every change that may take something away or
+alter it (a post hidden or edited, a thread moved); the key of a kept answer
+holds it, so no answer made before such a change is shown again. `added`
+goes up with changes that only add (a new reply): an answer made before one
+is used for a few seconds at most (see community/generation.py). One row.
 
 Revision ID: 0016
 Revises: 0015
@@ -25,10 +27,11 @@ def upgrade():
     table = op.create_table(
         'content_generation',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('value', sa.BigInteger(), nullable=False),
+        sa.Column('altered', sa.BigInteger(), nullable=False),
+        sa.Column('added', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_content_generation')),
     )
-    op.bulk_insert(table, [{'id': 1, 'value': 0}])
+    op.bulk_insert(table, [{'id': 1, 'altered': 0, 'added': 0}])
 
 
 def downgrade():
