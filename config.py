@@ -143,10 +143,11 @@ class Config:
     # finder's, and each page's "who else is working on this"), per topic and per set of
     # things its readers may see (0: rank on every request).
     EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
-    # Search answers are kept until content is taken away or altered, for a minute at
-    # most; an answer made before something new was added is used for this long at most.
-    SEARCH_CACHE_SECONDS = _int("SEARCH_CACHE_SECONDS", 60)
-    SEARCH_NEW_CONTENT_SECONDS = _int("SEARCH_NEW_CONTENT_SECONDS", 15)
+    # Search answers and lineage pages are kept in each app process until content is
+    # taken away or altered, and this long at most (0: not kept) …
+    KEPT_ANSWER_SECONDS = _int("KEPT_ANSWER_SECONDS", 60)
+    # … and used for this long after something new was added (0: not at all).
+    NEW_CONTENT_WAIT_SECONDS = _int("NEW_CONTENT_WAIT_SECONDS", 15)
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)
@@ -182,7 +183,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
     EXPERTISE_CACHE_SECONDS = 0
-    SEARCH_NEW_CONTENT_SECONDS = 0  # tests find what they add at once
+    NEW_CONTENT_WAIT_SECONDS = 0  # tests find what they add at once
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
 
 

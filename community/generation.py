@@ -1,7 +1,7 @@
 """The content generation: two numbers that go up as changes to content commit.
 
-Search keeps its answers in each app process for readers who ask the same
-thing (`community.search.services`). A kept answer must never show what has
+Search keeps its answers, and a method's lineage page its HTML, in each app
+process for readers who ask the same thing (`kept()`). A kept answer must never show what has
 since been taken away or changed: a post hidden, removed or edited, a thread
 moved, a community made private. New things (a reply, a thread, a helpful
 mark) may wait a few seconds, as in any search engine, or no kept answer
@@ -14,7 +14,7 @@ would outlive the next reply anywhere on a national platform. So:
 * `added` goes up with every change that only adds: new rows, and the
   counters and times that new rows move (a thread's post count and latest
   post, say). A kept answer made before an addition is used for
-  SEARCH_NEW_CONTENT_SECONDS at most (0: not at all).
+  NEW_CONTENT_WAIT_SECONDS at most (0: not at all).
 
 How a change is noticed: every statement the engine runs is looked at (ORM
 flushes, bulk updates, raw SQL alike). Writes to tables searching never reads
@@ -26,20 +26,26 @@ it commits.
 
 Schema changes are not counted (a migration makes the table this needs); app
 servers start with empty caches after a deploy, and kept answers are in any
-case forgotten within a minute.
+case forgotten after KEPT_ANSWER_SECONDS.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+import time
+from collections.abc import Callable, Hashable
+from typing import NamedTuple, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community import cache
 from community.extensions import db
+
+T = TypeVar("T")
 
 TABLE = "content_generation"
 IGNORED_TABLES = frozenset({
@@ -122,6 +128,30 @@ def current() -> Generation | None:
         )
     ).first()
     return Generation(*row) if row is not None else None
+
+
+def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
+    """What `make()` gave for `key` before, while nothing it read may have changed; else `make()`.
+
+    Kept in this app process (the cache `name`, `entries` at most) until anything
+    is taken away or altered, by any reader on any app server; for
+    NEW_CONTENT_WAIT_SECONDS after something new is added; and for
+    KEPT_ANSWER_SECONDS at most. `key` must hold everything else `make` reads:
+    the reader's `visibility_class`, the page's parameters.
+    """
+    stamp = current()
+    if stamp is None:
+        return make()
+    store = cache.kept(name, entries, "KEPT_ANSWER_SECONDS")
+    entry = store.get((key, stamp.altered))
+    if entry is not None:
+        added, made_at, value = entry
+        waited = time.monotonic() - made_at
+        if added == stamp.added or waited < current_app.config["NEW_CONTENT_WAIT_SECONDS"]:
+            return value
+    value = make()
+    store.put((key, stamp.altered), (stamp.added, time.monotonic(), value))
+    return value
 
 
 def watch(engine: Engine) -> None:

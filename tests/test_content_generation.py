@@ -169,7 +169,7 @@ def test_a_private_members_answer_is_not_kept_for_others(neighbourhood, make_use
 def test_something_new_waits_for_the_window_and_a_removal_does_not(app, neighbourhood):
     owner, reader, _other, _community, thread = neighbourhood
     first = reply(owner, thread, "A discharge lounge in the east wing")
-    app.config["SEARCH_NEW_CONTENT_SECONDS"] = 60
+    app.config["NEW_CONTENT_WAIT_SECONDS"] = 60
     try:
         assert found(reader, "lounge") == [("post", first.id)]
         second = reply(owner, thread, "A second discharge lounge")
@@ -178,4 +178,4 @@ def test_something_new_waits_for_the_window_and_a_removal_does_not(app, neighbou
         db.session.commit()
         assert found(reader, "lounge") == [("post", second.id)]  # taken away at once
     finally:
-        app.config["SEARCH_NEW_CONTENT_SECONDS"] = 0
+        app.config["NEW_CONTENT_WAIT_SECONDS"] = 0

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from methods_support import adapt, build_tree, make_community, publish_method
+from methods_support import (
+    adapt,
+    build_tree,
+    count_queries,
+    make_community,
+    publish_method,
+    switch_to,
+)
 
 from community.extensions import db
 from community.methods import services
@@ -194,3 +201,35 @@ def test_the_spread_table_is_paged_while_the_picture_shows_everyone(
     assert "Showing 3 to 3 of 3 organisations" in last
     assert table_rows(last) == ["South GP Practice"]
     assert client.get(url + "?organisations=banana").status_code == 200
+
+
+def test_a_kept_lineage_page_follows_each_readers_view_and_every_change(
+    client, author, member, make_user
+):
+    """The page's body is kept for readers alike until the methods change (see
+    community.generation.kept): a draft's author, another member, then a deletion."""
+    root = publish_method(author, "Board rounds")
+    draft = adapt(member, root, "Draft for hospices", publish=False)
+    shown = adapt(author, root, "Board rounds in the community")
+    address = f"/methods/{root.id}-{root.slug}/lineage"
+    viewer, other = make_user(), make_user()
+    switch_to(client, member)
+    assert "Draft for hospices" in client.get(address).text  # its author sees the draft
+    switch_to(client, viewer)
+    page = client.get(address).text
+    assert "Draft for hospices" not in page and "Board rounds in the community" in page
+    switch_to(client, other)
+    db.session.refresh(other)  # (loaded before counting)
+    with count_queries() as asked:
+        assert client.get(address).text.count("Board rounds in the community") == page.count(
+            "Board rounds in the community"
+        )
+    # The family and the spread were not read again (nor anything else but the page's
+    # own lookups: the reader's class, the generation, their notifications count).
+    assert not any("method_uses" in q or "descendants" in q for q in asked.statements)
+    assert asked.count <= 3, asked.statements
+    services.delete_method(author, shown)
+    switch_to(client, viewer)
+    assert "Board rounds in the community" not in client.get(address).text
+    services.publish(member, draft)
+    assert "Draft for hospices" in client.get(address).text

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
+from community import generation
 from community.markdown import render_markdown
 from community.methods import queries, services
 from community.methods.content import revision_snapshot, snapshot
@@ -17,8 +19,10 @@ from community.methods.picture import spread_picture
 from community.methods.routes import _canonical, bp
 from community.methods.vocabulary import SECTIONS
 from community.paging import ListPagination, page_number
+from community.visibility import visibility_class
 
 SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
+LINEAGE_CACHE, LINEAGES_KEPT = "lineage_pages", 32  # (a large family's page is 300 KB)
 
 
 @bp.route("/<int:method_id>-<slug>/history")
@@ -82,10 +86,19 @@ def lineage(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user)
     if (moved := _canonical(method, slug)) is not None:
         return moved
+    # The body reads nothing about the reader but what they may see and whether they
+    # may adapt: it is kept for every reader alike until the methods change.
+    reader = (visibility_class(current_user), current_user.is_confirmed)
+    key = (method.id, reader, request.query_string)
+    body = generation.kept(LINEAGE_CACHE, LINEAGES_KEPT, key, lambda: _lineage_body(method))
+    return render_template("methods/lineage.html", method=method, body=body)
+
+
+def _lineage_body(method) -> Markup:
     family = descendants(current_user, method)
     reach = spread(method, family, current_user)
-    return render_template(
-        "methods/lineage.html",
+    return Markup(render_template(  # noqa: S704  a rendered (autoescaped) template
+        "methods/_lineage_body.html",
         method=method,
         ancestors=ancestors(current_user, method),
         current=LineageNode(family_member(method.id), 0, True),
@@ -97,4 +110,4 @@ def lineage(method_id: int, slug: str):
         organisations=ListPagination(
             reach.rows, page_number("organisations"), SPREAD_ROWS_PER_PAGE
         ),
-    )
+    ))  # fmt: skip

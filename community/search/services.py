@@ -32,17 +32,14 @@ best boosted and most recent first.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
-from community import cache, generation
+from community import generation
 from community.accounts.models import User
-from community.cache import Expiring
 from community.communities.models import Community
 from community.directory.models import Organisation, System
 from community.extensions import db
@@ -302,37 +299,25 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     return stmt.limit(CANDIDATES).subquery("candidates")
 
 
-def _kept_results() -> Expiring:
-    return cache.kept("search_results", RESULTS_KEPT, "SEARCH_CACHE_SECONDS")
-
-
 def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,
            now: datetime | None = None) -> Results:  # fmt: skip
     """Search for `user`: counts per type, then one page of the chosen type.
 
     The answer is kept for the next reader who may see the same things and
     asks the same in the same minute: until anything is taken away or
-    altered, and for SEARCH_NEW_CONTENT_SECONDS after something new is added
-    (see `community.generation`).
+    altered, and for a few seconds after something new is added (see
+    `community.generation.kept`).
     """
     now = now or utcnow()
     query = read_query(text)
     if query.is_empty or not (query.wanted or query.tags or query.has_filters):
         return Results(query=query, filters=filters)
-    stamp = generation.current()
-    if stamp is None:
-        return _search(user, query, filters, page, per_page, now)
     minute = now.replace(second=0, microsecond=0)
-    key = (query, filters, page, per_page, visibility_class(user), stamp.altered, minute)
-    kept = _kept_results().get(key)
-    if kept is not None:
-        added, made_at, results = kept
-        waited = time.monotonic() - made_at
-        if added == stamp.added or waited < current_app.config["SEARCH_NEW_CONTENT_SECONDS"]:
-            return results
-    results = _search(user, query, filters, page, per_page, now)
-    _kept_results().put(key, (stamp.added, time.monotonic(), results))
-    return results
+    key = (query, filters, page, per_page, visibility_class(user), minute)
+    return generation.kept(
+        "search_results", RESULTS_KEPT, key,
+        lambda: _search(user, query, filters, page, per_page, now),
+    )  # fmt: skip
 
 
 def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
