@@ -156,8 +156,6 @@ def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
 
 def watch(engine: Engine) -> None:
     """Count every committed change to content made through `engine`."""
-    made = False  # whether the table is there (looked up until it is)
-
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, statement, _parameters, _context, _executemany):
         info = connection.info
@@ -170,12 +168,11 @@ def watch(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def _count(connection):
-        nonlocal made
         change = connection.info.pop(CHANGED, None)
         if connection.info.pop(SCHEMA_CHANGED, False) or change is None:
             return  # nothing changed, or a migration (see the module's docstring)
-        made = made or sa.inspect(connection).has_table(TABLE)
-        if made:
+        # (Looked up each time, as a migration run elsewhere may add or drop it.)
+        if sa.inspect(connection).has_table(TABLE):
             connection.exec_driver_sql(_BUMP[change])
 
     @event.listens_for(engine, "begin")
