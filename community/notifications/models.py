@@ -96,5 +96,6 @@ class Notification(db.Model):
     __table_args__ = (
         sa.Index("ix_notifications_recipient_id", "recipient_id", "id"),
         sa.Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),
-        sa.Index("ix_notifications_digest", "emailed_at", "recipient_id"),
+        # The digest reads the last days' unemailed rows; new rows go at the index's end.
+        sa.Index("ix_notifications_digest", "emailed_at", "created_at", "recipient_id"),
     )

@@ -60,36 +60,36 @@ def _create(
         )
     ).all()
     now = utcnow()
-    link = None
+    # What every row shares, read once (the actor is often `current_user`, a proxy).
+    common = {
+        "actor_id": actor.id if actor else None,
+        "community_id": community_id,
+        "thread_id": thread.id if thread is not None else None,
+        "post_id": post.id if post is not None else None,
+        "method_id": method.id if method is not None else None,
+        "project_id": project.id if project is not None else None,
+        "mentoring_request_id": mentoring_request.id if mentoring_request else None,
+        "mentorship_id": mentorship.id if mentorship is not None else None,
+        "created_at": now,
+    }
+    link = settings = None
     notifications, emails = [], []
     for user in users:
         kind = recipients[user.id]
         immediate = user.email_notifications == EmailFrequency.IMMEDIATE
-        notifications.append(
-            {
-                "recipient_id": user.id,
-                "kind": kind,
-                "actor_id": actor.id if actor else None,
-                "community_id": community_id,
-                "thread_id": thread.id if thread is not None else None,
-                "post_id": post.id if post is not None else None,
-                "method_id": method.id if method is not None else None,
-                "project_id": project.id if project is not None else None,
-                "mentoring_request_id": mentoring_request.id if mentoring_request else None,
-                "mentorship_id": mentorship.id if mentorship is not None else None,
-                "text": texts[kind][:300],
-                "created_at": now,
-                "emailed_at": now if immediate else None,
-            }
-        )
+        notifications.append({
+            **common, "recipient_id": user.id, "kind": kind, "text": texts[kind][:300],
+            "emailed_at": now if immediate else None,
+        })  # fmt: skip
         if immediate:
             link = link or _link(thread, post, method, project, mentoring_request, mentorship)
+            settings = settings or external_url("notifications.settings")
             emails.append(
                 (
                     user.email,
                     texts[kind][:200],
                     f"Hello {user.name},\n\n{texts[kind]}\n\n{email_body}{link}\n\n"
-                    f"You can change how we email you: {external_url('notifications.settings')}\n",
+                    f"You can change how we email you: {settings}\n",
                 )
             )
     if notifications:
