@@ -151,6 +151,8 @@ class Config:
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)
+    # Tell a new post's watchers once the reply's response has gone, not before it.
+    NOTIFY_AFTER_RESPONSE = _bool("NOTIFY_AFTER_RESPONSE", True)
 
     @classmethod
     def validate(cls) -> None:
@@ -184,6 +186,7 @@ class TestConfig(Config):
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
     EXPERTISE_CACHE_SECONDS = 0
     NEW_CONTENT_WAIT_SECONDS = 0  # tests find what they add at once
+    NOTIFY_AFTER_RESPONSE = False  # notifications are there when the service returns
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
 
 

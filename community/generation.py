@@ -49,7 +49,8 @@ T = TypeVar("T")
 
 TABLE = "content_generation"
 IGNORED_TABLES = frozenset({
-    TABLE, "notifications", "thread_watches", "outbox_messages", "audit_events",
+    TABLE, "notifications", "notification_deliveries", "thread_watches", "outbox_messages",
+    "audit_events",
 })  # fmt: skip
 # Signing in writes these; no search result shows or depends on them.
 IGNORED_USER_COLUMNS = frozenset({"last_sign_in_at", "session_token", "password_hash"})
@@ -156,6 +157,7 @@ def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
 
 def watch(engine: Engine) -> None:
     """Count every committed change to content made through `engine`."""
+
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, statement, _parameters, _context, _executemany):
         info = connection.info

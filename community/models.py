@@ -30,7 +30,7 @@ from community.methods.models import (
     MethodUse,
     method_tags,
 )
-from community.notifications.models import Notification, ThreadWatch
+from community.notifications.models import Notification, PendingDelivery, ThreadWatch
 from community.outbox.models import OutboxMessage
 from community.projects.models import (
     DataPoint,
@@ -78,6 +78,7 @@ __all__ = [
     "MethodUse",
     "Notification",
     "PDSACycle",
+    "PendingDelivery",
     "Post",
     "PostRevision",
     "SearchDocument",

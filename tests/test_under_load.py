@@ -31,6 +31,7 @@ from servers import Browser, gunicorn, production_env, wait_for, workers_of
 from werkzeug.security import generate_password_hash
 
 from community.discussions.models import Post, Thread
+from community.notifications.models import Notification
 from community.search.commands import problems, reindex
 
 MEMBERS = 24
@@ -193,6 +194,24 @@ def test_mixed_load_has_no_errors_and_loses_no_write(server, place, db, tmp_path
     assert len(tally.writes) > 0 and len(tally.reads) > 3 * len(tally.writes)
     assert sorted(stored) == sorted(tally.acknowledged)  # none lost, none doubled
     assert problems() == []
+    assert _untold_replies(db, "load-") == 0  # each reply's watchers were told
+
+
+def _untold_replies(db, prefix: str, seconds: float = 30) -> int:
+    """Replies whose watchers have not been told, once the servers have had `seconds`
+    to tell them (each does so just after the reply's response: NOTIFY_AFTER_RESPONSE).
+    Every thread here has at least two watchers besides any reply's author."""
+    untold = sa.select(sa.func.count(Post.id)).where(
+        Post.body_source.like(f"{prefix}%"),
+        ~sa.exists().where(Notification.post_id == Post.id),
+    )
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.rollback()
+        count = db.session.scalar(untold)
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        time.sleep(0.2)
 
 
 def test_a_killed_worker_loses_no_acknowledged_post(server, place, db):

@@ -24,6 +24,7 @@ from community.discussions.models import (
 from community.errors import RuleViolation
 from community.extensions import db
 from community.markdown import mentioned_usernames
+from community.notifications import delivery
 from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
 from community.search import indexing
@@ -163,7 +164,7 @@ def _append_post(thread: Thread, author: User, body: str, reply_to: Post | None)
     if thread.community is not None:
         thread.community.last_activity_at = now
     db.session.flush()
-    notify.new_post(post, thread, author, mentions, reply_to)
+    delivery.post_added(post, thread, author, mentions, reply_to)
     _watch(author, thread)
     return post
 

@@ -99,3 +99,17 @@ class Notification(db.Model):
         # The digest reads the last days' unemailed rows; new rows go at the index's end.
         sa.Index("ix_notifications_digest", "emailed_at", "created_at", "recipient_id"),
     )
+
+
+class PendingDelivery(db.Model):
+    """A new post whose watchers are yet to be told (see community.notifications.delivery).
+
+    Written in the post's own transaction and deleted in the one that writes its
+    notifications, so each post's watchers are told exactly once.
+    """
+
+    __tablename__ = "notification_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = created_at_column()

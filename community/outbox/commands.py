@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from community.extensions import db
+from community.notifications import delivery
 from community.outbox import services
 from community.timefmt import nhs_datetime
 
@@ -32,8 +33,11 @@ def list_messages(limit: int) -> None:
 @click.option("--watch", is_flag=True, help="Keep running and send new messages as they arrive.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
 def send(watch: bool, interval: float) -> None:
-    """Deliver every message that is due."""
+    """Deliver every message that is due (and notifications an app server left undelivered)."""
     while True:
+        told = delivery.deliver_waiting()
+        if told:
+            click.echo(f"notifications: {told} new post{'s' if told != 1 else ''} delivered")
         report = services.deliver_due()
         if report.sent or report.retried or report.failed:
             click.echo(
@@ -41,7 +45,7 @@ def send(watch: bool, interval: float) -> None:
             )
         db.session.remove()
         if not watch:
-            if report.sent + report.retried + report.failed == 0:
+            if told + report.sent + report.retried + report.failed == 0:
                 return
             continue
         time.sleep(interval)
