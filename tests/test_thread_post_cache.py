@@ -37,6 +37,15 @@ def thread(lounge, people):
     return make_thread(people["mo"], lounge, "Weekend discharges", "What works at weekends?")
 
 
+@pytest.fixture(autouse=True)
+def new_content_may_wait(app):
+    """As in production: kept answers may be used a while after something is added.
+    (A thread page's rows are kept too; nothing here may wait for that.)"""
+    app.config["NEW_CONTENT_WAIT_SECONDS"] = 60
+    yield
+    app.config["NEW_CONTENT_WAIT_SECONDS"] = 0
+
+
 @pytest.fixture
 def cached(app, db):
     """The rendered posts kept by this app process, emptied for the test."""
@@ -73,6 +82,12 @@ def test_readers_who_see_a_post_alike_share_one_rendering(people, thread, cached
     assert after_one == 3
     assert len(cached()) == 3
     assert sorted(cached_ids(cached())) == sorted([first_post(thread).id] + [r.id for r in replies])
+
+
+def test_a_new_reply_is_on_the_page_at_once(people, thread, cached):
+    read(people["kit"], thread)
+    reply = make_post(people["ash"], thread, "We open the lounge on Saturdays now.")
+    assert "We open the lounge on Saturdays now." in article(read(people["kit"], thread), reply.id)
 
 
 def test_an_edited_post_shows_its_new_text_at_once(people, thread, cached):

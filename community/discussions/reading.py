@@ -9,6 +9,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import SelectPagination
 
+from community import generation
 from community.accounts.models import User
 from community.communities.models import Community, Membership
 from community.discussions.models import (
@@ -88,6 +89,8 @@ class ShownPost(PostFacts):
     author_name: str | None
 
 
+PAGE_ROWS, PAGES_KEPT = "thread_page_rows", 100  # kept pages of posts, up to ~250 KB each
+
 _SHOWN_COLUMNS = (
     Post.id, Post.thread_id, Post.position, Post.author_id, Post.reply_to_id,
     Post.body_source, Post.body_html, Post.created_at, Post.edit_count, Post.helpful_count,
@@ -104,6 +107,7 @@ class ThreadPage:
     quoted: dict[int, ShownPost] = field(default_factory=dict)
     helpful_by_me: set[int] = field(default_factory=set)
     flagged_by_me: set[int] = field(default_factory=set)
+    helpful_counts: dict[int, int] = field(default_factory=dict)  # post id: marks now
     key_post: ShownPost | None = None
     first_post: ShownPost | None = None  # the opening post, on the first page
     membership: Membership | None = None
@@ -131,14 +135,31 @@ def posts_with_authors(clause) -> list[ShownPost]:
     return [ShownPost(*row) for row in rows]
 
 
-def thread_page(thread: Thread, user, number: int) -> ThreadPage:
-    """One page of a thread: a fixed number of queries whatever its length."""
-    pages = thread.last_page
-    number = min(max(number, 1), pages)
+def _rows(thread: Thread, number: int) -> tuple[list[ShownPost], dict[int, ShownPost]]:
+    """A page's posts, and by id those and the posts they quote and the key learning."""
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     posts = posts_with_authors(
         sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
     )
+    wanted = {p.reply_to_id for p in posts if p.reply_to_id}
+    if thread.key_post_id:
+        wanted.add(thread.key_post_id)
+    by_id = {p.id: p for p in posts}
+    # Most replies quote a post a few before them, on the same page: fetch only the others.
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
+    return posts, by_id
+
+
+def thread_page(thread: Thread, user, number: int) -> ThreadPage:
+    """One page of a thread: a fixed number of queries whatever its length."""
+    pages = thread.last_page
+    number = min(max(number, 1), pages)
+    # The same rows for every reader (what each may see of them is decided below and
+    # in rendering.py), kept until anything is altered; a new post changes the count.
+    key = (thread.id, number, thread.post_count, thread.key_post_id)
+    posts, by_id = generation.kept(PAGE_ROWS, PAGES_KEPT, key, lambda: _rows(thread, number))
     member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(
         thread=thread, number=number, pages=pages, posts=posts, membership=member,
@@ -148,11 +169,6 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     wanted = {p.reply_to_id for p in posts if p.reply_to_id}
     if thread.key_post_id:
         wanted.add(thread.key_post_id)
-    by_id = {p.id: p for p in posts}
-    # Most replies quote a post a few before them, on the same page: fetch only the others.
-    missing = wanted - by_id.keys()
-    if missing:
-        by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
     result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
     key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
     # Flags can hide the key learning until reviewed: only those who may see it, see it.
@@ -167,17 +183,22 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
         result.first_post = next((p for p in posts if p.position == 1), None)
     ids = [p.id for p in posts]
     if ids:
-        result.helpful_by_me = set(
-            db.session.scalars(
-                sa.select(HelpfulReaction.post_id).where(
-                    HelpfulReaction.user_id == user.id, HelpfulReaction.post_id.in_(ids)
-                )
+        # Read fresh for every reader: the reader's own marks, and the helpful counts
+        # (a mark only adds, so the kept rows may be a few seconds behind them).
+        mine_helpful = sa.exists().where(
+            HelpfulReaction.post_id == Post.id, HelpfulReaction.user_id == user.id
+        )
+        mine_flagged = sa.exists().where(Flag.post_id == Post.id, Flag.flagger_id == user.id)
+        rows = db.session.execute(
+            sa.select(Post.id, Post.helpful_count, mine_helpful, mine_flagged).where(
+                Post.id.in_(ids)
             )
         )
-        result.flagged_by_me = set(
-            db.session.scalars(
-                sa.select(Flag.post_id).where(Flag.flagger_id == user.id, Flag.post_id.in_(ids))
-            )
-        )
+        for post_id, count, helpful, flagged in rows:
+            result.helpful_counts[post_id] = count
+            if helpful:
+                result.helpful_by_me.add(post_id)
+            if flagged:
+                result.flagged_by_me.add(post_id)
     result.watch_level = watch_level(user, thread)
     return result

@@ -2,8 +2,9 @@
 
 The same engine as the expertise finder (`expertise.py`): the people with
 the most recent evidence on any of the page's telling words, ranked once per
-visibility class and kept for EXPERTISE_CACHE_SECONDS, each reader's evidence
-lines read afresh with their own permissions.
+visibility class and kept for EXPERTISE_CACHE_SECONDS; the panel as shown
+(the evidence in words, with links the class may follow) is kept for the
+class until anything is altered (`community.generation.kept`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from community import generation
 from community.accounts.models import User
 from community.cache import Expiring
 from community.directory.models import Organisation
@@ -25,7 +27,8 @@ from community.search.query import SearchQuery, Term
 from community.search.topics import STOPWORDS, Topic
 from community.visibility import visibility_class
 
-PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, each a few KB
+PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, and panels as shown, each a few KB
+SHOWN_PANELS = "working_on_shown"
 
 
 def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
@@ -85,8 +88,9 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     people in `leave_out` (its author, authors or team) and the reader. The
     ranking is the same for every reader who may see the same things
     (`visibility_class`), so each app process keeps it for
-    EXPERTISE_CACHE_SECONDS; each reader's evidence lines are read afresh, with
-    their permissions, and anyone whose evidence they may no longer see is left out.
+    EXPERTISE_CACHE_SECONDS; the evidence lines are read with the reader's
+    permissions (anyone whose evidence they may not see is left out) and kept
+    for their class until anything is taken away or altered.
     """
     terms = title_terms(title)
     if not terms:
@@ -100,6 +104,16 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
         # One more than shown: one of them may be the reader.
         ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
         _panels().put(key, ranked)
+    if any(e.user_id == viewer.id for e in ranked):  # the reader is left out of their own
+        return _panel(viewer, topic, ranked, limit)
+    # The same lines for every reader in the class: kept until anything is altered.
+    return generation.kept(
+        SHOWN_PANELS, PANEL_CACHE_ENTRIES, key, lambda: _panel(viewer, topic, ranked, limit)
+    )
+
+
+def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int) -> Panel:
+    """The panel shown to `viewer`: up to `limit` of `ranked`, with lines they may follow."""
     others = [dataclasses.replace(e, lines=[]) for e in ranked if e.user_id != viewer.id][:limit]
     explain(viewer, topic, others, 1)
     people = _names([e.user_id for e in others if e.lines])
@@ -108,4 +122,4 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
         for e in others
         if e.lines and e.user_id in people  # an account deleted since is left out
     )
-    return Panel(colleagues, telling_word(title))
+    return Panel(colleagues, telling_word(topic.text))
