@@ -37,7 +37,7 @@ from collections.abc import Callable, Hashable
 from typing import NamedTuple, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
@@ -84,6 +84,7 @@ _ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
 
 CHANGED = "content_changed"
 SCHEMA_CHANGED = "schema_changed"
+_READ = "_content_generation"  # the generation as this request read it, on flask.g
 
 
 class ContentGeneration(db.Model):
@@ -122,13 +123,22 @@ def change_made_by(statement: str) -> str | None:
 
 
 def current() -> Generation | None:
-    """The generation now (None if the database has no row for it: nothing is kept then)."""
+    """The generation now (None if the database has no row for it: nothing is kept then).
+
+    Read once per request (a page may keep several things); a commit in the
+    request that changed content makes the next call read it again.
+    """
+    if has_app_context() and _READ in g:
+        return g.get(_READ)
     row = db.session.execute(
         sa.select(ContentGeneration.altered, ContentGeneration.added).where(
             ContentGeneration.id == 1
         )
     ).first()
-    return Generation(*row) if row is not None else None
+    stamp = Generation(*row) if row is not None else None
+    if has_app_context():
+        setattr(g, _READ, stamp)
+    return stamp
 
 
 def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
@@ -176,6 +186,8 @@ def watch(engine: Engine) -> None:
         # (Looked up each time, as a migration run elsewhere may add or drop it.)
         if sa.inspect(connection).has_table(TABLE):
             connection.exec_driver_sql(_BUMP[change])
+            if has_app_context():
+                g.pop(_READ, None)
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "rollback")
