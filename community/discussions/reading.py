@@ -135,8 +135,15 @@ def posts_with_authors(clause) -> list[ShownPost]:
     return [ShownPost(*row) for row in rows]
 
 
-def _rows(thread: Thread, number: int) -> tuple[list[ShownPost], dict[int, ShownPost]]:
-    """A page's posts, and by id those and the posts they quote and the key learning."""
+class PageRows(NamedTuple):
+    """What a thread page shows the same to every reader (see `thread_page`)."""
+
+    posts: list[ShownPost]
+    quoted: dict[int, ShownPost]  # the posts replies quote, and the key learning, by id
+
+
+def _rows(thread: Thread, number: int) -> PageRows:
+    """A page's posts, and the posts they quote and the key learning."""
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     posts = posts_with_authors(
         sa.and_(Post.thread_id == thread.id, Post.position.between(first, last))
@@ -149,7 +156,7 @@ def _rows(thread: Thread, number: int) -> tuple[list[ShownPost], dict[int, Shown
     missing = wanted - by_id.keys()
     if missing:
         by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
-    return posts, by_id
+    return PageRows(posts, {pid: by_id[pid] for pid in wanted if pid in by_id})
 
 
 def thread_page(thread: Thread, user, number: int) -> ThreadPage:
@@ -159,18 +166,15 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     # The same rows for every reader (what each may see of them is decided below and
     # in rendering.py), kept until anything is altered; a new post changes the count.
     key = (thread.id, number, thread.post_count, thread.key_post_id)
-    posts, by_id = generation.kept(PAGE_ROWS, PAGES_KEPT, key, lambda: _rows(thread, number))
+    rows = generation.kept(PAGE_ROWS, PAGES_KEPT, key, lambda: _rows(thread, number))
+    posts = rows.posts
     member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(
-        thread=thread, number=number, pages=pages, posts=posts, membership=member,
-        can_facilitate=can_moderate_thread(user, thread, member),
+        thread=thread, number=number, pages=pages, posts=posts, quoted=rows.quoted,
+        membership=member, can_facilitate=can_moderate_thread(user, thread, member),
         can_post=_may_post(user, thread, member),
     )  # fmt: skip
-    wanted = {p.reply_to_id for p in posts if p.reply_to_id}
-    if thread.key_post_id:
-        wanted.add(thread.key_post_id)
-    result.quoted = {pid: by_id[pid] for pid in wanted if pid in by_id}
-    key_post = by_id.get(thread.key_post_id) if thread.key_post_id else None
+    key_post = rows.quoted.get(thread.key_post_id) if thread.key_post_id else None
     # Flags can hide the key learning until reviewed: only those who may see it, see it.
     if (
         key_post is not None

@@ -72,15 +72,9 @@ def deliver(pending_id: int) -> bool:
     post_id = db.session.scalar(
         sa.select(PendingDelivery.post_id).where(PendingDelivery.id == pending_id)
     )
-    claimed = (
-        post_id is not None
-        and db.session.execute(
-            sa.delete(PendingDelivery).where(PendingDelivery.id == pending_id)
-        ).rowcount
-        == 1
-    )
-    if not claimed:  # delivered already, by this process or another
-        db.session.rollback()
+    gone = sa.delete(PendingDelivery).where(PendingDelivery.id == pending_id)
+    if post_id is None or db.session.execute(gone).rowcount != 1:
+        db.session.rollback()  # delivered already, by this process or another
         return False
     post = db.session.get(Post, post_id)
     author = db.session.get(User, post.author_id) if post.author_id else None
