@@ -74,6 +74,7 @@ _WRITE = re.compile(r"\s*(insert|update|delete|replace|merge|truncate)\b", re.IG
 _WITH_WRITE = re.compile(
     r"\s*with\b.*\b(insert\s+into|update\s+\S+\s+set|delete\s+from)\b", re.IGNORECASE | re.S
 )
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 _SCHEMA = re.compile(r"\s*(create|drop|alter)\b", re.IGNORECASE)
 _MIGRATION = re.compile(r"\balembic_version\b", re.IGNORECASE)
 _TARGET = re.compile(
@@ -141,14 +142,21 @@ def current() -> Generation | None:
     return stamp
 
 
-def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
+def kept(
+    name: str,
+    entries: int,
+    key: Hashable,
+    make: Callable[[], T],
+    still_good: Callable[[T], bool] | None = None,
+) -> T:
     """What `make()` gave for `key` before, while nothing it read may have changed; else `make()`.
 
     Kept in this app process (the cache `name`, `entries` at most) until anything
     is taken away or altered, by any reader on any app server; for
     NEW_CONTENT_WAIT_SECONDS after something new is added; and for
     KEPT_ANSWER_SECONDS at most. `key` must hold everything else `make` reads:
-    the reader's `visibility_class`, the page's parameters.
+    the reader's `visibility_class`, the page's parameters. `still_good(value)` may
+    end a kept value sooner (a page whose "3 minutes ago" has moved on).
     """
     stamp = current()
     if stamp is None:
@@ -158,7 +166,8 @@ def kept(name: str, entries: int, key: Hashable, make: Callable[[], T]) -> T:
     if entry is not None:
         added, made_at, value = entry
         waited = time.monotonic() - made_at
-        if added == stamp.added or waited < current_app.config["NEW_CONTENT_WAIT_SECONDS"]:
+        fresh = added == stamp.added or waited < current_app.config["NEW_CONTENT_WAIT_SECONDS"]
+        if fresh and (still_good is None or still_good(value)):
             return value
     value = make()
     store.put((key, stamp.altered), (stamp.added, time.monotonic(), value))
@@ -170,6 +179,8 @@ def watch(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, statement, _parameters, _context, _executemany):
+        if _SELECT.match(statement):
+            return  # reads nothing but (most statements: the checks below scan the whole text)
         info = connection.info
         if _SCHEMA.match(statement) or _MIGRATION.search(statement):
             info[SCHEMA_CHANGED] = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
@@ -62,6 +62,17 @@ def relative(moment: datetime, now: datetime | None = None) -> str:
     if seconds < 7 * 86400:
         return _ago(seconds // 86400, "day")
     return nhs_date(moment)
+
+
+def relative_until(moment: datetime, now: datetime) -> datetime | None:
+    """When `relative(moment, now)` next reads differently (None: never, a date)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    seconds = int((now - moment).total_seconds())
+    for unit, until in ((60, 60), (60, 3600), (3600, 86400), (86400, 7 * 86400)):
+        if seconds < until:
+            return moment + timedelta(seconds=(max(seconds, 0) // unit + 1) * unit)
+    return None
 
 
 def time_element(moment: datetime | None, now: datetime | None = None) -> Markup:

@@ -17,6 +17,7 @@ can contain it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from datetime import datetime
 from typing import NamedTuple
 
@@ -81,60 +82,123 @@ def _fragments() -> LRU:
     return cache
 
 
-def thread_posts(page: ThreadPage, user, page_url: str, reply_url: str) -> ThreadPosts:
-    """The HTML of a page's posts for `user`; `page_url` is the page's address."""
-    now = utcnow()
-    thread = page.thread
-    may_reply = not thread.is_locked and page.can_post
-    may_mark_key = thread.author_id == user.id or page.can_facilitate
-    common = {
-        "moderators_label": thread.moderators_label,
-        "reply_url": reply_url if may_reply else None,
-        "may_moderate": page.can_facilitate,
-        "script_root": request.script_root,
-    }
+class Reader(NamedTuple):
+    """What a post's view reads of its reader."""
 
-    def view(post: ShownPost) -> PostView:
-        mine = post.author_id == user.id
+    id: int | None  # None: a bystander, who wrote none of the posts and marked none
+    is_confirmed: bool
+    helpful_by_me: Set[int] = frozenset()
+    flagged_by_me: Set[int] = frozenset()
+    helpful_counts: Mapping[int, int] = {}  # noqa: RUF012  (post id: marks now, if read)
+
+
+class PageViews:
+    """Each post of a page as a reader sees it, and its HTML."""
+
+    def __init__(self, page: ThreadPage, user, page_url: str, reply_url: str):
+        self.page, self.user, self.page_url, self.now = page, user, page_url, utcnow()
+        thread = page.thread
+        self.common = {
+            "moderators_label": thread.moderators_label,
+            "reply_url": reply_url if not thread.is_locked and page.can_post else None,
+            "may_moderate": page.can_facilitate,
+            "script_root": request.script_root,
+        }
+        self.may_mark_key = thread.author_id == user.id or page.can_facilitate
+        self.renderer = _Renderer(self.now)
+
+    def reader(self) -> Reader:
+        """The page's reader, with their marks."""
+        page = self.page
+        return Reader(self.user.id, self.user.is_confirmed, page.helpful_by_me,
+                      page.flagged_by_me, page.helpful_counts)  # fmt: skip
+
+    def bystander(self) -> Reader:
+        """A reader who may do what the page's reader may, with no part in any post."""
+        return Reader(None, self.user.is_confirmed)
+
+    def author_of(self, post: ShownPost) -> Reader:
+        """`post`'s author, who may do what the page's reader may, with no marks."""
+        return Reader(post.author_id, self.user.is_confirmed)
+
+    def view(self, post: ShownPost, reader: Reader) -> PostView:
+        page = self.page
+        mine = post.author_id is not None and post.author_id == reader.id
         quote = None
         if post.reply_to_id:
             quoted = page.quoted.get(post.reply_to_id)
-            if quoted is not None and _may_see(quoted, user, page):
+            if quoted is not None and _may_see(quoted, reader, page):
                 quoted_by = quoted.author_name or "a former member"
                 quote = Quote(quoted.id, quoted_by, quoted.body_source)
         return PostView(
             id=post.id, position=post.position,
             author_username=post.author_username,
             author_name=post.author_name or "A former member",
-            created_at=post.created_at, ago=relative(post.created_at, now),
-            permalink=f"{page_url}#post-{post.id}",
+            created_at=post.created_at, ago=relative(post.created_at, self.now),
+            permalink=f"{self.page_url}#post-{post.id}",
             edit_count=post.edit_count, is_removed=post.is_removed,
             is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
-            shows_body=not post.is_removed and _may_see(post, user, page),
+            shows_body=not post.is_removed and _may_see(post, reader, page),
             is_reply=post.reply_to_id is not None, quote=quote, body_html=post.body_html,
-            is_key=thread.key_post_id == post.id,
-            helpful_count=page.helpful_counts.get(post.id, post.helpful_count),
-            mine=mine, may_react=not mine and user.is_confirmed,
-            helpful_by_me=post.id in page.helpful_by_me,
-            flagged_by_me=post.id in page.flagged_by_me,
-            may_mark_key=post.position > 1 and may_mark_key, **common,
+            is_key=page.thread.key_post_id == post.id,
+            helpful_count=reader.helpful_counts.get(post.id, post.helpful_count),
+            mine=mine, may_react=not mine and reader.is_confirmed,
+            helpful_by_me=post.id in reader.helpful_by_me,
+            flagged_by_me=post.id in reader.flagged_by_me,
+            may_mark_key=post.position > 1 and self.may_mark_key, **self.common,
         )  # fmt: skip
 
-    first = [page.first_post] if page.number == 1 and page.first_post else []
-    replies = [p for p in page.posts if not (page.number == 1 and p.position == 1)]
-    token = generate_csrf()
-    renderer = _Renderer(now)
+    def fragment(self, post: ShownPost, reader: Reader) -> Markup:
+        """The post's HTML for `reader`, with CSRF_STAND_IN for the token."""
+        return self.renderer.fragment(self.view(post, reader))
+
+    def first_and_replies(self) -> tuple[list[ShownPost], list[ShownPost]]:
+        page = self.page
+        first = [page.first_post] if page.number == 1 and page.first_post else []
+        replies = [p for p in page.posts if not (page.number == 1 and p.position == 1)]
+        return first, replies
+
+
+def thread_posts(page: ThreadPage, user, page_url: str, reply_url: str) -> ThreadPosts:
+    """The HTML of a page's posts for `user`; `page_url` is the page's address."""
+    views = PageViews(page, user, page_url, reply_url)
+    reader, token = views.reader(), generate_csrf()
+    first, replies = views.first_and_replies()
     return ThreadPosts(
-        first=renderer.html([view(p) for p in first], token),
-        replies=renderer.html([view(p) for p in replies], token),
+        first=views.renderer.html([views.view(p, reader) for p in first], token),
+        replies=views.renderer.html([views.view(p, reader) for p in replies], token),
     )
 
 
-def _may_see(post: ShownPost, user, page: ThreadPage) -> bool:
+class OwnPosts(NamedTuple):
+    """The posts a reader sees otherwise than a bystander (see `own_posts`)."""
+
+    as_author: list[ShownPost]  # theirs, seen as any author sees their own post
+    others: list[ShownPost]  # marked or flagged by them, or quoting theirs, or counted anew
+
+
+def own_posts(page: ThreadPage, user_id: int) -> OwnPosts:
+    """The posts `user_id` sees otherwise than a bystander: their own, those quoting
+    theirs, those they marked or flagged, and those whose helpful count moved on since
+    the page's rows were read."""
+    own = OwnPosts([], [])
+    theirs = {pid for pid, q in page.quoted.items() if q.author_id == user_id}
+    for p in page.posts:
+        marked = p.id in page.helpful_by_me or p.id in page.flagged_by_me
+        counted_anew = page.helpful_counts.get(p.id, p.helpful_count) != p.helpful_count
+        if p.author_id == user_id:
+            (own.others if marked or counted_anew else own.as_author).append(p)
+        elif marked or counted_anew or p.reply_to_id in theirs:
+            own.others.append(p)
+    return own
+
+
+def _may_see(post: ShownPost, reader: Reader, page: ThreadPage) -> bool:
     """Hidden posts show to their author and the thread's moderators (removed ones to none)."""
     if post.is_removed:
         return False
-    return not post.is_hidden or page.can_facilitate or post.author_id == user.id
+    mine = post.author_id is not None and post.author_id == reader.id
+    return not post.is_hidden or page.can_facilitate or mine
 
 
 class _Renderer:

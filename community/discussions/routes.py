@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from community import generation, kept_pages
 from community.actions import require_action_form
 from community.communities.forms import ActionForm
 from community.communities.services import get_community_or_404
@@ -24,6 +26,7 @@ from community.forms import show_violation
 from community.markdown import render_markdown
 from community.rate_limits import posting_limit
 from community.search.working_on import working_on
+from community.timefmt import relative_until
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
@@ -158,21 +161,85 @@ def thread(slug: str, thread_id: int, title_slug: str):
 
 
 def thread_page(thread: Thread, number: int, **context):
-    """One page of a thread, for a community thread or a method's thread."""
+    """One page of a thread, for a community thread or a method's thread.
+
+    Drawn once for every reader who sees it the same way, with holes for each
+    reader's own posts, header and tokens (`kept_pages`), and kept until the
+    thread changes: the key holds everything else the page shows.
+    """
     page = reading.thread_page(thread, current_user, number)
-    links = thread_links(thread)
-    posts = rendering.thread_posts(
-        page, current_user, thread_url(thread, page.number), links["reply"]
+    panel = working_on(
+        current_user, thread.title, thread_id=thread.id, leave_out=[thread.author_id]
     )
+    if not kept_pages.may_keep():
+        return _draw_thread_page(page, panel, context)
+    user = current_user
+    key = (
+        thread.id, page.number, thread.post_count, thread.key_post_id, page.key_post is not None,
+        page.can_facilitate, page.can_post, user.is_confirmed, thread.author_id == user.id,
+        page.watch_level, panel, tuple(sorted(context.items())), request.script_root,
+    )  # fmt: skip
+    drawn = generation.kept(
+        KEPT_THREAD_PAGES, THREAD_PAGES_KEPT, key, lambda: _draw_with_holes(page, panel, context),
+        # (by the clock the posts' ages are written by)
+        still_good=lambda drawn: drawn.is_good_at(rendering.utcnow()),
+    )  # fmt: skip
+    own = rendering.own_posts(page, user.id)
+    values = {f"post-{p.id}": drawn.kept[f"post-{p.id}-as-author"] for p in own.as_author}
+    if own.others:
+        views = _views(page)
+        reader = views.reader()
+        values |= {f"post-{p.id}": views.fragment(p, reader) for p in own.others}
+    return kept_pages.fill(drawn, values)
+
+
+KEPT_THREAD_PAGES, THREAD_PAGES_KEPT = "thread_pages", 200  # each ~170 KB
+
+
+def _views(page: reading.ThreadPage) -> rendering.PageViews:
+    thread = page.thread
+    links = thread_links(thread)
+    return rendering.PageViews(page, current_user, thread_url(thread, page.number), links["reply"])
+
+
+def _draw_with_holes(page: reading.ThreadPage, panel, context: dict) -> kept_pages.PageWithHoles:
+    """The page as a bystander of the reader's kind sees it, with a hole for each post."""
+    views = _views(page)
+    bystander = views.bystander()
+    first, replies = views.first_and_replies()
+    fragments = {}
+    for p in first + replies:
+        fragments[f"post-{p.id}"] = views.fragment(p, bystander).encode()
+        if p.author_id is not None:  # (the reader may be its author: see thread_page)
+            fragments[f"post-{p.id}-as-author"] = views.fragment(p, views.author_of(p)).encode()
+    posts = rendering.ThreadPosts(
+        first=Markup("".join(kept_pages.hole(f"post-{p.id}") for p in first)),  # noqa: S704
+        replies=Markup("\n".join(kept_pages.hole(f"post-{p.id}") for p in replies)),  # noqa: S704
+    )
+    good_until = min(
+        (u for p in first + replies if (u := relative_until(p.created_at, views.now))),
+        default=None,
+    )
+    drawn = kept_pages.render_with_holes(
+        lambda: _draw_thread_page(page, panel, context, posts), good_until
+    )
+    return kept_pages.PageWithHoles(drawn.parts, good_until, fragments)
+
+
+def _draw_thread_page(page: reading.ThreadPage, panel, context: dict, posts=None) -> str:
+    thread = page.thread
+    links = thread_links(thread)
+    if posts is None:
+        posts = rendering.thread_posts(
+            page, current_user, thread_url(thread, page.number), links["reply"]
+        )
     return render_template(
         "discussions/thread.html",
         thread=thread,
         page=page,
         posts=posts,
         links=links,
-        working_on=working_on(
-            current_user, thread.title, thread_id=thread.id, leave_out=[thread.author_id]
-        ),
+        working_on=panel,
         reply_form=ReplyForm(),
         action_form=ActionForm(),
         watch_form=WatchForm(level=page.watch_level),

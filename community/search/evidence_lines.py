@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from community.search.topics import Topic
 
 
-@dataclass
+@dataclass(frozen=True)
 class EvidenceLine:
     text: str
     url: str | None = None
@@ -86,7 +86,8 @@ def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> 
     for user_id, name, slug in rows:
         for key, line in lines.items():
             if key[0] == user_id and not line.link_text:
-                line.link_text, line.url = name, url_for("people.directory", topic=slug)
+                url = url_for("people.directory", topic=slug)
+                lines[key] = EvidenceLine(line.text, url, name)
     return lines
 
 
