@@ -123,6 +123,11 @@ def change_made_by(statement: str) -> str | None:
     return ALTERED
 
 
+_CURRENT = sa.select(ContentGeneration.altered, ContentGeneration.added).where(
+    ContentGeneration.id == 1
+)  # (built once: most pages read it)
+
+
 def current() -> Generation | None:
     """The generation now (None if the database has no row for it: nothing is kept then).
 
@@ -131,11 +136,7 @@ def current() -> Generation | None:
     """
     if has_app_context() and _READ in g:
         return g.get(_READ)
-    row = db.session.execute(
-        sa.select(ContentGeneration.altered, ContentGeneration.added).where(
-            ContentGeneration.id == 1
-        )
-    ).first()
+    row = db.session.execute(_CURRENT).first()
     stamp = Generation(*row) if row is not None else None
     if has_app_context():
         setattr(g, _READ, stamp)

@@ -138,11 +138,21 @@ def _class_facts() -> sa.CompoundSelect:
 def membership(user, community: Community) -> Membership | None:
     if not _is_signed_in(user):
         return None
-    # Its user and community are the ones passed in: not joined and loaded again.
-    return db.session.scalar(
+    return db.session.scalar(_membership(), {"user_id": user.id, "community_id": community.id})
+
+
+@functools.cache
+def _membership() -> sa.Select:
+    """The statement behind `membership`, built once (most pages run it; building it
+    cost more than running it). Its user and community are the ones passed in: not
+    joined and loaded again."""
+    return (
         sa.select(Membership)
         .options(lazyload("*"))
-        .where(Membership.user_id == user.id, Membership.community_id == community.id)
+        .where(
+            Membership.user_id == sa.bindparam("user_id"),
+            Membership.community_id == sa.bindparam("community_id"),
+        )
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -159,6 +160,21 @@ def _rows(thread: Thread, number: int) -> PageRows:
     return PageRows(posts, {pid: by_id[pid] for pid in wanted if pid in by_id})
 
 
+@functools.cache
+def _marks_statement() -> sa.Select:
+    """A page's helpful counts and the reader's marks on its posts, built once (building
+    it cost more than running it)."""
+    reader = sa.bindparam("reader", type_=sa.Integer)
+    helpful = sa.exists().where(
+        HelpfulReaction.post_id == Post.id, HelpfulReaction.user_id == reader
+    )
+    flagged = sa.exists().where(Flag.post_id == Post.id, Flag.flagger_id == reader)
+    return sa.select(Post.id, Post.helpful_count, helpful, flagged).where(
+        Post.thread_id == sa.bindparam("thread"),
+        Post.position.between(sa.bindparam("first"), sa.bindparam("last")),
+    )
+
+
 def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     """One page of a thread: a fixed number of queries whatever its length."""
     pages = thread.last_page
@@ -185,19 +201,14 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     result.key_post = key_post
     if number == 1:
         result.first_post = next((p for p in posts if p.position == 1), None)
-    ids = [p.id for p in posts]
-    if ids:
+    if posts:
         # Read fresh for every reader: the reader's own marks, and the helpful counts
         # (a mark only adds, so the kept rows may be a few seconds behind them).
-        mine_helpful = sa.exists().where(
-            HelpfulReaction.post_id == Post.id, HelpfulReaction.user_id == user.id
-        )
-        mine_flagged = sa.exists().where(Flag.post_id == Post.id, Flag.flagger_id == user.id)
         rows = db.session.execute(
-            sa.select(Post.id, Post.helpful_count, mine_helpful, mine_flagged).where(
-                Post.id.in_(ids)
-            )
-        )
+            _marks_statement(),
+            {"reader": user.id, "thread": thread.id,
+             "first": posts[0].position, "last": posts[-1].position},
+        )  # fmt: skip
         for post_id, count, helpful, flagged in rows:
             result.helpful_counts[post_id] = count
             if helpful:

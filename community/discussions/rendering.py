@@ -174,15 +174,16 @@ class OwnPosts(NamedTuple):
     """The posts a reader sees otherwise than a bystander (see `own_posts`)."""
 
     as_author: list[ShownPost]  # theirs, seen as any author sees their own post
-    others: list[ShownPost]  # marked or flagged by them, or quoting theirs, or counted anew
+    others: list[ShownPost]  # marked or flagged by them, quoting theirs, or counted anew
 
 
 def own_posts(page: ThreadPage, user_id: int) -> OwnPosts:
     """The posts `user_id` sees otherwise than a bystander: their own, those quoting
-    theirs, those they marked or flagged, and those whose helpful count moved on since
-    the page's rows were read."""
+    their hidden ones, those they marked or flagged, and those whose helpful count moved
+    on since the page's rows were read."""
     own = OwnPosts([], [])
-    theirs = {pid for pid, q in page.quoted.items() if q.author_id == user_id}
+    # A quote shows otherwise only when the quoted post is hidden (from all but its author).
+    theirs = {pid for pid, q in page.quoted.items() if q.author_id == user_id and q.is_hidden}
     for p in page.posts:
         marked = p.id in page.helpful_by_me or p.id in page.flagged_by_me
         counted_anew = page.helpful_counts.get(p.id, p.helpful_count) != p.helpful_count

@@ -167,13 +167,11 @@ def thread_page(thread: Thread, number: int, **context):
     reader's own posts, header and tokens (`kept_pages`), and kept until the
     thread changes: the key holds everything else the page shows.
     """
-    page = reading.thread_page(thread, current_user, number)
-    panel = working_on(
-        current_user, thread.title, thread_id=thread.id, leave_out=[thread.author_id]
-    )
+    user = current_user._get_current_object()  # (read often below: not through the proxy)
+    page = reading.thread_page(thread, user, number)
+    panel = working_on(user, thread.title, thread_id=thread.id, leave_out=[thread.author_id])
     if not kept_pages.may_keep():
         return _draw_thread_page(page, panel, context)
-    user = current_user
     key = (
         thread.id, page.number, thread.post_count, thread.key_post_id, page.key_post is not None,
         page.can_facilitate, page.can_post, user.is_confirmed, thread.author_id == user.id,

@@ -44,9 +44,17 @@ MAX_BODY = 20000
 # ------------------------------------------------------------------ finding
 
 
+# Built once, as every thread page runs it: building it cost as much as running it.
+_THREAD = (
+    sa.select(Thread)
+    .options(author_name_only(Thread.author))
+    .where(Thread.id == sa.bindparam("thread_id"))
+)
+
+
 def get_thread_or_404(thread_id: int, user) -> Thread:
     """A community thread or a method's thread, if `user` may see it."""
-    thread = db.session.get(Thread, thread_id, options=[author_name_only(Thread.author)])
+    thread = db.session.execute(_THREAD, {"thread_id": thread_id}).scalar_one_or_none()
     if thread is None or not can_see_thread(user, thread):
         abort(404)
     return thread
@@ -68,12 +76,14 @@ def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     return post
 
 
+_WATCH_LEVEL = sa.select(ThreadWatch.level).where(
+    ThreadWatch.user_id == sa.bindparam("user_id"),
+    ThreadWatch.thread_id == sa.bindparam("thread_id"),
+)  # (built once: every thread page reads it)
+
+
 def watch_level(user, thread: Thread) -> str:
-    level = db.session.scalar(
-        sa.select(ThreadWatch.level).where(
-            ThreadWatch.user_id == user.id, ThreadWatch.thread_id == thread.id
-        )
-    )
+    level = db.session.scalar(_WATCH_LEVEL, {"user_id": user.id, "thread_id": thread.id})
     return level or WatchLevel.NORMAL
 
 
