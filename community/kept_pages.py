@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, session
+from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
 from community.cache import CSRF_STAND_IN
@@ -31,7 +31,6 @@ from community.security import csp_nonce
 _SECRET = secrets.token_hex(16)
 _HOLE = re.compile(f"kept-hole-{_SECRET}-([a-z0-9-]+)-end")
 _DRAWING = "_drawing_with_holes"
-CSRF_BYTES = CSRF_STAND_IN.encode()
 
 
 def hole(name: str) -> str:
@@ -44,29 +43,43 @@ def drawing_with_holes() -> bool:
     return g.get(_DRAWING, False)
 
 
+# Text and holes in turn: UTF-8 text at even places, hole names at odd ones.
+Text = tuple[bytes | str, ...]
+
+
+def split(html: str) -> Text:
+    """`html` as text and holes in turn, each form's CSRF_STAND_IN being the hole "csrf"
+    (replacing the token in a whole page cost more than filling its holes)."""
+    parts = _HOLE.split(html.replace(CSRF_STAND_IN, hole("csrf")))
+    parts[::2] = [text.encode() for text in parts[::2]]
+    return tuple(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class PageWithHoles:
-    """A page's HTML as UTF-8 text and holes in turn: parts[0], hole name, parts[2], …
+    """A page's HTML as UTF-8 text and holes in turn (see `Text`).
 
     Kept encoded: a thread page is about 170 KB, and encoding it on every response
     cost more than filling it.
     """
 
-    parts: tuple[bytes | str, ...]  # text (bytes) at even places, hole names at odd ones
+    parts: Text
     # The first moment it would be drawn differently for the same key (its "3 minutes
     # ago"s move on); None: never.
     good_until: datetime | None = None
     # Text kept with the page: what goes in each hole that a reader's values do not
-    # fill, and other versions of it that the caller may choose for a reader.
-    kept: Mapping[str, bytes] = field(default_factory=dict)
+    # fill, and other versions of it that the caller may choose for a reader. Its
+    # only holes are tokens.
+    kept: Mapping[str, Text] = field(default_factory=dict)
 
     def is_good_at(self, moment: datetime) -> bool:
         return self.good_until is None or moment < self.good_until
 
 
 def may_keep() -> bool:
-    """Whether this request's page may be kept: not when it shows a flashed message."""
-    return not session.get("_flashes")
+    """Whether this request's page may be kept: not when it shows a flashed message, nor
+    while templates may be edited (the development server)."""
+    return not session.get("_flashes") and not current_app.jinja_env.auto_reload
 
 
 def render_with_holes(draw: Callable[[], str], good_until: datetime | None = None) -> PageWithHoles:
@@ -85,20 +98,28 @@ def render_with_holes(draw: Callable[[], str], good_until: datetime | None = Non
             g.pop("csp_nonce")
         else:
             g.csp_nonce = previous_nonce
-    parts = _HOLE.split(html)
-    parts[::2] = [text.encode() for text in parts[::2]]
-    return PageWithHoles(tuple(parts), good_until)
+    return PageWithHoles(split(html), good_until)
 
 
-def fill(page: PageWithHoles, values: Mapping[str, str | bytes]) -> bytes:
-    """The page with `values` in its holes, this reader's header and this response's
-    nonce in theirs, and this reader's CSRF token in its forms: a response's body."""
+def fill(page: PageWithHoles, values: Mapping[str, str | Text]) -> bytes:
+    """The page with `values` in its holes (HTML, or `Text` whose only holes are tokens),
+    this reader's header and this response's nonce in theirs, and this reader's CSRF
+    token in its forms: a response's body."""
     from community.templating import header_html  # (which draws its own hole)
 
-    own = {"nonce": csp_nonce(), "header": header_html(), **values}
-    filled = page.kept | {
-        name: text if isinstance(text, bytes) else text.encode() for name, text in own.items()
+    token = generate_csrf()
+    given = {"nonce": csp_nonce(), "header": header_html(), **values}
+    own = {
+        name: (text.replace(CSRF_STAND_IN, token).encode(),) if isinstance(text, str) else text
+        for name, text in given.items()
     }
-    parts = page.parts
-    html = b"".join([part if i % 2 == 0 else filled[part] for i, part in enumerate(parts)])
-    return html.replace(CSRF_BYTES, generate_csrf().encode())
+    token_bytes, kept, out = token.encode(), page.kept, []
+    for i, part in enumerate(page.parts):
+        if not i % 2:
+            out.append(part)
+        elif part == "csrf":
+            out.append(token_bytes)
+        else:
+            for j, piece in enumerate(own[part] if part in own else kept[part]):
+                out.append(token_bytes if j % 2 else piece)
+    return b"".join(out)

@@ -81,9 +81,10 @@ def header_html() -> str:
     else:
         unread, key = 0, (request.endpoint,)
     cache = current_app.extensions.get("page_headers")
-    if cache is None or current_app.jinja_env.auto_reload:  # (a template edited now shows)
+    if cache is None:
         cache = current_app.extensions["page_headers"] = LRU(HEADERS_KEPT)
-    html = cache.get(key)
+    # (On the development server, drawn every time: a template edited shows at once.)
+    html = None if current_app.jinja_env.auto_reload else cache.get(key)
     if html is None:
         html = str(get_template_attribute("_header.html", "page_header")(current_user, unread))
         cache.put(key, html)

@@ -191,7 +191,8 @@ def thread_page(thread: Thread, number: int, **context):
     return kept_pages.fill(drawn, values)
 
 
-KEPT_THREAD_PAGES, THREAD_PAGES_KEPT = "thread_pages", 200  # each ~170 KB
+# Each ~300 KB: the page, and its posts as a bystander and as their authors see them.
+KEPT_THREAD_PAGES, THREAD_PAGES_KEPT = "thread_pages", 100
 
 
 def _views(page: reading.ThreadPage) -> rendering.PageViews:
@@ -207,9 +208,10 @@ def _draw_with_holes(page: reading.ThreadPage, panel, context: dict) -> kept_pag
     first, replies = views.first_and_replies()
     fragments = {}
     for p in first + replies:
-        fragments[f"post-{p.id}"] = views.fragment(p, bystander).encode()
+        fragments[f"post-{p.id}"] = kept_pages.split(views.fragment(p, bystander))
         if p.author_id is not None:  # (the reader may be its author: see thread_page)
-            fragments[f"post-{p.id}-as-author"] = views.fragment(p, views.author_of(p)).encode()
+            as_author = views.fragment(p, views.author_of(p))
+            fragments[f"post-{p.id}-as-author"] = kept_pages.split(as_author)
     posts = rendering.ThreadPosts(
         first=Markup("".join(kept_pages.hole(f"post-{p.id}") for p in first)),  # noqa: S704
         replies=Markup("\n".join(kept_pages.hole(f"post-{p.id}") for p in replies)),  # noqa: S704
