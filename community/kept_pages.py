@@ -82,10 +82,14 @@ def may_keep() -> bool:
     return not session.get("_flashes") and not current_app.jinja_env.auto_reload
 
 
-def render_with_holes(draw: Callable[[], str], good_until: datetime | None = None) -> PageWithHoles:
+def render_with_holes(
+    draw: Callable[[], str],
+    good_until: datetime | None = None,
+    kept: Mapping[str, Text] | None = None,
+) -> PageWithHoles:
     """What `draw()` renders, with a hole for the header ("header"), the script nonce
-    ("nonce") and the holes `draw` put in itself; every form's token stays a
-    CSRF_STAND_IN, for `fill` to replace."""
+    ("nonce"), each form's token ("csrf") and the holes `draw` put in itself; `kept`
+    is what goes in those (see `PageWithHoles`)."""
     token = generate_csrf()  # (the session gets its CSRF secret now, as on any page)
     g.csrf_token, g.csp_nonce, previous_nonce = CSRF_STAND_IN, hole("nonce"), g.get("csp_nonce")
     setattr(g, _DRAWING, True)
@@ -98,7 +102,7 @@ def render_with_holes(draw: Callable[[], str], good_until: datetime | None = Non
             g.pop("csp_nonce")
         else:
             g.csp_nonce = previous_nonce
-    return PageWithHoles(split(html), good_until)
+    return PageWithHoles(split(html), good_until, kept or {})
 
 
 def fill(page: PageWithHoles, values: Mapping[str, str | Text]) -> bytes:

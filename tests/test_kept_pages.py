@@ -17,7 +17,7 @@ from community import kept_pages
 from community.cache import CSRF_STAND_IN
 from community.communities import services as communities
 from community.discussions import moderation, services
-from community.discussions.routes import KEPT_THREAD_PAGES
+from community.discussions.thread_pages import KEPT_THREAD_PAGES
 from community.extensions import db
 from community.notifications.inbox import unread_count
 from community.notifications.models import WatchLevel

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
-from community import generation, kept_pages
 from community.actions import require_action_form
-from community.communities.forms import ActionForm
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, reading, rendering, services
+from community.discussions import moderation, services, thread_pages
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -20,100 +17,22 @@ from community.discussions.forms import (
     ThreadForm,
     WatchForm,
 )
-from community.discussions.models import Post, Thread
+from community.discussions.links import post_url, thread_links, thread_url
+from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
 from community.rate_limits import posting_limit
-from community.search.working_on import working_on
-from community.timefmt import relative_until
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
+bp.add_app_template_global(thread_links)
 
 
 @bp.before_request
 @login_required
 def require_sign_in():
     """Discussions are for signed-in members."""
-
-
-def thread_url(thread: Thread, page: int | None = None, anchor: str | None = None) -> str:
-    """The canonical address of a thread: in its community, or on its method."""
-    values = {"page": page} if page and page > 1 else {}
-    if thread.method_id is not None:
-        return url_for(
-            "methods.discussion",
-            method_id=thread.method_id,
-            slug=thread.method.slug,
-            _anchor=anchor,
-            **values,
-        )
-    if thread.project_id is not None:
-        return url_for(
-            "projects.discussion",
-            project_id=thread.project_id,
-            slug=thread.project.slug,
-            _anchor=anchor,
-            **values,
-        )
-    return url_for(
-        "discussions.thread",
-        slug=thread.community.slug,
-        thread_id=thread.id,
-        title_slug=thread.slug,
-        _anchor=anchor,
-        **values,
-    )
-
-
-@bp.app_template_global()
-def thread_links(thread: Thread) -> dict:
-    """Where a thread page's forms and breadcrumbs lead, for either kind of thread."""
-    if thread.method_id is not None:
-        method = thread.method
-        values = {"method_id": method.id, "slug": method.slug}
-        return {
-            "reply": url_for("methods.discussion_reply", **values),
-            "watch": url_for("methods.discussion_watch", **values),
-            "moderate": url_for("methods.discussion_moderate", **values),
-            "move": None,
-            "flags": url_for("methods.discussion_flags", **values),
-            "crumbs": [
-                (url_for("methods.library"), "Methods"),
-                (url_for("methods.method", **values), method.title),
-            ],
-        }
-    if thread.project_id is not None:
-        project = thread.project
-        values = {"project_id": project.id, "slug": project.slug}
-        return {
-            "reply": url_for("projects.discussion_reply", **values),
-            "watch": url_for("projects.discussion_watch", **values),
-            "moderate": url_for("projects.discussion_moderate", **values),
-            "move": None,
-            "flags": url_for("projects.discussion_flags", **values),
-            "crumbs": [
-                (url_for("projects.index"), "Projects"),
-                (url_for("projects.show", **values), project.title),
-            ],
-        }
-    values = {"slug": thread.community.slug, "thread_id": thread.id}
-    return {
-        "reply": url_for("discussions.reply", **values),
-        "watch": url_for("discussions.watch", **values),
-        "moderate": url_for("discussions.moderate", **values),
-        "move": url_for("discussions.move", **values),
-        "flags": url_for("communities.moderation_queue", slug=thread.community.slug),
-        "crumbs": [
-            (url_for("communities.directory"), "Communities"),
-            (url_for("communities.home", slug=thread.community.slug), thread.community.name),
-        ],
-    }
-
-
-def post_url(post: Post, thread: Thread) -> str:
-    return thread_url(thread, post.page, f"post-{post.id}")
 
 
 def _preview(form) -> str | None:
@@ -161,92 +80,8 @@ def thread(slug: str, thread_id: int, title_slug: str):
 
 
 def thread_page(thread: Thread, number: int, **context):
-    """One page of a thread, for a community thread or a method's thread.
-
-    Drawn once for every reader who sees it the same way, with holes for each
-    reader's own posts, header and tokens (`kept_pages`), and kept until the
-    thread changes: the key holds everything else the page shows.
-    """
-    user = current_user._get_current_object()  # (read often below: not through the proxy)
-    page = reading.thread_page(thread, user, number)
-    panel = working_on(user, thread.title, thread_id=thread.id, leave_out=[thread.author_id])
-    if not kept_pages.may_keep():
-        return _draw_thread_page(page, panel, context)
-    key = (
-        thread.id, page.number, thread.post_count, thread.key_post_id, page.key_post is not None,
-        page.can_facilitate, page.can_post, user.is_confirmed, thread.author_id == user.id,
-        page.watch_level, panel, tuple(sorted(context.items())), request.script_root,
-    )  # fmt: skip
-    drawn = generation.kept(
-        KEPT_THREAD_PAGES, THREAD_PAGES_KEPT, key, lambda: _draw_with_holes(page, panel, context),
-        # (by the clock the posts' ages are written by)
-        still_good=lambda drawn: drawn.is_good_at(rendering.utcnow()),
-    )  # fmt: skip
-    own = rendering.own_posts(page, user.id)
-    values = {f"post-{p.id}": drawn.kept[f"post-{p.id}-as-author"] for p in own.as_author}
-    if own.others:
-        views = _views(page)
-        reader = views.reader()
-        values |= {f"post-{p.id}": views.fragment(p, reader) for p in own.others}
-    return kept_pages.fill(drawn, values)
-
-
-# Each ~300 KB: the page, and its posts as a bystander and as their authors see them.
-KEPT_THREAD_PAGES, THREAD_PAGES_KEPT = "thread_pages", 100
-
-
-def _views(page: reading.ThreadPage) -> rendering.PageViews:
-    thread = page.thread
-    links = thread_links(thread)
-    return rendering.PageViews(page, current_user, thread_url(thread, page.number), links["reply"])
-
-
-def _draw_with_holes(page: reading.ThreadPage, panel, context: dict) -> kept_pages.PageWithHoles:
-    """The page as a bystander of the reader's kind sees it, with a hole for each post."""
-    views = _views(page)
-    bystander = views.bystander()
-    first, replies = views.first_and_replies()
-    fragments = {}
-    for p in first + replies:
-        fragments[f"post-{p.id}"] = kept_pages.split(views.fragment(p, bystander))
-        if p.author_id is not None:  # (the reader may be its author: see thread_page)
-            as_author = views.fragment(p, views.author_of(p))
-            fragments[f"post-{p.id}-as-author"] = kept_pages.split(as_author)
-    posts = rendering.ThreadPosts(
-        first=Markup("".join(kept_pages.hole(f"post-{p.id}") for p in first)),  # noqa: S704
-        replies=Markup("\n".join(kept_pages.hole(f"post-{p.id}") for p in replies)),  # noqa: S704
-    )
-    good_until = min(
-        (u for p in first + replies if (u := relative_until(p.created_at, views.now))),
-        default=None,
-    )
-    drawn = kept_pages.render_with_holes(
-        lambda: _draw_thread_page(page, panel, context, posts), good_until
-    )
-    return kept_pages.PageWithHoles(drawn.parts, good_until, fragments)
-
-
-def _draw_thread_page(page: reading.ThreadPage, panel, context: dict, posts=None) -> str:
-    thread = page.thread
-    links = thread_links(thread)
-    if posts is None:
-        posts = rendering.thread_posts(
-            page, current_user, thread_url(thread, page.number), links["reply"]
-        )
-    return render_template(
-        "discussions/thread.html",
-        thread=thread,
-        page=page,
-        posts=posts,
-        links=links,
-        working_on=panel,
-        reply_form=ReplyForm(),
-        action_form=ActionForm(),
-        watch_form=WatchForm(level=page.watch_level),
-        post_url=lambda post: post_url(post, thread),
-        page_link=lambda n: thread_url(thread, n),
-        **context,
-    )
+    """One page of a thread, for a community thread or a method's or project's."""
+    return thread_pages.show(thread, number, **context)
 
 
 @bp.route("/threads/<int:thread_id>")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from community.accounts.models import User
 from community.communities.models import Community
 from community.directory.models import Organisation
+from community.discussions.links import thread_url
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.search.hits import Hit
@@ -205,8 +206,6 @@ def _place(thread: Thread) -> tuple[str, str]:
 
 
 def thread_address(thread: Thread) -> str:
-    from community.discussions.routes import thread_url  # routes import search
-
     return thread_url(thread)
 
 
