@@ -17,6 +17,7 @@ from flask import current_app, g
 from flask.testing import FlaskClient
 
 from community.accounts.models import User
+from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.discussions import services as discussions
@@ -64,8 +65,8 @@ def make_community(
 def add_member(community: Community, user: User, facilitator: User | None = None) -> None:
     if community.visibility == Visibility.PRIVATE:
         facilitator = facilitator or db.session.get(User, community.created_by_id)
-        invitation = communities.invite(facilitator, community, user.email)
-        communities.accept_invitation(user, community, invitation.token)
+        invitation = joining.invite(facilitator, community, user.email)
+        joining.accept_invitation(user, community, invitation.token)
     else:
         communities.join(user, community)
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.accounts.models import User
+from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.discussions import services as discussions
@@ -43,8 +44,8 @@ def make_community(
 
 def add_member(community: Community, user: User, facilitator: User) -> None:
     if community.is_private:
-        request = communities.request_to_join(user, community, "")
-        communities.decide_join_request(facilitator, request, approve=True)
+        request = joining.request_to_join(user, community, "")
+        joining.decide_join_request(facilitator, request, approve=True)
     else:
         communities.join(user, community)
 

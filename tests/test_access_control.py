@@ -69,6 +69,7 @@ from werkzeug.exceptions import HTTPException
 
 from community.accounts import tokens
 from community.accounts.models import Role, User
+from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.directory.models import Organisation, System
@@ -444,7 +445,7 @@ class World(SimpleNamespace):
 
     def join_request(self):
         applicant = _person(f"applicant-{next(_numbers)}", self.other_organisation)
-        return communities.request_to_join(applicant, self.community, "May I join?")
+        return joining.request_to_join(applicant, self.community, "May I join?")
 
     def reply(self):
         return make_post(self.users["author"], self.thread)
@@ -537,8 +538,8 @@ def build_world() -> World:
     community = make_community(fay, "Quokka ward flow circle", visibility=Visibility.PRIVATE,
                                members=[mo, ash, users["teammate"]])  # fmt: skip
     make_community(users["facilitator_elsewhere"], "Elsewhere network", visibility=Visibility.OPEN)
-    invitation = communities.invite(fay, community, "invitee@nhs.example")
-    communities.request_to_join(applicant, community, "May I join?")
+    invitation = joining.invite(fay, community, "invitee@nhs.example")
+    joining.request_to_join(applicant, community, "May I join?")
 
     thread = make_thread(ash, community, "Quokka ward board rounds",
                          "Quokka ward: has anyone moved board rounds earlier?")  # fmt: skip

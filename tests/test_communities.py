@@ -16,7 +16,7 @@ from community_factories import (
 )
 
 from community.audit.models import AuditEvent
-from community.communities import services
+from community.communities import joining, services
 from community.communities.models import (
     Community,
     CommunityStatus,
@@ -211,16 +211,16 @@ def test_a_declined_request_leaves_the_community_closed(fay, nia):
     community = make_community(
         fay, "Night Shift Safety", visibility=Visibility.PRIVATE, listed=True
     )
-    join_request = services.request_to_join(nia, community, "")
+    join_request = joining.request_to_join(nia, community, "")
 
-    services.decide_join_request(fay, join_request, approve=False)
+    joining.decide_join_request(fay, join_request, approve=False)
 
     assert join_request.status == RequestStatus.DECLINED
     assert membership(nia, community) is None
     assert community.member_count == 1
     assert notifications_for(nia) == []
     with pytest.raises(RuleViolation, match="already been decided"):
-        services.decide_join_request(fay, join_request, approve=True)
+        joining.decide_join_request(fay, join_request, approve=True)
     assert membership(nia, community) is None
 
 
@@ -274,7 +274,7 @@ def test_an_invitation_is_emailed_and_accepted_once(fay, make_user):
 
 def test_an_invitation_cannot_be_accepted_by_another_account(fay, nia):
     community = make_community(fay, "Night Shift Safety", visibility=Visibility.PRIVATE)
-    invitation = services.invite(fay, community, "rae.invited@nhs.example")
+    invitation = joining.invite(fay, community, "rae.invited@nhs.example")
 
     refused = client_as(nia).post(
         f"/communities/night-shift-safety/invitations/{invitation.token}", follow_redirects=True

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from community.accounts.services import user_by_username
 from community.actions import act
 from community.audit.services import recent_events
-from community.communities import services
+from community.communities import joining, services
 from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
 from community.communities.models import Community, JoinRequest
 from community.discussions import moderation
@@ -131,7 +131,7 @@ def join(slug: str):
         if not form.validate_on_submit():
             abort(400)
         return act(
-            lambda: services.request_to_join(current_user, community, form.message.data or ""),
+            lambda: joining.request_to_join(current_user, community, form.message.data or ""),
             "Your request has been sent to the facilitators.",
             url_for("communities.home", slug=community.slug),
         )
@@ -228,7 +228,7 @@ def decide_request(slug: str, request_id: int):
         abort(404)
     approve = request.form.get("decision") == "approve"
     return act(
-        lambda: services.decide_join_request(current_user, join_request, approve),
+        lambda: joining.decide_join_request(current_user, join_request, approve),
         f"{join_request.user.name} {'has joined' if approve else 'will not join'} the community.",
         url_for("communities.join_requests", slug=community.slug),
     )
@@ -240,7 +240,7 @@ def invite(slug: str):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            services.invite(current_user, community, form.email.data)
+            joining.invite(current_user, community, form.email.data)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -253,12 +253,12 @@ def invite(slug: str):
 def accept_invitation(slug: str, token: str):
     # The token, not visibility, grants access here: invitees are not members yet.
     community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
-    if community is None or services.invitation_for(community, token) is None:
+    if community is None or joining.invitation_for(community, token) is None:
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            services.accept_invitation(current_user, community, token)
+            joining.accept_invitation(current_user, community, token)
         except RuleViolation as violation:
             flash(violation.message, "error")
             return redirect(url_for("main.index"))

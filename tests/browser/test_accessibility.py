@@ -19,6 +19,7 @@ from community_factories import first_post, make_community, make_post, make_thre
 from playwright.sync_api import Error, Page, expect
 
 from community.accounts.models import ExpertiseTag
+from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import moderation
@@ -79,10 +80,8 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
     private = make_community(
         facilitator, "Hospital at home leads", visibility=Visibility.PRIVATE, listed=True
     )
-    communities.request_to_join(
-        colleague, private, "I run our virtual ward and would like to learn."
-    )
-    invitation = communities.invite(facilitator, private, member.email)
+    joining.request_to_join(colleague, private, "I run our virtual ward and would like to learn.")
+    invitation = joining.invite(facilitator, private, member.email)
     communities.propose_community(
         colleague,
         name="Same day emergency care",
