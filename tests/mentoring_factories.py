@@ -177,7 +177,7 @@ def methods_on(author: User, approach: str, count: int = 1, *, adapted_by=(), us
     """`count` published methods by `author` on `approach`; each adapted and used by others."""
     from methods_support import adapt, publish_method
 
-    from community.methods import services as methods
+    from community.methods import uses
 
     made = []
     for _ in range(count):
@@ -185,7 +185,7 @@ def methods_on(author: User, approach: str, count: int = 1, *, adapted_by=(), us
         for adapter in adapted_by:
             adapt(adapter, method)
         for user in used_by:
-            methods.record_use(user, method)
+            uses.record_use(user, method)
         made.append(method)
     return made
 

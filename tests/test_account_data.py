@@ -27,6 +27,7 @@ from community.errors import RuleViolation
 from community.extensions import db as _db
 from community.mentoring.models import MentorOffer, Mentorship
 from community.methods import services as methods
+from community.methods import uses
 from community.methods.models import Method, MethodAuthor
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
@@ -57,7 +58,7 @@ def story(db, make_user, make_organisation):
     )
     discussions.toggle_helpful(sam, alex_post)
     method = publish_method(sam, "Discharge lounge huddle")
-    methods.record_use(sam, publish_method(alex, "Ward board round"))
+    uses.record_use(sam, publish_method(alex, "Ward board round"))
     offer(sam, capacity=2)
     mentorship = start_mentorship(alex, sam)
     rhea = make_user("rhea-ross", name="Rhea Ross", organisation=alex.organisation)

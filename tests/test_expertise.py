@@ -193,7 +193,7 @@ def builders(db, make_user, admin, vocabulary, make_project):  # noqa: F811
     """Sepsis work in the methods library and projects, some of it private or unpublished."""
     from methods_support import draft_method, publish_method
 
-    from community.methods import services as methods
+    from community.methods import uses
     from community.projects import services as projects
 
     people = {n: make_user(n, name=n.replace("-", " ").title()) for n in (
@@ -203,7 +203,7 @@ def builders(db, make_user, admin, vocabulary, make_project):  # noqa: F811
     p = people
     method = publish_method(p["ama-author"], "Sepsis screening", co_authors="ben-coauthor")
     for n in range(5):
-        methods.record_use(make_user(f"user-{n}"), method)
+        uses.record_use(make_user(f"user-{n}"), method)
     draft_method(p["cal-drafter"], "Sepsis notes")  # a draft is no evidence
     project = make_project(p["dee-lead"], title="Sepsis six within the hour")
     projects.add_team_member(p["dee-lead"], project, username="eli-team", role="", is_lead=False)

@@ -74,12 +74,12 @@ def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
     methods_on(others[0], "Lean")  # someone else's method, on something else
     from methods_support import adapt
 
-    from community.methods import services as methods
+    from community.methods import uses
 
     for adapter, method in ((others[0], first), (others[1], first), (others[2], second)):
         adapt(adapter, method)
     for user in others:
-        methods.record_use(user, first if user is not others[3] else second)
+        uses.record_use(user, first if user is not others[3] else second)
     discussion_evidence(asha, helpful=12, key_learnings=2)
     improving_project(asha)
     for other, rating in ((others[0], 5), (others[1], 4)):

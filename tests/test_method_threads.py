@@ -11,7 +11,7 @@ from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import Flag, Post, Thread
 from community.extensions import db
-from community.methods import services
+from community.methods import services, uses
 from community.notifications import inbox
 from community.notifications.models import Notification
 
@@ -81,7 +81,7 @@ def test_mentions_in_a_method_discussion_reach_only_those_who_can_see_it(author,
 
 def test_notifications_about_a_method_follow_its_visibility(author, member):
     method = publish_method(author)
-    services.record_use(member, method)
+    uses.record_use(member, method)
     discussions.reply(member, services.thread_of(method), "Worked well for us")
     assert inbox.unread_count(author) == 2
     services.unpublish(author, method)
@@ -93,7 +93,7 @@ def test_notifications_about_a_method_follow_its_visibility(author, member):
 
 def test_a_notification_about_a_method_opens_it(client, author, member):
     method = publish_method(author)
-    services.record_use(member, method)
+    uses.record_use(member, method)
     note = db.session.scalar(sa.select(Notification))
     switch_to(client, author)
     opened = client.post(f"/notifications/{note.id}/open")

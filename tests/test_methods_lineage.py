@@ -14,7 +14,7 @@ from methods_support import (
 )
 
 from community.extensions import db
-from community.methods import services
+from community.methods import services, uses
 from community.methods.lineage import ancestors, descendants, spread
 from community.methods.models import MethodUse
 from community.methods.picture import spread_picture
@@ -109,7 +109,7 @@ def test_lineage_pages_never_name_what_the_reader_cannot_see(
     circle = make_community(member, "Private circle", private=True)
     secret = adapt(member, root, "Secret adaptation", community_id=circle.id)
     public = adapt(member, secret, "Public grandchild")
-    services.record_use(member, secret)
+    uses.record_use(member, secret)
     viewer = make_user()
     auth.as_user(viewer)
     for method in (root, public):
@@ -123,8 +123,8 @@ def test_lineage_pages_never_name_what_the_reader_cannot_see(
 def test_spread_groups_organisations_by_system(author, make_user, places):
     root, levels = build_tree(author, places, [2, 2])
     for organisation in places[:2]:
-        services.record_use(make_user(organisation=organisation), root)
-    services.record_use(make_user(organisation=places[2]), levels[1][0])
+        uses.record_use(make_user(organisation=organisation), root)
+    uses.record_use(make_user(organisation=places[2]), levels[1][0])
     reach = spread(root, descendants(author, root))
     assert [s.system.name for s in reach.systems] == ["North ICS", "South ICS"]
     north = {o.organisation.name: o for o in reach.systems[0].organisations}
@@ -143,7 +143,7 @@ def test_adaptations_the_reader_cannot_see_add_nothing_to_the_spread(
     root = publish_method(author, "Board rounds")
     circle = make_community(member, "Private circle", private=True)
     secret = adapt(make_user(organisation=places[2]), root, "Secret", publish=False)
-    services.record_use(make_user(organisation=places[1]), root)
+    uses.record_use(make_user(organisation=places[1]), root)
     assert secret.is_draft and circle
     reach = spread(root, descendants(make_user(), root))
     assert [o.organisation.name for _, o in reach.rows] == ["North Hospice"]
@@ -183,7 +183,7 @@ def test_the_spread_table_is_paged_while_the_picture_shows_everyone(
     monkeypatch.setattr(past_routes, "SPREAD_ROWS_PER_PAGE", 2)
     root = publish_method(author, "Board rounds")
     for organisation in places:
-        services.record_use(make_user(organisation=organisation), root)
+        uses.record_use(make_user(organisation=organisation), root)
     auth.as_user(make_user())
     url = f"/methods/{root.id}-{root.slug}/lineage"
 

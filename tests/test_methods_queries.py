@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from methods_support import adapt, build_tree, count_queries, make_community, publish_method
 
-from community.methods import services
+from community.methods import uses
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def _statements(client, path):
 
 def _use_by_everyone(method, users):
     for user in users:
-        services.record_use(user, method)
+        uses.record_use(user, method)
 
 
 def _lineage(method):

@@ -17,7 +17,7 @@ from methods_support import (
 
 from community.discussions.models import Post, Thread
 from community.extensions import db
-from community.methods import services
+from community.methods import services, uses
 from community.methods.content import content_of
 from community.methods.models import Method, MethodUse
 from community.notifications.models import Notification
@@ -66,7 +66,7 @@ def test_the_library_filters_and_sorts(client, auth, author, member):
         impacts=[4], settings=["mental_health"],
     )  # fmt: skip
     draft_method(author, "Secret draft")
-    services.record_use(member, spc)
+    uses.record_use(member, spc)
     auth.as_user(member)
     everything = client.get("/methods").text
     assert "Lean huddles" in everything and "Run charts for wards" in everything
@@ -290,7 +290,7 @@ def test_the_lineage_and_spread_pages(client, auth, author, member, make_user, m
     child = adapt(member, parent, "Virtual board rounds")
     far = make_organisation("Seaside Hospice")
     grandchild = adapt(make_user(organisation=far), child, "Hospice board rounds")
-    services.record_use(make_user(organisation=far), parent)
+    uses.record_use(make_user(organisation=far), parent)
     page = auth.as_user(member).get(_url(parent, "/lineage")).text
     assert "This is an original method" in page
     assert "Virtual board rounds" in page and "Hospice board rounds" in page

@@ -11,7 +11,7 @@ from community.audit.models import AuditEvent
 from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.extensions import db
-from community.methods import services
+from community.methods import services, uses
 from community.methods.content import content_of, revision_snapshot, snapshot
 from community.methods.models import Method, MethodStatus, MethodUse
 from community.methods.queries import revisions_of
@@ -268,7 +268,7 @@ def test_using_a_method_counts_members_and_organisations_and_tells_the_authors(
     elsewhere = make_organisation("Hillside Community Trust")
     users = [make_user(), make_user(), make_user(organisation=elsewhere)]
     for user in users:
-        services.record_use(user, method)
+        uses.record_use(user, method)
     assert (method.use_count, method.organisation_count) == (3, 2)
     use = db.session.scalar(sa.select(MethodUse).where(MethodUse.user_id == users[2].id))
     assert use.organisation_id == elsewhere.id
@@ -280,18 +280,18 @@ def test_using_a_method_counts_members_and_organisations_and_tells_the_authors(
     assert {n.kind for n in notes} == {NotificationKind.METHOD_USED}
     assert "Hillside Community Trust" in notes[-1].text
     with pytest.raises(RuleViolation):
-        services.record_use(users[0], method)
-    services.withdraw_use(users[2], method)
+        uses.record_use(users[0], method)
+    uses.withdraw_use(users[2], method)
     assert (method.use_count, method.organisation_count) == (2, 1)
 
 
 def test_a_draft_cannot_be_used(author, member):
     with pytest.raises(RuleViolation):
-        services.record_use(member, draft_method(author))
+        uses.record_use(member, draft_method(author))
 
 
 def test_an_author_using_their_own_method_is_not_notified(author):
-    services.record_use(author, publish_method(author))
+    uses.record_use(author, publish_method(author))
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
 
 

@@ -22,6 +22,7 @@ from community.discussions.models import Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db as _db
 from community.methods import services as methods
+from community.methods import uses
 from community.methods.content import content_of
 from community.methods.models import Method
 from community.projects import services as projects
@@ -214,9 +215,9 @@ class Sequence:
         elif step == "delete":
             methods.delete_method(self.admin, method)
         elif step == "use":
-            methods.record_use(self.rng.choice(self.people), method)
+            uses.record_use(self.rng.choice(self.people), method)
         else:
-            methods.withdraw_use(self.rng.choice(self.people), method)
+            uses.withdraw_use(self.rng.choice(self.people), method)
 
     def start_project(self):
         from datetime import date

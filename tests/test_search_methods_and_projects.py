@@ -25,6 +25,7 @@ from search_support import (
 from community.discussions import services as discussions
 from community.extensions import db as _db
 from community.methods import services as methods
+from community.methods import uses
 from community.methods.content import content_of
 from community.projects import services as projects
 from community.projects.project_threads import thread_of as project_thread
@@ -93,9 +94,9 @@ def test_a_method_is_indexed_by_every_service_that_changes_it(cast):
     assert found(ian, "mondays") == [("method", method.id)]  # every section is searched
     assert in_step() == []
 
-    methods.record_use(ian, method)
+    uses.record_use(ian, method)
     assert _stored("method", method.id).boost == pytest.approx(1.05)
-    methods.withdraw_use(ian, method)
+    uses.withdraw_use(ian, method)
     assert _stored("method", method.id).boost == pytest.approx(1.0)
     assert in_step() == []
 
@@ -122,7 +123,7 @@ def test_a_refused_method_change_leaves_the_index_as_it_was(cast):
 def test_the_use_boost_is_capped(cast, make_user):
     method = publish_method(cast["ama"], "Capped rounds")
     for n in range(12):
-        methods.record_use(make_user(f"user-{n}"), method)
+        uses.record_use(make_user(f"user-{n}"), method)
     assert _stored("method", method.id).boost == pytest.approx(1.5)  # ten uses and more
 
 
@@ -282,7 +283,7 @@ def test_the_results_page_shows_method_and_project_lines(cast, make_client, make
     ama, ian = cast["ama"], cast["ian"]
     method = publish_method(ama, "Sepsis screening huddle", community_id=cast["circle"].id,
                             summary="Screen every sepsis alert within the hour.")  # fmt: skip
-    methods.record_use(ian, method)
+    uses.record_use(ian, method)
     draft_method(ama, "Sepsis draft notes")
     project = make_project(ama, title="Sepsis six in the ED", aim="Antibiotics within the hour")
     client = make_client()

@@ -29,7 +29,7 @@ from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorshi
 from community.mentoring.services import live_pending_asks
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, Outcome, RequestStatus
 from community.methods.models import Method, MethodAuthor, MethodStatus, MethodUse
-from community.methods.services import refresh_use_counts
+from community.methods.uses import refresh_use_counts
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
 from community.projects.models import Project, TeamMember

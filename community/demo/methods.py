@@ -18,7 +18,7 @@ from community.demo import methods_data as data
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
 from community.extensions import db
-from community.methods import services
+from community.methods import services, uses
 from community.methods.content import AdaptationContext, MethodContent, content_of, context_of
 from community.methods.models import Method, MethodRevision, MethodUse
 from community.methods.vocabulary import SECTION_KEYS
@@ -134,14 +134,14 @@ def _use(rng: random.Random, methods: list[Method], people: list[User], demo_mem
             readers = [p for p in _members_of(method.community) if p.organisation is not None]
         for user in rng.sample(readers, min(len(readers), rng.randint(2, 12))):
             if user.id != demo_member.id:
-                services.record_use(user, method)
+                uses.record_use(user, method)
     for method in methods[:3]:
         if not db.session.scalar(
             sa.select(MethodUse.id).where(
                 MethodUse.method_id == method.id, MethodUse.user_id == demo_member.id
             )
         ):
-            services.record_use(demo_member, method)
+            uses.record_use(demo_member, method)
 
 
 def _comment(rng: random.Random, methods: list[Method], people: list[User]):

@@ -6,6 +6,8 @@ reading a thread's pages in reading.py, and the home feed in feed.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
@@ -317,6 +319,16 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
         thread.title[:200], community_id=thread.community_id,
     )  # fmt: skip
     db.session.commit()
+
+
+def follow(thread: Thread, user_ids: Iterable[int]) -> None:
+    """Those of `user_ids` with no setting for `thread` follow every reply: a method's
+    authors and a project's team, so they hear every question (a setting chosen stays)."""
+    for user_id in user_ids:
+        if db.session.get(ThreadWatch, (user_id, thread.id)) is None:
+            db.session.add(
+                ThreadWatch(user_id=user_id, thread_id=thread.id, level=WatchLevel.WATCHING)
+            )
 
 
 def set_watch_level(user: User, thread: Thread, level: str) -> None:

@@ -12,8 +12,8 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask import abort
 
-from community.accounts.models import ExpertiseTag, TagKind
-from community.communities.models import Community
+from community.accounts.models import ExpertiseTag, TagKind, User
+from community.communities.models import Community, CommunityStatus
 from community.directory.models import Organisation
 from community.extensions import db
 from community.methods.models import (
@@ -29,6 +29,7 @@ from community.methods.models import (
 from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting
 from community.visibility import (
     authored_method_ids,
+    member_community_ids,
     visible_community_ids,
     visible_methods_clause,
 )
@@ -291,3 +292,14 @@ def revision_or_404(method: Method, number: int) -> MethodRevision:
     if revision is None:
         abort(404)
     return revision
+
+
+def communities_for(user: User, current: Community | None = None) -> list[Community]:
+    """Communities `user` may share a method in: active ones they belong to."""
+    query = sa.select(Community).where(Community.status == CommunityStatus.ACTIVE)
+    if not user.is_admin:
+        query = query.where(Community.id.in_(member_community_ids(user)))
+    found = list(db.session.scalars(query.order_by(Community.name).limit(500)))
+    if current is not None and current.id not in {c.id for c in found}:
+        found.insert(0, current)
+    return found

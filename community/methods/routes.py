@@ -26,7 +26,7 @@ from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.forms import show_violation
-from community.methods import queries, services
+from community.methods import queries, services, uses
 from community.methods.content import (
     adaptation_starting_point,
     content_of,
@@ -78,7 +78,7 @@ def _act(method: Method, action, success: str, target: str | None = None):
 def _set_choices(form: MethodForm, method: Method | None = None) -> None:
     form.set_choices(
         queries.approach_choices(),
-        services.communities_for(current_user, method.community if method else None),
+        queries.communities_for(current_user, method.community if method else None),
     )
 
 
@@ -314,14 +314,14 @@ def used(method_id: int, slug: str):
     if request.form.get("used", "1") == "0":
         return _act(
             method,
-            lambda: services.withdraw_use(current_user, method),
+            lambda: uses.withdraw_use(current_user, method),
             "You are no longer listed as using this method.",
             method_url(method, _anchor="use"),
         )
     org = current_user.organisation
     return _act(
         method,
-        lambda: services.record_use(current_user, method),
+        lambda: uses.record_use(current_user, method),
         "Thank you: your use has been recorded" + (f" for {org.name}." if org is not None else "."),
         method_url(method, _anchor="use"),
     )

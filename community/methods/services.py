@@ -3,8 +3,8 @@
 Each function that changes something checks its rules, commits once (with its
 audit entry and notifications) and raises RuleViolation with a message for
 people, leaving nothing changed. The form content and its rules are in
-content.py; the library and other lists in queries.py; the lineage and spread
-in lineage.py.
+content.py; the library and other lists in queries.py; "I've used this" in
+uses.py; the lineage and spread in lineage.py.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community, CommunityStatus
+from community.communities.models import Community
 from community.communities.services import require_confirmed
+from community.discussions import services as discussions
 from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.extensions import db
@@ -44,13 +45,11 @@ from community.methods.models import (
     MethodAuthor,
     MethodRevision,
     MethodStatus,
-    MethodUse,
 )
 from community.notifications import services as notify
-from community.notifications.models import ThreadWatch, WatchLevel
 from community.search import indexing
 from community.timefmt import utcnow
-from community.visibility import can_see_method, member_community_ids
+from community.visibility import can_see_method
 
 MAX_NOTE = 200
 
@@ -102,17 +101,6 @@ def thread_of(method: Method) -> Thread:
     return thread
 
 
-def communities_for(user: User, current: Community | None = None) -> list[Community]:
-    """Communities `user` may share a method in: active ones they belong to."""
-    query = sa.select(Community).where(Community.status == CommunityStatus.ACTIVE)
-    if not user.is_admin:
-        query = query.where(Community.id.in_(member_community_ids(user)))
-    found = list(db.session.scalars(query.order_by(Community.name).limit(500)))
-    if current is not None and current.id not in {c.id for c in found}:
-        found.insert(0, current)
-    return found
-
-
 # ------------------------------------------------------------------ writing
 
 
@@ -145,15 +133,6 @@ def _set_co_authors(method: Method, people: list[User]) -> set[int]:
             )
             added.add(person.id)
     return added
-
-
-def _watch(thread: Thread, user_ids: set[int]) -> None:
-    """Authors follow their method's discussion, so they hear every question."""
-    for user_id in user_ids:
-        if db.session.get(ThreadWatch, (user_id, thread.id)) is None:
-            db.session.add(
-                ThreadWatch(user_id=user_id, thread_id=thread.id, level=WatchLevel.WATCHING)
-            )
 
 
 def _next_revision_number(method: Method) -> int:
@@ -271,7 +250,7 @@ def create_method(
     )  # fmt: skip
     db.session.add(thread)
     db.session.flush()
-    _watch(thread, method.author_ids())
+    discussions.follow(thread, method.author_ids())
     if publish:
         _publish(user, method, "")
     if added:
@@ -359,7 +338,7 @@ def update_method(
             thread.title, thread.slug = method.title, method.slug
             if thread.post_count:  # a discussion is in search once it has a post
                 indexing.thread_changed(thread)
-        _watch(thread, added)
+        discussions.follow(thread, added)
     if publish and not method.is_published:
         _publish(user, method, note)
     elif changed_text and method.is_published:
@@ -410,62 +389,4 @@ def delete_method(user: User, method: Method) -> None:
     method.deleted_at = utcnow()
     record("method.deleted", user, method, method.title[:200], community_id=method.community_id)
     indexing.method_changed(method)  # out of the index: nobody may find it now
-    db.session.commit()
-
-
-def refresh_use_counts(method_ids: list[int]) -> None:
-    """After uses are removed other than through `unuse` (e.g. a member deleted their account)."""
-    for method_id in method_ids:
-        method = db.session.get(Method, method_id)
-        _refresh_use_counts(method)
-        indexing.method_changed(method)  # its boost counts the uses
-
-
-def _refresh_use_counts(method: Method) -> None:
-    uses = sa.select(sa.func.count(MethodUse.id)).where(MethodUse.method_id == method.id)
-    organisations = sa.select(sa.func.count(sa.distinct(MethodUse.organisation_id))).where(
-        MethodUse.method_id == method.id
-    )
-    db.session.execute(
-        sa.update(Method)
-        .where(Method.id == method.id)
-        .values(
-            use_count=uses.scalar_subquery(), organisation_count=organisations.scalar_subquery()
-        )
-    )
-    db.session.expire(method, ["use_count", "organisation_count"])
-
-
-@atomic
-def record_use(user: User, method: Method) -> MethodUse:
-    """ "I've used this": recorded with the member's organisation."""
-    require_confirmed(user, "say you have used a method")
-    if not method.is_published:
-        raise RuleViolation("You can say you have used a method once it is published")
-    existing = db.session.scalar(
-        sa.select(MethodUse).where(MethodUse.method_id == method.id, MethodUse.user_id == user.id)
-    )
-    if existing is not None:
-        raise RuleViolation("You have already said you used this method")
-    use = MethodUse(method_id=method.id, user_id=user.id, organisation_id=user.organisation_id)
-    db.session.add(use)
-    db.session.flush()
-    _refresh_use_counts(method)
-    notify.method_used(method, user, user.organisation)
-    indexing.method_changed(method)  # its boost counts the uses
-    db.session.commit()
-    return use
-
-
-@atomic
-def withdraw_use(user: User, method: Method) -> None:
-    existing = db.session.scalar(
-        sa.select(MethodUse).where(MethodUse.method_id == method.id, MethodUse.user_id == user.id)
-    )
-    if existing is None:
-        raise RuleViolation("You have not said you used this method")
-    db.session.delete(existing)
-    db.session.flush()
-    _refresh_use_counts(method)
-    indexing.method_changed(method)
     db.session.commit()

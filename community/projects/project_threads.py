@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
+from community.discussions import services as discussions
 from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.extensions import db
-from community.notifications.models import ThreadWatch, WatchLevel
 from community.projects.models import Project
 from community.search import indexing
 
@@ -37,14 +37,8 @@ def open_discussion(project: Project, lead_id: int) -> Thread:
     )  # fmt: skip
     db.session.add(thread)
     db.session.flush()
-    follow(thread, lead_id)
+    discussions.follow(thread, [lead_id])
     return thread
-
-
-def follow(thread: Thread, user_id: int) -> None:
-    """Team members follow their project's discussion, so they hear every question."""
-    if db.session.get(ThreadWatch, (user_id, thread.id)) is None:
-        db.session.add(ThreadWatch(user_id=user_id, thread_id=thread.id, level=WatchLevel.WATCHING))
 
 
 def retitle(project: Project) -> None:

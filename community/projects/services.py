@@ -20,6 +20,7 @@ from community.audit.services import record
 from community.communities.models import Community, CommunityStatus, Membership
 from community.communities.services import require_confirmed
 from community.directory.models import Organisation
+from community.discussions import services as discussions
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
@@ -336,7 +337,7 @@ def add_team_member(
     )  # fmt: skip
     db.session.add(member)
     project.last_activity_at = utcnow()
-    project_threads.follow(project_threads.thread_of(project), user.id)
+    discussions.follow(project_threads.thread_of(project), [user.id])
     notify.added_to_team(project, user.id, lead, member.role)
     record("project.team_added", lead, project, user.username, community_id=project.community_id)
     db.session.commit()
