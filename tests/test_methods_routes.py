@@ -18,8 +18,8 @@ from methods_support import (
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods import services, uses
-from community.methods.content import content_of
 from community.methods.models import Method, MethodUse
+from community.methods.snapshots import content_of
 from community.notifications.models import Notification
 
 

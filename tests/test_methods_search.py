@@ -43,7 +43,7 @@ def test_a_method_discussion_is_hidden_from_search_with_its_method(author, membe
 
 
 def test_renaming_a_discussed_method_renames_its_discussion_in_search(author, member):
-    from community.methods.content import content_of
+    from community.methods.snapshots import content_of
 
     index_everyone()
     method = publish_method(author, "Board rounds")

@@ -12,9 +12,9 @@ from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.methods import services, uses
-from community.methods.content import content_of, revision_snapshot, snapshot
 from community.methods.models import Method, MethodStatus, MethodUse
 from community.methods.queries import revisions_of
+from community.methods.snapshots import content_of, revision_snapshot, snapshot
 from community.notifications.models import Notification, NotificationKind, ThreadWatch
 
 

@@ -23,8 +23,8 @@ from community.errors import RuleViolation
 from community.extensions import db as _db
 from community.methods import services as methods
 from community.methods import uses
-from community.methods.content import content_of
 from community.methods.models import Method
+from community.methods.snapshots import content_of
 from community.projects import services as projects
 from community.projects.models import Project
 from community.search.models import SearchDocument

@@ -26,7 +26,7 @@ from community.discussions import services as discussions
 from community.extensions import db as _db
 from community.methods import services as methods
 from community.methods import uses
-from community.methods.content import content_of
+from community.methods.snapshots import content_of
 from community.projects import services as projects
 from community.projects.project_threads import thread_of as project_thread
 from community.search.index import Document, save

@@ -20,7 +20,8 @@ from datetime import timedelta
 from bench.generators.build import ANCHOR, Build, directory, next_thread_id, zipf_weights
 from bench.text import SUBJECTS, Prose, to_html
 from community.markdown import RENDER_VERSION
-from community.methods.content import AdaptationContext, _classification_lines, adaptation_text
+from community.methods.content import AdaptationContext
+from community.methods.snapshots import _classification_lines, adaptation_text
 from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting, Scale
 from community.slugs import slugify
 

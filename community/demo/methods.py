@@ -19,8 +19,9 @@ from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods import services, uses
-from community.methods.content import AdaptationContext, MethodContent, content_of, context_of
+from community.methods.content import AdaptationContext, MethodContent
 from community.methods.models import Method, MethodRevision, MethodUse
+from community.methods.snapshots import content_of, context_of
 from community.methods.vocabulary import SECTION_KEYS
 from community.timefmt import utcnow
 

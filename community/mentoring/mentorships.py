@@ -23,6 +23,7 @@ from community.mentoring.models import (
     MentorshipFeedback,
     MentorshipGoal,
 )
+from community.mentoring.moves import MENTORSHIP_REFUSALS
 from community.mentoring.rules import (
     checked_rating,
     feedback_side,
@@ -30,7 +31,6 @@ from community.mentoring.rules import (
     require_participant,
     text,
 )
-from community.mentoring.services import MENTORSHIP_REFUSALS
 from community.mentoring.vocabulary import GoalProgress, MeetingFormat, MentorshipStatus
 from community.timefmt import to_uk, utcnow
 

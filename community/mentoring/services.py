@@ -10,8 +10,9 @@ The states, and the only moves between them::
 Every function here checks all of its rules before it changes anything. A
 broken rule raises RuleViolation with a message for people (naming the form
 field when there is one) and leaves the database as it was; otherwise the
-function commits once, with its audit entries and notifications. What a
-running mentorship holds (goals, sessions, feedback) changes in mentorships.py.
+function commits once, with its audit entries and notifications. The moves
+allowed are in moves.py; what a running mentorship holds (goals, sessions,
+feedback) changes in mentorships.py.
 
 An ask still pending after its expiry date counts as expired everywhere (it
 cannot be accepted, and no longer takes one of the three places) from the
@@ -50,6 +51,16 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipFeedback,
 )
+from community.mentoring.moves import (
+    ASK_MOVES,
+    ASK_REFUSALS,
+    MENTORSHIP_MOVES,
+    MENTORSHIP_REFUSALS,
+    REQUEST_MOVES,
+    REQUEST_REFUSALS,
+    ask_state,
+    check_move,
+)
 from community.mentoring.rules import (
     aware,
     checked_rating,
@@ -71,46 +82,6 @@ from community.mentoring.vocabulary import (
 from community.timefmt import utcnow
 
 MAX_PENDING_ASKS = 3
-
-# ------------------------------------------------------------------ the moves allowed
-
-REQUEST_MOVES = {
-    RequestStatus.OPEN: {RequestStatus.MATCHED, RequestStatus.WITHDRAWN},
-    RequestStatus.MATCHED: {RequestStatus.CLOSED},
-}
-ASK_MOVES = {
-    AskStatus.PENDING: {
-        AskStatus.ACCEPTED, AskStatus.DECLINED, AskStatus.WITHDRAWN, AskStatus.EXPIRED,
-    },
-}  # fmt: skip
-MENTORSHIP_MOVES = {MentorshipStatus.ACTIVE: {MentorshipStatus.CLOSED}}
-
-REQUEST_REFUSALS = {
-    RequestStatus.OPEN: "This request is still looking for a mentor",
-    RequestStatus.MATCHED: "This request already has a mentor",
-    RequestStatus.CLOSED: "This request's mentorship has ended",
-    RequestStatus.WITHDRAWN: "This request has been withdrawn",
-}
-ASK_REFUSALS = {
-    AskStatus.ACCEPTED: "This ask has already been accepted",
-    AskStatus.DECLINED: "This ask has already been declined",
-    AskStatus.WITHDRAWN: "This ask has been withdrawn: the request no longer needs your answer",
-    AskStatus.EXPIRED: "This ask expired before it was answered",
-}
-MENTORSHIP_REFUSALS = {
-    MentorshipStatus.ACTIVE: "This mentorship is still running",
-    MentorshipStatus.CLOSED: "This mentorship has been closed",
-}
-
-
-def _check_move(moves: dict, refusals: dict, current: str, new: str) -> None:
-    if new not in moves.get(current, set()):
-        raise RuleViolation(refusals.get(current, "That change is not possible now"))
-
-
-def ask_state(ask: MentoringAsk, now: datetime | None = None) -> str:
-    """The ask's status as people should see it: pending past its expiry is expired."""
-    return AskStatus.EXPIRED if ask.is_overdue(now) else ask.status
 
 
 def expiry_days() -> int:
@@ -240,7 +211,7 @@ def withdraw_ask(user: User, ask: MentoringAsk) -> None:
     _require_requester(user, ask.request, "withdraw an ask")
     locked(MentoringRequest, ask.request_id)
     ask = locked(MentoringAsk, ask.id)
-    _check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask), AskStatus.WITHDRAWN)
+    check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask), AskStatus.WITHDRAWN)
     ask.status = AskStatus.WITHDRAWN
     ask.responded_at = utcnow()
     record("mentoring.ask_withdrawn", user, ask, f"request {ask.request_id}")
@@ -251,7 +222,7 @@ def withdraw_ask(user: User, ask: MentoringAsk) -> None:
 def withdraw_request(user: User, request: MentoringRequest) -> None:
     _require_requester(user, request, "withdraw it")
     request = locked(MentoringRequest, request.id)
-    _check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.WITHDRAWN)
+    check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.WITHDRAWN)
     now = utcnow()
     live = _close_pending_asks(request, now)
     request.status = RequestStatus.WITHDRAWN
@@ -293,14 +264,14 @@ def respond(mentor: User, ask: MentoringAsk, *, accept: bool, message: str) -> M
     ask = locked(MentoringAsk, ask.id)
     now = utcnow()
     new_state = AskStatus.ACCEPTED if accept else AskStatus.DECLINED
-    _check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask, now), new_state)
+    check_move(ASK_MOVES, ASK_REFUSALS, ask_state(ask, now), new_state)
     if not accept:
         ask.status, ask.response, ask.responded_at = AskStatus.DECLINED, message, now
         record("mentoring.ask_declined", mentor, ask, f"request {request.id}")
         notify.declined(ask, live_pending_asks(request, now))
         db.session.commit()
         return None
-    _check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.MATCHED)
+    check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.MATCHED)
     _check_capacity(mentor)
     ask.status, ask.response, ask.responded_at = AskStatus.ACCEPTED, message, now
     others = _close_pending_asks(request, now, keep=ask)
@@ -365,7 +336,7 @@ def expire_overdue_asks(now: datetime | None = None, batch_size: int = 200) -> i
             return expired
         waiting = _live_pending_by_request({a.request_id for a in asks}, now)
         for ask in asks:
-            _check_move(ASK_MOVES, ASK_REFUSALS, ask.status, AskStatus.EXPIRED)
+            check_move(ASK_MOVES, ASK_REFUSALS, ask.status, AskStatus.EXPIRED)
             ask.status, ask.responded_at = AskStatus.EXPIRED, now
             record("mentoring.ask_expired", None, ask, f"request {ask.request_id}")
             if ask.request.status == RequestStatus.OPEN:
@@ -397,8 +368,8 @@ def close_mentorship(
     require_participant(user, mentorship, "close the mentorship")
     request = locked(MentoringRequest, mentorship.request_id)
     mentorship = locked(Mentorship, mentorship.id)
-    _check_move(MENTORSHIP_MOVES, MENTORSHIP_REFUSALS, mentorship.status, MentorshipStatus.CLOSED)
-    _check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.CLOSED)
+    check_move(MENTORSHIP_MOVES, MENTORSHIP_REFUSALS, mentorship.status, MentorshipStatus.CLOSED)
+    check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.CLOSED)
     if outcome not in set(Outcome):
         raise RuleViolation("Choose the outcome", "outcome")
     rating = checked_rating(rating)

@@ -27,15 +27,15 @@ from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.methods import queries, services, uses
-from community.methods.content import (
+from community.methods.diffs import diff_versions
+from community.methods.forms import AdaptationForm, MethodForm, form_data
+from community.methods.models import Method
+from community.methods.snapshots import (
     adaptation_starting_point,
     content_of,
     context_of,
     proposed_snapshot,
 )
-from community.methods.diffs import diff_versions
-from community.methods.forms import AdaptationForm, MethodForm, form_data
-from community.methods.models import Method
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
 

@@ -34,8 +34,6 @@ from community.methods.content import (
     community_for,
     normalise,
     publish_problems,
-    revision_snapshot,
-    snapshot,
     tags_for,
 )
 from community.methods.models import (
@@ -46,6 +44,7 @@ from community.methods.models import (
     MethodRevision,
     MethodStatus,
 )
+from community.methods.snapshots import revision_snapshot, snapshot
 from community.notifications import services as notify
 from community.search import indexing
 from community.timefmt import utcnow
