@@ -15,6 +15,7 @@ members each signed in through the real form and posting with a CSRF token.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
@@ -103,7 +104,7 @@ class Tally:
     writes: list[float] = field(default_factory=list)
     acknowledged: set[str] = field(default_factory=set)
     refused: set[str] = field(default_factory=set)  # answered, but not with success
-    unanswered: int = 0  # connection dropped before a response (a killed worker)
+    unanswered: int = 0  # connection dropped before a whole response (a killed worker)
     statuses: dict[int, int] = field(default_factory=dict)
     by_path: dict[str, list[float]] = field(default_factory=dict)
 
@@ -129,7 +130,7 @@ def _reply(browser: Browser, reply_path: str, marker: str, tally: Tally) -> None
     started = time.perf_counter()
     try:
         status, _, _ = browser.post(reply_path, {"body": f"{marker}: what we measured today."})
-    except OSError:
+    except (OSError, http.client.HTTPException):  # dropped before a whole response came
         with tally.lock:
             tally.unanswered += 1
         return
