@@ -3,13 +3,19 @@
 Each checks the token, calls its service, tells the person what happened and
 goes back: a refused action's reason (a RuleViolation) is shown, and nothing
 changes.
+
+A destructive action (removing, deleting, leaving, withdrawing, closing) is
+never one click: its address answers GET with a page of its own that says what
+will happen (the NHS.UK "are you sure" pattern), and only the POST from that
+page acts. `confirm_then_act` is that rule, once for every feature.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, render_template, request
 
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
@@ -31,3 +37,32 @@ def act(action: Callable[[], object], success: str, target: str):
     else:
         flash(success, "success")
     return redirect(target)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation page says before a destructive action.
+
+    `question` is the page's heading ("Remove this post?"); `consequences` are
+    plain sentences of what will happen; `button` names the act ("Remove the
+    post"); `cancel` is where "keep it" leads (the page the member came from);
+    `crumbs` are (href, text) pairs for the breadcrumbs. `undoable` is False
+    when nothing can bring it back, which the page says in a warning.
+    """
+
+    question: str
+    consequences: Sequence[str]
+    button: str
+    cancel: str
+    cancel_text: str = "No, go back"
+    undoable: bool = False
+    crumbs: Sequence[tuple[str, str]] = field(default_factory=tuple)
+
+
+def confirm_then_act(
+    confirmation: Confirmation, action: Callable[[], object], success: str, target: str
+):
+    """GET: the confirmation page. POST (from that page): `act`."""
+    if request.method == "GET":
+        return render_template("confirm.html", confirmation=confirmation, form=ActionForm())
+    return act(action, success, target)

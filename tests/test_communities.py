@@ -309,6 +309,11 @@ def test_a_member_can_leave_and_a_private_community_then_disappears(fay, mo):
         fay, "Night Shift Safety", visibility=Visibility.PRIVATE, members=[mo]
     )
 
+    asked = client_as(mo).get("/communities/night-shift-safety/leave")
+    assert "Leave Night Shift Safety?" in page_text(asked)
+    assert "You will no longer see its threads, methods and projects." in page_text(asked)
+    assert membership(mo, community) is not None  # asking changes nothing
+
     left = client_as(mo).post("/communities/night-shift-safety/leave")
 
     assert left.location == "/communities"

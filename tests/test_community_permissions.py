@@ -132,6 +132,8 @@ ROUTES: list[Route] = [
     # a private, unlisted community cannot be asked to join by those who cannot see it.
     Route("communities.join", "POST", lambda w: f"{c(w)}/join",
           statuses(302), statuses(302, **OUTSIDERS_404), data=lambda w: {"message": "Hello"}),
+    Route("communities.leave", "GET", lambda w: f"{c(w)}/leave",
+          statuses(200), statuses(200, **OUTSIDERS_404)),
     Route("communities.leave", "POST", lambda w: f"{c(w)}/leave",
           statuses(302), statuses(302, **OUTSIDERS_404)),
     Route("communities.watch", "POST", lambda w: f"{c(w)}/watch",

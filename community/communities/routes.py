@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import act
+from community.actions import Confirmation, act, confirm_then_act
 from community.audit.services import recent_events
 from community.communities import joining, services
 from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
@@ -142,16 +142,30 @@ def join(slug: str):
     )
 
 
-@bp.route("/<slug>/leave", methods=["POST"])
+@bp.route("/<slug>/leave", methods=["GET", "POST"])
 def leave(slug: str):
     community = services.get_community_or_404(slug, current_user)
+    home = url_for("communities.home", slug=community.slug)
     # A private community disappears from view once you leave it.
+    target = url_for("communities.directory") if community.is_private else home
+    consequences = ["You will no longer hear of its new threads and replies."]
     if community.is_private:
-        target = url_for("communities.directory")
-    else:
-        target = url_for("communities.home", slug=community.slug)
-    return act(
-        lambda: services.leave(current_user, community), f"You have left {community.name}.", target
+        consequences.insert(0, "You will no longer see its threads, methods and projects.")
+        consequences.append("To come back you will need to be invited or ask to join again.")
+    confirmation = Confirmation(
+        question=f"Leave {community.name}?",
+        consequences=consequences,
+        button="Leave the community",
+        cancel=home,
+        cancel_text="Stay in the community",
+        undoable=not community.is_private,
+        crumbs=[(url_for("communities.directory"), "Communities"), (home, community.name)],
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.leave(current_user, community),
+        f"You have left {community.name}.",
+        target,
     )
 
 
