@@ -19,14 +19,18 @@ would outlive the next reply anywhere on a national platform. So:
 How a change is noticed: every statement the engine runs is looked at (ORM
 flushes, bulk updates, raw SQL alike). Writes to tables searching never reads
 (IGNORED_TABLES: notifications, the outbox, the audit log …) and a member's
-sign-in columns (IGNORED_USER_COLUMNS) are no change. A write these rules
-cannot read counts as an alteration. The commit of a transaction that changed
+sign-in columns (IGNORED_USER_COLUMNS) are no change. The rules fail closed:
+a statement they cannot read for sure (a leading comment is skipped; COPY,
+DO, MERGE, TRUNCATE, a schema change, two statements in one) counts as an
+alteration, never as "no change". The commit of a transaction that changed
 something adds one to the right number, in the same transaction, just before
 it commits.
 
-Schema changes are not counted (a migration makes the table this needs); app
-servers start with empty caches after a deploy, and kept answers are in any
-case forgotten after KEPT_ANSWER_SECONDS.
+A schema change counts as an alteration where the table exists (a migration
+makes it, and a downgrade may drop it). A restored backup moves the numbers
+past any a running process has seen (community/backup), so nothing kept from
+before the restore is used after it. Kept answers are in any case forgotten
+after KEPT_ANSWER_SECONDS.
 """
 
 from __future__ import annotations
@@ -69,22 +73,30 @@ _BUMP = {
     ALTERED: "UPDATE content_generation SET altered = altered + 1 WHERE id = 1",
 }
 
-_WRITE = re.compile(r"\s*(insert|update|delete|replace|merge|truncate)\b", re.IGNORECASE)
-# A statement starting WITH writes when its body does (a CTE that only reads is common).
-_WITH_WRITE = re.compile(
-    r"\s*with\b.*\b(insert\s+into|update\s+\S+\s+set|delete\s+from)\b", re.IGNORECASE | re.S
-)
+# A statement is read as what it does only where these rules are sure; anything
+# else they meet (COPY, DO $$ … $$, MERGE, TRUNCATE, a parenthesised or
+# multi-statement write, a schema change) counts as an alteration.
+_LEADING_COMMENTS = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
+_FIRST_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
+# Statements that change no content: reads, and a connection's own settings.
+_NO_CHANGE_VERBS = frozenset({
+    "select", "pragma", "savepoint", "release", "show", "begin", "commit", "rollback", "set",
+})  # fmt: skip
+# A WITH … statement reads only when none of these words appears in it anywhere.
+_WRITE_WORDS = re.compile(r"\b(insert|update|delete|merge|truncate|replace|copy)\b", re.I)
+_NAME = r'"?(\w+)"?'
+_INSERT = re.compile(rf"insert\s+into\s+{_NAME}", re.IGNORECASE)
+_UPSERT = re.compile(r"\bon\s+conflict\b.*\bdo\s+update\b", re.IGNORECASE | re.S)
+_UPDATE = re.compile(rf"update\s+{_NAME}\s+set\s", re.IGNORECASE)
+_DELETE = re.compile(rf"delete\s+from\s+{_NAME}", re.IGNORECASE)
+_ASSIGNMENT = re.compile(r'\s*"?(\w+)"?\s*=(.*)', re.S)
+# What a counter may be set to for the change to count as only adding: a value, or
+# arithmetic on columns and values (no sub-select, CASE or function that may take away).
+_PLAIN_VALUE = re.compile(r"[\w\s.:%()?+\-*]*")
+_CLAUSE_END = re.compile(r"\s(where|returning|from)\s", re.IGNORECASE)
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
-_SCHEMA = re.compile(r"\s*(create|drop|alter)\b", re.IGNORECASE)
-_MIGRATION = re.compile(r"\balembic_version\b", re.IGNORECASE)
-_TARGET = re.compile(
-    r"""\s*(insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?""", re.IGNORECASE
-)
-_SET = re.compile(r"\bset\s+(.*?)(?:\s+where\b|\s+returning\b|\s+from\b|$)", re.IGNORECASE | re.S)
-_ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
 
 CHANGED = "content_changed"
-SCHEMA_CHANGED = "schema_changed"
 _READ = "_content_generation"  # the generation as this request read it, on flask.g
 
 
@@ -102,25 +114,84 @@ class Generation(NamedTuple):
 
 
 def change_made_by(statement: str) -> str | None:
-    """What running SQL `statement` does to content: ALTERED, ADDED or None (nothing)."""
-    if not _WRITE.match(statement):
-        return ALTERED if _WITH_WRITE.match(statement) else None
-    target = _TARGET.match(statement)
-    if target is None:
-        return ALTERED  # a write these rules cannot read (REPLACE …, MERGE …)
-    verb, table = " ".join(target.group(1).lower().split()), target.group(2).lower()
-    if table in IGNORED_TABLES:
+    """What running SQL `statement` does to content: ALTERED, ADDED or None (nothing).
+
+    Fails closed: None only for statements these rules can read for sure.
+    """
+    body = statement[_LEADING_COMMENTS.match(statement).end() :]
+    if ";" in body.rstrip().rstrip(";"):
+        return ALTERED  # more than one statement
+    word = _FIRST_WORD.match(body)
+    verb = word.group(0).lower() if word else ""
+    if verb in _NO_CHANGE_VERBS:
         return None
-    if verb == "insert into":
-        return ADDED
-    if verb == "update":
-        assigned = _SET.search(statement)
-        columns = {c.lower() for c in _ASSIGNED.findall(assigned.group(1))} if assigned else set()
-        if table == "users" and columns and columns <= IGNORED_USER_COLUMNS:
+    if verb == "with":
+        return ALTERED if _WRITE_WORDS.search(body) else None
+    if verb == "insert":
+        target = _INSERT.match(body)
+        if target is None:  # INSERT OR REPLACE (a replace deletes), or a form not known here
+            return ALTERED
+        if target.group(1).lower() in IGNORED_TABLES:
             return None
-        if columns and columns <= ADDING_COLUMNS.get(table, frozenset()):
+        return ALTERED if _UPSERT.search(body) else ADDED
+    if verb == "update":
+        target = _UPDATE.match(body)
+        if target is None:
+            return ALTERED
+        table = target.group(1).lower()
+        if table in IGNORED_TABLES:
+            return None
+        assigned = _assignments(body[target.end() :])
+        if assigned is None:
+            return ALTERED
+        columns = assigned.keys()
+        if table == "users" and columns <= IGNORED_USER_COLUMNS:
+            return None
+        plain = all(_PLAIN_VALUE.fullmatch(value) for value in assigned.values())
+        if plain and columns <= ADDING_COLUMNS.get(table, frozenset()):
             return ADDED
+        return ALTERED
+    if verb == "delete":
+        target = _DELETE.match(body)
+        if target is not None and target.group(1).lower() in IGNORED_TABLES:
+            return None
     return ALTERED
+
+
+def _assignments(assignments: str) -> dict[str, str] | None:
+    """Each column an UPDATE's SET clause assigns, with the value's SQL (None when the
+    clause cannot be read).
+
+    Split on the commas outside brackets and quotes, up to the WHERE, FROM or
+    RETURNING outside them, so a sub-select's own WHERE never hides a column.
+    """
+    parts, depth, quote, start, index = [], 0, "", 0, 0
+    while index < len(assignments):
+        char = assignments[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char == ",":
+            parts.append(assignments[start:index])
+            start = index + 1
+        elif depth == 0 and char.isspace() and _CLAUSE_END.match(assignments, index):
+            break
+        index += 1
+    if quote or depth:
+        return None
+    parts.append(assignments[start:index])
+    columns = {}
+    for part in parts:
+        assigned = _ASSIGNMENT.match(part)
+        if assigned is None:
+            return None
+        columns[assigned.group(1).lower()] = assigned.group(2)
+    return columns or None
 
 
 _CURRENT = sa.select(ContentGeneration.altered, ContentGeneration.added).where(
@@ -180,12 +251,10 @@ def watch(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, statement, _parameters, _context, _executemany):
-        if _SELECT.match(statement):
-            return  # reads nothing but (most statements: the checks below scan the whole text)
+        if _SELECT.match(statement) and ";" not in statement:
+            return  # reads nothing but (most statements: change_made_by scans the whole text)
         info = connection.info
-        if _SCHEMA.match(statement) or _MIGRATION.search(statement):
-            info[SCHEMA_CHANGED] = True
-        elif info.get(CHANGED) != ALTERED:
+        if info.get(CHANGED) != ALTERED:
             change = change_made_by(statement)
             if change is not None:
                 info[CHANGED] = change
@@ -193,9 +262,10 @@ def watch(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     def _count(connection):
         change = connection.info.pop(CHANGED, None)
-        if connection.info.pop(SCHEMA_CHANGED, False) or change is None:
-            return  # nothing changed, or a migration (see the module's docstring)
-        # (Looked up each time, as a migration run elsewhere may add or drop it.)
+        if change is None:
+            return
+        # (Looked up each time: a migration, here or in another process, may add or drop
+        # it. A schema change counts as an alteration, like any statement not read above.)
         if sa.inspect(connection).has_table(TABLE):
             connection.exec_driver_sql(_BUMP[change])
             if has_app_context():
@@ -205,4 +275,38 @@ def watch(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _forget(connection):
         connection.info.pop(CHANGED, None)
-        connection.info.pop(SCHEMA_CHANGED, None)
+
+
+def move_past(before: Generation | None) -> None:
+    """After a restore put older numbers back: move both past `before` (read before it), so
+    no process takes what it kept then for what the restored database holds now."""
+    if before is None:
+        return
+    with db.engine.begin() as connection:
+        if not sa.inspect(connection).has_table(TABLE):
+            return
+        connection.execute(
+            sa.update(ContentGeneration)
+            .where(ContentGeneration.id == 1)
+            .values(
+                altered=sa.case(
+                    (ContentGeneration.altered > before.altered, ContentGeneration.altered),
+                    else_=before.altered,
+                )
+                + 1,
+                added=sa.case(
+                    (ContentGeneration.added > before.added, ContentGeneration.added),
+                    else_=before.added,
+                )
+                + 1,
+            )
+        )
+
+
+def read_now() -> Generation | None:
+    """The generation in the database now, outside any request's remembered reading."""
+    with db.engine.connect() as connection:
+        if not sa.inspect(connection).has_table(TABLE):
+            return None
+        row = connection.execute(_CURRENT).first()
+    return Generation(*row) if row is not None else None

@@ -54,6 +54,39 @@ from community.notifications.models import Notification
         ("SELECT posts.id FROM posts WHERE posts.body LIKE '%update posts set%'", None),
         ("WITH RECURSIVE tree(id) AS (SELECT 1) SELECT id FROM tree", None),
         ("PRAGMA foreign_keys = ON", None),
+        ("SET jit = off", None),
+        ("SAVEPOINT sa_savepoint_1", None),
+        ("/* a comment */ SELECT 1", None),
+        # Fail closed: what the rules cannot read for sure is an alteration.
+        ("/* from a tool */ DELETE FROM posts WHERE id = 1", ALTERED),
+        ("-- tidy up\nUPDATE posts SET body_html = '' WHERE id = 1", ALTERED),
+        ("(DELETE FROM posts WHERE id = 1)", ALTERED),
+        ("COPY posts (id, body) FROM stdin", ALTERED),
+        ("DO $$ BEGIN DELETE FROM posts; END $$", ALTERED),
+        ("TRUNCATE posts", ALTERED),
+        ("MERGE INTO posts USING x ON posts.id = x.id WHEN MATCHED THEN DELETE", ALTERED),
+        ("SELECT 1; DELETE FROM posts", ALTERED),
+        ("ALTER TABLE posts ADD COLUMN x INTEGER", ALTERED),
+        ("DROP TABLE search_documents", ALTERED),
+        (
+            "INSERT INTO posts (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = ?",
+            ALTERED,
+        ),
+        ("WITH x AS (SELECT 1) MERGE INTO posts USING x ON true WHEN MATCHED THEN DELETE", ALTERED),
+        # A sub-select's WHERE does not hide the columns assigned after it, and a counter
+        # set from a sub-select may have gone down.
+        (
+            "UPDATE posts SET helpful_count=(SELECT count(*) FROM r WHERE r.post_id = posts.id), "
+            "body_html=? WHERE posts.id = ?",
+            ALTERED,
+        ),
+        (
+            "UPDATE posts SET helpful_count=(SELECT count(*) FROM r WHERE r.post_id = posts.id) "
+            "WHERE posts.id = ?",
+            ALTERED,
+        ),
+        ("UPDATE users SET last_sign_in_at=?, name='a, b' WHERE users.id = ?", ALTERED),
+        ("VACUUM", ALTERED),
     ],
 )
 def test_what_each_statement_does_to_content(statement, change):

@@ -6,11 +6,14 @@ import re
 from html import unescape
 
 import pytest
+import sqlalchemy as sa
 from project_factories import make_project  # noqa: F401
 from search_support import add_member, index_everyone, make_community, page_text, reply
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
+from community.discussions.models import Post
+from community.extensions import db
 from community.search import expertise
 from community.search.expertise import find_experts
 
@@ -386,9 +389,23 @@ def test_a_kept_panel_never_names_evidence_the_reader_may_no_longer_see(
     assert "Ama Author" in _panel(reader(builders["vic-viewer"]).get(page))
     methods.unpublish(builders["ama-author"], builders["method"])
     panel = _panel(reader(builders["vic-viewer"]).get(page))
-    assert len(calls) == 1  # the kept ranking still lists the authors…
-    assert "Sepsis screening" not in panel and "Ama Author" not in panel  # …but not in words
+    assert len(calls) == 2  # unpublishing is an alteration: the kept ranking is forgotten
+    assert "Sepsis screening" not in panel and "Ama Author" not in panel
     assert "Ben Coauthor" not in panel
+
+
+def test_a_kept_ranking_is_forgotten_when_its_evidence_is_taken_away(
+    example, app, keeping, monkeypatch
+):
+    calls = _counting_rankings(monkeypatch)
+    first, _ = _ranking(example["vic"], "discharge", app)
+    again, _ = _ranking(example["vic"], "discharge", app)
+    assert again == first and len(calls) == 1  # kept while nothing changes
+    post = db.session.scalars(sa.select(Post).order_by(Post.id)).first()
+    post.body_html = "<p>edited</p>"  # any alteration, even one the ranking may not need
+    db.session.commit()
+    _ranking(example["vic"], "discharge", app)
+    assert len(calls) == 2
 
 
 def test_a_kept_ranking_is_shared_only_by_readers_who_may_see_the_same(

@@ -38,7 +38,7 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 import config as config_module
-from community import ROOT
+from community import ROOT, generation
 from community.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -342,9 +342,11 @@ def restore_backup(
     """
     backup = checked or check_backup(path)
     db.session.remove()
+    before = generation.read_now()
     if engine_name() == "postgresql":
         _pg_restore(path, progress)
     else:
         _sqlite_restore(path, progress)
     db.engine.dispose()  # pooled connections may hold the old schema's cached statements
+    generation.move_past(before)
     return backup

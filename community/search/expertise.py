@@ -30,7 +30,7 @@ its kind matching the topic (for "who else is working on this", the newest
 RECENT_WINDOW with any of a title's words), and each source returns at most
 SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
 a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
-`visibility_class`.
+`visibility_class`, and forgotten as soon as anything is taken away or altered.
 
 To add another source (mentorships, say): write a function returning such a
 SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
@@ -40,13 +40,13 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
-from community import cache
+from community import cache, generation
 from community.accounts.models import User, member_expertise
 from community.cache import Expiring
 from community.directory.models import Organisation
@@ -316,18 +316,32 @@ def kept(name: str, entries: int) -> Expiring:
     return cache.kept(name, entries, "EXPERTISE_CACHE_SECONDS")
 
 
-def _rankings() -> Expiring:
-    return kept("expertise_rankings", RANKINGS_KEPT)
+def kept_ranking(name: str, entries: int, key: Hashable, make: Callable[[], list]) -> list:
+    """The ranking `make()` gave for `key`, kept for EXPERTISE_CACHE_SECONDS and forgotten
+    at once when anything is taken away or altered (a post hidden, a method unpublished, a
+    community made private): a score never counts evidence that has gone. New evidence
+    may wait for the time to pass."""
+    stamp = generation.current()
+    if stamp is None:
+        return make()  # no generation to tell a change by: keep nothing
+    store, full_key = kept(name, entries), (key, stamp.altered)
+    ranked = store.get(full_key)
+    if ranked is None:
+        ranked = make()
+        store.put(full_key, ranked)
+    return ranked
 
 
 def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
     """The ranking for the topic and filters, kept for a while for every reader who may
     see the same things (`visibility_class`): each reader's page copies what it shows."""
     key = (topic, system_id, name, visibility_class(viewer))
-    ranked = _rankings().get(key)
-    if ranked is None:
-        ranked = rank_experts(evidence_rows(viewer, topic, system_id, name))
-        _rankings().put(key, ranked)
+    ranked = kept_ranking(
+        "expertise_rankings",
+        RANKINGS_KEPT,
+        key,
+        lambda: rank_experts(evidence_rows(viewer, topic, system_id, name)),
+    )
     return ranked
 
 

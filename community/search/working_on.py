@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from community import generation
 from community.accounts.models import User
-from community.cache import Expiring
 from community.directory.models import Organisation
 from community.extensions import db
 from community.search import expertise
@@ -75,10 +74,6 @@ def _names(user_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
-def _panels() -> Expiring:
-    return expertise.kept("working_on_panels", PANEL_CACHE_ENTRIES)
-
-
 def working_on(viewer, title: str, *, thread_id: int | None = None,
                leave_out: Iterable[int | None] = (), limit: int = 5) -> Panel:  # fmt: skip
     """Who else is working on this: people with recent evidence on a page's subject.
@@ -99,11 +94,13 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
                             exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
     key = (topic, limit, visibility_class(viewer))
-    ranked = _panels().get(key)
-    if ranked is None:
-        # One more than shown: one of them may be the reader.
-        ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
-        _panels().put(key, ranked)
+    # One more than shown: one of them may be the reader.
+    ranked = expertise.kept_ranking(
+        "working_on_panels",
+        PANEL_CACHE_ENTRIES,
+        key,
+        lambda: expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1],
+    )
     if any(e.user_id == viewer.id for e in ranked):  # the reader is left out of their own
         return _panel(viewer, topic, ranked, limit)
     # The same lines for every reader in the class: kept until anything is altered.
