@@ -102,7 +102,7 @@ def write(results: dict) -> Path:
 
 
 def table(results: dict) -> str:
-    """The results as a Markdown table (it goes into the README as it is)."""
+    """The results as a Markdown table (it goes into docs/performance.md as it is)."""
     rows = [
         "| page | rps | p50 ms | p95 ms | p99 ms | queries | CPU ms | bytes | p95 target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
