@@ -68,3 +68,28 @@ def test_an_email_change_is_recorded_when_asked_for_and_when_confirmed(http, mem
         (member.id, "User", member.id, "127.0.0.1",
          "from sam-patel@nhs.example to sam.new@nhs.example"),
     ]  # fmt: skip
+
+
+def test_every_action_the_code_records_has_words(app):
+    """Every audit action named in the code (a quoted `area.action` that is not a route's
+    endpoint, and each one made from a table of actions) is in the vocabulary, so no log page
+    shows a bare code; `record` refuses any other."""
+    import re
+    from pathlib import Path
+
+    import pytest
+
+    from community.audit.services import record
+    from community.audit.vocabulary import ACTIONS
+    from community.discussions.moderation import REVIEW_DECISIONS, THREAD_ACTIONS
+
+    areas = "account|community|directory|thread|post|flags|method|project|measure|mentoring"
+    literal = re.compile(rf'"((?:{areas})\.[a-z_]+)"')
+    root = Path(__file__).resolve().parents[1] / "community"
+    named = {code for path in root.rglob("*.py") for code in literal.findall(path.read_text())}
+    named -= {rule.endpoint for rule in app.url_map.iter_rules()}
+    named |= {f"thread.{a}" for a in THREAD_ACTIONS} | {f"flags.{d}" for d in REVIEW_DECISIONS}
+    assert len(named) > 60
+    assert sorted(named - set(ACTIONS)) == []
+    with app.test_request_context(), pytest.raises(ValueError, match="vocabulary"):
+        record("post.vanished", None)

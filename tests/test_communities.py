@@ -420,7 +420,7 @@ def test_a_facilitator_edits_the_details_and_the_audit_log_shows_it(fay, mo):
     assert "The community's details have been saved." in page_text(response)
     assert community.visibility == Visibility.PRIVATE
     audit = page_text(client_as(fay).get("/communities/discharge-lounge/audit"))
-    assert "community.updated" in audit and "visibility open to private" in audit
+    assert "Changed the community's details" in audit and "visibility open to private" in audit
 
 
 def test_a_member_chooses_to_hear_about_new_threads(fay, mo):

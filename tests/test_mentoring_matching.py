@@ -49,7 +49,7 @@ def _by_name(suggestions):
 def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
     db, make_user, make_organisation, requester, north, south
 ):
-    """The worked example in docs/mentoring.md: three mentors for a request on capability and SPC."""
+    """docs/mentoring.md's worked example: three mentors for a request on capability and SPC."""
     asha = make_user(
         "asha", name="Asha Adeyemi", organisation=make_organisation("North Trust", system=north)
     )

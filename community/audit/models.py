@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
+from community.audit.vocabulary import action_words
 from community.extensions import db
 from community.models_base import created_at_column
 
@@ -34,3 +35,7 @@ class AuditEvent(db.Model):
     actor: Mapped[Optional[User]] = relationship(lazy="joined")
 
     __table_args__ = (sa.Index("ix_audit_events_occurred_at", "occurred_at"),)
+
+    @property
+    def action_words(self) -> str:
+        return action_words(self.action)

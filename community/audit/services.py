@@ -7,6 +7,7 @@ from flask import has_request_context, request
 
 from community.accounts.models import User
 from community.audit.models import AuditEvent
+from community.audit.vocabulary import ACTIONS, action_words
 from community.extensions import db
 
 
@@ -17,6 +18,8 @@ def record(
     summary: str = "",
     community_id: int | None = None,
 ) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"Name the audit action {action!r} in community/audit/vocabulary.py")
     # Routes pass `current_user`, a proxy: the entry names what it stands for.
     if hasattr(target, "_get_current_object"):
         target = target._get_current_object()
@@ -44,5 +47,7 @@ def recent_events(
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def actions_logged() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by("action")))
+def actions_logged() -> list[tuple[str, str]]:
+    """Each action the log holds, with its words, for filtering by."""
+    codes = db.session.scalars(sa.select(AuditEvent.action).distinct().order_by("action"))
+    return [(code, action_words(code)) for code in codes]
