@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
-from community.actions import act
+from community.actions import Confirmation, act, confirm_then_act
 from community.communities.forms import ActionForm
 from community.directory.services import system_choices
 from community.errors import RuleViolation
@@ -251,26 +251,63 @@ def suggestions(request_id: int):
     )
 
 
-@bp.route("/mentoring/requests/<int:request_id>/withdraw", methods=["POST"])
+def _request_crumbs(mentoring_request: MentoringRequest) -> list[tuple[str, str]]:
+    return [
+        (url_for("mentoring.index"), "Mentoring"),
+        (url_for("mentoring.request", request_id=mentoring_request.id), mentoring_request.title),
+    ]
+
+
+@bp.route("/mentoring/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
 def withdraw_request(request_id: int):
     mentoring_request = get_request_or_404(request_id, current_user, manage=True)
-    return act(
+    back = url_for("mentoring.request", request_id=request_id)
+    confirmation = Confirmation(
+        question=f"Withdraw “{mentoring_request.title}”?",
+        consequences=[
+            "Your request will close and no one new will be suggested or asked.",
+            "Any mentor still considering it will be told it has been withdrawn.",
+            "To ask for help again you will need to make a new request.",
+        ],
+        button="Withdraw the request",
+        cancel=back,
+        cancel_text="Keep the request open",
+        crumbs=_request_crumbs(mentoring_request),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.withdraw_request(current_user, mentoring_request),
         "Your request has been withdrawn.",
-        url_for("mentoring.request", request_id=request_id),
+        back,
     )
 
 
-@bp.route("/mentoring/requests/<int:request_id>/asks/<int:ask_id>/withdraw", methods=["POST"])
+@bp.route(
+    "/mentoring/requests/<int:request_id>/asks/<int:ask_id>/withdraw", methods=["GET", "POST"]
+)
 def withdraw_ask(request_id: int, ask_id: int):
-    get_request_or_404(request_id, current_user, manage=True)
+    mentoring_request = get_request_or_404(request_id, current_user, manage=True)
     ask = db.session.get(MentoringAsk, ask_id)
     if ask is None or ask.request_id != request_id:
         abort(404)
-    return act(
+    back = url_for("mentoring.request", request_id=request_id)
+    mentor = ask.mentor.name
+    confirmation = Confirmation(
+        question=f"Withdraw your ask to {mentor}?",
+        consequences=[
+            f"{mentor} will be told you no longer need them for this request.",
+            "Your request stays open, and you can ask another suggested mentor instead.",
+        ],
+        button="Withdraw the ask",
+        cancel=back,
+        cancel_text="Keep waiting for their answer",
+        crumbs=_request_crumbs(mentoring_request),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.withdraw_ask(current_user, ask),
-        f"You have withdrawn your ask to {ask.mentor.name}.",
-        url_for("mentoring.request", request_id=request_id),
+        f"You have withdrawn your ask to {mentor}.",
+        back,
     )
 
 
