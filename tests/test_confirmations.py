@@ -252,3 +252,12 @@ def test_a_refused_removal_says_why_and_removes_nobody(make_user):
 
     assert "A community needs at least one facilitator" in page_text(refused)
     assert membership(fay, community).is_facilitator
+
+
+def test_a_deleted_post_shows_in_the_community_audit_log(make_user, make_organisation):
+    case = delete_post(make_user, make_organisation)
+    client_as(case.actor).post(case.url)
+
+    fay = db.session.scalar(sa.select(User).where(User.username == "fay"))
+    audit = page_text(client_as(fay).get("/communities/discharge-lounge/audit"))
+    assert "Ash Author post.deleted in Board rounds at 8am" in audit
