@@ -34,6 +34,7 @@ from community.extensions import db
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.mentoring.vocabulary import AskStatus
 from community.mentoring.vocabulary import RequestStatus as MentoringStatus
+from community.methods import services as method_threads
 from community.methods.models import Method
 from community.visibility import membership
 
@@ -261,3 +262,19 @@ def test_a_deleted_post_shows_in_the_community_audit_log(make_user, make_organis
     fay = db.session.scalar(sa.select(User).where(User.username == "fay"))
     audit = page_text(client_as(fay).get("/communities/discharge-lounge/audit"))
     assert "Ash Author post.deleted in Board rounds at 8am" in audit
+
+
+def test_deleting_a_post_in_a_methods_discussion_asks_on_the_method(make_user):
+    ama, mo = make_user("ama", name="Ama Author"), make_user("mo", name="Mo Member")
+    method = publish_method(ama, "Safety huddle")
+    post = make_post(mo, method_threads.thread_of(method), "We tried it on nights.")
+    discussion = f"/methods/{method.id}-{method.slug}/discussion"
+    client = client_as(mo)
+
+    asked = client.get(f"/posts/{post.id}/delete")
+    assert "Delete your post?" in page_text(asked)
+    assert f'href="/methods/{method.id}-{method.slug}"' in asked.get_data(as_text=True)
+    acted = client.post(f"/posts/{post.id}/delete")
+    assert acted.location.startswith(discussion)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).is_removed
