@@ -278,3 +278,16 @@ def test_deleting_a_post_in_a_methods_discussion_asks_on_the_method(make_user):
     assert acted.location.startswith(discussion)
     db.session.expire_all()
     assert db.session.get(Post, post.id).is_removed
+
+
+def test_taking_away_a_role_someone_does_not_have_is_refused_and_not_audited(make_user):
+    fay, mo = make_user("fay", name="Fay Lead"), make_user("mo-member", name="Mo Member")
+    make_community(fay, "Night shift", members=[mo])
+
+    refused = client_as(fay).post(
+        "/communities/night-shift/members/mo-member/facilitator",
+        data={"appoint": "0"}, follow_redirects=True,
+    )  # fmt: skip
+
+    assert "Mo Member is not a facilitator" in page_text(refused)
+    assert _audited("community.facilitator_removed") == 0
