@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 from community_factories import client_as, make_community, make_post, make_thread, page_text
-from mentoring_factories import ask, ask_of, offer, request_for
+from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
 from methods_support import publish_method
 
 from community.accounts.models import Role, User
@@ -31,7 +31,7 @@ from community.communities.models import (
 )
 from community.discussions.models import Post
 from community.extensions import db
-from community.mentoring.models import MentoringAsk, MentoringRequest
+from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 from community.mentoring.vocabulary import AskStatus
 from community.mentoring.vocabulary import RequestStatus as MentoringStatus
 from community.methods import services as method_threads
@@ -291,3 +291,19 @@ def test_taking_away_a_role_someone_does_not_have_is_refused_and_not_audited(mak
 
     assert "Mo Member is not a facilitator" in page_text(refused)
     assert _audited("community.facilitator_removed") == 0
+
+
+def test_closing_a_mentorship_asks_on_its_own_page_first(make_user, make_organisation):
+    rita = make_user("rita", name="Rita Requester")
+    max_ = make_user("max", name="Max Mentor", organisation=make_organisation("Mentor Trust"))
+    offer(max_, capacity=2)
+    mentorship = start_mentorship(rita, max_)
+    close = f"/mentoring/mentorships/{mentorship.id}/close"
+
+    page = client_as(rita).get(f"/mentoring/mentorships/{mentorship.id}")
+    assert f'href="{close}"' in page.get_data(as_text=True)
+    asked = page_text(client_as(rita).get(close))
+    assert "This cannot be undone" in asked and "cannot be reopened" in asked
+    db.session.expire_all()
+    assert db.session.get(Mentorship, mentorship.id).is_active
+    assert _audited("mentoring.mentorship_closed") == 0
