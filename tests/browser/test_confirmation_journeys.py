@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from community_factories import make_community, make_post, make_thread
 from mentoring_factories import ask, ask_of, offer, request_for
+from methods_support import publish_method
 from playwright.sync_api import expect
 
 from community.communities.models import Visibility
@@ -85,3 +86,35 @@ def test_a_lead_withdraws_an_ask_then_the_whole_request(
     page.get_by_role("button", name="Withdraw the request").click()
     expect(page.get_by_text("Your request has been withdrawn.")).to_be_visible()
     expect(page.get_by_role("link", name="Withdraw this request")).to_have_count(0)
+
+
+def test_an_author_unpublishes_their_method_then_deletes_it(
+    page, db, make_user, sign_in, check_accessibility
+):
+    ama = make_user("ama-author", name="Ama Author")
+    method = publish_method(ama, "Safety huddle")
+    method_path = f"/methods/{method.id}-{method.slug}"
+    ama = Person.of(ama)
+    release(db)
+
+    sign_in(page, ama, then=method_path)
+    page.get_by_role("link", name="Unpublish this method").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unpublish “Safety huddle”?")
+    expect(page.get_by_text("Its authors can publish it again.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Unpublish the method").click()
+    expect(page.get_by_text("The method has been unpublished.")).to_be_visible()
+
+    page.get_by_role("link", name="Delete this method").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete “Safety huddle”?")
+    expect(page.get_by_text("This cannot be undone")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safety huddle")
+
+    page.get_by_role("link", name="Delete this method").click()
+    page.get_by_role("button", name="Delete the method").click()
+    expect(page.get_by_text("“Safety huddle” has been deleted.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Methods library")
+    page.goto(method_path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
