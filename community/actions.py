@@ -62,10 +62,15 @@ class Confirmation:
     fields: Mapping[str, str] = field(default_factory=dict)
 
 
+def ask_first(confirmation: Confirmation):
+    """The confirmation page: its form posts `confirmation.fields` back to this address."""
+    return render_template("confirm.html", confirmation=confirmation, form=ActionForm())
+
+
 def confirm_then_act(
     confirmation: Confirmation, action: Callable[[], object], success: str, target: str
 ):
     """GET: the confirmation page. POST (from that page): `act`."""
     if request.method == "GET":
-        return render_template("confirm.html", confirmation=confirmation, form=ActionForm())
+        return ask_first(confirmation)
     return act(action, success, target)

@@ -307,3 +307,40 @@ def test_closing_a_mentorship_asks_on_its_own_page_first(make_user, make_organis
     db.session.expire_all()
     assert db.session.get(Mentorship, mentorship.id).is_active
     assert _audited("mentoring.mentorship_closed") == 0
+
+
+def test_declining_to_mentor_checks_the_answer_and_message_first(make_user, make_organisation):
+    _, wanted, asked = _asked(make_user, make_organisation)
+    respond = f"/mentoring/requests/{wanted.id}/respond"
+    answer = {"decision": "decline", "message": "Fully booked until March"}
+    client = client_as(db.session.get(User, asked.mentor_id))
+
+    question = client.post(respond, data=answer)
+    assert question.status_code == 200
+    text = page_text(question)
+    assert "Decline to mentor" in text and "“Fully booked until March”" in text
+    html = question.get_data(as_text=True)
+    assert 'name="confirmed" value="1"' in html
+    assert 'name="message" value="Fully booked until March"' in html
+    db.session.expire_all()
+    assert db.session.get(MentoringAsk, asked.id).status == AskStatus.PENDING
+
+    client.post(respond, data={**answer, "confirmed": "1"})
+    db.session.expire_all()
+    declined = db.session.get(MentoringAsk, asked.id)
+    assert declined.status == AskStatus.DECLINED and declined.response == answer["message"]
+    assert _audited("mentoring.ask_declined") == 1
+
+
+def test_accepting_to_mentor_is_not_asked_again(make_user, make_organisation):
+    _, wanted, asked = _asked(make_user, make_organisation)
+    client = client_as(db.session.get(User, asked.mentor_id))
+
+    accepted = client.post(
+        f"/mentoring/requests/{wanted.id}/respond",
+        data={"decision": "accept", "message": "Happy to help"},
+    )
+
+    assert accepted.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MentoringAsk, asked.id).status == AskStatus.ACCEPTED

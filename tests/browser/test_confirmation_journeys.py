@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from community_factories import make_community, make_post, make_thread
 from mentoring_factories import ask, ask_of, offer, request_for
@@ -118,3 +120,26 @@ def test_an_author_unpublishes_their_method_then_deletes_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Methods library")
     page.goto(method_path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_a_mentor_checks_their_decline_before_it_is_sent(
+    page, db, make_user, make_organisation, sign_in, check_accessibility
+):
+    rita = make_user("rita-lead", name="Rita Lead")
+    max_ = make_user("max-mentor", name="Max Mentor", organisation=make_organisation("Hill Trust"))
+    offer(max_, capacity=2)
+    wanted = request_for(rita, title="Coaching for our ward leaders")
+    ask(rita, wanted, max_)
+    request_path = f"/mentoring/requests/{wanted.id}"
+    max_ = Person.of(max_)
+    release(db)
+
+    sign_in(page, max_, then=request_path)
+    page.get_by_label("Decline").check()
+    page.get_by_label("Message to the requester").fill("Fully booked until March, sorry.")
+    page.get_by_role("button", name="Send your answer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Decline to mentor "))
+    expect(page.get_by_text("“Fully booked until March, sorry.”")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Decline the request").click()
+    expect(page.get_by_text("You have declined. We have told the requester.")).to_be_visible()
