@@ -12,7 +12,7 @@ page acts. `confirm_then_act` is that rule, once for every feature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request
@@ -47,7 +47,9 @@ class Confirmation:
     plain sentences of what will happen; `button` names the act ("Remove the
     post"); `cancel` is where "keep it" leads (the page the member came from);
     `crumbs` are (href, text) pairs for the breadcrumbs. `undoable` is False
-    when nothing can bring it back, which the page says in a warning.
+    when nothing can bring it back, which the page says in a warning. `fields`
+    go with the POST as hidden inputs, for an address that does more than one
+    thing (declining rather than approving a request to join).
     """
 
     question: str
@@ -57,6 +59,12 @@ class Confirmation:
     cancel_text: str = "No, go back"
     undoable: bool = False
     crumbs: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+def ask_first(confirmation: Confirmation):
+    """The confirmation page: its form posts `confirmation.fields` back to this address."""
+    return render_template("confirm.html", confirmation=confirmation, form=ActionForm())
 
 
 def confirm_then_act(
@@ -64,5 +72,5 @@ def confirm_then_act(
 ):
     """GET: the confirmation page. POST (from that page): `act`."""
     if request.method == "GET":
-        return render_template("confirm.html", confirmation=confirmation, form=ActionForm())
+        return ask_first(confirmation)
     return act(action, success, target)

@@ -140,14 +140,24 @@ ROUTES: list[Route] = [
           statuses(302), statuses(302, **OUTSIDERS_404), data=lambda w: {"watch": "1"}),
     Route("communities.members", "GET", lambda w: f"{c(w)}/members",
           statuses(200), statuses(200, **OUTSIDERS_404)),
+    # Removing a member, taking away a facilitator role and declining a request ask first,
+    # on a page only those who may act see.
+    Route("communities.remove_member", "GET",
+          lambda w: f"{c(w)}/members/{w.users['member'].username}/remove",
+          facilitators_only(200), private_facilitators_only(200)),
     Route("communities.remove_member", "POST",
           lambda w: f"{c(w)}/members/{w.users['member'].username}/remove",
           facilitators_only(302), private_facilitators_only(302)),
+    Route("communities.facilitator", "GET",
+          lambda w: f"{c(w)}/members/{w.users['member'].username}/facilitator",
+          facilitators_only(200), private_facilitators_only(200)),
     Route("communities.facilitator", "POST",
           lambda w: f"{c(w)}/members/{w.users['member'].username}/facilitator",
           facilitators_only(302), private_facilitators_only(302),
           data=lambda w: {"appoint": "1"}),
     Route("communities.join_requests", "GET", lambda w: f"{c(w)}/requests",
+          facilitators_only(200), private_facilitators_only(200)),
+    Route("communities.decide_request", "GET", lambda w: f"{c(w)}/requests/{w.join_request.id}",
           facilitators_only(200), private_facilitators_only(200)),
     Route("communities.decide_request", "POST", lambda w: f"{c(w)}/requests/{w.join_request.id}",
           facilitators_only(302), private_facilitators_only(302),
@@ -207,6 +217,9 @@ ROUTES: list[Route] = [
     # Refusals (deleting another's post, marking your own helpful, marking the key
     # learning of someone else's thread, hiding without facilitating) redirect back
     # to the post with a message.
+    # Only the post's author is asked whether to delete it.
+    Route("discussions.delete_post", "GET", lambda w: f"{p(w)}/delete",
+          statuses(403, author=200), statuses(403, **OUTSIDERS_404, author=200)),
     Route("discussions.delete_post", "POST", lambda w: f"{p(w)}/delete",
           statuses(302), statuses(302, **OUTSIDERS_404)),
     Route("discussions.helpful", "POST", lambda w: f"{p(w)}/helpful",
@@ -238,6 +251,8 @@ ROUTES: list[Route] = [
     # ---------------------------------------------------------------- site administration
     Route("admin.community_proposals", "GET", lambda w: "/admin/communities",
           statuses(403, admin=200)),
+    Route("admin.decide_community", "GET",
+          lambda w: f"/admin/communities/{w.proposal.id}/decision", statuses(403, admin=200)),
     Route("admin.decide_community", "POST",
           lambda w: f"/admin/communities/{w.proposal.id}/decision",
           statuses(403, admin=302), data=lambda w: {"decision": "approve"}),

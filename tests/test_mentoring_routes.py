@@ -240,7 +240,7 @@ def test_a_decline_and_an_expiry_prompt_the_requester_to_ask_someone_else(app, d
     ask(people.requester, request, people.mentor)
     visit(
         app, people.mentor, "POST", f"/mentoring/requests/{request.id}/respond",
-        {"decision": "decline", "message": "Fully booked this quarter"},
+        {"decision": "decline", "message": "Fully booked this quarter", "confirmed": "1"},
     )  # fmt: skip
     page = text(visit(app, people.requester, "GET", f"/mentoring/requests/{request.id}"))
     assert "No one is considering your request" in page

@@ -162,6 +162,8 @@ for target in ("published", "draft", "private"):
         per(_authors(302, 403), _draft(302)))  # fmt: skip
     row("methods.publish", target, "POST", "/publish", {},
         per(_authors(302, 403), _draft(302)))  # fmt: skip
+    row("methods.unpublish", target, "GET", "/unpublish", None,
+        per(_authors(200, 403, admin=200), _draft(200)))  # fmt: skip
     row("methods.unpublish", target, "POST", "/unpublish", {},
         per(_authors(302, 403, admin=302), _draft(302)))  # fmt: skip
     row(

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import User
 from community.accounts.services import grant_role
-from community.actions import act
+from community.actions import Confirmation, act, confirm_then_act
 from community.admin.forms import OrganisationForm, RoleForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
@@ -136,12 +136,33 @@ def community_proposals():
     )
 
 
-@bp.route("/communities/<int:community_id>/decision", methods=["POST"])
+@bp.route("/communities/<int:community_id>/decision", methods=["GET", "POST"])
 def decide_community(community_id: int):
+    """Approving is one click; declining asks first (GET), then POSTs decision=decline."""
     community = _get_or_404(Community, community_id)
-    approve = request.form.get("decision") == "approve"
-    return act(
-        lambda: communities.decide_proposal(current_user, community, approve),
-        f"{community.name} has been {'approved' if approve else 'declined'}.",
-        url_for("admin.community_proposals"),
+    proposals = url_for("admin.community_proposals")
+    if request.method == "POST" and request.form.get("decision") == "approve":
+        return act(
+            lambda: communities.decide_proposal(current_user, community, True),
+            f"{community.name} has been approved.",
+            proposals,
+        )
+    confirmation = Confirmation(
+        question=f"Decline {community.name}?",
+        consequences=[
+            f"{community.name} will not open: nobody will be able to join it or post in it.",
+            "It leaves the list of proposed communities; to try again its proposer will need "
+            "to propose it afresh.",
+        ],
+        button="Decline the community",
+        cancel=proposals,
+        cancel_text="Go back to the proposals",
+        crumbs=[(url_for("admin.index"), "Administration"), (proposals, "Proposed communities")],
+        fields={"decision": "decline"},
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: communities.decide_proposal(current_user, community, False),
+        f"{community.name} has been declined.",
+        proposals,
     )

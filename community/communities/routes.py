@@ -200,26 +200,77 @@ def _member_or_404(username: str):
     return user
 
 
-@bp.route("/<slug>/members/<username>/remove", methods=["POST"])
+def _members_crumbs(community) -> list[tuple[str, str]]:
+    return [
+        (url_for("communities.directory"), "Communities"),
+        (url_for("communities.home", slug=community.slug), community.name),
+        (url_for("communities.members", slug=community.slug), "Members"),
+    ]
+
+
+@bp.route("/<slug>/members/<username>/remove", methods=["GET", "POST"])
 def remove_member(slug: str, username: str):
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     user = _member_or_404(username)
-    return act(
+    members_page = url_for("communities.members", slug=community.slug)
+    consequences = [
+        f"{user.name} will no longer be a member of {community.name}.",
+        "Their threads and replies stay in the community.",
+    ]
+    if community.is_private:
+        consequences.append(
+            "They will no longer see its threads, methods and projects, and can only come back "
+            "if they are invited or ask to join again."
+        )
+    confirmation = Confirmation(
+        question=f"Remove {user.name} from {community.name}?",
+        consequences=consequences,
+        button=f"Remove {user.name}",
+        cancel=members_page,
+        cancel_text="Keep them as a member",
+        undoable=not community.is_private,
+        crumbs=_members_crumbs(community),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.remove_member(current_user, community, user),
         f"{user.name} has been removed from the community.",
-        url_for("communities.members", slug=community.slug),
+        members_page,
     )
 
 
-@bp.route("/<slug>/members/<username>/facilitator", methods=["POST"])
+@bp.route("/<slug>/members/<username>/facilitator", methods=["GET", "POST"])
 def facilitator(slug: str, username: str):
+    """Appointing is one click; taking the role away asks first (GET), then POSTs appoint=0."""
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     user = _member_or_404(username)
-    appoint = request.form.get("appoint") == "1"
-    return act(
-        lambda: services.set_facilitator(current_user, community, user, appoint),
-        f"{user.name} is {'now' if appoint else 'no longer'} a facilitator.",
-        url_for("communities.members", slug=community.slug),
+    members_page = url_for("communities.members", slug=community.slug)
+    appoint = request.method == "POST" and request.form.get("appoint") == "1"
+    if appoint:
+        return act(
+            lambda: services.set_facilitator(current_user, community, user, True),
+            f"{user.name} is now a facilitator.",
+            members_page,
+        )
+    confirmation = Confirmation(
+        question=f"Remove {user.name}'s facilitator role?",
+        consequences=[
+            f"{user.name} stays a member of {community.name}.",
+            "They will no longer approve requests to join, moderate threads or see the "
+            "community's moderation queue and audit log.",
+        ],
+        button="Remove the facilitator role",
+        cancel=members_page,
+        cancel_text="Keep them as a facilitator",
+        undoable=True,
+        crumbs=_members_crumbs(community),
+        fields={"appoint": "0"},
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.set_facilitator(current_user, community, user, False),
+        f"{user.name} is no longer a facilitator.",
+        members_page,
     )
 
 
@@ -234,17 +285,42 @@ def join_requests(slug: str):
     )
 
 
-@bp.route("/<slug>/requests/<int:request_id>", methods=["POST"])
+@bp.route("/<slug>/requests/<int:request_id>", methods=["GET", "POST"])
 def decide_request(slug: str, request_id: int):
+    """Approving is one click; declining asks first (GET), then POSTs decision=decline."""
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     join_request = db.session.get(JoinRequest, request_id)
     if join_request is None or join_request.community_id != community.id:
         abort(404)
-    approve = request.form.get("decision") == "approve"
-    return act(
-        lambda: joining.decide_join_request(current_user, join_request, approve),
-        f"{join_request.user.name} {'has joined' if approve else 'will not join'} the community.",
-        url_for("communities.join_requests", slug=community.slug),
+    requests_page = url_for("communities.join_requests", slug=community.slug)
+    name = join_request.user.name
+    if request.method == "POST" and request.form.get("decision") == "approve":
+        return act(
+            lambda: joining.decide_join_request(current_user, join_request, True),
+            f"{name} has joined the community.",
+            requests_page,
+        )
+    confirmation = Confirmation(
+        question=f"Decline {name}'s request to join?",
+        consequences=[
+            f"{name} will not join {community.name}, and their request leaves the list.",
+            "To join later they will need to ask again or be invited.",
+        ],
+        button="Decline the request",
+        cancel=requests_page,
+        cancel_text="Go back to the requests",
+        crumbs=[
+            (url_for("communities.directory"), "Communities"),
+            (url_for("communities.home", slug=community.slug), community.name),
+            (requests_page, "Requests to join"),
+        ],
+        fields={"decision": "decline"},
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: joining.decide_join_request(current_user, join_request, False),
+        f"{name} will not join the community.",
+        requests_page,
     )
 
 

@@ -312,6 +312,8 @@ def set_facilitator(facilitator: User, community: Community, user: User, appoint
     member = membership(user, community)
     if member is None:
         raise RuleViolation("Only members can be facilitators")
+    if not appoint and not member.is_facilitator:
+        raise RuleViolation(f"{user.name} is not a facilitator")
     if not appoint and _other_facilitators(community, user) == 0:
         raise RuleViolation("A community needs at least one facilitator")
     member.role = MemberRole.FACILITATOR if appoint else MemberRole.MEMBER

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from community.actions import require_action_form
+from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
 from community.discussions import moderation, services, thread_pages
 from community.discussions.forms import (
@@ -225,10 +225,30 @@ def _post_action(post_id: int, action, success: str):
     return redirect(target)
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 def delete_post(post_id: int):
-    return _post_action(
-        post_id, lambda p: services.delete_post(current_user, p), "Your post has been removed."
+    post = services.get_post_or_404(post_id, current_user)
+    if request.method == "GET" and post.author_id != current_user.id:
+        abort(403)  # only its author is asked; anyone else's POST is refused with a reason
+    thread = post.thread
+    # Worked out before the action: its commit expires the post, whose thread never lazy-loads.
+    back = post_url(post, thread)
+    confirmation = Confirmation(
+        question="Delete your post?",
+        consequences=[
+            f"Your post in “{thread.title}” will be removed for everyone who reads the thread.",
+            "Replies that quoted it will say it is no longer shown.",
+        ],
+        button="Delete the post",
+        cancel=back,
+        cancel_text="Keep the post",
+        crumbs=[*thread_links(thread)["crumbs"], (thread_url(thread), thread.title)],
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_post(current_user, post),
+        "Your post has been removed.",
+        back,
     )
 
 

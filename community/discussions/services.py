@@ -251,6 +251,7 @@ def delete_post(user: User, post: Post) -> None:
     if thread.key_post_id == post.id:
         thread.key_post_id = None
     indexing.key_learning_changed(thread, post)
+    record("post.deleted", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
     db.session.commit()
 
 

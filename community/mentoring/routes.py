@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
-from community.actions import act
+from community.actions import Confirmation, act, ask_first, confirm_then_act
 from community.communities.forms import ActionForm
 from community.directory.services import system_choices
 from community.errors import RuleViolation
@@ -145,6 +145,13 @@ def new_request():
     return render_template("mentoring/request_form.html", form=form)
 
 
+def _request_crumbs(mentoring_request: MentoringRequest) -> list[tuple[str, str]]:
+    return [
+        (url_for("mentoring.index"), "Mentoring"),
+        (url_for("mentoring.request", request_id=mentoring_request.id), mentoring_request.title),
+    ]
+
+
 def _render_request(mentoring_request: MentoringRequest, respond_form: RespondForm | None = None):
     own = queries.own_ask(mentoring_request, current_user)
     can_answer = own is not None and services.ask_state(own) == AskStatus.PENDING
@@ -181,6 +188,8 @@ def respond(request_id: int):
     form = RespondForm()
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
+        if not accept and request.form.get("confirmed") != "1":
+            return ask_first(_decline_confirmation(mentoring_request, form.message.data))
         try:
             mentorship = services.respond(
                 current_user, ask, accept=accept, message=form.message.data
@@ -198,6 +207,24 @@ def respond(request_id: int):
             flash("You have declined. We have told the requester.", "success")
             return redirect(url_for("mentoring.index"))
     return _render_request(mentoring_request, form)
+
+
+def _decline_confirmation(mentoring_request: MentoringRequest, message: str) -> Confirmation:
+    """Declining cannot be taken back: the answer, message and all, is checked first."""
+    requester = mentoring_request.requester
+    return Confirmation(
+        question=f"Decline to mentor {mentoring_request.organisation.name}?",
+        consequences=[
+            f"{requester.name if requester else 'The requester'} will be told you have "
+            f"declined, with your message: “{message.strip()}”",
+            "You will not be able to accept this request afterwards.",
+        ],
+        button="Decline the request",
+        cancel=url_for("mentoring.request", request_id=mentoring_request.id),
+        cancel_text="Go back without answering",
+        crumbs=_request_crumbs(mentoring_request),
+        fields={"decision": "decline", "message": message, "confirmed": "1"},
+    )
 
 
 def _sees_suggestions(mentoring_request: MentoringRequest) -> bool:
@@ -251,26 +278,56 @@ def suggestions(request_id: int):
     )
 
 
-@bp.route("/mentoring/requests/<int:request_id>/withdraw", methods=["POST"])
+@bp.route("/mentoring/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
 def withdraw_request(request_id: int):
     mentoring_request = get_request_or_404(request_id, current_user, manage=True)
-    return act(
+    back = url_for("mentoring.request", request_id=request_id)
+    confirmation = Confirmation(
+        question=f"Withdraw “{mentoring_request.title}”?",
+        consequences=[
+            "Your request will close and no one new will be suggested or asked.",
+            "Any mentor still considering it will be told it has been withdrawn.",
+            "To ask for help again you will need to make a new request.",
+        ],
+        button="Withdraw the request",
+        cancel=back,
+        cancel_text="Keep the request open",
+        crumbs=_request_crumbs(mentoring_request),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.withdraw_request(current_user, mentoring_request),
         "Your request has been withdrawn.",
-        url_for("mentoring.request", request_id=request_id),
+        back,
     )
 
 
-@bp.route("/mentoring/requests/<int:request_id>/asks/<int:ask_id>/withdraw", methods=["POST"])
+@bp.route(
+    "/mentoring/requests/<int:request_id>/asks/<int:ask_id>/withdraw", methods=["GET", "POST"]
+)
 def withdraw_ask(request_id: int, ask_id: int):
-    get_request_or_404(request_id, current_user, manage=True)
+    mentoring_request = get_request_or_404(request_id, current_user, manage=True)
     ask = db.session.get(MentoringAsk, ask_id)
     if ask is None or ask.request_id != request_id:
         abort(404)
-    return act(
+    back = url_for("mentoring.request", request_id=request_id)
+    mentor = ask.mentor.name
+    confirmation = Confirmation(
+        question=f"Withdraw your ask to {mentor}?",
+        consequences=[
+            f"{mentor} will be told you no longer need them for this request.",
+            "Your request stays open, and you can ask another suggested mentor instead.",
+        ],
+        button="Withdraw the ask",
+        cancel=back,
+        cancel_text="Keep waiting for their answer",
+        crumbs=_request_crumbs(mentoring_request),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.withdraw_ask(current_user, ask),
-        f"You have withdrawn your ask to {ask.mentor.name}.",
-        url_for("mentoring.request", request_id=request_id),
+        f"You have withdrawn your ask to {mentor}.",
+        back,
     )
 
 

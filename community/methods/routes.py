@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from community.actions import act
+from community.actions import Confirmation, act, confirm_then_act
 from community.communities.forms import ActionForm
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
@@ -281,12 +281,30 @@ def publish(method_id: int, slug: str):
     )
 
 
-@bp.route("/<int:method_id>-<slug>/unpublish", methods=["POST"])
+def _method_crumbs(method: Method) -> list[tuple[str, str]]:
+    return [(url_for("methods.library"), "Methods"), (method_url(method), method.title)]
+
+
+@bp.route("/<int:method_id>-<slug>/unpublish", methods=["GET", "POST"])
 def unpublish(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user, manage=True)
     target = method_url(method) if method.is_author(current_user) else url_for("methods.library")
-    return _act(
-        method,
+    confirmation = Confirmation(
+        question=f"Unpublish “{method.title}”?",
+        consequences=[
+            "Only its authors will see it: it leaves the library, search and the pages "
+            "that link to it.",
+            "Adaptations made from it keep their pages.",
+            "Its authors can publish it again.",
+        ],
+        button="Unpublish the method",
+        cancel=method_url(method),
+        cancel_text="Keep it published",
+        undoable=True,
+        crumbs=_method_crumbs(method),
+    )
+    return confirm_then_act(
+        confirmation,
         lambda: services.unpublish(current_user, method),
         "The method has been unpublished. Only its authors can see it now.",
         target,
@@ -296,16 +314,31 @@ def unpublish(method_id: int, slug: str):
 @bp.route("/<int:method_id>-<slug>/delete", methods=["GET", "POST"])
 def delete(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user, delete=True)
-    form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_method(current_user, method)
-        except RuleViolation as violation:
-            flash(violation.message, "error")
-            return redirect(method_url(method))
-        flash(f"“{method.title}” has been deleted.", "success")
-        return redirect(url_for("methods.library"))
-    return render_template("methods/delete.html", method=method, form=form)
+    title = method.title  # before the commit expires the method
+    consequences = [
+        "Nobody will be able to read the method, its history or its discussion.",
+        "Adaptations made from it keep their pages and say they were adapted from a method "
+        "that is no longer published.",
+    ]
+    if method.is_published:
+        consequences.append(
+            "If you may want it back, go back and unpublish it instead: only its authors "
+            "will see it."
+        )
+    confirmation = Confirmation(
+        question=f"Delete “{title}”?",
+        consequences=consequences,
+        button="Delete the method",
+        cancel=method_url(method),
+        cancel_text="Keep it",
+        crumbs=_method_crumbs(method),
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_method(current_user, method),
+        f"“{title}” has been deleted.",
+        url_for("methods.library"),
+    )
 
 
 @bp.route("/<int:method_id>-<slug>/used", methods=["POST"])

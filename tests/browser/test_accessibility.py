@@ -51,6 +51,8 @@ class World:
     thread_title: str
     first_post_id: int
     reply_id: int
+    join_request_id: int
+    proposal_id: int
     db: object
     make_user: Callable
 
@@ -80,9 +82,11 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
     private = make_community(
         facilitator, "Hospital at home leads", visibility=Visibility.PRIVATE, listed=True
     )
-    joining.request_to_join(colleague, private, "I run our virtual ward and would like to learn.")
+    join_request = joining.request_to_join(
+        colleague, private, "I run our virtual ward and would like to learn."
+    )
     invitation = joining.invite(facilitator, private, member.email)
-    communities.propose_community(
+    proposal = communities.propose_community(
         colleague,
         name="Same day emergency care",
         purpose="Share what keeps SDEC flowing.",
@@ -129,6 +133,8 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
         thread_title=thread.title,
         first_post_id=opening.id,
         reply_id=reply.id,
+        join_request_id=join_request.id,
+        proposal_id=proposal.id,
         db=db,
         make_user=make_user,
     )
@@ -248,6 +254,10 @@ VISITS = [
     Visit("notifications", "/notifications", "Notifications", "member"),
     Visit("notification-settings", "/account/settings/notifications", "Email about notifications",
           "member"),
+    # The one confirmation page, as several destructive actions ask their question.
+    Visit("confirm-delete-post", "/posts/{w.first_post_id}/delete", "Delete your post?", "member"),
+    Visit("confirm-leave", "/communities/{w.community_slug}/leave", "Leave {w.community_name}?",
+          "member"),
     # A community's facilitator
     Visit("community-facilitator", "/communities/{w.community_slug}", "{w.community_name}",
           "facilitator"),
@@ -263,6 +273,15 @@ VISITS = [
     Visit("thread-facilitator", "/threads/{w.thread_id}", "{w.thread_title}", "facilitator"),
     Visit("move-thread", "/communities/{w.community_slug}/threads/{w.thread_id}/move",
           "Move “{w.thread_title}”", "facilitator"),
+    Visit("confirm-remove-member",
+          "/communities/{w.community_slug}/members/{w.member.username}/remove",
+          "Remove {w.member.name} from {w.community_name}?", "facilitator"),
+    Visit("confirm-remove-facilitator",
+          "/communities/{w.community_slug}/members/{w.member.username}/facilitator",
+          "Remove {w.member.name}'s facilitator role?", "facilitator"),
+    Visit("confirm-decline-join-request",
+          "/communities/{w.private_slug}/requests/{w.join_request_id}",
+          "Decline Ravi Kumar's request to join?", "facilitator"),
     # The methods pages that need no method; the rest are checked along the journey in
     # test_methods_journey.py, which makes the methods they show.
     Visit("methods", "/methods", "Methods library", "member"),
@@ -280,6 +299,8 @@ VISITS = [
     Visit("admin-add-system", "/admin/systems/new", "Add an integrated care system", "admin"),
     Visit("admin-add-organisation", "/admin/organisations/new", "Add an organisation", "admin"),
     Visit("admin-community-proposals", "/admin/communities", "Proposed communities", "admin"),
+    Visit("confirm-decline-community", "/admin/communities/{w.proposal_id}/decision",
+          "Decline Same day emergency care?", "admin"),
 ]  # fmt: skip
 
 
