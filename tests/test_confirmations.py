@@ -261,7 +261,7 @@ def test_a_deleted_post_shows_in_the_community_audit_log(make_user, make_organis
 
     fay = db.session.scalar(sa.select(User).where(User.username == "fay"))
     audit = page_text(client_as(fay).get("/communities/discharge-lounge/audit"))
-    assert "Ash Author post.deleted in Board rounds at 8am" in audit
+    assert "Ash Author Deleted their post in Board rounds at 8am" in audit
 
 
 def test_deleting_a_post_in_a_methods_discussion_asks_on_the_method(make_user):

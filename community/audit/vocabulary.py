@@ -51,6 +51,7 @@ ACTIONS: dict[str, str] = {
     "thread.moved": "Moved a thread",
     "thread.key_learning_marked": "Marked a key learning",
     "thread.key_learning_cleared": "Cleared a key learning",
+    "post.deleted": "Deleted their post",
     "post.flagged": "Flagged a post",
     "post.hidden": "Hid a post",
     "post.unhidden": "Showed a hidden post again",
