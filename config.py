@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -124,8 +125,10 @@ class Config:
     # -Proto and -Host; 0 when the app server faces visitors directly.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # Links in emails are absolute; behind a proxy set SITE_URL to the public address.
-    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+    # The public address every emailed link starts with (community/urls.py), whichever
+    # host a request came in on. Production refuses to start without it; `make run` sets
+    # it from its HOST and PORT; elsewhere it falls back to http://127.0.0.1:5000.
+    SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     # New communities wait for a site administrator unless this is switched off.
@@ -175,6 +178,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    SITE_URL = ""  # links in tests' emails start with urls.DEFAULT_SITE_URL
     SECRET_KEY = "test-secret-key-that-is-only-used-by-the-test-suite"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
@@ -207,6 +211,14 @@ class ProductionConfig(Config):
             )
         if _bool("FLASK_DEBUG"):
             raise ConfigError("Production refuses to run in debug mode: unset FLASK_DEBUG.")
+        site = os.environ.get("SITE_URL", "").strip()
+        parts = urlsplit(site)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+            raise ConfigError(
+                "Production needs SITE_URL, the public address every emailed link starts "
+                "with: set the SITE_URL environment variable to it, for example "
+                f"SITE_URL=https://improvement.example.org (it is {site!r})."
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {
