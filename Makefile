@@ -35,7 +35,8 @@ static/vendor/.copied: node_modules/.installed
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	touch $@
 
-# Serves with gunicorn (debug off) and keeps the outbox sender running beside it.
+# Serves with gunicorn (debug off) and keeps the outbox sender running beside it; the
+# sender also queues the daily and weekly digests as they fall due (docs/operations.md).
 run: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade

@@ -134,6 +134,10 @@ class Config:
     # New communities wait for a site administrator unless this is switched off.
     COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
 
+    # The hour (UK time, 0-23) the daily digests go, and the weekly ones on Mondays; the
+    # outbox watcher (`flask outbox send --watch`) sends them (community/notifications/digests.py).
+    DIGEST_HOUR = _int("DIGEST_HOUR", 7)
+
     # Mentoring: an ask not answered in this many days expires (`flask mentoring expire-asks`).
     MENTORING_ASK_EXPIRY_DAYS = _int("MENTORING_ASK_EXPIRY_DAYS", 14)
 
