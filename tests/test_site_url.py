@@ -151,3 +151,20 @@ def test_make_run_sets_the_site_url_from_its_own_host_and_port(target):
 def test_make_run_keeps_a_site_url_that_is_already_set():
     output = make_dry_run("run", PORT="8123", SITE_URL="https://improvement.example.org")
     assert "Links in emails start with https://improvement.example.org " in output
+
+
+def test_no_module_that_writes_email_builds_a_link_from_the_request():
+    """Email is written by modules that queue it; their links must come from urls.py."""
+    community = ROOT / "community"
+    writers = [
+        path
+        for path in community.rglob("*.py")
+        if path.parent.name != "outbox" and re.search(r"\bqueue_emails?\(", path.read_text())
+    ]
+    assert {p.relative_to(community).as_posix() for p in writers} >= {
+        "accounts/services.py", "communities/joining.py", "notifications/services.py",
+        "notifications/digests.py",
+    }  # fmt: skip
+    for path in writers:
+        source = path.read_text()
+        assert "url_for(" not in source and "_external" not in source, path
