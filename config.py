@@ -164,6 +164,11 @@ class Config:
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that cannot run safely. Subclasses tighten it."""
+        if not 0 <= cls.DIGEST_HOUR <= 23:
+            raise ConfigError(
+                f"DIGEST_HOUR is {cls.DIGEST_HOUR}: set it to an hour of the day, 0 to 23 "
+                "(UK time), or leave it unset for 7am."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -213,6 +218,7 @@ class ProductionConfig(Config):
                 'for example the output of: python3 -c "import secrets; '
                 'print(secrets.token_urlsafe(48))"'
             )
+        super().validate()
         if _bool("FLASK_DEBUG"):
             raise ConfigError("Production refuses to run in debug mode: unset FLASK_DEBUG.")
         site = os.environ.get("SITE_URL", "").strip()

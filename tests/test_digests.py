@@ -262,3 +262,39 @@ def test_a_mentor_who_chose_never_sees_the_ask_only_in_the_app(make_user, make_o
 
     assert [n.kind for n in notifications_for(mentor)] == [NotificationKind.MENTOR_ASKED]
     assert emails_to(mentor) == []
+
+
+def test_the_watching_sender_looks_for_due_digests_once_a_minute(app, db, monkeypatch):
+    from community.outbox import commands
+
+    class Clock:
+        """Passes by each sleep; ends the watch after ten passes of 20 seconds."""
+
+        now = 1000.0
+        sleeps = 0
+
+        def monotonic(self) -> float:
+            return self.now
+
+        def sleep(self, seconds: float) -> None:
+            self.sleeps += 1
+            if self.sleeps == 10:
+                raise KeyboardInterrupt
+            self.now += seconds
+
+    looks = []
+    monkeypatch.setattr(commands, "time", Clock())
+    monkeypatch.setattr(commands.digest_emails, "send_due", lambda: looks.append(1) or 0)
+
+    app.test_cli_runner().invoke(args=["outbox", "send", "--watch", "--interval", "20"])
+
+    assert len(looks) == 4  # at 0, 60, 120 and 180 seconds of the 200 watched
+
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_an_hour_that_is_not_in_the_day_is_refused_at_start(hour):
+    import config as config_module
+
+    wrong = type("WrongHour", (config_module.TestConfig,), {"DIGEST_HOUR": hour})
+    with pytest.raises(config_module.ConfigError, match="DIGEST_HOUR"):
+        wrong.validate()
