@@ -125,7 +125,7 @@ def test_a_sender_that_read_the_same_notifications_late_sends_nothing(people):
     replies_to(people, at(WINTER_TUESDAY, 8))
     now = at(WINTER_TUESDAY, 7) + timedelta(days=1)
     read_by_the_second_sender = list(
-        db.session.scalars(sa.select(Notification).where(Notification.recipient_id == dee.id))
+        db.session.scalars(sa.select(Notification.id).where(Notification.recipient_id == dee.id))
     )
 
     assert digests.send_due(now) == 1  # the first sender
@@ -298,3 +298,20 @@ def test_an_hour_that_is_not_in_the_day_is_refused_at_start(hour):
     wrong = type("WrongHour", (config_module.TestConfig,), {"DIGEST_HOUR": hour})
     with pytest.raises(config_module.ConfigError, match="DIGEST_HOUR"):
         wrong.validate()
+
+
+def test_a_long_digest_lists_fifty_and_counts_the_rest_then_waits_for_the_next_day(
+    people, monkeypatch
+):
+    _, dee, _, _ = people
+    monkeypatch.setattr(digests, "DIGEST_LIMIT", 2)
+    replies_to(people, at(WINTER_TUESDAY, 8), count=5)
+    morning = at(WINTER_TUESDAY, 7) + timedelta(days=1)
+
+    assert digests.send_due(morning) == 1
+    assert digests.send_due(morning + timedelta(minutes=1)) == 0
+
+    [digest] = digests_to(dee)
+    assert digest.subject == "Improvement Commons: 5 updates for you"
+    assert digest.body_text.count("Fay Facilitator replied to you in") == 2
+    assert "- and 3 more: http://127.0.0.1:5000/notifications" in digest.body_text

@@ -35,7 +35,8 @@ from community.outbox.services import queue_email
 from community.timefmt import UK, nhs_time, to_uk, utcnow
 from community.urls import external_url
 
-DIGEST_LIMIT = 50  # notifications in one digest email
+DIGEST_LIMIT = 50  # notifications listed in one digest email; the rest are counted
+CLAIM_LIMIT = 1000  # notifications one digest claims (and so tells of) at most
 MONDAY = 0
 
 
@@ -105,16 +106,23 @@ def send_digests(frequency: str, up_to: datetime | None = None, now: datetime | 
     )
     sent = 0
     for member in members:
-        items = list(
+        ids = list(
             db.session.scalars(
-                sa.select(Notification)
+                sa.select(Notification.id)
                 .where(visible_to_recipient(member), waiting)
                 .order_by(Notification.id)
-                .limit(DIGEST_LIMIT)
+                .limit(CLAIM_LIMIT)
             )
         )
-        if items and claim(items, now):
-            _queue_digest(member, items, schedule)
+        if ids and claim(ids, now):
+            listed = list(
+                db.session.scalars(
+                    sa.select(Notification)
+                    .where(Notification.id.in_(ids[:DIGEST_LIMIT]))
+                    .order_by(Notification.id)
+                )
+            )
+            _queue_digest(member, listed, len(ids), schedule)
             db.session.commit()
             sent += 1
         else:
@@ -122,9 +130,8 @@ def send_digests(frequency: str, up_to: datetime | None = None, now: datetime | 
     return sent
 
 
-def claim(items: list[Notification], now: datetime) -> bool:
+def claim(ids: list[int], now: datetime) -> bool:
     """Mark the notifications emailed, if no other sender has; False if one has."""
-    ids = [n.id for n in items]
     claimed = db.session.execute(
         sa.update(Notification)
         .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
@@ -134,11 +141,13 @@ def claim(items: list[Notification], now: datetime) -> bool:
     return claimed == len(ids)
 
 
-def _queue_digest(member: User, items: list[Notification], schedule: Schedule) -> None:
-    lines = [f"- {n.text}\n  {absolute_link(n)}" for n in items]
+def _queue_digest(member: User, listed: list[Notification], count: int, schedule: Schedule) -> None:
+    lines = [f"- {n.text}\n  {absolute_link(n)}" for n in listed]
+    if count > len(listed):
+        lines.append(f"- and {count - len(listed)} more: {external_url('notifications.index')}")
     queue_email(
         member.email,
-        f"Improvement Commons: {len(items)} update{'s' if len(items) != 1 else ''} for you",
+        f"Improvement Commons: {count} update{'s' if count != 1 else ''} for you",
         f"Hello {member.name},\n\nHere is what happened {schedule.opening}:\n\n"
         + "\n".join(lines)
         + f"\n\nChange how we email you: {external_url('notifications.settings')}\n",
