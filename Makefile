@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Every link in an email starts with SITE_URL: unless it is set, the address this
+# `make run` or `make dev` serves on. Behind a proxy or a public name, set it to that.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 SCALE ?= small
 # Test processes side by side (pytest-xdist); TEST_WORKERS=0 runs the suite in one.
 TEST_WORKERS ?= 2
@@ -31,12 +35,14 @@ static/vendor/.copied: node_modules/.installed
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	touch $@
 
-# Serves with gunicorn (debug off) and keeps the outbox sender running beside it.
+# Serves with gunicorn (debug off) and keeps the outbox sender running beside it; the
+# sender also queues the daily and weekly digests as they fall due (docs/operations.md).
 run: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask search reindex --if-empty
+	@echo "Links in emails start with $(SITE_URL) (set SITE_URL to change it)."
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config python:community.gunicorn_conf --bind $(HOST):$(PORT) wsgi:app
@@ -47,6 +53,7 @@ dev: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask search reindex --if-empty
+	@echo "Links in emails start with $(SITE_URL) (set SITE_URL to change it)."
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)

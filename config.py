@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -124,12 +125,18 @@ class Config:
     # -Proto and -Host; 0 when the app server faces visitors directly.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # Links in emails are absolute; behind a proxy set SITE_URL to the public address.
-    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+    # The public address every emailed link starts with (community/urls.py), whichever
+    # host a request came in on. Production refuses to start without it; `make run` sets
+    # it from its HOST and PORT; elsewhere it falls back to http://127.0.0.1:5000.
+    SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     # New communities wait for a site administrator unless this is switched off.
     COMMUNITY_APPROVAL_REQUIRED = _bool("COMMUNITY_APPROVAL_REQUIRED", True)
+
+    # The hour (UK time, 0-23) the daily digests go, and the weekly ones on Mondays; the
+    # outbox watcher (`flask outbox send --watch`) sends them (community/notifications/digests.py).
+    DIGEST_HOUR = _int("DIGEST_HOUR", 7)
 
     # Mentoring: an ask not answered in this many days expires (`flask mentoring expire-asks`).
     MENTORING_ASK_EXPIRY_DAYS = _int("MENTORING_ASK_EXPIRY_DAYS", 14)
@@ -157,6 +164,11 @@ class Config:
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that cannot run safely. Subclasses tighten it."""
+        if not 0 <= cls.DIGEST_HOUR <= 23:
+            raise ConfigError(
+                f"DIGEST_HOUR is {cls.DIGEST_HOUR}: set it to an hour of the day, 0 to 23 "
+                "(UK time), or leave it unset for 7am."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -175,6 +187,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    SITE_URL = ""  # links in tests' emails start with urls.DEFAULT_SITE_URL
     SECRET_KEY = "test-secret-key-that-is-only-used-by-the-test-suite"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
@@ -205,8 +218,17 @@ class ProductionConfig(Config):
                 'for example the output of: python3 -c "import secrets; '
                 'print(secrets.token_urlsafe(48))"'
             )
+        super().validate()
         if _bool("FLASK_DEBUG"):
             raise ConfigError("Production refuses to run in debug mode: unset FLASK_DEBUG.")
+        site = os.environ.get("SITE_URL", "").strip()
+        parts = urlsplit(site)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+            raise ConfigError(
+                "Production needs SITE_URL, the public address every emailed link starts "
+                "with: set the SITE_URL environment variable to it, for example "
+                f"SITE_URL=https://improvement.example.org (it is {site!r})."
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

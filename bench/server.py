@@ -51,6 +51,7 @@ class Server:
             # Plain http on loopback: the session cookie must travel without TLS.
             "SESSION_COOKIE_SECURE": "false",
             "DATABASE_URL": self.database_url,
+            "SITE_URL": f"http://{self.host}",
             "BENCH_FLOOR": "1",
             "GUNICORN_BIND": self.host,
             "GUNICORN_WORKERS": str(WORKERS),

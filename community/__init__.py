@@ -29,6 +29,7 @@ def create_app(config: type[config_module.Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     configure_secret_key(app, config)
+    configure_site_url(app, config)
     configure_proxy(app)
     configure_logging(app)
     register_templates(app)
@@ -47,6 +48,15 @@ def configure_secret_key(app: Flask, config) -> None:
         import os
 
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+
+
+def configure_site_url(app: Flask, config) -> None:
+    """Production reads SITE_URL when the app is made, as it does SECRET_KEY: validate()
+    has just checked the variable, whenever the config module was imported."""
+    if config is config_module.ProductionConfig:
+        import os
+
+        app.config["SITE_URL"] = os.environ["SITE_URL"].strip().rstrip("/")
 
 
 def configure_proxy(app: Flask) -> None:

@@ -110,9 +110,11 @@ def page_url(page: int, param: str = "page") -> str:
 
 def register_template_helpers(app: Flask) -> None:
     from community.form_rendering import register_form_rendering
+    from community.urls import external_url
 
     register_form_rendering(app)
     app.jinja_env.globals.update(
+        external_url=external_url,
         service_name=SERVICE_NAME,
         navigation_items=navigation_items,
         page_header=page_header,

@@ -59,6 +59,7 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "SESSION_COOKIE_SECURE": "false",
         "DATABASE_URL": database_url,
+        "SITE_URL": "http://improvement.test",
         **extra,
     }
 

@@ -317,6 +317,7 @@ STRONG_KEY = secrets.token_urlsafe(36)  # 48 characters
 def production_env(monkeypatch):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("SITE_URL", "https://improvement.example.org")
     return monkeypatch
 
 

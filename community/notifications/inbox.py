@@ -1,4 +1,4 @@
-"""A member's notifications: reading them, marking them read, and the email digests.
+"""A member's notifications: reading them and marking them read (the digests are in digests.py).
 
 What is created, and for whom, is in `services.py`. Each notification is
 checked again here, when it is listed, counted or sent, against what its
@@ -8,7 +8,6 @@ recipient may see now, in case their access has changed since.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -18,15 +17,12 @@ from community.accounts.models import User
 from community.communities.models import Community
 from community.extensions import db
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
-from community.outbox.services import queue_email
 from community.paging import counted_ahead
 from community.timefmt import utcnow
 from community.urls import external_url
 
-DIGEST_LIMIT = 50  # notifications in one digest email
 
-
-def _visible_to_recipient(user: User):
+def visible_to_recipient(user: User):
     from community.discussions.models import Thread
     from community.mentoring.visibility import visible_request_ids
     from community.visibility import (
@@ -90,7 +86,7 @@ def _unread_statement(is_admin: bool, has_organisation: bool) -> sa.Select:
     reader: making it cost more than running it, on every page."""
     reader = _AnyReader(is_admin, has_organisation)
     return sa.select(sa.func.count(Notification.id)).where(
-        _visible_to_recipient(reader), Notification.read_at.is_(None)
+        visible_to_recipient(reader), Notification.read_at.is_(None)
     )
 
 
@@ -102,7 +98,7 @@ def unread_count(user: User) -> int:
 
 
 def notifications_page(user: User, page: int, per_page: int, unread_only: bool = False):
-    query = sa.select(Notification).where(_visible_to_recipient(user))
+    query = sa.select(Notification).where(visible_to_recipient(user))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return counted_ahead(query.order_by(Notification.id.desc()), page, per_page)
@@ -142,7 +138,7 @@ def link_for(notification: Notification) -> str:
 def mark_read(user: User, notification_id: int) -> Notification | None:
     notification = db.session.scalar(
         sa.select(Notification).where(
-            Notification.id == notification_id, _visible_to_recipient(user)
+            Notification.id == notification_id, visible_to_recipient(user)
         )
     )
     if notification is None:
@@ -155,7 +151,7 @@ def mark_read(user: User, notification_id: int) -> Notification | None:
 def mark_all_read(user: User) -> int:
     result = db.session.execute(
         sa.update(Notification)
-        .where(_visible_to_recipient(user), Notification.read_at.is_(None))
+        .where(visible_to_recipient(user), Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
     db.session.commit()
@@ -171,59 +167,8 @@ def set_email_frequency(user: User, frequency: str) -> None:
     db.session.commit()
 
 
-def send_digests(max_age: timedelta = timedelta(days=7)) -> int:
-    """Email each daily-digest member their unread notifications; returns emails queued."""
-    since = utcnow() - max_age
-    pending = (
-        sa.select(Notification.recipient_id)
-        .where(
-            Notification.emailed_at.is_(None),
-            Notification.read_at.is_(None),
-            Notification.created_at >= since,
-        )
-        .distinct()
-    )
-    users = list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.id.in_(pending), User.email_notifications == EmailFrequency.DAILY
-            )
-        )
-    )
-    sent = 0
-    for user in users:
-        items = list(
-            db.session.scalars(
-                sa.select(Notification)
-                .where(
-                    _visible_to_recipient(user),
-                    Notification.emailed_at.is_(None),
-                    Notification.read_at.is_(None),
-                    Notification.created_at >= since,
-                )
-                .order_by(Notification.id)
-                .limit(DIGEST_LIMIT)
-            )
-        )
-        if not items:
-            continue
-        lines = [f"- {n.text}\n  {_absolute(n)}" for n in items]
-        queue_email(
-            user.email,
-            f"Improvement Commons: {len(items)} update{'s' if len(items) != 1 else ''} for you",
-            f"Hello {user.name},\n\nHere is what happened since your last digest:\n\n"
-            + "\n".join(lines)
-            + f"\n\nChange how we email you: {external_url('notifications.settings')}\n",
-        )
-        now = utcnow()
-        for n in items:
-            n.emailed_at = now
-        db.session.commit()
-        sent += 1
-    return sent
-
-
-def _absolute(notification: Notification) -> str:
+def absolute_link(notification: Notification) -> str:
+    """Where a notification leads, as a full address for an email."""
     if (destination := _destination(notification)) is not None:
         endpoint, values = destination
         return external_url(endpoint, **values)

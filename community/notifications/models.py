@@ -21,7 +21,8 @@ class WatchLevel(StrEnum):
 
 class EmailFrequency(StrEnum):
     IMMEDIATE = "immediate"
-    DAILY = "daily"
+    DAILY = "daily"  # a digest each morning (digests.py)
+    WEEKLY = "weekly"  # a digest each Monday morning
     NONE = "none"
 
 
@@ -48,6 +49,11 @@ class NotificationKind(StrEnum):
     MENTORSHIP_UPDATE = "mentorship_update"  # goals or a session logged by the other side
     MENTORSHIP_CLOSED = "mentorship_closed"
     MENTORING_FEEDBACK = "mentoring_feedback"
+
+
+# Kinds emailed at once to members who chose a daily or weekly summary, not held for it:
+# a mentor asked for help hears of it the same day. "Never" still means never.
+EMAILED_AT_ONCE = frozenset({NotificationKind.MENTOR_ASKED})
 
 
 class ThreadWatch(db.Model):

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired
 from community.actions import require_action_form
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
-from community.notifications import inbox
+from community.notifications import digests, inbox
 from community.notifications.models import EmailFrequency
 
 bp = Blueprint("notifications", __name__)
@@ -23,6 +23,7 @@ class EmailSettingsForm(FlaskForm):
         choices=[
             (EmailFrequency.IMMEDIATE.value, "As they happen"),
             (EmailFrequency.DAILY.value, "In a daily summary"),
+            (EmailFrequency.WEEKLY.value, "In a weekly summary, on Mondays"),
             (EmailFrequency.NONE.value, "Never: I will look in the app"),
         ],
         validators=[InputRequired("Choose how often we email you")],
@@ -79,4 +80,6 @@ def settings():
         else:
             flash("Your email settings have been saved.", "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("notifications/settings.html", form=form)
+    return render_template(
+        "notifications/settings.html", form=form, digest_time=digests.send_time_label()
+    )

@@ -3,7 +3,8 @@
 Notifications are created inside the action's transaction, only for members
 who may see the content (checked again when they are listed and when digests
 are sent, in case access has changed since). Email goes through the outbox:
-at once for members who chose "immediate", in a daily digest for "daily".
+at once for members who chose "immediate", in a daily or weekly digest
+(digests.py) for "daily" and "weekly", except the kinds in EMAILED_AT_ONCE.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from community.accounts.models import User
 from community.communities.models import JoinRequest, Membership
 from community.extensions import db
 from community.notifications.models import (
+    EMAILED_AT_ONCE,
     EmailFrequency,
     Notification,
     NotificationKind,
@@ -76,7 +78,9 @@ def _create(
     notifications, emails = [], []
     for user in users:
         kind = recipients[user.id]
-        immediate = user.email_notifications == EmailFrequency.IMMEDIATE
+        immediate = user.email_notifications == EmailFrequency.IMMEDIATE or (
+            kind in EMAILED_AT_ONCE and user.email_notifications != EmailFrequency.NONE
+        )
         notifications.append({
             **common, "recipient_id": user.id, "kind": kind, "text": texts[kind][:300],
             "emailed_at": now if immediate else None,

@@ -9,8 +9,11 @@ from flask.cli import AppGroup
 
 from community.extensions import db
 from community.notifications import delivery
+from community.notifications import digests as digest_emails
 from community.outbox import services
 from community.timefmt import nhs_datetime
+
+DIGEST_CHECK_SECONDS = 60
 
 outbox_cli = AppGroup("outbox", help="Email waiting to be sent, and the sender.")
 
@@ -32,9 +35,24 @@ def list_messages(limit: int) -> None:
 @outbox_cli.command("send")
 @click.option("--watch", is_flag=True, help="Keep running and send new messages as they arrive.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
-def send(watch: bool, interval: float) -> None:
-    """Deliver every message that is due (and notifications an app server left undelivered)."""
+@click.option(
+    "--digests/--no-digests", default=True, show_default=True,
+    help="Also queue the daily and weekly digests that are due (checked once a minute).",
+)  # fmt: skip
+def send(watch: bool, interval: float, digests: bool) -> None:
+    """Deliver every message that is due (and notifications an app server left undelivered).
+
+    The digests that have fallen due are queued first, and then once a minute, so that
+    members get their summaries with no cron job. Any number of senders may run: each
+    digest is claimed by one of them (community/notifications/digests.py).
+    """
+    next_digests = 0.0
     while True:
+        if digests and time.monotonic() >= next_digests:
+            queued = digest_emails.send_due()
+            if queued:
+                click.echo(f"digests: {queued} queued")
+            next_digests = time.monotonic() + DIGEST_CHECK_SECONDS
         told = delivery.deliver_waiting()
         if told:
             click.echo(f"notifications: {told} new post{'s' if told != 1 else ''} delivered")
@@ -47,5 +65,6 @@ def send(watch: bool, interval: float) -> None:
         if not watch:
             if told + report.sent + report.retried + report.failed == 0:
                 return
+            next_digests = float("inf")  # once is enough for a single run
             continue
         time.sleep(interval)

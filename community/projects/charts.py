@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from community.projects.spc import Analysis, Variation
 from community.projects.spc_words import format_number
@@ -42,24 +42,30 @@ class Annotation:
     label: str  # short, drawn on the chart: "PDSA 3"
 
 
-def _attrs(**attributes) -> str:
-    return " ".join(
-        f'{name.rstrip("_").replace("_", "-")}="{escape(value)}"'
+# The SVG is built as Markup throughout: Markup.format and Markup.join escape whatever is
+# not markup already (a label, a date, an attribute's value), so no piece of text can be
+# left unescaped, nor a tag escaped twice, however the pieces are put together.
+def _attrs(**attributes) -> Markup:
+    return Markup(" ").join(
+        Markup('{}="{}"').format(name.rstrip("_").replace("_", "-"), value)
         for name, value in attributes.items()
         if value is not None
     )
 
 
-def _tag(name: str, body: str = "", **attributes) -> str:
+def _tag(name: str, body: str | Markup = "", **attributes) -> Markup:
+    """An element; `body` is escaped unless it is Markup (another element)."""
     attrs = _attrs(**attributes)
-    return f"<{name} {attrs}>{body}</{name}>" if body else f"<{name} {attrs}/>"
+    if body:
+        return Markup("<{0} {1}>{2}</{0}>").format(name, attrs, body)
+    return Markup("<{} {}/>").format(name, attrs)
 
 
-def _text(x: float, y: float, words: str, **attributes) -> str:
-    return _tag("text", str(escape(words)), x=f"{x:.1f}", y=f"{y:.1f}", fill=INK, **attributes)
+def _text(x: float, y: float, words: str, **attributes) -> Markup:
+    return _tag("text", words, x=f"{x:.1f}", y=f"{y:.1f}", fill=INK, **attributes)
 
 
-def _line(x1, y1, x2, y2, colour, width=1.0, dash=None) -> str:
+def _line(x1, y1, x2, y2, colour, width=1.0, dash=None) -> Markup:
     return _tag(
         "line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}",
         stroke=colour, stroke_width=width, stroke_dasharray=dash,
@@ -83,9 +89,9 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     return ticks
 
 
-def marker(kind: Variation, x: float, y: float, tooltip: str | None = None) -> str:
+def marker(kind: Variation, x: float, y: float, tooltip: str | None = None) -> Markup:
     colour, shape, _ = MARKERS[kind]
-    title = _tag("title", str(escape(tooltip))) if tooltip else ""
+    title = _tag("title", tooltip) if tooltip else Markup("")
     if shape == "circle":
         return _tag("circle", title, cx=f"{x:.1f}", cy=f"{y:.1f}", r="4", fill=colour)
     if shape == "square":
@@ -113,19 +119,19 @@ def _fractional_index(dates: Sequence[date], moment: date) -> float | None:
     return float(len(dates) - 1)
 
 
-def _legend(items: list[tuple[str, str]], top: float) -> tuple[str, float]:
+def _legend(items: list[tuple[Markup, str]], top: float) -> tuple[Markup, float]:
     """Legend entries as (symbol SVG, words), four to a row; returns SVG and its height."""
     parts, per_row, width = [], 3, (WIDTH - LEFT) / 3
     for n, (symbol, words) in enumerate(items):
         x = LEFT + (n % per_row) * width
         y = top + (n // per_row) * 22
-        parts.append(f'<g transform="translate({x:.1f},{y:.1f})">{symbol}</g>')
+        parts.append(_tag("g", symbol, transform=f"translate({x:.1f},{y:.1f})"))
         parts.append(_text(x + 28, y + 4, words))
     rows = -(-len(items) // per_row)
-    return "".join(parts), rows * 22
+    return Markup("").join(parts), rows * 22
 
 
-def _legend_line(colour: str, dash: str | None = None, width: float = 2) -> str:
+def _legend_line(colour: str, dash: str | None = None, width: float = 2) -> Markup:
     return _line(0, 0, 22, 0, colour, width, dash)
 
 
@@ -187,7 +193,7 @@ def xmr_chart(
         _text(18, TOP + PLOT_HEIGHT / 2, y_label, text_anchor="middle", font_weight="bold",
               transform=f"rotate(-90 18 {TOP + PLOT_HEIGHT / 2:.1f})")
     )  # fmt: skip
-    legend: list[tuple[str, str]] = []
+    legend: list[tuple[Markup, str]] = []
     has_limits = has_run = False
     for number, period in enumerate(analysis.periods):
         x1, x2 = x_at(period.start), x_at(period.end - 1)
@@ -251,7 +257,7 @@ def xmr_chart(
         legend.append((_legend_line(INK, "10 3 2 3"), "Re-baselined: new limits"))
     legend_svg, legend_height = _legend(legend, bottom + 70)
     height = bottom + 70 + legend_height + 4
-    return _svg(chart_id, title, description, height, "".join(body) + legend_svg)
+    return _svg(chart_id, title, description, height, Markup("").join(body) + legend_svg)
 
 
 def _svg(
@@ -259,24 +265,21 @@ def _svg(
     title: str,
     description: str,
     height: float,
-    body: str,
+    body: Markup,
     width: int = WIDTH,
     font_size: int = 12,
 ) -> Markup:
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'class="ic-chart" role="img" aria-labelledby="{escape(chart_id)}-title '
-        f'{escape(chart_id)}-desc" focusable="false" '
-        'font-family="Frutiger W01, Arial, Helvetica, sans-serif" '
-        f'font-size="{font_size}">'
-    )
-    # Every piece of text in `body` went through escape() in _tag and _text.
-    return Markup(  # noqa: S704
+    head = Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        'class="ic-chart" role="img" aria-labelledby="{id}-title {id}-desc" focusable="false" '
+        'font-family="Frutiger W01, Arial, Helvetica, sans-serif" font-size="{font_size}">'
+    ).format(width=width, height=height, id=chart_id, font_size=font_size)
+    return (
         head
-        + _tag("title", str(escape(title)), id=f"{chart_id}-title")
-        + _tag("desc", str(escape(description)), id=f"{chart_id}-desc")
+        + _tag("title", title, id=f"{chart_id}-title")
+        + _tag("desc", description, id=f"{chart_id}-desc")
         + body
-        + "</svg>"
+        + Markup("</svg>")
     )
 
 
@@ -307,4 +310,6 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
         body.append(_text(label_width + length + 8, y + 19, f"{bar.value:,}"))
     body.append(_line(label_width, top, label_width, top + len(bars) * row, INK))
     height = top + len(bars) * row + 10
-    return _svg(chart_id, title, description, height, "".join(body), width=width, font_size=14)
+    return _svg(
+        chart_id, title, description, height, Markup("").join(body), width=width, font_size=14
+    )

@@ -25,21 +25,22 @@ def marked(text: str) -> Markup:
     stripped from all indexed text), so member-written text cannot open or
     close a <mark>; unpaired markers are closed or dropped.
     """
-    out, inside = [], False
-    for piece in _MARKERS.split(str(escape(text))):
+    out: list[Markup] = []
+    inside = False
+    for piece in _MARKERS.split(text):
         if piece == HIGHLIGHT_START:
             if not inside:
-                out.append("<mark>")
+                out.append(Markup("<mark>"))
             inside = True
         elif piece == HIGHLIGHT_END:
             if inside:
-                out.append("</mark>")
+                out.append(Markup("</mark>"))
             inside = False
         else:
-            out.append(piece)
+            out.append(escape(piece))
     if inside:
-        out.append("</mark>")
-    return Markup("".join(out))  # noqa: S704  every piece was escaped above
+        out.append(Markup("</mark>"))
+    return Markup("").join(out)
 
 
 def describe(query: SearchQuery, rows, viewer=None) -> list[Hit]:

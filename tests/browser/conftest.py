@@ -120,9 +120,12 @@ def _serving(app, database_uri) -> Iterator[LiveServer]:
     live_app = create_app(make_test_config(database_uri, WTF_CSRF_ENABLED=True))
     assert live_app.config["WTF_CSRF_ENABLED"], "the live server must check CSRF tokens"
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # As `make run` does: emailed links lead to this server, whatever host they were asked from.
+    live_app.config["SITE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(app=live_app, url=f"http://127.0.0.1:{server.server_port}")
+    yield LiveServer(app=live_app, url=url)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()

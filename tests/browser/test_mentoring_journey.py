@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from community.mentoring.vocabulary import ImpactComponent
 
-from .support import Person, release
+from .support import Person, emailed_link, release
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def h1(page: Page):
 
 
 def test_from_a_capability_gap_to_a_closed_mentorship_with_feedback(
-    page: Page, new_page, sign_in, check_accessibility, cast: Cast
+    page: Page, new_page, sign_in, check_accessibility, cast: Cast, db
 ):
     org = f"/organisations/{cast.organisation_slug}"
 
@@ -114,10 +114,18 @@ def test_from_a_capability_gap_to_a_closed_mentorship_with_feedback(
     expect(h1(page)).to_have_text("Start a QI faculty")
     check_accessibility(page)
     request_path = urlsplit(page.url).path
+    # The page links the organisation and the requester (not their tags shown as text).
+    main = page.locator("main")
+    expect(main.get_by_role("link", name=cast.organisation_name, exact=True)).to_be_visible()
+    expect(main.get_by_role("link", name="Rita Lead", exact=True)).to_be_visible()
+    expect(main).not_to_contain_text("<a href")
 
-    # The mentor, in their own browser, accepts.
+    # The mentor (who chose a daily summary) is emailed at once, and follows the link.
+    link = emailed_link(db, cast.mentor.email)
+    assert urlsplit(link).path == request_path
     mentor_page = new_page()
-    sign_in(mentor_page, cast.mentor, then=request_path)
+    sign_in(mentor_page, cast.mentor, then="/")
+    mentor_page.goto(link)
     expect(h1(mentor_page)).to_have_text("Start a QI faculty")
     expect(mentor_page.get_by_text("We would value your help.")).to_be_visible()
     check_accessibility(mentor_page)
@@ -129,6 +137,10 @@ def test_from_a_capability_gap_to_a_closed_mentorship_with_feedback(
     ).to_be_visible()
     check_accessibility(mentor_page)
     mentorship_path = urlsplit(mentor_page.url).path
+    expect(
+        mentor_page.locator("main").get_by_role("link", name="Mo Mentor", exact=True)
+    ).to_be_visible()
+    expect(mentor_page.locator("main")).not_to_contain_text("<a href")
 
     # …agrees a goal and logs a session.
     mentor_page.get_by_label("New goal").fill("Train 12 improvement coaches")
