@@ -59,7 +59,7 @@ def thread_path(thread: Thread) -> str:
     return f"/communities/{thread.community.slug}/threads/{thread.id}-{thread.slug}"
 
 
-def flag(user, post, reason="private_information", note=""):
+def flag(user, post, reason="inappropriate", note=""):
     return client_as(user).post(
         f"/posts/{post.id}/flag", data={"reason": reason, "note": note}, follow_redirects=True
     )
@@ -76,18 +76,18 @@ def audit_log(community_id: int) -> list[str]:
 
 
 def test_a_member_flags_a_post_with_a_reason(people, post, thread):
-    response = flag(people["mo"], post, note="Names a patient")
+    response = flag(people["mo"], post, note="Rude about a colleague")
 
     assert "Thank you. The facilitators will review this post." in page_text(response)
     assert "You flagged this" in page_text(response)
     stored = db.session.scalar(sa.select(Flag))
     assert (stored.reason, stored.note, stored.status) == (
-        "private_information",
-        "Names a patient",
+        "inappropriate",
+        "Rude about a colleague",
         FlagStatus.OPEN,
     )
     queue = page_text(client_as(people["fay"]).get("/communities/discharge-lounge/moderation"))
-    assert "Shares patient or personal information: “Names a patient” — Mo Member" in queue
+    assert "Inappropriate or disrespectful: “Rude about a colleague” — Mo Member" in queue
     assert "1 flag" in queue
     home = page_text(client_as(people["fay"]).get("/communities/discharge-lounge"))
     assert "Moderation queue (1)" in home
