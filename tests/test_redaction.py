@@ -220,8 +220,10 @@ def test_only_a_site_administrator_may_purge(people, pasted):
     with pytest.raises(RuleViolation, match="Only a site administrator"):
         redaction.purge_post(people["fay"], pasted)
     assert db.session.get(Post, pasted.id).body_source == PASTED
-    assert "Purge" not in text_of(
-        client_as(people["fay"]).get(f"/posts/{pasted.id}", follow_redirects=True)
+    thread_page = f"/posts/{pasted.id}"
+    assert "Purge" not in text_of(client_as(people["fay"]).get(thread_page, follow_redirects=True))
+    assert "Purge the post by Ash Author and its history" in text_of(
+        client_as(people["ada"]).get(thread_page, follow_redirects=True)
     )
 
 
