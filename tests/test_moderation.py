@@ -17,6 +17,7 @@ from community_factories import (
     page_text,
 )
 from methods_support import publish_method
+from project_factories import make_project  # noqa: F401  (a fixture)
 
 from community.audit.models import AuditEvent
 from community.discussions import moderation
@@ -26,6 +27,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.methods import services as methods
 from community.notifications.models import NotificationKind
+from community.projects import project_threads
 from community.timefmt import utcnow
 
 HIDDEN_PLACEHOLDER = "This post has been hidden by the community's facilitators."
@@ -396,6 +398,23 @@ def test_a_flag_in_a_methods_discussion_tells_its_authors(make_user):
     [told] = [n for n in notifications_for(ama) if n.kind == NotificationKind.FLAGGED]
     assert told.text.startswith("Fen Flagger flagged a post in the discussion of")
     assert emails_to(ama)
+
+
+def test_a_flag_in_a_projects_discussion_tells_its_leads_and_no_one_else(
+    make_user,
+    make_project,  # noqa: F811  (the fixture imported above)
+):
+    lead, teammate = make_user("lin-lead", name="Lin Lead"), make_user("tam-team")
+    project = make_project(lead, title="Fewer falls")
+    thread = project_threads.thread_of(project)
+    post = discussions.reply(teammate, thread, "Mrs P Brown fell twice on ward 2.")
+
+    moderation.flag_post(make_user("fen-flagger", name="Fen Flagger"), post,
+                         "private_information", "")  # fmt: skip
+
+    [told] = [n for n in notifications_for(lead) if n.kind == NotificationKind.FLAGGED]
+    assert told.text.startswith("Fen Flagger flagged a post in the discussion of “Fewer falls”")
+    assert not [n for n in notifications_for(teammate) if n.kind == NotificationKind.FLAGGED]
 
 
 def test_the_queue_shows_how_long_each_post_has_waited_oldest_first(people, thread, post):
