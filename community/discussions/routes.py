@@ -195,7 +195,11 @@ def edit_post(post_id: int):
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            flash("Your post has been updated.", "success")
+            flash(
+                "Your post has been updated. Its earlier text stays in its edit history: "
+                "if you took out personal information, redact it there.",
+                "success",
+            )
             return redirect(target)
     return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
 

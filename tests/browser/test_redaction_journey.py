@@ -57,7 +57,8 @@ def test_a_member_edits_a_patients_name_out_and_redacts_the_old_version(
     edited = "The patient in bed 4 went home by noon on Saturday."
     page.get_by_label("Post", exact=True).fill(edited)
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("Your post has been updated.")).to_be_visible()
+    told = page.get_by_text("if you took out personal information, redact it there")
+    expect(told).to_be_visible()
     expect(page.locator("main")).not_to_contain_text(PATIENT)
 
     # The history still has it, and says what to do.
