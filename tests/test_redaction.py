@@ -233,3 +233,18 @@ def test_the_author_cannot_edit_a_purged_post_back(people, pasted):
     assert client_as(people["ash"]).get(f"/posts/{pasted.id}/edit").status_code == 403
     with pytest.raises(RuleViolation):
         discussions.edit_post(people["ash"], db.session.get(Post, pasted.id), "Back again")
+
+
+# ---------------------------------------------------------------- flagged for personal information
+
+
+def test_a_post_flagged_for_personal_information_leaves_search_at_once(people, pasted):
+    assert FOUND in search_text(people["kit"], "Quartermaine")  # the answer is kept
+
+    client_as(people["mo"]).post(
+        f"/posts/{pasted.id}/flag", data={"reason": "private_information", "note": ""}
+    )
+
+    assert FOUND not in search_text(people["kit"], "Quartermaine")
+    documents = db.session.scalars(sa.select(SearchDocument.body)).all()
+    assert not any("Quartermaine" in body for body in documents)
