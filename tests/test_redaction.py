@@ -15,7 +15,7 @@ from community.accounts.models import Role
 from community.audit.models import AuditEvent
 from community.discussions import redaction
 from community.discussions import services as discussions
-from community.discussions.models import Post, PostRevision, Thread
+from community.discussions.models import Flag, Post, PostRevision, Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications.models import EmailFrequency
@@ -201,7 +201,15 @@ def test_an_administrator_purges_a_post_and_every_version(people, pasted, thread
 
 
 def test_a_purged_post_leaves_no_text_in_emails_or_the_authors_data_export(people, pasted):
+    client_as(people["mo"]).post(
+        f"/posts/{pasted.id}/flag",
+        data={"reason": "private_information", "note": "Names Mrs Quartermaine"},
+    )
     redaction.purge_post(people["ada"], pasted)
+
+    assert db.session.scalar(sa.select(Flag.note)) == ""  # the flagger's note repeated it
+    queue = text_of(client_as(people["fay"]).get("/communities/discharge-lounge/moderation"))
+    assert "Nothing is waiting for review." in queue
 
     bodies = db.session.scalars(sa.select(OutboxMessage.body_text)).all()
     assert not any("Quartermaine" in body for body in bodies)

@@ -98,12 +98,14 @@ def purge_post(user: User, post: Post) -> None:
     post.purged_at = now
     if thread.key_post_id == post.id:
         thread.key_post_id = None
-    # Nothing is left to review: the flags are settled as the post being taken down.
+    # Nothing is left to review: the flags are settled as the post being taken down. Their
+    # notes go too, as a flagger's note often repeats what the post shared.
     db.session.execute(
         sa.update(Flag)
         .where(Flag.post_id == post.id, Flag.status == FlagStatus.OPEN)
         .values(status=FlagStatus.HIDDEN, resolved_by_id=user.id, resolved_at=now)
     )
+    db.session.execute(sa.update(Flag).where(Flag.post_id == post.id).values(note=""))
     indexing.key_learning_changed(thread, post)
     record("post.purged", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
     db.session.commit()
