@@ -74,6 +74,7 @@ from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.directory.models import Organisation, System
 from community.discussions import moderation
+from community.discussions import services as discussion_services
 from community.extensions import db, limiter
 from community.mentoring import mentorships
 from community.mentoring.assessments import record_assessment
@@ -296,6 +297,11 @@ row("discussions.watch", lambda w, t: f"{T(w)}/watch", in_c(DONE), "POST", {"lev
 row("discussions.post_permalink", lambda w, t: f"/posts/{w.post.id}", in_c(302))
 row("discussions.edit_post", lambda w, t: f"/posts/{w.post.id}/edit", in_c(403, author=200))
 row("discussions.post_history", lambda w, t: f"/posts/{w.post.id}/history", in_c())
+# The post's author and the thread's moderators redact an earlier version; only site
+# administrators purge a post (the POST halves are in tests/test_community_permissions.py).
+row("discussions.redact_version", lambda w, t: f"/posts/{w.post.id}/history/1/redact",
+    in_c(403, author=200, facilitator=200, admin=200))
+row("discussions.purge_post", lambda w, t: f"/posts/{w.post.id}/purge", in_c(403, admin=200))
 row("discussions.delete_post", lambda w, t: f"/posts/{t.id}/delete", in_c(REFUSED, author=DONE),
     "POST",
     fresh=lambda w: w.reply())
@@ -545,6 +551,8 @@ def build_world() -> World:
                          "Quokka ward: has anyone moved board rounds earlier?")  # fmt: skip
     make_post(mo, thread, "Quokka ward too: we start at 8am.")  # Mo now watches the thread…
     post = make_post(ash, thread, "Quokka ward again at 2pm.")  # …so hears of this reply
+    # Edited, so that its history has an earlier version to redact.
+    discussion_services.edit_post(ash, post, "Quokka ward again at 2pm, on weekdays.")
     notification = db.session.scalar(
         sa.select(Notification).where(Notification.recipient_id == mo.id).limit(1)
     )

@@ -40,7 +40,7 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
-from community.discussions.models import Post, Thread
+from community.discussions.models import Post, PostRevision, Thread
 from community.extensions import db
 from community.markdown import RENDER_VERSION, render_markdown
 from community.notifications.models import Notification, NotificationKind, ThreadWatch, WatchLevel
@@ -214,6 +214,18 @@ ROUTES: list[Route] = [
           data=lambda w: {"body": "Corrected: the board round is at 8.30am."}),
     Route("discussions.post_history", "GET", lambda w: f"{p(w)}/history",
           statuses(200), statuses(200, **OUTSIDERS_404)),
+    # The author and the thread's moderators redact an earlier version (the world's post
+    # has been edited once); only site administrators purge a post.
+    Route("discussions.redact_version", "GET", lambda w: f"{p(w)}/history/1/redact",
+          statuses(403, author=200, facilitator=200, admin=200),
+          statuses(403, **OUTSIDERS_404, author=200, facilitator=200, admin=200)),
+    Route("discussions.redact_version", "POST", lambda w: f"{p(w)}/history/1/redact",
+          statuses(403, author=302, facilitator=302, admin=302),
+          statuses(403, **OUTSIDERS_404, author=302, facilitator=302, admin=302)),
+    Route("discussions.purge_post", "GET", lambda w: f"{p(w)}/purge",
+          statuses(403, admin=200), statuses(403, **OUTSIDERS_404, admin=200)),
+    Route("discussions.purge_post", "POST", lambda w: f"{p(w)}/purge",
+          statuses(403, admin=302), statuses(403, **OUTSIDERS_404, admin=302)),
     # Refusals (deleting another's post, marking your own helpful, marking the key
     # learning of someone else's thread, hiding without facilitating) redirect back
     # to the post with a message.
@@ -346,6 +358,8 @@ def build_world(visibility: str) -> World:
             body_source=body, body_html=_rendered(body), render_version=RENDER_VERSION,
         )  # fmt: skip
         posts.append(post)
+    # The author's reply was edited once: its history has an earlier version to redact.
+    posts[1].edit_count, posts[1].edited_at = 1, now
     db.session.add_all([*users.values(), applicant, thread, *posts])
     invitation = Invitation(
         community=under_test, email=f"invitee-{n}@nhs.example", token=f"token-{n}",
@@ -354,6 +368,11 @@ def build_world(visibility: str) -> World:
     join_request = JoinRequest(community=under_test, user=applicant, message="May I join?")
     db.session.add_all([invitation, join_request])
     db.session.flush()
+    db.session.add_all(
+        PostRevision(post_id=posts[1].id, number=number, body_source=body,
+                     body_html=_rendered(body), written_at=now)
+        for number, body in ((1, "We start at 8am, Mrs J Smith first."), (2, "We start at 8am."))
+    )  # fmt: skip
     db.session.add_all(
         [
             ThreadWatch(user_id=ash.id, thread_id=thread.id, level=WatchLevel.WATCHING),

@@ -39,6 +39,14 @@ from community.notifications.models import Notification
         ("UPDATE posts SET helpful_count=?, body_html=? WHERE posts.id = ?", ALTERED),
         ("UPDATE search_documents SET body=?, boost=? WHERE search_documents.id = ?", ALTERED),
         ("DELETE FROM memberships WHERE memberships.id = ?", ALTERED),
+        # Redacting a version and purging a post take text away: kept pages must not show it.
+        (
+            "UPDATE post_revisions SET body_source=?, body_html=?, redacted_at=?, "
+            "redacted_by_id=? WHERE post_revisions.id = ?",
+            ALTERED,
+        ),
+        ("DELETE FROM post_revisions WHERE post_revisions.id = ?", ALTERED),
+        ("UPDATE posts SET body_source=?, body_html=?, purged_at=? WHERE posts.id = ?", ALTERED),
         ("DELETE FROM helpful_reactions WHERE id = ?", ALTERED),
         ('UPDATE "communities" SET visibility=%(visibility)s WHERE id = %(id)s', ALTERED),
         ("UPDATE communities SET thread_count=CASE WHEN a = b THEN 1 END", ALTERED),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from community_factories import (
     client_as,
+    emails_to,
     first_post,
     make_community,
     make_post,
@@ -13,13 +16,19 @@ from community_factories import (
     notifications_for,
     page_text,
 )
+from methods_support import publish_method
+from project_factories import make_project  # noqa: F401  (a fixture)
 
 from community.audit.models import AuditEvent
 from community.discussions import moderation
+from community.discussions import services as discussions
 from community.discussions.models import Flag, FlagStatus, Thread
 from community.errors import RuleViolation
 from community.extensions import db
+from community.methods import services as methods
 from community.notifications.models import NotificationKind
+from community.projects import project_threads
+from community.timefmt import utcnow
 
 HIDDEN_PLACEHOLDER = "This post has been hidden by the community's facilitators."
 
@@ -59,7 +68,7 @@ def thread_path(thread: Thread) -> str:
     return f"/communities/{thread.community.slug}/threads/{thread.id}-{thread.slug}"
 
 
-def flag(user, post, reason="private_information", note=""):
+def flag(user, post, reason="inappropriate", note=""):
     return client_as(user).post(
         f"/posts/{post.id}/flag", data={"reason": reason, "note": note}, follow_redirects=True
     )
@@ -76,18 +85,18 @@ def audit_log(community_id: int) -> list[str]:
 
 
 def test_a_member_flags_a_post_with_a_reason(people, post, thread):
-    response = flag(people["mo"], post, note="Names a patient")
+    response = flag(people["mo"], post, note="Rude about a colleague")
 
     assert "Thank you. The facilitators will review this post." in page_text(response)
     assert "You flagged this" in page_text(response)
     stored = db.session.scalar(sa.select(Flag))
     assert (stored.reason, stored.note, stored.status) == (
-        "private_information",
-        "Names a patient",
+        "inappropriate",
+        "Rude about a colleague",
         FlagStatus.OPEN,
     )
     queue = page_text(client_as(people["fay"]).get("/communities/discharge-lounge/moderation"))
-    assert "Shares patient or personal information: “Names a patient” — Mo Member" in queue
+    assert "Inappropriate or disrespectful: “Rude about a colleague” — Mo Member" in queue
     assert "1 flag" in queue
     home = page_text(client_as(people["fay"]).get("/communities/discharge-lounge"))
     assert "Moderation queue (1)" in home
@@ -303,3 +312,127 @@ def test_every_moderation_action_is_in_the_communitys_audit_log(people, thread, 
     assert len(moderation_events) == 6
     assert {e.community_id for e in moderation_events} == {thread.community_id}
     assert client_as(people["mo"]).get("/communities/discharge-lounge/audit").status_code == 403
+
+
+# ---------------------------------------------------------------- personal information
+
+
+def test_a_flag_for_personal_information_hides_the_post_at_once(people, post, thread):
+    response = flag(people["mo"], post, "private_information", "Names a patient")
+
+    assert "Thank you. The facilitators will review this post." in page_text(response)
+    assert post.is_hidden and post.hidden_reason == "personal"
+    for reader in (people["uma"], people["mo"]):
+        page = page_text(client_as(reader).get(thread_path(thread)))
+        assert HIDDEN_PLACEHOLDER in page
+        assert "Mrs J Smith" not in page
+        assert client_as(reader).get(f"/posts/{post.id}").status_code == 404
+    for insider in (people["ash"], people["fay"]):
+        page = page_text(client_as(insider).get(thread_path(thread)))
+        assert "Mrs J Smith" in page
+        assert "Hidden: flagged as sharing personal information, until reviewed" in page
+    queue = page_text(client_as(people["fay"]).get("/communities/discharge-lounge/moderation"))
+    assert "Shares patient or personal information: “Names a patient” — Mo Member" in queue
+    assert "Hidden until reviewed: personal information" in queue
+    assert "post.hidden_by_flags" in audit_log(thread.community_id)
+
+
+def test_other_reasons_keep_the_threshold(people, post):
+    flag(people["mo"], post, "off_topic")
+    flag(people["kit"], post, "spam")
+
+    assert not post.is_hidden
+
+
+def test_keeping_a_post_flagged_for_personal_information_restores_it(people, post, thread):
+    flag(people["mo"], post, "private_information")
+
+    client_as(people["fay"]).post(f"/posts/{post.id}/review", data={"decision": "keep"})
+
+    assert not post.is_hidden
+    assert "Mrs J Smith" in page_text(client_as(people["uma"]).get(thread_path(thread)))
+
+
+def test_every_flag_tells_the_facilitators_at_once_whatever_their_email_setting(
+    people, post, thread
+):
+    people["fay"].email_notifications = "daily"  # a digest, for everything else
+    db.session.commit()
+
+    flag(people["mo"], post, "private_information")
+
+    [told] = [n for n in notifications_for(people["fay"]) if n.kind == NotificationKind.FLAGGED]
+    assert told.text == (
+        "Mo Member flagged a post in “Weekend discharges” in Discharge Lounge: "
+        "Shares patient or personal information"
+    )
+    assert told.post_id == post.id
+    inbox = page_text(client_as(people["fay"]).get("/notifications"))
+    assert "Mo Member flagged a post in" in inbox
+    [email] = [e for e in emails_to(people["fay"]) if "flagged" in e.subject]
+    assert f"/posts/{post.id}" in email.body_text
+    assert "Mrs J Smith" not in email.body_text  # a link, never the personal information
+    assert "Mrs J Smith" not in email.subject
+    # Those who do not moderate the thread are not told.
+    assert not [n for n in notifications_for(people["uma"]) if n.kind == NotificationKind.FLAGGED]
+
+
+def test_a_flag_for_another_reason_is_emailed_with_the_posts_opening(people, post):
+    people["fay"].email_notifications = "none"
+    db.session.commit()
+
+    flag(people["mo"], post, "off_topic")
+
+    [email] = [e for e in emails_to(people["fay"]) if "flagged" in e.subject]
+    assert "Off topic" in email.body_text
+    assert "Mrs J Smith" in email.body_text
+
+
+def test_a_flag_in_a_methods_discussion_tells_its_authors(make_user):
+    ama, reader = make_user("ama-author", name="Ama Author"), make_user("rea-reader")
+    thread = methods.thread_of(publish_method(ama, "Red to green days"))
+    post = discussions.reply(reader, thread, "Mr K Jones on ward 9 did well with it.")
+
+    moderation.flag_post(make_user("fen-flagger", name="Fen Flagger"), post,
+                         "private_information", "")  # fmt: skip
+
+    [told] = [n for n in notifications_for(ama) if n.kind == NotificationKind.FLAGGED]
+    assert told.text.startswith("Fen Flagger flagged a post in the discussion of")
+    assert emails_to(ama)
+
+
+def test_a_flag_in_a_projects_discussion_tells_its_leads_and_no_one_else(
+    make_user,
+    make_project,  # noqa: F811  (the fixture imported above)
+):
+    lead, teammate = make_user("lin-lead", name="Lin Lead"), make_user("tam-team")
+    project = make_project(lead, title="Fewer falls")
+    thread = project_threads.thread_of(project)
+    post = discussions.reply(teammate, thread, "Mrs P Brown fell twice on ward 2.")
+
+    moderation.flag_post(make_user("fen-flagger", name="Fen Flagger"), post,
+                         "private_information", "")  # fmt: skip
+
+    [told] = [n for n in notifications_for(lead) if n.kind == NotificationKind.FLAGGED]
+    assert told.text.startswith("Fen Flagger flagged a post in the discussion of “Fewer falls”")
+    assert not [n for n in notifications_for(teammate) if n.kind == NotificationKind.FLAGGED]
+
+
+def test_the_queue_shows_how_long_each_post_has_waited_oldest_first(people, thread, post):
+    newer = make_post(people["kit"], thread, "Call me on my mobile, 07700 900123.")
+    flag(people["mo"], newer, "private_information")
+    flag(people["uma"], post, "inappropriate")
+    db.session.execute(
+        sa.update(Flag).where(Flag.post_id == post.id).values(
+            created_at=utcnow() - timedelta(hours=3)
+        )
+    )  # fmt: skip
+    db.session.commit()
+
+    response = client_as(people["fay"]).get("/communities/discharge-lounge/moderation")
+    html, queue = response.get_data(as_text=True), page_text(response)
+
+    assert "Flagged 3 hours ago" in queue
+    assert "Flagged just now" in queue
+    assert queue.index("Mrs J Smith") < queue.index("07700 900123")
+    assert html.count('<time datetime="') >= 2

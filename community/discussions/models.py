@@ -31,6 +31,8 @@ def page_of(position: int) -> int:
 class HiddenReason(StrEnum):
     FACILITATOR = "facilitator"
     FLAGS = "flags"  # flagged by enough members; waits for review
+    # Flagged once as sharing patient or personal information: hidden at once, pending review.
+    PERSONAL = "personal"
 
 
 class FlagReason(StrEnum):
@@ -181,6 +183,10 @@ class PostFacts:
         return self.hidden_at is not None
 
     @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
+
+    @property
     def page(self) -> int:
         return page_of(self.position)
 
@@ -207,6 +213,8 @@ class Post(PostFacts, db.Model):
     deleted_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
     hidden_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
     hidden_reason: Mapped[str] = mapped_column(sa.String(12), default="")
+    # Purged by a site administrator: its text, and every version's, is gone for good.
+    purged_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise")
     author: Mapped[Optional[User]] = relationship(lazy="raise")
@@ -237,7 +245,11 @@ class Post(PostFacts, db.Model):
 
 
 class PostRevision(db.Model):
-    """An earlier text of a post, kept when the post is edited."""
+    """An earlier text of a post, kept when the post is edited.
+
+    A redacted version keeps its place in the history but not its text: both
+    columns are overwritten, and who redacted it and when is what is shown.
+    """
 
     __tablename__ = "post_revisions"
 
@@ -247,6 +259,16 @@ class PostRevision(db.Model):
     body_source: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     written_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    redacted_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    redacted_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    redacted_by: Mapped[Optional[User]] = relationship(lazy="raise")
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
 
 
 class HelpfulReaction(db.Model):

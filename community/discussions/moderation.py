@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community, CommunityStatus
+from community.communities.models import Community, CommunityStatus, MemberRole, Membership
 from community.communities.services import require_confirmed
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
 from community.errors import RuleViolation
@@ -21,6 +21,8 @@ from community.timefmt import utcnow
 from community.visibility import can_facilitate, can_moderate_thread, facilitated_community_ids
 
 FLAGS_TO_HIDE = 3
+# One flag for these hides the post at once from all but its author and moderators.
+HIDES_AT_ONCE = frozenset({FlagReason.PRIVATE_INFORMATION})
 
 THREAD_ACTIONS = {
     "pin": ("is_pinned", True, "Thread pinned"),
@@ -142,20 +144,65 @@ def flag_post(user: User, post: Post, reason: str, note: str) -> Flag:
     )  # fmt: skip
     db.session.add(flag)
     db.session.flush()
-    open_flaggers = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Flag.flagger_id))).where(
-            Flag.post_id == post.id, Flag.status == FlagStatus.OPEN
+    if reason in HIDES_AT_ONCE:
+        if post.hidden_reason != HiddenReason.FACILITATOR:
+            _hide_pending_review(post, thread, HiddenReason.PERSONAL, FlagReason(reason).label)
+    else:
+        open_flaggers = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Flag.flagger_id))).where(
+                Flag.post_id == post.id, Flag.status == FlagStatus.OPEN
+            )
         )
-    )
-    if open_flaggers >= FLAGS_TO_HIDE and not post.is_hidden:
-        post.hidden_at = utcnow()
-        post.hidden_reason = HiddenReason.FLAGS
-        indexing.post_changed(post)
-        record("post.hidden_by_flags", None, post, f"{open_flaggers} flags",
-               community_id=thread.community_id)  # fmt: skip
+        if open_flaggers >= FLAGS_TO_HIDE and not post.is_hidden:
+            _hide_pending_review(post, thread, HiddenReason.FLAGS, f"{open_flaggers} flags")
+    notify.post_flagged(
+        post, thread, user, FlagReason(reason).label, thread_moderator_ids(thread),
+        quote_text=reason not in HIDES_AT_ONCE,
+    )  # fmt: skip
     record("post.flagged", user, post, FlagReason(reason).label, community_id=thread.community_id)
     db.session.commit()
     return flag
+
+
+def _hide_pending_review(post: Post, thread: Thread, reason: HiddenReason, why: str) -> None:
+    """Hide `post` until a moderator reviews its flags (a key learning stays marked, shown
+    to those who may see the post, so that keeping the post restores it)."""
+    post.hidden_at = post.hidden_at or utcnow()
+    post.hidden_reason = reason
+    indexing.post_changed(post)
+    record("post.hidden_by_flags", None, post, why, community_id=thread.community_id)
+
+
+def thread_moderator_ids(thread: Thread) -> set[int]:
+    """Who `can_moderate_thread` lets moderate `thread`, site administrators aside: a
+    community's facilitators; a method's authors, or a project's leads, and the
+    facilitators of the community it is shared in. Those told of a flag."""
+    community_id = thread.community_id
+    if thread.method_id is not None:
+        from community.methods.models import MethodAuthor
+
+        ids = set(db.session.scalars(
+            sa.select(MethodAuthor.user_id).where(MethodAuthor.method_id == thread.method_id)
+        ))  # fmt: skip
+        community_id = thread.method.community_id
+    elif thread.project_id is not None:
+        from community.projects.models import TeamMember
+
+        ids = set(db.session.scalars(
+            sa.select(TeamMember.user_id).where(
+                TeamMember.project_id == thread.project_id, TeamMember.is_lead.is_(True)
+            )
+        ))  # fmt: skip
+        community_id = thread.project.community_id
+    else:
+        ids = set()
+    if community_id is not None:
+        ids |= set(db.session.scalars(
+            sa.select(Membership.user_id).where(
+                Membership.community_id == community_id, Membership.role == MemberRole.FACILITATOR
+            )
+        ))  # fmt: skip
+    return ids
 
 
 def moderation_queue(community: Community) -> list[tuple[Post, list[Flag]]]:

@@ -86,6 +86,7 @@ class ShownPost(PostFacts):
     deleted_at: datetime | None
     hidden_at: datetime | None
     hidden_reason: str
+    purged_at: datetime | None
     author_username: str | None  # None: the author's account is gone
     author_name: str | None
 
@@ -95,7 +96,7 @@ PAGE_ROWS, PAGES_KEPT = "thread_page_rows", 100  # kept pages of posts, up to ~2
 _SHOWN_COLUMNS = (
     Post.id, Post.thread_id, Post.position, Post.author_id, Post.reply_to_id,
     Post.body_source, Post.body_html, Post.created_at, Post.edit_count, Post.helpful_count,
-    Post.deleted_at, Post.hidden_at, Post.hidden_reason, User.username, User.name,
+    Post.deleted_at, Post.hidden_at, Post.hidden_reason, Post.purged_at, User.username, User.name,
 )  # fmt: skip
 
 

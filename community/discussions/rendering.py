@@ -48,6 +48,7 @@ class PostView(NamedTuple):
     permalink: str
     edit_count: int
     is_removed: bool
+    is_purged: bool  # removed by a site administrator, text and history
     is_hidden: bool
     hidden_reason: str
     shows_body: bool  # neither removed nor hidden from this viewer
@@ -65,6 +66,7 @@ class PostView(NamedTuple):
     reply_url: str | None  # None: the viewer cannot reply here
     may_mark_key: bool
     may_moderate: bool
+    may_purge: bool  # a site administrator, who may remove the post and its history for good
     # Links in the fragment start with the address the app is served under.
     script_root: str
 
@@ -102,6 +104,7 @@ class PageViews:
             "moderators_label": thread.moderators_label,
             "reply_url": reply_url if not thread.is_locked and page.can_post else None,
             "may_moderate": page.can_facilitate,
+            "may_purge": bool(user.is_admin),
             "script_root": request.script_root,
         }
         self.may_mark_key = thread.author_id == user.id or page.can_facilitate
@@ -136,7 +139,7 @@ class PageViews:
             author_name=post.author_name or "A former member",
             created_at=post.created_at, ago=relative(post.created_at, self.now),
             permalink=f"{self.page_url}#post-{post.id}",
-            edit_count=post.edit_count, is_removed=post.is_removed,
+            edit_count=post.edit_count, is_removed=post.is_removed, is_purged=post.is_purged,
             is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
             shows_body=not post.is_removed and _may_see(post, reader, page),
             is_reply=post.reply_to_id is not None, quote=quote, body_html=post.body_html,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, services, thread_pages
+from community.discussions import moderation, redaction, services, thread_pages
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -195,7 +195,11 @@ def edit_post(post_id: int):
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            flash("Your post has been updated.", "success")
+            flash(
+                "Your post has been updated. Its earlier text stays in its edit history: "
+                "if you took out personal information, redact it there.",
+                "success",
+            )
             return redirect(target)
     return render_template("discussions/edit_post.html", form=form, post=post, preview=preview)
 
@@ -207,7 +211,61 @@ def post_history(post_id: int):
         abort(404)
     return render_template(
         "discussions/history.html", post=post, revisions=services.revisions_of(post),
-        back=post_url(post, post.thread),
+        back=post_url(post, post.thread), mine=post.author_id == current_user.id,
+        may_redact=redaction.may_redact(current_user, post, post.thread),
+    )  # fmt: skip
+
+
+@bp.route("/posts/<int:post_id>/history/<int:number>/redact", methods=["GET", "POST"])
+def redact_version(post_id: int, number: int):
+    post = services.get_post_or_404(post_id, current_user)
+    if post.is_removed:
+        abort(404)
+    revision = redaction.revision_of(post, number)
+    if revision is None:
+        abort(404)
+    if not redaction.may_redact(current_user, post, post.thread):
+        abort(403)
+    history = url_for("discussions.post_history", post_id=post.id)
+    name = "the original" if number == 1 else f"version {number}"
+    confirmation = Confirmation(
+        question=f"Redact {name} of this post?",
+        consequences=[
+            f"The text of {name} is deleted for good: nobody, you included, can read it again.",
+            "The edit history keeps its place and says who redacted it and when.",
+            "Emails that quoted it lose the text, even those not yet sent.",
+            "The post's current text does not change.",
+        ],
+        button="Redact this version",
+        cancel=history,
+        crumbs=[(history, "Edit history")],
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation, lambda: redaction.redact_revision(current_user, post, revision),
+        "The version has been redacted: its text is gone.", history,
+    )  # fmt: skip
+
+
+@bp.route("/posts/<int:post_id>/purge", methods=["GET", "POST"])
+def purge_post(post_id: int):
+    post = services.get_post_or_404(post_id, current_user)
+    if not current_user.is_admin:
+        abort(403)
+    target = post_url(post, post.thread)
+    confirmation = Confirmation(
+        question="Purge this post?",
+        consequences=[
+            "Its text and every earlier version are deleted from the database for good.",
+            "The thread shows “This post was removed by an administrator” in its place.",
+            "Replies that quote it show nothing of it; search and emails lose it too.",
+        ],
+        button="Purge the post",
+        cancel=target,
+        crumbs=[(target, "Back to the post")],
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation, lambda: redaction.purge_post(current_user, post),
+        "The post has been purged.", target,
     )  # fmt: skip
 
 

@@ -93,6 +93,7 @@ def revisions_of(post: Post) -> list[PostRevision]:
     return list(
         db.session.scalars(
             sa.select(PostRevision)
+            .options(joinedload(PostRevision.redacted_by))
             .where(PostRevision.post_id == post.id)
             .order_by(PostRevision.number)
         )

@@ -40,6 +40,7 @@ def show(thread: Thread, number: int, **context) -> bytes | str:
     key = (
         thread.id, page.number, thread.post_count, thread.key_post_id, page.key_post is not None,
         page.can_facilitate, page.can_post, user.is_confirmed, thread.author_id == user.id,
+        bool(user.is_admin),  # (a site administrator may purge posts)
         page.watch_level, panel, tuple(sorted(context.items())), request.script_root,
     )  # fmt: skip
     drawn = generation.kept(

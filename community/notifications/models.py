@@ -35,6 +35,7 @@ class NotificationKind(StrEnum):
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
     WARNING = "warning"
+    FLAGGED = "flagged"  # a post in a thread you moderate was flagged
     METHOD_ADAPTED = "method_adapted"  # someone published an adaptation of your method
     METHOD_USED = "method_used"  # someone said they used your method
     METHOD_CO_AUTHOR = "method_co_author"  # you were added as a co-author

@@ -29,7 +29,8 @@ from community.timefmt import utcnow
 from community.urls import external_url
 
 
-def _excerpt(text: str, length: int = 240) -> str:
+def excerpt(text: str, length: int = 240) -> str:
+    """The opening of a post as an email quotes it (redaction looks for it there too)."""
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
@@ -47,8 +48,10 @@ def _create(
     email_body: str = "",
     mentoring_request=None,
     mentorship=None,
+    always_email: bool = False,
 ) -> None:
-    """Write one notification per recipient; email those who asked for immediate email.
+    """Write one notification per recipient; email those who asked for immediate email
+    (everyone, with `always_email`, for safety matters whatever their setting).
 
     A reply in a busy thread notifies hundreds of watchers, so the rows are
     written in one batched INSERT each (notifications, then emails), not one
@@ -78,8 +81,10 @@ def _create(
     notifications, emails = [], []
     for user in users:
         kind = recipients[user.id]
-        immediate = user.email_notifications == EmailFrequency.IMMEDIATE or (
-            kind in EMAILED_AT_ONCE and user.email_notifications != EmailFrequency.NONE
+        immediate = (
+            always_email
+            or user.email_notifications == EmailFrequency.IMMEDIATE
+            or (kind in EMAILED_AT_ONCE and user.email_notifications != EmailFrequency.NONE)
         )
         notifications.append({
             **common, "recipient_id": user.id, "kind": kind, "text": texts[kind][:300],
@@ -160,7 +165,7 @@ def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
             NotificationKind.REPLY_TO_YOU: f"{author.name} replied to you in {where}",
             NotificationKind.MENTION: f"{author.name} mentioned you in {where}",
         },
-        email_body=_excerpt(post.body_source) + "\n\n",
+        email_body=excerpt(post.body_source) + "\n\n",
     )
 
 
@@ -254,6 +259,26 @@ def warned(post, thread, facilitator: User, message: str) -> None:
         thread=thread,
         post=post,
         texts={NotificationKind.WARNING: text},
+    )
+
+
+def post_flagged(
+    post, thread, flagger: User, reason_label: str, moderator_ids: set[int], *, quote_text: bool
+) -> None:
+    """Tell the thread's moderators of a flag at once, in the app and by email whatever
+    their setting: a safety matter, not a summary. The email quotes the post only when
+    `quote_text` (never for personal information: the link is enough)."""
+    where = _thread_place(thread)
+    text = f"{flagger.name} flagged a post in {where}: {reason_label}"
+    _create(
+        {uid: NotificationKind.FLAGGED for uid in moderator_ids - {flagger.id}},
+        actor=flagger,
+        community_id=thread.community_id,
+        thread=thread,
+        post=post,
+        texts={NotificationKind.FLAGGED: text},
+        email_body=(excerpt(post.body_source) + "\n\n") if quote_text else "",
+        always_email=True,
     )
 
 

@@ -113,6 +113,8 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
         member, opening, "We moved the board round to **8am** on two wards.\n\n- Fewer delays\n"
     )
     moderation.flag_post(member, flagged, "inappropriate", "Not respectful of a colleague.")
+    personal = make_post(colleague, thread, "Mr K Jones in bay 3 went home with it.")
+    moderation.flag_post(member, personal, "private_information", "Names a patient.")
     moderation.hide_post(facilitator, hidden)
     db.session.commit()
     world = World(
@@ -250,6 +252,8 @@ VISITS = [
           "Reply", "member"),
     Visit("edit-post", "/posts/{w.first_post_id}/edit", "Edit your post", "member"),
     Visit("post-history", "/posts/{w.first_post_id}/history", "Edit history", "member"),
+    Visit("redact-version", "/posts/{w.first_post_id}/history/1/redact",
+          "Redact the original of this post?", "member"),
     Visit("flag-post", "/posts/{w.reply_id}/flag", "Flag a post", "member"),
     Visit("notifications", "/notifications", "Notifications", "member"),
     Visit("notification-settings", "/account/settings/notifications", "Email about notifications",
@@ -301,6 +305,7 @@ VISITS = [
     Visit("admin-community-proposals", "/admin/communities", "Proposed communities", "admin"),
     Visit("confirm-decline-community", "/admin/communities/{w.proposal_id}/decision",
           "Decline Same day emergency care?", "admin"),
+    Visit("purge-post", "/posts/{w.reply_id}/purge", "Purge this post?", "admin"),
 ]  # fmt: skip
 
 
