@@ -52,6 +52,8 @@ ACTIONS: dict[str, str] = {
     "thread.key_learning_marked": "Marked a key learning",
     "thread.key_learning_cleared": "Cleared a key learning",
     "post.deleted": "Deleted their post",
+    "post.version_redacted": "Redacted an earlier version of a post",
+    "post.purged": "Purged a post",
     "post.flagged": "Flagged a post",
     "post.hidden": "Hid a post",
     "post.unhidden": "Showed a hidden post again",
