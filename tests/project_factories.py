@@ -5,7 +5,9 @@ Test modules import the fixtures they use from here (conftest stays shared).
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -24,6 +26,27 @@ def weekly(values, start: date = START) -> list[tuple[date, float, str]]:
 
 def csv_of(values, start: date = START) -> bytes:
     return write_points(weekly(values, start)).encode()
+
+
+def import_file(client, measure_url: str, data: bytes, replace: str = "yes"):
+    """Upload a CSV file to a measure and confirm its preview, as a member would."""
+    preview = client.post(
+        f"{measure_url}/import",
+        data={"file": (io.BytesIO(data), "data.csv")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200, preview.location
+    return client.post(
+        f"{measure_url}/import/confirm",
+        data={"rows": signed_rows(preview), "replace": replace},
+    )
+
+
+def signed_rows(preview) -> str:
+    """The signed rows a preview page carries to its confirm button."""
+    found = re.search(r'name="rows"[^>]*value="([^"]*)"', preview.get_data(as_text=True))
+    assert found, "the page is not a preview"
+    return found.group(1)
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ read points) and bumps `data_version`, the key of the chart cache.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import abort
 
 from community.accounts.models import User
@@ -22,8 +23,8 @@ from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
 from community.projects.cycles import cycles_for_measure
 from community.projects.measure_models import DataPoint, Measure, ProcessChange
-from community.projects.models import PDSACycle, Project
-from community.timefmt import utcnow
+from community.projects.models import PDSACycle, Project, pdsa_cycle_measures
+from community.timefmt import is_in_the_future, utcnow
 
 MAX_NOTE = csv_import.MAX_NOTE
 
@@ -231,77 +232,285 @@ def update_measure(user: User, project: Project, measure: Measure, details: Meas
 def add_point(
     user: User, measure: Measure, observed_on: date | None, value: float | None, note: str
 ) -> DataPoint:
+    note = _checked_point(observed_on, value, note)
+    _lock(measure)
+    _check_no_clash(measure, observed_on)
+    point = DataPoint(
+        measure_id=measure.id, observed_on=observed_on, value=value, note=note,
+        created_by_id=user.id, created_at=utcnow(),
+    )  # fmt: skip
+    db.session.add(point)
+    _refresh(measure)
+    record(
+        "measure.point_added", user, measure,
+        f"{measure.name}: {observed_on.isoformat()} {csv_import.format_value(value)}"[:300],
+        community_id=measure_community_id(measure),
+    )  # fmt: skip
+    db.session.commit()
+    return point
+
+
+def _checked_point(observed_on: date | None, value: float | None, note: str) -> str:
+    """The point's note, tidied, once its date, value and note are good."""
     if observed_on is None:
         raise RuleViolation("Enter the date of the value", "observed_on")
+    if is_in_the_future(observed_on):
+        raise RuleViolation(
+            f"{spc_words.format_date(observed_on)} is in the future: enter today's date or "
+            "an earlier one",
+            "observed_on",
+        )
     if value is None:
         raise RuleViolation("Enter the value as a number", "value")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
         raise RuleViolation(f"Note must be {MAX_NOTE} characters or fewer", "note")
-    _lock(measure)
+    return note
+
+
+def _check_no_clash(measure: Measure, observed_on: date, point_id: int | None = None) -> None:
     clash = db.session.scalar(
         sa.select(DataPoint.id).where(
-            DataPoint.measure_id == measure.id, DataPoint.observed_on == observed_on
+            DataPoint.measure_id == measure.id,
+            DataPoint.observed_on == observed_on,
+            DataPoint.id != (point_id or 0),
         )
     )
     if clash is not None:
         raise RuleViolation(
-            f"There is already a value for {spc_words.format_date(observed_on)}. Remove it "
-            "from the table first if you want to change it.",
+            f"There is already a value for {spc_words.format_date(observed_on)}: change that "
+            "one in the data table instead",
             "observed_on",
         )
-    point = DataPoint(measure_id=measure.id, observed_on=observed_on, value=value, note=note)
-    db.session.add(point)
+
+
+def measure_community_id(measure: Measure) -> int | None:
+    return db.session.scalar(
+        sa.select(Project.community_id).where(Project.id == measure.project_id)
+    )
+
+
+def get_point_or_404(measure: Measure, point_id: int) -> DataPoint:
+    point = db.session.get(DataPoint, point_id)
+    if point is None or point.measure_id != measure.id:
+        abort(404)
+    return point
+
+
+def _describe_point(observed_on: date, value: float, note: str) -> str:
+    text = f"{observed_on.isoformat()} {csv_import.format_value(value)}"
+    return f"{text} ({note})" if note else text
+
+
+def edit_point(
+    user: User, project: Project, measure: Measure, point: DataPoint,
+    observed_on: date | None, value: float | None, note: str,
+) -> DataPoint:  # fmt: skip
+    """Correct a point's date, value or note; the audit log keeps what it was."""
+    note = _checked_point(observed_on, value, note)
+    _lock(measure)
+    _check_no_clash(measure, observed_on, point.id)
+    before = _describe_point(point.observed_on, point.value, point.note)
+    after = _describe_point(observed_on, value, note)
+    if before == after:
+        db.session.rollback()
+        return point
+    point.observed_on, point.value, point.note = observed_on, value, note
+    point.changed_by_id, point.changed_at = user.id, utcnow()
     _refresh(measure)
+    record("measure.point_changed", user, measure, f"{measure.name}: {before} -> {after}"[:300],
+           community_id=project.community_id)  # fmt: skip
     db.session.commit()
     return point
 
 
+@dataclass(frozen=True)
+class PointRecord:
+    """Who entered a point and who last changed it."""
+
+    entered_by: str
+    entered_at: datetime | None
+    changed_by: str
+    changed_at: datetime | None
+
+
+def point_records(point_ids: list[int]) -> dict[int, PointRecord]:
+    """Who entered and changed each of these points (one query, for one page of the table)."""
+    if not point_ids:
+        return {}
+    enterer, changer = sa.orm.aliased(User), sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(DataPoint.id, enterer.name, DataPoint.created_at, changer.name,
+                  DataPoint.changed_at)
+        .outerjoin(enterer, enterer.id == DataPoint.created_by_id)
+        .outerjoin(changer, changer.id == DataPoint.changed_by_id)
+        .where(DataPoint.id.in_(point_ids))
+    )  # fmt: skip
+    return {
+        point_id: PointRecord(entered or "", entered_at, changed or "", changed_at)
+        for point_id, entered, entered_at, changed, changed_at in rows
+    }
+
+
 def remove_point(user: User, project: Project, measure: Measure, point_id: int) -> DataPoint:
-    point = db.session.get(DataPoint, point_id)
-    if point is None or point.measure_id != measure.id:
-        abort(404)
+    point = get_point_or_404(measure, point_id)
     _lock(measure)
     db.session.delete(point)
     _refresh(measure)
     record(
         "measure.point_removed", user, measure,
-        f"{measure.name}: {point.observed_on.isoformat()} {csv_import.format_value(point.value)}",
+        f"{measure.name}: {_describe_point(point.observed_on, point.value, point.note)}"[:300],
         community_id=project.community_id,
     )  # fmt: skip
     db.session.commit()
     return point
 
 
-def import_points(
-    user: User, project: Project, measure: Measure, data: bytes
-) -> csv_import.ImportResult:
-    """Check a CSV file and, only if every row is good, add all of its points at once."""
-    _lock(measure)
-    existing = set(point_dates(measure))
-    result = csv_import.parse_points(data, existing)
+@dataclass(frozen=True)
+class ChangedRow:
+    row: csv_import.ParsedRow
+    old_value: float
+    old_note: str
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file would do to a measure, before anything is saved."""
+
+    result: csv_import.ImportResult
+    added: list[csv_import.ParsedRow] = field(default_factory=list)
+    changed: list[ChangedRow] = field(default_factory=list)
+    unchanged: list[csv_import.ParsedRow] = field(default_factory=list)
+    data_version: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def problems(self) -> list[csv_import.Problem]:
+        return self.result.problems
+
+
+def _compare(measure: Measure, result: csv_import.ImportResult) -> ImportPreview:
+    preview = ImportPreview(result, data_version=measure.data_version)
     if not result.ok:
-        db.session.rollback()  # nothing of a file with a bad row is saved
-        return result
-    db.session.execute(
-        sa.insert(DataPoint),
-        [
-            {"measure_id": measure.id, "observed_on": row.observed_on, "value": row.value,
-             "note": " ".join(row.note.split())}
-            for row in result.rows
-        ],
-    )  # fmt: skip
+        return preview
+    existing = {
+        row.observed_on: (row.value, row.note)
+        for row in db.session.execute(
+            sa.select(DataPoint.observed_on, DataPoint.value, DataPoint.note).where(
+                DataPoint.measure_id == measure.id
+            )
+        )
+    }
+    for row in result.rows:
+        old = existing.get(row.observed_on)
+        if old is None:
+            preview.added.append(row)
+        elif (float(old[0]), old[1]) == (row.value, _tidy(row.note)):
+            preview.unchanged.append(row)
+        else:
+            preview.changed.append(ChangedRow(row, old[0], old[1]))
+    return preview
+
+
+def _tidy(note: str) -> str:
+    return " ".join(note.split())
+
+
+def preview_import(measure: Measure, data: bytes) -> ImportPreview:
+    """Check a CSV file and sort its rows into added, changed and unchanged; saves nothing."""
+    return _compare(measure, csv_import.parse_points(data))
+
+
+def preview_rows(measure: Measure, rows: list[csv_import.ParsedRow]) -> ImportPreview:
+    """The preview of rows already checked (kept, signed, between preview and confirm)."""
+    return _compare(measure, csv_import.ImportResult(rows=list(rows)))
+
+
+def apply_import(
+    user: User, project: Project, measure: Measure, preview: ImportPreview, *, replace: bool
+) -> tuple[int, int]:
+    """Save a previewed import in one transaction: add the new dates and, if `replace`,
+    replace the values on dates already there. Returns (added, replaced)."""
+    if not preview.ok:
+        raise RuleViolation("The file has problems: nothing was imported")
+    _lock(measure)
+    now = utcnow()
+    if preview.added:
+        db.session.execute(
+            sa.insert(DataPoint),
+            [
+                {"measure_id": measure.id, "observed_on": row.observed_on, "value": row.value,
+                 "note": _tidy(row.note), "created_by_id": user.id, "created_at": now}
+                for row in preview.added
+            ],
+        )  # fmt: skip
+    replaced = preview.changed if replace else []
+    if replaced:
+        ids = dict(
+            db.session.execute(
+                sa.select(DataPoint.observed_on, DataPoint.id).where(
+                    DataPoint.measure_id == measure.id,
+                    DataPoint.observed_on.in_([c.row.observed_on for c in replaced]),
+                )
+            ).all()
+        )
+        db.session.execute(
+            sa.update(DataPoint),
+            [
+                {"id": ids[c.row.observed_on], "value": c.row.value, "note": _tidy(c.row.note),
+                 "changed_by_id": user.id, "changed_at": now}
+                for c in replaced
+            ],
+        )  # fmt: skip
+        for c in replaced:
+            before = _describe_point(c.row.observed_on, c.old_value, c.old_note)
+            after = _describe_point(c.row.observed_on, c.row.value, _tidy(c.row.note))
+            record("measure.point_changed", user, measure,
+                   f"{measure.name}: {before} -> {after} (CSV import)"[:300],
+                   community_id=project.community_id)  # fmt: skip
     _refresh(measure)
     record(
-        "measure.data_imported", user, measure, f"{measure.name}: {len(result.rows)} rows",
+        "measure.data_imported", user, measure,
+        f"{measure.name}: {len(preview.added)} added, {len(replaced)} replaced, "
+        f"{len(preview.unchanged) + len(preview.changed) - len(replaced)} left as they were",
         community_id=project.community_id,
     )  # fmt: skip
     db.session.commit()
-    return result
+    return len(preview.added), len(replaced)
+
+
+def import_points(
+    user: User, project: Project, measure: Measure, data: bytes
+) -> csv_import.ImportResult:
+    """Check a CSV file and, only if every row is good, save all of it at once (replacing
+    values on dates already there): the preview and its confirmation in one step."""
+    preview = preview_import(measure, data)
+    if preview.ok:
+        apply_import(user, project, measure, preview, replace=True)
+    return preview.result
 
 
 def export_csv(measure: Measure) -> str:
     return csv_import.write_points((p[1], p[2], p[3]) for p in _points(measure))
+
+
+def delete_measure(user: User, project: Project, measure: Measure) -> None:
+    """Delete a measure with its data and re-baselines (PDSA cycles stay, unlinked)."""
+    summary = f"{project.title}: {measure.name} ({measure.point_count} points)"[:300]
+    record("measure.deleted", user, measure, summary, community_id=project.community_id)
+    db.session.execute(sa.delete(DataPoint).where(DataPoint.measure_id == measure.id))
+    db.session.execute(sa.delete(ProcessChange).where(ProcessChange.measure_id == measure.id))
+    db.session.execute(
+        sa.delete(pdsa_cycle_measures).where(pdsa_cycle_measures.c.measure_id == measure.id)
+    )
+    db.session.delete(measure)
+    db.session.execute(
+        sa.update(Project).where(Project.id == project.id).values(last_activity_at=utcnow())
+    )
+    db.session.commit()
 
 
 def add_process_change(
@@ -347,10 +556,15 @@ def add_process_change(
     return change
 
 
-def remove_process_change(user: User, project: Project, measure: Measure, change_id: int) -> None:
+def get_process_change_or_404(measure: Measure, change_id: int) -> ProcessChange:
     change = db.session.get(ProcessChange, change_id)
     if change is None or change.measure_id != measure.id:
         abort(404)
+    return change
+
+
+def remove_process_change(user: User, project: Project, measure: Measure, change_id: int) -> None:
+    change = get_process_change_or_404(measure, change_id)
     _lock(measure)
     db.session.delete(change)
     _refresh(measure)

@@ -3,11 +3,20 @@ updates and PDSA cycles. Measure pages are in measure_routes.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import act
+from community.actions import Confirmation, act, confirm_then_act
 from community.communities.forms import ActionForm
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
@@ -30,6 +39,7 @@ from community.projects.forms import (
 from community.projects.models import ProgrammeType, ProjectStatus
 from community.projects.routing import load_project, project_url
 from community.search.working_on import working_on
+from community.timefmt import nhs_date
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -54,6 +64,7 @@ def _filters() -> services.ProjectFilters:
         system_id=system_id,
         organisation_id=organisation_id,
         member=current_user if request.args.get("show") == "mine" else None,
+        archived=request.args.get("archived") == "1",
     )
 
 
@@ -213,9 +224,11 @@ def team(project_id: int, slug: str):
     )  # fmt: skip
 
 
-@bp.route("/<int:project_id>-<slug>/team/<username>/remove", methods=["POST"])
+@bp.route("/<int:project_id>-<slug>/team/<username>/remove", methods=["GET", "POST"])
 def remove_team_member(project_id: int, slug: str, username: str):
-    access, _ = load_project(project_id, slug)
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
     user = user_by_username(username)
     if user is None:
         abort(404)
@@ -223,10 +236,116 @@ def remove_team_member(project_id: int, slug: str, username: str):
     if not (access.can_lead or (leaving and access.on_team)):
         abort(403)
     project = access.project
-    return act(
+    team_page = project_url(project, "projects.team")
+    if leaving:
+        question = f"Leave the team of {project.title}?"
+        consequences = ["You will no longer be able to add updates, cycles, measures or data.",
+                        "A lead can add you to the team again."]  # fmt: skip
+    else:
+        question = f"Remove {user.name} from the team?"
+        consequences = [f"{user.name} will no longer be able to add updates, cycles, measures "
+                        "or data.", "You can add them to the team again."]  # fmt: skip
+    confirmation = Confirmation(
+        question=question, consequences=consequences,
+        button="Leave the team" if leaving else f"Remove {user.name}",
+        cancel=team_page, cancel_text="Go back to the team", undoable=True,
+        crumbs=[(url_for("projects.index"), "Projects"), (project_url(project), project.title)],
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
         lambda: services.remove_team_member(current_user, project, user),
         "You have left the team." if leaving else f"{user.name} has left the team.",
-        project_url(project, "projects.team"),
+        team_page,
+    )
+
+
+def _project_crumbs(project) -> list[tuple[str, str]]:
+    return [(url_for("projects.index"), "Projects"), (project_url(project), project.title)]
+
+
+@bp.route("/<int:project_id>-<slug>/archive", methods=["GET", "POST"])
+def archive(project_id: int, slug: str):
+    access, moved = load_project(project_id, slug, lead=True)
+    if moved:
+        return moved
+    project = access.project
+    confirmation = Confirmation(
+        question=f"Archive {project.title}?",
+        consequences=[
+            "It will leave the lists of projects and the results dashboards.",
+            "Its pages, measures, data and discussion stay readable at the same addresses, "
+            "for the same people.",
+            "A lead can restore it at any time from its page.",
+        ],
+        button="Archive the project", cancel=project_url(project),
+        cancel_text="Keep it active", undoable=True, crumbs=_project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.archive_project(current_user, project),
+        f"{project.title} has been archived.",
+        project_url(project),
+    )
+
+
+@bp.route("/<int:project_id>-<slug>/restore", methods=["POST"])
+def restore(project_id: int, slug: str):
+    access, _ = load_project(project_id, slug, lead=True)
+    project = access.project
+    return act(
+        lambda: services.restore_project(current_user, project),
+        f"{project.title} is active again.",
+        project_url(project),
+    )
+
+
+@bp.route("/<int:project_id>-<slug>/delete", methods=["GET", "POST"])
+def delete(project_id: int, slug: str):
+    access, moved = load_project(project_id, slug, lead=True)
+    if moved:
+        return moved
+    project = access.project
+    confirmation = Confirmation(
+        question=f"Delete {project.title}?",
+        consequences=[
+            "The project will be gone for everyone, with everything in it: its measures and "
+            "their data, its PDSA cycles, its updates, its team and its discussion.",
+            "Methods it used will no longer show it where they have spread.",
+            "If you may want it again, archive it instead: it leaves the lists but can be "
+            "restored.",
+        ],
+        button="Delete the project", cancel=project_url(project),
+        cancel_text="Keep the project", crumbs=_project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_project(current_user, project),
+        f"{project.title} has been deleted.",
+        url_for("projects.index"),
+    )
+
+
+@bp.route("/<int:project_id>-<slug>/updates/<int:update_id>/delete", methods=["GET", "POST"])
+def delete_update(project_id: int, slug: str, update_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    update = services.get_update_or_404(project, update_id)
+    updates_page = project_url(project, "projects.updates")
+    author = update.author.name if update.author else "a former member"
+    confirmation = Confirmation(
+        question="Delete this update?",
+        consequences=[f"The update by {author} of {nhs_date(update.created_at)} will be "
+                      "deleted from the project's timeline for everyone."],
+        button="Delete the update", cancel=updates_page, cancel_text="Keep the update",
+        crumbs=_project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_update(current_user, project, update),
+        "The update has been deleted.",
+        updates_page,
     )
 
 
@@ -316,6 +435,32 @@ def edit_cycle(project_id: int, slug: str, cycle_id: int):
             flash(f"{cycle.label} has been saved.", "success")
             return redirect(project_url(project, "projects.cycles_list") + f"#cycle-{cycle.number}")
     return render_template("projects/cycle_form.html", project=project, form=form, cycle=cycle)
+
+
+@bp.route("/<int:project_id>-<slug>/cycles/<int:cycle_id>/delete", methods=["GET", "POST"])
+def delete_cycle(project_id: int, slug: str, cycle_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    cycle = cycles.get_cycle_or_404(project, cycle_id)
+    cycles_page = project_url(project, "projects.cycles_list")
+    confirmation = Confirmation(
+        question=f"Delete {cycle.label}: {cycle.title}?",
+        consequences=[
+            f"{cycle.label}, its plan, notes and decision will be deleted for everyone.",
+            "The charts it was marked on will no longer show it. Other cycles keep their "
+            "numbers.",
+        ],
+        button=f"Delete {cycle.label}", cancel=cycles_page + f"#cycle-{cycle.number}",
+        cancel_text="Keep the cycle", crumbs=_project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: cycles.delete_cycle(current_user, project, cycle),
+        f"{cycle.label} has been deleted.",
+        cycles_page,
+    )
 
 
 # Routes on this blueprint kept in their own modules.
