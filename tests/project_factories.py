@@ -70,7 +70,10 @@ def make_project(db, organisation):
 
 @pytest.fixture
 def make_measure(db):
-    def make(project, user, values=(), *, direction="up", target=None, name=None, unit="%"):
+    def make(
+        project, user, values=(), *, direction="up", target=None, name=None, unit="%",
+        start: date = START,
+    ):  # fmt: skip
         measure = measure_services.create_measure(
             user,
             project,
@@ -83,7 +86,7 @@ def make_measure(db):
             ),
         )
         if values:
-            result = measure_services.import_points(user, project, measure, csv_of(values))
+            result = measure_services.import_points(user, project, measure, csv_of(values, start))
             assert result.ok, [str(p) for p in result.problems]
         return measure
 
