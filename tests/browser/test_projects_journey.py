@@ -249,7 +249,12 @@ def test_every_other_project_page_passes_axe(
 
 
 def test_a_lead_imports_over_existing_dates_corrects_a_point_and_deletes_a_measure(
-    page: Page, sign_in, axe_report, db, member, make_project  # noqa: F811
+    page: Page,
+    sign_in,
+    axe_report,
+    db,
+    member,
+    make_project,  # noqa: F811
 ):
     """Wrong data can be corrected, and nothing goes with one stray click."""
     project = make_project(member, title="Ward 7 discharges")
