@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act
@@ -23,7 +23,7 @@ from community.projects.forms import (
     PointForm,
     RebaselineForm,
 )
-from community.projects.routing import load_project, project_url
+from community.projects.routing import load_project, project_crumbs, project_url
 from community.projects.spc import Variation
 from community.projects.spc_words import format_date, format_number, point_signals, with_unit
 from community.slugs import slugify
@@ -151,11 +151,7 @@ def add_point(project_id: int, slug: str, measure_id: int):
 
 
 def _crumbs(project, measure) -> list[tuple[str, str]]:
-    return [
-        (url_for("projects.index"), "Projects"),
-        (project_url(project), project.title),
-        (_measure_url(project, measure), measure.name),
-    ]
+    return [*project_crumbs(project), (_measure_url(project, measure), measure.name)]
 
 
 @bp.route(f"{PREFIX}/<int:measure_id>/delete", methods=["GET", "POST"])

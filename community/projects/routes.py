@@ -11,12 +11,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import Confirmation, act, confirm_then_act
+from community.actions import Confirmation, confirm_then_act
 from community.communities.forms import ActionForm
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
@@ -37,7 +36,7 @@ from community.projects.forms import (
     UpdateForm,
 )
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import load_project, project_url
+from community.projects.routing import load_project, project_crumbs, project_url
 from community.search.working_on import working_on
 from community.timefmt import nhs_date
 
@@ -249,103 +248,13 @@ def remove_team_member(project_id: int, slug: str, username: str):
         question=question, consequences=consequences,
         button="Leave the team" if leaving else f"Remove {user.name}",
         cancel=team_page, cancel_text="Go back to the team", undoable=True,
-        crumbs=[(url_for("projects.index"), "Projects"), (project_url(project), project.title)],
+        crumbs=project_crumbs(project),
     )  # fmt: skip
     return confirm_then_act(
         confirmation,
         lambda: services.remove_team_member(current_user, project, user),
         "You have left the team." if leaving else f"{user.name} has left the team.",
         team_page,
-    )
-
-
-def _project_crumbs(project) -> list[tuple[str, str]]:
-    return [(url_for("projects.index"), "Projects"), (project_url(project), project.title)]
-
-
-@bp.route("/<int:project_id>-<slug>/archive", methods=["GET", "POST"])
-def archive(project_id: int, slug: str):
-    access, moved = load_project(project_id, slug, lead=True)
-    if moved:
-        return moved
-    project = access.project
-    confirmation = Confirmation(
-        question=f"Archive {project.title}?",
-        consequences=[
-            "It will leave the lists of projects and the results dashboards.",
-            "Its pages, measures, data and discussion stay readable at the same addresses, "
-            "for the same people.",
-            "A lead can restore it at any time from its page.",
-        ],
-        button="Archive the project", cancel=project_url(project),
-        cancel_text="Keep it active", undoable=True, crumbs=_project_crumbs(project),
-    )  # fmt: skip
-    return confirm_then_act(
-        confirmation,
-        lambda: services.archive_project(current_user, project),
-        f"{project.title} has been archived.",
-        project_url(project),
-    )
-
-
-@bp.route("/<int:project_id>-<slug>/restore", methods=["POST"])
-def restore(project_id: int, slug: str):
-    access, _ = load_project(project_id, slug, lead=True)
-    project = access.project
-    return act(
-        lambda: services.restore_project(current_user, project),
-        f"{project.title} is active again.",
-        project_url(project),
-    )
-
-
-@bp.route("/<int:project_id>-<slug>/delete", methods=["GET", "POST"])
-def delete(project_id: int, slug: str):
-    access, moved = load_project(project_id, slug, lead=True)
-    if moved:
-        return moved
-    project = access.project
-    confirmation = Confirmation(
-        question=f"Delete {project.title}?",
-        consequences=[
-            "The project will be gone for everyone, with everything in it: its measures and "
-            "their data, its PDSA cycles, its updates, its team and its discussion.",
-            "Methods it used will no longer show it where they have spread.",
-            "If you may want it again, archive it instead: it leaves the lists but can be "
-            "restored.",
-        ],
-        button="Delete the project", cancel=project_url(project),
-        cancel_text="Keep the project", crumbs=_project_crumbs(project),
-    )  # fmt: skip
-    return confirm_then_act(
-        confirmation,
-        lambda: services.delete_project(current_user, project),
-        f"{project.title} has been deleted.",
-        url_for("projects.index"),
-    )
-
-
-@bp.route("/<int:project_id>-<slug>/updates/<int:update_id>/delete", methods=["GET", "POST"])
-def delete_update(project_id: int, slug: str, update_id: int):
-    access, moved = load_project(project_id, slug, record_work=True)
-    if moved:
-        return moved
-    project = access.project
-    update = services.get_update_or_404(project, update_id)
-    updates_page = project_url(project, "projects.updates")
-    author = update.author.name if update.author else "a former member"
-    confirmation = Confirmation(
-        question="Delete this update?",
-        consequences=[f"The update by {author} of {nhs_date(update.created_at)} will be "
-                      "deleted from the project's timeline for everyone."],
-        button="Delete the update", cancel=updates_page, cancel_text="Keep the update",
-        crumbs=_project_crumbs(project),
-    )  # fmt: skip
-    return confirm_then_act(
-        confirmation,
-        lambda: services.delete_update(current_user, project, update),
-        "The update has been deleted.",
-        updates_page,
     )
 
 
@@ -368,6 +277,30 @@ def updates(project_id: int, slug: str):
         "projects/updates.html", access=access, project=project, form=form,
         page=services.updates_page(project, page_number(), current_app.config["PER_PAGE"]),
     )  # fmt: skip
+
+
+@bp.route("/<int:project_id>-<slug>/updates/<int:update_id>/delete", methods=["GET", "POST"])
+def delete_update(project_id: int, slug: str, update_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    update = services.get_update_or_404(project, update_id)
+    updates_page = project_url(project, "projects.updates")
+    author = update.author.name if update.author else "a former member"
+    confirmation = Confirmation(
+        question="Delete this update?",
+        consequences=[f"The update by {author} of {nhs_date(update.created_at)} will be "
+                      "deleted from the project's timeline for everyone."],
+        button="Delete the update", cancel=updates_page, cancel_text="Keep the update",
+        crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_update(current_user, project, update),
+        "The update has been deleted.",
+        updates_page,
+    )
 
 
 @bp.route("/<int:project_id>-<slug>/cycles")
@@ -453,7 +386,7 @@ def delete_cycle(project_id: int, slug: str, cycle_id: int):
             "numbers.",
         ],
         button=f"Delete {cycle.label}", cancel=cycles_page + f"#cycle-{cycle.number}",
-        cancel_text="Keep the cycle", crumbs=_project_crumbs(project),
+        cancel_text="Keep the cycle", crumbs=project_crumbs(project),
     )  # fmt: skip
     return confirm_then_act(
         confirmation,
@@ -464,4 +397,8 @@ def delete_cycle(project_id: int, slug: str, cycle_id: int):
 
 
 # Routes on this blueprint kept in their own modules.
-from community.projects import discussion_routes, method_routes  # noqa: E402, F401
+from community.projects import (  # noqa: E402, F401
+    archive_routes,
+    discussion_routes,
+    method_routes,
+)
