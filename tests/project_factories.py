@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from community.projects import measure_services, services
+from community.projects import measure_imports, measure_services, services
 from community.projects.csv_import import write_points
 from community.projects.models import Project
 
@@ -86,7 +86,7 @@ def make_measure(db):
             ),
         )
         if values:
-            result = measure_services.import_points(user, project, measure, csv_of(values, start))
+            result = measure_imports.import_points(user, project, measure, csv_of(values, start))
             assert result.ok, [str(p) for p in result.problems]
         return measure
 

@@ -78,7 +78,7 @@ from community.extensions import db, limiter
 from community.mentoring import mentorships
 from community.mentoring.assessments import record_assessment
 from community.notifications.models import Notification
-from community.projects import cycles, measure_services, method_links, services
+from community.projects import cycles, measure_imports, measure_services, method_links, services
 from community.projects.measure_models import DataPoint, ProcessChange
 from community.timefmt import utcnow
 
@@ -568,7 +568,7 @@ def build_world() -> World:
         name="Quokka ward discharges before noon", definition="Share of all discharges.", unit="%",
         direction="up", target=None,
     ))  # fmt: skip
-    result = measure_services.import_points(ash, project, measure, csv_of(range(10, 24)))
+    result = measure_imports.import_points(ash, project, measure, csv_of(range(10, 24)))
     assert result.ok
     cycle = cycles.record_cycle(ash, project, cycles.CycleDetails(
         title="Quokka ward pharmacy round", change="c", prediction="p",

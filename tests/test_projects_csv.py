@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from project_factories import make_measure, make_project  # noqa: F401
 
-from community.projects import measure_services
+from community.projects import measure_imports, measure_services
 from community.projects.csv_import import (
     MAX_BYTES,
     MAX_NOTE,
@@ -240,7 +240,7 @@ def test_a_file_with_one_bad_row_saves_nothing(member, make_project, make_measur
     measure = make_measure(project, member, [1, 2, 3])
     version = measure.data_version
     data = b"date,value\n2025-02-03,4\n2025-02-10,5\n2025-02-17,five\n"
-    result = measure_services.import_points(member, project, measure, data)
+    result = measure_imports.import_points(member, project, measure, data)
     assert messages(result) == ["Row 4, column “value”: “five” is not a number"]
     assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 3
     stored = db.session.get(Measure, measure.id)
@@ -254,7 +254,7 @@ def test_ten_thousand_rows_import_in_seconds(member, make_project, make_measure,
     points = [(start + timedelta(days=i), float(i % 97), "") for i in range(10_000)]
     data = write_points(points).encode()
     began = time.perf_counter()
-    result = measure_services.import_points(member, project, measure, data)
+    result = measure_imports.import_points(member, project, measure, data)
     took = time.perf_counter() - began
     assert result.ok and len(result.rows) == 10_000
     assert took < 10, f"importing 10,000 rows took {took:.1f}s"

@@ -13,8 +13,8 @@ from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.paging import ListPagination, page_number
+from community.projects import measure_imports, pending_imports
 from community.projects import measure_services as services
-from community.projects import pending_imports
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
     ConfirmImportForm,
@@ -248,7 +248,7 @@ def import_csv(project_id: int, slug: str, measure_id: int):
     if form.validate_on_submit():
         # One byte more than the limit is enough to tell the person the file is too large.
         data = form.file.data.stream.read(MAX_BYTES + 1)
-        preview = services.preview_import(measure, data)
+        preview = measure_imports.preview_import(measure, data)
         if preview.ok:
             return _show_preview(project, measure, preview)
         result = preview.result
@@ -282,14 +282,14 @@ def confirm_import(project_id: int, slug: str, measure_id: int):
         flash("That preview has expired or cannot be used: nothing was imported. Upload the "
               "file again.", "error")  # fmt: skip
         return redirect(again)
-    preview = services.preview_rows(measure, pending.rows)
+    preview = measure_imports.preview_rows(measure, pending.rows)
     if not form.validate_on_submit():
         return _show_preview(project, measure, preview, form)
     if pending.data_version != measure.data_version:
         return _show_preview(project, measure, preview, form, changed_since=True)
     replace = form.replace.data == "yes"
     try:
-        added, replaced = services.apply_import(
+        added, replaced = measure_imports.apply_import(
             current_user, project, measure, preview, replace=replace
         )
     except RuleViolation as violation:

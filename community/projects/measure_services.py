@@ -1,14 +1,13 @@
-"""Measures and their data: adding points, importing and exporting CSV, re-baselining,
-and the SPC analysis and chart of each measure.
+"""Measures and their data: adding, correcting and removing points, exporting CSV,
+re-baselining, and the SPC analysis and chart of each measure.
 
-Whenever a measure's data change, `_refresh` re-runs the analysis once and
-keeps its results on the measure row (so project pages and dashboards never
-read points) and bumps `data_version`, the key of the chart cache.
+Every change to a measure's data goes through measure_data (`lock_for_change`,
+then `refresh_results`); importing a CSV file is in measure_imports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -22,6 +21,15 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
 from community.projects.cycles import cycles_for_measure
+from community.projects.measure_data import (
+    analyse,
+    describe_point,
+    lock_for_change,
+    point_dates,
+    points_of,
+    process_changes_of,
+    refresh_results,
+)
 from community.projects.measure_models import DataPoint, Measure, ProcessChange
 from community.projects.models import PDSACycle, Project, pdsa_cycle_measures
 from community.timefmt import is_in_the_future, utcnow
@@ -44,45 +52,6 @@ def measures_of(project: Project) -> list[Measure]:
         db.session.scalars(
             sa.select(Measure).where(Measure.project_id == project.id).order_by(Measure.id)
         )
-    )
-
-
-def process_changes_of(measure: Measure) -> list[ProcessChange]:
-    return list(
-        db.session.scalars(
-            sa.select(ProcessChange)
-            .where(ProcessChange.measure_id == measure.id)
-            .order_by(ProcessChange.starts_on)
-        )
-    )
-
-
-def _points(measure: Measure) -> list[tuple[int, date, float, str]]:
-    rows = db.session.execute(
-        sa.select(DataPoint.id, DataPoint.observed_on, DataPoint.value, DataPoint.note)
-        .where(DataPoint.measure_id == measure.id)
-        .order_by(DataPoint.observed_on)
-    )
-    return [tuple(row) for row in rows]
-
-
-def point_dates(measure: Measure) -> list[date]:
-    return list(
-        db.session.scalars(
-            sa.select(DataPoint.observed_on)
-            .where(DataPoint.measure_id == measure.id)
-            .order_by(DataPoint.observed_on)
-        )
-    )
-
-
-def _analyse(measure: Measure, points, changes) -> spc.Analysis:
-    dates = [p[1] for p in points]
-    return spc.analyse(
-        [(p[1], p[2]) for p in points],
-        direction=measure.direction,
-        target=measure.target,
-        period_starts=spc.period_starts_for(dates, [c.starts_on for c in changes]),
     )
 
 
@@ -115,8 +84,8 @@ def measure_view(measure: Measure) -> MeasureView:
 
 
 def _build_view(measure: Measure) -> MeasureView:
-    points = _points(measure)
-    analysis = _analyse(measure, points, process_changes_of(measure))
+    points = points_of(measure)
+    analysis = analyse(measure, points, process_changes_of(measure))
     cycles = cycles_for_measure(measure)
     summary = spc_words.summary(analysis, measure.unit)
     chart = charts.xmr_chart(
@@ -135,38 +104,6 @@ def _build_view(measure: Measure) -> MeasureView:
         notes={i: p[3] for i, p in enumerate(points) if p[3]},
         point_ids=[p[0] for p in points],
         cycles=cycles,
-    )
-
-
-def _lock(measure: Measure) -> None:
-    """Start a change to a measure's data: bump its version, taking its row lock.
-
-    On PostgreSQL the lock queues two changes to one measure (an import and a
-    point added by hand, say) so each sees the other's points; SQLite already
-    lets one writer in at a time.
-    """
-    db.session.execute(
-        sa.update(Measure)
-        .where(Measure.id == measure.id)
-        .values(data_version=Measure.data_version + 1)
-    )
-    db.session.expire(measure, ["data_version"])
-
-
-def _refresh(measure: Measure) -> None:
-    """Re-analyse after a change and keep the results on the measure."""
-    db.session.flush()
-    points = _points(measure)
-    analysis = _analyse(measure, points, process_changes_of(measure))
-    latest = analysis.latest
-    measure.point_count = len(points)
-    measure.latest_on = latest.when if latest else None
-    measure.latest_value = latest.value if latest else None
-    measure.variation = analysis.variation.value if analysis.variation else ""
-    measure.assurance = analysis.assurance.value if analysis.assurance else ""
-    measure.summary = spc_words.summary(analysis, measure.unit)[:1000]
-    db.session.execute(
-        sa.update(Project).where(Project.id == measure.project_id).values(last_activity_at=utcnow())
     )
 
 
@@ -211,7 +148,7 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
     )  # fmt: skip
     db.session.add(measure)
     db.session.flush()
-    _refresh(measure)
+    refresh_results(measure)
     record("measure.created", user, measure, f"{project.title}: {measure.name}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.commit()
@@ -220,10 +157,10 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
 
 def update_measure(user: User, project: Project, measure: Measure, details: MeasureDetails):
     _check(details)
-    _lock(measure)
+    lock_for_change(measure)
     measure.name, measure.definition, measure.unit = details.name, details.definition, details.unit
     measure.direction, measure.target = details.direction, details.target
-    _refresh(measure)
+    refresh_results(measure)
     record("measure.updated", user, measure, f"{project.title}: {measure.name}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.commit()
@@ -233,14 +170,14 @@ def add_point(
     user: User, measure: Measure, observed_on: date | None, value: float | None, note: str
 ) -> DataPoint:
     note = _checked_point(observed_on, value, note)
-    _lock(measure)
+    lock_for_change(measure)
     _check_no_clash(measure, observed_on)
     point = DataPoint(
         measure_id=measure.id, observed_on=observed_on, value=value, note=note,
         created_by_id=user.id, created_at=utcnow(),
     )  # fmt: skip
     db.session.add(point)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.point_added", user, measure,
         f"{measure.name}: {observed_on.isoformat()} {csv_import.format_value(value)}"[:300],
@@ -297,27 +234,22 @@ def get_point_or_404(measure: Measure, point_id: int) -> DataPoint:
     return point
 
 
-def _describe_point(observed_on: date, value: float, note: str) -> str:
-    text = f"{observed_on.isoformat()} {csv_import.format_value(value)}"
-    return f"{text} ({note})" if note else text
-
-
 def edit_point(
     user: User, project: Project, measure: Measure, point: DataPoint,
     observed_on: date | None, value: float | None, note: str,
 ) -> DataPoint:  # fmt: skip
     """Correct a point's date, value or note; the audit log keeps what it was."""
     note = _checked_point(observed_on, value, note)
-    _lock(measure)
+    lock_for_change(measure)
     _check_no_clash(measure, observed_on, point.id)
-    before = _describe_point(point.observed_on, point.value, point.note)
-    after = _describe_point(observed_on, value, note)
+    before = describe_point(point.observed_on, point.value, point.note)
+    after = describe_point(observed_on, value, note)
     if before == after:
         db.session.rollback()
         return point
     point.observed_on, point.value, point.note = observed_on, value, note
     point.changed_by_id, point.changed_at = user.id, utcnow()
-    _refresh(measure)
+    refresh_results(measure)
     record("measure.point_changed", user, measure, f"{measure.name}: {before} -> {after}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.commit()
@@ -354,147 +286,20 @@ def point_records(point_ids: list[int]) -> dict[int, PointRecord]:
 
 def remove_point(user: User, project: Project, measure: Measure, point_id: int) -> DataPoint:
     point = get_point_or_404(measure, point_id)
-    _lock(measure)
+    lock_for_change(measure)
     db.session.delete(point)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.point_removed", user, measure,
-        f"{measure.name}: {_describe_point(point.observed_on, point.value, point.note)}"[:300],
+        f"{measure.name}: {describe_point(point.observed_on, point.value, point.note)}"[:300],
         community_id=project.community_id,
     )  # fmt: skip
     db.session.commit()
     return point
 
 
-@dataclass(frozen=True)
-class ChangedRow:
-    row: csv_import.ParsedRow
-    old_value: float
-    old_note: str
-
-
-@dataclass
-class ImportPreview:
-    """What importing a file would do to a measure, before anything is saved."""
-
-    result: csv_import.ImportResult
-    added: list[csv_import.ParsedRow] = field(default_factory=list)
-    changed: list[ChangedRow] = field(default_factory=list)
-    unchanged: list[csv_import.ParsedRow] = field(default_factory=list)
-    data_version: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.result.ok
-
-    @property
-    def problems(self) -> list[csv_import.Problem]:
-        return self.result.problems
-
-
-def _compare(measure: Measure, result: csv_import.ImportResult) -> ImportPreview:
-    preview = ImportPreview(result, data_version=measure.data_version)
-    if not result.ok:
-        return preview
-    existing = {
-        row.observed_on: (row.value, row.note)
-        for row in db.session.execute(
-            sa.select(DataPoint.observed_on, DataPoint.value, DataPoint.note).where(
-                DataPoint.measure_id == measure.id
-            )
-        )
-    }
-    for row in result.rows:
-        old = existing.get(row.observed_on)
-        if old is None:
-            preview.added.append(row)
-        elif (float(old[0]), old[1]) == (row.value, _tidy(row.note)):
-            preview.unchanged.append(row)
-        else:
-            preview.changed.append(ChangedRow(row, old[0], old[1]))
-    return preview
-
-
-def _tidy(note: str) -> str:
-    return " ".join(note.split())
-
-
-def preview_import(measure: Measure, data: bytes) -> ImportPreview:
-    """Check a CSV file and sort its rows into added, changed and unchanged; saves nothing."""
-    return _compare(measure, csv_import.parse_points(data))
-
-
-def preview_rows(measure: Measure, rows: list[csv_import.ParsedRow]) -> ImportPreview:
-    """The preview of rows already checked (kept, signed, between preview and confirm)."""
-    return _compare(measure, csv_import.ImportResult(rows=list(rows)))
-
-
-def apply_import(
-    user: User, project: Project, measure: Measure, preview: ImportPreview, *, replace: bool
-) -> tuple[int, int]:
-    """Save a previewed import in one transaction: add the new dates and, if `replace`,
-    replace the values on dates already there. Returns (added, replaced)."""
-    if not preview.ok:
-        raise RuleViolation("The file has problems: nothing was imported")
-    _lock(measure)
-    now = utcnow()
-    if preview.added:
-        db.session.execute(
-            sa.insert(DataPoint),
-            [
-                {"measure_id": measure.id, "observed_on": row.observed_on, "value": row.value,
-                 "note": _tidy(row.note), "created_by_id": user.id, "created_at": now}
-                for row in preview.added
-            ],
-        )  # fmt: skip
-    replaced = preview.changed if replace else []
-    if replaced:
-        ids = dict(
-            db.session.execute(
-                sa.select(DataPoint.observed_on, DataPoint.id).where(
-                    DataPoint.measure_id == measure.id,
-                    DataPoint.observed_on.in_([c.row.observed_on for c in replaced]),
-                )
-            ).all()
-        )
-        db.session.execute(
-            sa.update(DataPoint),
-            [
-                {"id": ids[c.row.observed_on], "value": c.row.value, "note": _tidy(c.row.note),
-                 "changed_by_id": user.id, "changed_at": now}
-                for c in replaced
-            ],
-        )  # fmt: skip
-        for c in replaced:
-            before = _describe_point(c.row.observed_on, c.old_value, c.old_note)
-            after = _describe_point(c.row.observed_on, c.row.value, _tidy(c.row.note))
-            record("measure.point_changed", user, measure,
-                   f"{measure.name}: {before} -> {after} (CSV import)"[:300],
-                   community_id=project.community_id)  # fmt: skip
-    _refresh(measure)
-    record(
-        "measure.data_imported", user, measure,
-        f"{measure.name}: {len(preview.added)} added, {len(replaced)} replaced, "
-        f"{len(preview.unchanged) + len(preview.changed) - len(replaced)} left as they were",
-        community_id=project.community_id,
-    )  # fmt: skip
-    db.session.commit()
-    return len(preview.added), len(replaced)
-
-
-def import_points(
-    user: User, project: Project, measure: Measure, data: bytes
-) -> csv_import.ImportResult:
-    """Check a CSV file and, only if every row is good, save all of it at once (replacing
-    values on dates already there): the preview and its confirmation in one step."""
-    preview = preview_import(measure, data)
-    if preview.ok:
-        apply_import(user, project, measure, preview, replace=True)
-    return preview.result
-
-
 def export_csv(measure: Measure) -> str:
-    return csv_import.write_points((p[1], p[2], p[3]) for p in _points(measure))
+    return csv_import.write_points((p[1], p[2], p[3]) for p in points_of(measure))
 
 
 def delete_measure(user: User, project: Project, measure: Measure) -> None:
@@ -516,7 +321,7 @@ def delete_measure(user: User, project: Project, measure: Measure) -> None:
 def add_process_change(
     user: User, project: Project, measure: Measure, starts_on: date | None, reason: str
 ) -> ProcessChange:
-    _lock(measure)
+    lock_for_change(measure)
     dates = point_dates(measure)
     if starts_on is None:
         raise RuleViolation("Enter the date of the first point of the changed process",
@@ -546,7 +351,7 @@ def add_process_change(
         measure_id=measure.id, starts_on=starts_on, reason=reason, created_by_id=user.id
     )
     db.session.add(change)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.rebaselined", user, measure,
         f"{measure.name}: from {starts_on.isoformat()} ({reason})"[:300],
@@ -565,9 +370,9 @@ def get_process_change_or_404(measure: Measure, change_id: int) -> ProcessChange
 
 def remove_process_change(user: User, project: Project, measure: Measure, change_id: int) -> None:
     change = get_process_change_or_404(measure, change_id)
-    _lock(measure)
+    lock_for_change(measure)
     db.session.delete(change)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.rebaseline_removed", user, measure,
         f"{measure.name}: from {change.starts_on.isoformat()}",

@@ -12,7 +12,13 @@ from project_factories import make_project  # noqa: F401
 
 from community.discussions import services as discussions
 from community.extensions import db as _db
-from community.projects import measure_services, method_links, project_threads, services
+from community.projects import (
+    measure_imports,
+    measure_services,
+    method_links,
+    project_threads,
+    services,
+)
 from community.projects.csv_import import write_points
 from community.projects.measure_models import DataPoint, Measure
 
@@ -185,7 +191,7 @@ def test_every_other_project_page_passes_axe(
         measure_services.MeasureDetails(name="Falls", definition="Falls per week.", unit="",
                                         direction="down", target=None),
     )  # fmt: skip
-    measure_services.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
+    measure_imports.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
     # Someone outside the team has written about falls: "who else is working on this".
     publish_method(make_user("rae-rivers", name="Rae Rivers"), "Falls huddles at night")
     linked = publish_method(colleague, "Run charts for ward dashboards")
@@ -263,7 +269,7 @@ def test_a_lead_imports_over_existing_dates_corrects_a_point_and_deletes_a_measu
         measure_services.MeasureDetails(name="Discharges before midday", definition="By week.",
                                         unit="%", direction="up", target=None),
     )  # fmt: skip
-    measure_services.import_points(member, project, measure, _csv([10, 12, 11]))
+    measure_imports.import_points(member, project, measure, _csv([10, 12, 11]))
     measure_url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
     measure_id, person = measure.id, Person.of(member)
     release(db)
