@@ -23,6 +23,7 @@ from community.projects import cycles, measure_services, services
 from community.projects.measure_models import DataPoint, Measure
 from community.projects.models import PDSACycle, Project, ProjectUpdate, TeamMember
 from community.timefmt import uk_today
+from community.visibility import can_see_project, users_who_can_see_project, visible_projects_clause
 
 
 def _url(project, tail: str = "") -> str:
@@ -379,3 +380,20 @@ def test_a_deleted_project_is_gone_for_everyone(
         assert "Ward 7 discharge before noon" not in page_text(viewer.get("/projects"))
         assert "Ward 7 discharge" not in page_text(viewer.get("/search?q=ward+discharge"))
     assert _audit(db, "project.deleted") == ["Ward 7 discharge before noon"]
+
+
+def test_the_one_visibility_rule_hides_a_deleted_project_from_every_path(
+    member, admin, make_project, db
+):
+    project = make_project(member)
+    services.delete_project(member, project)
+
+    for who in (member, admin):
+        assert not can_see_project(who, project)
+        assert (
+            db.session.scalar(
+                sa.select(Project.id).where(Project.id == project.id, visible_projects_clause(who))
+            )
+            is None
+        )
+    assert users_who_can_see_project(project, {member.id, admin.id}) == set()
