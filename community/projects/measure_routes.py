@@ -9,7 +9,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act
-from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.paging import ListPagination, page_number
@@ -346,7 +345,7 @@ def rebaseline(project_id: int, slug: str, measure_id: int):
             return redirect(_measure_url(project, measure))
     return render_template(
         "projects/rebaseline.html", project=project, measure=measure, form=form,
-        changes=services.process_changes_of(measure), action_form=ActionForm(),
+        changes=services.process_changes_of(measure),
     )  # fmt: skip
 
 

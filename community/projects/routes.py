@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
 from community.actions import Confirmation, confirm_then_act
-from community.communities.forms import ActionForm
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.discussions.models import Thread
@@ -219,7 +218,7 @@ def team(project_id: int, slug: str):
             return redirect(project_url(project, "projects.team"))
     return render_template(
         "projects/team.html", access=access, project=project, form=form,
-        team=services.team_of(project), action_form=ActionForm(),
+        team=services.team_of(project),
     )  # fmt: skip
 
 
