@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
@@ -18,6 +18,16 @@ def to_uk(moment: datetime) -> datetime:
     if moment.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UK)
+
+
+def uk_today() -> date:
+    return to_uk(utcnow()).date()
+
+
+def is_in_the_future(day: date) -> bool:
+    """Whether `day` is after today in the UK: what happened (a session, a measurement)
+    cannot be dated later than today."""
+    return day > uk_today()
 
 
 def nhs_date(moment: datetime | None) -> str:

@@ -318,19 +318,24 @@ def visible_projects_clause(user) -> sa.ColumnElement[bool]:
     """A WHERE clause over Project: the projects `user` may read."""
     if not _is_signed_in(user):
         return sa.false()
+    # A deleted project is gone for everyone, administrators too.
     if user.is_admin:
-        return sa.true()
+        return Project.deleted_at.is_(None)
     return _built_once(
         "projects",
         user,
-        lambda: sa.or_(
-            Project.community_id.is_(None), Project.community_id.in_(visible_community_ids(user))
+        lambda: sa.and_(
+            Project.deleted_at.is_(None),
+            sa.or_(
+                Project.community_id.is_(None),
+                Project.community_id.in_(visible_community_ids(user)),
+            ),
         ),
     )
 
 
 def can_see_project(user, project: Project) -> bool:
-    if not _is_signed_in(user):
+    if not _is_signed_in(user) or project.deleted_at is not None:
         return False
     if project.community_id is None:
         return True
@@ -356,6 +361,8 @@ def can_moderate_project_discussion(user, project: Project) -> bool:
 
 def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
     """Of `user_ids`, those allowed to read `project` (one query)."""
+    if project.deleted_at is not None:
+        return set()
     if project.community_id is None:
         if not user_ids:
             return set()

@@ -5,12 +5,14 @@ Test modules import the fixtures they use from here (conftest stays shared).
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 from datetime import date, timedelta
 
 import pytest
 
-from community.projects import measure_services, services
+from community.projects import measure_imports, measure_services, services
 from community.projects.csv_import import write_points
 from community.projects.models import Project
 
@@ -24,6 +26,27 @@ def weekly(values, start: date = START) -> list[tuple[date, float, str]]:
 
 def csv_of(values, start: date = START) -> bytes:
     return write_points(weekly(values, start)).encode()
+
+
+def import_file(client, measure_url: str, data: bytes, replace: str = "yes"):
+    """Upload a CSV file to a measure and confirm its preview, as a member would."""
+    preview = client.post(
+        f"{measure_url}/import",
+        data={"file": (io.BytesIO(data), "data.csv")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200, preview.location
+    return client.post(
+        f"{measure_url}/import/confirm",
+        data={"rows": signed_rows(preview), "replace": replace},
+    )
+
+
+def signed_rows(preview) -> str:
+    """The signed rows a preview page carries to its confirm button."""
+    found = re.search(r'name="rows"[^>]*value="([^"]*)"', preview.get_data(as_text=True))
+    assert found, "the page is not a preview"
+    return found.group(1)
 
 
 @pytest.fixture
@@ -47,7 +70,10 @@ def make_project(db, organisation):
 
 @pytest.fixture
 def make_measure(db):
-    def make(project, user, values=(), *, direction="up", target=None, name=None, unit="%"):
+    def make(
+        project, user, values=(), *, direction="up", target=None, name=None, unit="%",
+        start: date = START,
+    ):  # fmt: skip
         measure = measure_services.create_measure(
             user,
             project,
@@ -60,7 +86,7 @@ def make_measure(db):
             ),
         )
         if values:
-            result = measure_services.import_points(user, project, measure, csv_of(values))
+            result = measure_imports.import_points(user, project, measure, csv_of(values, start))
             assert result.ok, [str(p) for p in result.problems]
         return measure
 

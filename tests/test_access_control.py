@@ -53,7 +53,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,8 +79,8 @@ from community.extensions import db, limiter
 from community.mentoring import mentorships
 from community.mentoring.assessments import record_assessment
 from community.notifications.models import Notification
-from community.projects import cycles, measure_services, method_links, services
-from community.projects.measure_models import ProcessChange
+from community.projects import cycles, measure_imports, measure_services, method_links, services
+from community.projects.measure_models import DataPoint, ProcessChange
 from community.timefmt import utcnow
 
 ROLES = (
@@ -356,13 +356,19 @@ row("projects.show", lambda w, t: P(w), in_c())
 row("projects.edit", lambda w, t: f"{P(w)}/edit", leads())
 row("projects.progress", lambda w, t: f"{P(w)}/progress", in_c())
 row("projects.team", lambda w, t: f"{P(w)}/team", in_c())
+# Destructive actions answer GET with their confirmation page (the POST is in the feature table).
 row("projects.remove_team_member",
-    lambda w, t: f"{P(w)}/team/{w.users['teammate'].username}/remove", leads(DONE), "POST",
-    fresh=lambda w: w.teammate_on_team())
+    lambda w, t: f"{P(w)}/team/{w.users['teammate'].username}/remove", leads())
+row("projects.archive", lambda w, t: f"{P(w)}/archive", leads())
+# The project is not archived, so restoring it is refused with a message.
+row("projects.restore", lambda w, t: f"{P(w)}/restore", leads(REFUSED), "POST")
+row("projects.delete", lambda w, t: f"{P(w)}/delete", leads())
 row("projects.updates", lambda w, t: f"{P(w)}/updates", in_c())
+row("projects.delete_update", lambda w, t: f"{P(w)}/updates/{w.update.id}/delete", leads())
 row("projects.cycles_list", lambda w, t: f"{P(w)}/cycles", in_c())
 row("projects.new_cycle", lambda w, t: f"{P(w)}/cycles/new", leads())
 row("projects.edit_cycle", lambda w, t: f"{P(w)}/cycles/{w.cycle.id}/edit", leads())
+row("projects.delete_cycle", lambda w, t: f"{P(w)}/cycles/{w.cycle.id}/delete", leads())
 row("projects.discussion", lambda w, t: f"{P(w)}/discussion", in_c())
 row("projects.discussion_reply", lambda w, t: f"{P(w)}/discussion/reply", in_c())
 row("projects.discussion_watch", lambda w, t: f"{P(w)}/discussion/watch", in_c(DONE), "POST",
@@ -378,13 +384,17 @@ row("measures.show", lambda w, t: MS(w), in_c())
 row("measures.chart_svg", lambda w, t: f"{MS(w)}/chart.svg", in_c())
 row("measures.export_csv", lambda w, t: f"{MS(w)}/export.csv", in_c())
 row("measures.edit", lambda w, t: f"{MS(w)}/edit", leads())
+row("measures.delete", lambda w, t: f"{MS(w)}/delete", leads())
 row("measures.add_point", lambda w, t: f"{MS(w)}/data", leads())
-row("measures.remove_point", lambda w, t: f"{MS(w)}/data/{t.id}/remove", leads(DONE), "POST",
-    fresh=lambda w: w.point())
+row("measures.edit_point", lambda w, t: f"{MS(w)}/data/{w.point_id}/edit", leads())
+row("measures.remove_point", lambda w, t: f"{MS(w)}/data/{w.point_id}/remove", leads())
 row("measures.import_csv", lambda w, t: f"{MS(w)}/import", leads())
+# Without a preview's signed rows there is nothing to confirm: refused with a message.
+row("measures.confirm_import", lambda w, t: f"{MS(w)}/import/confirm", leads(REFUSED), "POST",
+    {"rows": "forged", "replace": "yes"})
 row("measures.rebaseline", lambda w, t: f"{MS(w)}/rebaseline", leads())
-row("measures.remove_rebaseline", lambda w, t: f"{MS(w)}/rebaseline/{t.id}/remove", leads(DONE),
-    "POST", fresh=lambda w: w.process_change())
+row("measures.remove_rebaseline",
+    lambda w, t: f"{MS(w)}/rebaseline/{w.process_change().id}/remove", leads())
 row("dashboards.system", lambda w, t: f"/systems/{w.system.slug}/dashboard", signed_in())
 row("dashboards.organisation", lambda w, t: f"{ORG.format(w.organisation.slug)}/dashboard",
     signed_in())
@@ -482,10 +492,6 @@ class World(SimpleNamespace):
             )  # fmt: skip
         return teammate
 
-    def point(self):
-        day = date(2030, 1, 1) + timedelta(days=next(_numbers))
-        return measure_services.add_point(self.users["author"], self.measure, day, 5.0, "")
-
     def process_change(self):
         starts_on = measure_services.point_dates(self.measure)[2]
         existing = db.session.scalar(
@@ -570,7 +576,7 @@ def build_world() -> World:
         name="Quokka ward discharges before noon", definition="Share of all discharges.", unit="%",
         direction="up", target=None,
     ))  # fmt: skip
-    result = measure_services.import_points(ash, project, measure, csv_of(range(10, 24)))
+    result = measure_imports.import_points(ash, project, measure, csv_of(range(10, 24)))
     assert result.ok
     cycle = cycles.record_cycle(ash, project, cycles.CycleDetails(
         title="Quokka ward pharmacy round", change="c", prediction="p",
@@ -585,6 +591,10 @@ def build_world() -> World:
     world.teammate_on_team()
     world.linked_method()
     world.process_change()
+    world.point_id = db.session.scalar(
+        sa.select(sa.func.max(DataPoint.id)).where(DataPoint.measure_id == measure.id)
+    )
+    world.update = services.post_update(ash, project, "Quokka ward: the first week went well.")
 
     offer(mentor, capacity=5)
     world.request = request_for(ash, title="Capybara coaching request")

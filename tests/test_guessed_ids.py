@@ -13,6 +13,7 @@ URL map, so a new route that takes one of these ids is checked without a new row
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,8 @@ from community.communities.models import Visibility
 from community.mentoring import mentorships
 from community.mentoring.models import MentorshipGoal
 from community.notifications.models import Notification
+from community.projects import cycles, measure_services
+from community.projects import services as projects
 from community.projects.models import DataPoint
 
 
@@ -53,6 +56,17 @@ def world(db, make_user, make_organisation, make_project, make_measure):  # noqa
     project = make_project(owner, title="Private discharge project", community=private)
     measure = make_measure(project, owner, [50 + n for n in range(14)])
     point = db.session.scalar(sa.select(DataPoint).where(DataPoint.measure_id == measure.id))
+    cycle = cycles.record_cycle(
+        owner,
+        project,
+        cycles.CycleDetails(
+            title="A private test", change="c", prediction="p", started_on=date(2025, 2, 1)
+        ),
+    )
+    update = projects.post_update(owner, project, "Not for sharing yet.")
+    change = measure_services.add_process_change(
+        owner, project, measure, measure_services.point_dates(measure)[5], "New rota"
+    )
 
     offer(mentor)
     asked = request_for(owner, title="Help us start")
@@ -72,8 +86,11 @@ def world(db, make_user, make_organisation, make_project, make_measure):  # noqa
         Target("post_id", ("discussions",), {"post_id": reply.id}),
         Target("method_id", ("methods",), {"method_id": draft.id, "slug": draft.slug}),
         Target("project_id", ("projects",), project_values),
-        Target("measure_id", ("projects",), measure_values),
-        Target("point_id", ("projects",), {**measure_values, "point_id": point.id}),
+        Target("measure_id", ("measures",), measure_values),
+        Target("point_id", ("measures",), {**measure_values, "point_id": point.id}),
+        Target("change_id", ("measures",), {**measure_values, "change_id": change.id}),
+        Target("cycle_id", ("projects",), {**project_values, "cycle_id": cycle.id}),
+        Target("update_id", ("projects",), {**project_values, "update_id": update.id}),
         Target("request_id", ("mentoring",), {"request_id": asked.id}),
         Target("ask_id", ("mentoring",), {
             "request_id": asked.id, "ask_id": ask_of(asked, mentor).id}),
@@ -117,5 +134,12 @@ def test_guessed_ids_are_not_found_on_every_route_that_takes_them(app, world, ma
     wrong = {case: status for case, status in answers.items() if status != 404}
     assert not wrong, wrong
     reached = {endpoint.partition(".")[0] for endpoint, _, _ in cases}
-    assert reached == {"discussions", "methods", "projects", "mentoring", "notifications"}
+    assert reached == {
+        "discussions",
+        "methods",
+        "projects",
+        "measures",
+        "mentoring",
+        "notifications",
+    }
     assert len(cases) >= 60, len(cases)  # every route of each kind, each with its methods

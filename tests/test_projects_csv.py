@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from project_factories import make_measure, make_project  # noqa: F401
 
-from community.projects import measure_services
+from community.projects import measure_imports, measure_services
 from community.projects.csv_import import (
     MAX_BYTES,
     MAX_NOTE,
@@ -100,12 +100,12 @@ def test_every_kind_of_bad_row_is_reported_by_row_and_column():
         "2025-01-27,,\n"
         ",5,\n"
         "2025-01-06,6,\n"
-        "2025-03-03,7,\n"
+        "2099-03-03,7,\n"
         f"2025-03-10,8,{'x' * (MAX_NOTE + 1)}\n"
         "2025-03-17,oops\n"  # two problems in one row? only the value here
         "bad,,\n"  # two problems in one row
     ).encode()
-    result = parse_points(data, existing_dates={date(2025, 3, 3)})
+    result = parse_points(data, today=date(2026, 12, 7))
     assert messages(result) == [
         "Row 3, column “date”: “2025-02-30” is not a real date",
         "Row 4, column “date”: “soon” is not a date: write it like 2025-01-31 or 31/01/2025",
@@ -113,7 +113,8 @@ def test_every_kind_of_bad_row_is_reported_by_row_and_column():
         "Row 6, column “value”: the value is missing",
         "Row 7, column “date”: the date is missing",
         "Row 8, column “date”: 6 January 2025 is also in row 2: each date can have only one value",
-        "Row 9, column “date”: this measure already has a value for 3 March 2025",
+        "Row 9, column “date”: 3 March 2099 is in the future: a value can only be dated today "
+        "or earlier",
         "Row 10, column “note”: the note is longer than 200 characters",
         "Row 11, column “value”: “oops” is not a number",
         "Row 12, column “date”: “bad” is not a date: write it like 2025-01-31 or 31/01/2025",
@@ -196,7 +197,7 @@ note_text = st.text(
 )
 def test_any_good_data_round_trips_through_a_file(points):
     points = sorted(points)
-    result = parse_points(write_points(points).encode())
+    result = parse_points(write_points(points).encode(), today=date(2100, 1, 1))
     if not points:
         assert not result.ok
         return
@@ -239,7 +240,7 @@ def test_a_file_with_one_bad_row_saves_nothing(member, make_project, make_measur
     measure = make_measure(project, member, [1, 2, 3])
     version = measure.data_version
     data = b"date,value\n2025-02-03,4\n2025-02-10,5\n2025-02-17,five\n"
-    result = measure_services.import_points(member, project, measure, data)
+    result = measure_imports.import_points(member, project, measure, data)
     assert messages(result) == ["Row 4, column “value”: “five” is not a number"]
     assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 3
     stored = db.session.get(Measure, measure.id)
@@ -253,7 +254,7 @@ def test_ten_thousand_rows_import_in_seconds(member, make_project, make_measure,
     points = [(start + timedelta(days=i), float(i % 97), "") for i in range(10_000)]
     data = write_points(points).encode()
     began = time.perf_counter()
-    result = measure_services.import_points(member, project, measure, data)
+    result = measure_imports.import_points(member, project, measure, data)
     took = time.perf_counter() - began
     assert result.ok and len(result.rows) == 10_000
     assert took < 10, f"importing 10,000 rows took {took:.1f}s"

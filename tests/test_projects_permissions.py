@@ -19,11 +19,13 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from community_factories import client_as, make_community
+from flask import current_app
 from methods_support import publish_method
 from project_factories import csv_of, make_measure, make_project  # noqa: F401
 from test_access_control import covered
 
-from community.projects import cycles, measure_services, method_links, services
+from community.projects import cycles, measure_services, method_links, pending_imports, services
+from community.projects.csv_import import ParsedRow
 from community.projects.measure_models import DataPoint, ProcessChange
 from community.projects.models import TeamMember
 
@@ -45,6 +47,7 @@ class World:
     cycle: object
     point_id: int
     change_id: int
+    update: object
     teammate: object
     users: dict
     linked_method: object  # a library method the project uses
@@ -81,6 +84,7 @@ def world(db, make_user, make_project, make_measure, organisation):
         linked_method=linked, spare_method=spare,
         point_id=db.session.scalar(sa.select(sa.func.max(DataPoint.id))),
         change_id=db.session.scalar(sa.select(ProcessChange.id)),
+        update=services.post_update(users["lead"], project, "Week one went well."),
     )  # fmt: skip
 
 
@@ -93,7 +97,17 @@ def _m(w: World) -> str:
 
 
 def _csv(_world):
-    return {"file": (io.BytesIO(csv_of([5, 6], start=date(2030, 1, 1))), "new.csv")}
+    return {"file": (io.BytesIO(csv_of([5, 6], start=date(2020, 1, 6))), "new.csv")}
+
+
+def _signed(world):
+    """A preview's signed rows, as the lead saw them (only the lead may use them)."""
+    rows = [ParsedRow(2, date(2020, 1, 6), 5.0, "")]
+    with current_app.test_request_context():
+        token = pending_imports.sign(
+            world.measure.id, world.users["lead"].id, rows, world.measure.data_version
+        )
+    return {"rows": token, "replace": "yes"}
 
 
 PROJECT_FORM = {"title": "Renamed", "aim": "An aim.", "community_id": 0, "status": "testing",
@@ -115,8 +129,23 @@ TABLE = {
     ("projects.progress", "POST"): (lambda w: f"{_p(w)}/progress", {"score": "2.0"}, RECORD),
     ("projects.team", "GET"): (lambda w: f"{_p(w)}/team", None, VIEW),
     ("projects.team", "POST"): (lambda w: f"{_p(w)}/team", {"username": "maya-member"}, LEAD),
+    ("projects.remove_team_member", "GET"): (
+        lambda w: f"{_p(w)}/team/{w.teammate.username}/remove", None, LEAD),
     ("projects.remove_team_member", "POST"): (
         lambda w: f"{_p(w)}/team/{w.teammate.username}/remove", {}, LEAD),
+    ("projects.archive", "GET"): (lambda w: f"{_p(w)}/archive", None, LEAD),
+    ("projects.archive", "POST"): (lambda w: f"{_p(w)}/archive", {}, LEAD),
+    ("projects.restore", "POST"): (lambda w: f"{_p(w)}/restore", {}, LEAD),
+    ("projects.delete", "GET"): (lambda w: f"{_p(w)}/delete", None, LEAD),
+    ("projects.delete", "POST"): (lambda w: f"{_p(w)}/delete", {}, LEAD),
+    ("projects.delete_update", "GET"): (
+        lambda w: f"{_p(w)}/updates/{w.update.id}/delete", None, RECORD),
+    ("projects.delete_update", "POST"): (
+        lambda w: f"{_p(w)}/updates/{w.update.id}/delete", {}, RECORD),
+    ("projects.delete_cycle", "GET"): (
+        lambda w: f"{_p(w)}/cycles/{w.cycle.id}/delete", None, RECORD),
+    ("projects.delete_cycle", "POST"): (
+        lambda w: f"{_p(w)}/cycles/{w.cycle.id}/delete", {}, RECORD),
     ("projects.updates", "GET"): (lambda w: f"{_p(w)}/updates", None, VIEW),
     ("projects.updates", "POST"): (lambda w: f"{_p(w)}/updates", {"body": "News"}, RECORD),
     ("projects.cycles_list", "GET"): (lambda w: f"{_p(w)}/cycles", None, VIEW),
@@ -132,16 +161,27 @@ TABLE = {
     ("measures.edit", "POST"): (lambda w: f"{_m(w)}/edit", MEASURE_FORM, RECORD),
     ("measures.add_point", "GET"): (lambda w: f"{_m(w)}/data", None, RECORD),
     ("measures.add_point", "POST"): (
-        lambda w: f"{_m(w)}/data", {"observed_on": "2031-01-01", "value": "3"}, RECORD),
+        lambda w: f"{_m(w)}/data", {"observed_on": "2020-01-01", "value": "3"}, RECORD),
+    ("measures.delete", "GET"): (lambda w: f"{_m(w)}/delete", None, RECORD),
+    ("measures.delete", "POST"): (lambda w: f"{_m(w)}/delete", {}, RECORD),
+    ("measures.edit_point", "GET"): (lambda w: f"{_m(w)}/data/{w.point_id}/edit", None, RECORD),
+    ("measures.edit_point", "POST"): (
+        lambda w: f"{_m(w)}/data/{w.point_id}/edit",
+        {"observed_on": "2020-02-01", "value": "9", "note": "Recounted"}, RECORD),
+    ("measures.remove_point", "GET"): (
+        lambda w: f"{_m(w)}/data/{w.point_id}/remove", None, RECORD),
     ("measures.remove_point", "POST"): (
         lambda w: f"{_m(w)}/data/{w.point_id}/remove", {}, RECORD),
     ("measures.import_csv", "GET"): (lambda w: f"{_m(w)}/import", None, RECORD),
     ("measures.import_csv", "POST"): (lambda w: f"{_m(w)}/import", _csv, RECORD),
+    ("measures.confirm_import", "POST"): (lambda w: f"{_m(w)}/import/confirm", _signed, RECORD),
     ("measures.export_csv", "GET"): (lambda w: f"{_m(w)}/export.csv", None, VIEW),
     ("measures.chart_svg", "GET"): (lambda w: f"{_m(w)}/chart.svg", None, VIEW),
     ("measures.rebaseline", "GET"): (lambda w: f"{_m(w)}/rebaseline", None, RECORD),
     ("measures.rebaseline", "POST"): (
         lambda w: f"{_m(w)}/rebaseline", {"starts_on": "", "reason": ""}, RECORD),
+    ("measures.remove_rebaseline", "GET"): (
+        lambda w: f"{_m(w)}/rebaseline/{w.change_id}/remove", None, RECORD),
     ("measures.remove_rebaseline", "POST"): (
         lambda w: f"{_m(w)}/rebaseline/{w.change_id}/remove", {}, RECORD),
     ("projects.discussion", "GET"): (lambda w: f"{_p(w)}/discussion", None, VIEW),

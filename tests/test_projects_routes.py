@@ -9,7 +9,7 @@ import io
 
 import sqlalchemy as sa
 from community_factories import client_as, make_community
-from project_factories import make_measure, make_project  # noqa: F401
+from project_factories import import_file, make_measure, make_project  # noqa: F401
 
 from community.audit.models import AuditEvent
 from community.notifications.models import Notification
@@ -142,11 +142,7 @@ def test_csv_import_saves_a_good_file_and_download_round_trips(
     measure = make_measure(project, member)
     client = auth.as_user(member)
     data = b"date,value,note\r\n2025-01-06,12,\r\n13/01/2025,13.5,=SUM(A1)\r\n2025-01-20,85%,ok\r\n"
-    response = client.post(
-        _url(project, f"/measures/{measure.id}/import"),
-        data={"file": (io.BytesIO(data), "data.csv")},
-        content_type="multipart/form-data",
-    )
+    response = import_file(client, _url(project, f"/measures/{measure.id}"), data)
     assert response.status_code == 302
     download = client.get(_url(project, f"/measures/{measure.id}/export.csv"))
     assert download.mimetype == "text/csv"
@@ -154,11 +150,7 @@ def test_csv_import_saves_a_good_file_and_download_round_trips(
         b"date,value,note\r\n2025-01-06,12,\r\n2025-01-13,13.5,'=SUM(A1)\r\n2025-01-20,85,ok\r\n"
     )
     other = make_measure(project, member)
-    client.post(
-        _url(project, f"/measures/{other.id}/import"),
-        data={"file": (io.BytesIO(download.get_data()), "again.csv")},
-        content_type="multipart/form-data",
-    )
+    import_file(client, _url(project, f"/measures/{other.id}"), download.get_data())
     again = client.get(_url(project, f"/measures/{other.id}/export.csv"))
     assert again.get_data() == download.get_data()
     notes = set(
@@ -181,7 +173,7 @@ def test_a_bad_csv_file_lists_every_problem_and_saves_nothing(
         b"2025-02-17,,\n"  # missing value
         b",6,\n"  # missing date
         b"2025-02-03,7,\n"  # duplicate in the file
-        b"2025-01-13,8,\n"  # already stored
+        b"2099-01-13,8,\n"  # in the future
     )
     response = auth.as_user(member).post(
         _url(project, f"/measures/{measure.id}/import"),
@@ -198,7 +190,7 @@ def test_a_bad_csv_file_lists_every_problem_and_saves_nothing(
         "Row 6, column “value”: the value is missing",
         "Row 7, column “date”: the date is missing",
         "Row 8, column “date”: 3 February 2025 is also in row 2",
-        "Row 9, column “date”: this measure already has a value for 13 January 2025",
+        "Row 9, column “date”: 13 January 2099 is in the future",
     ):
         assert expected in page
     assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 3

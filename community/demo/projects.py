@@ -19,7 +19,14 @@ from community.discussions import services as discussions
 from community.errors import RuleViolation
 from community.extensions import db
 from community.methods.models import Method
-from community.projects import cycles, measure_services, method_links, project_threads, services
+from community.projects import (
+    cycles,
+    measure_imports,
+    measure_services,
+    method_links,
+    project_threads,
+    services,
+)
 from community.projects.csv_import import write_points
 from community.projects.models import ProgressScore, Project, ProjectUpdate
 from community.timefmt import utcnow
@@ -137,7 +144,7 @@ def _measures_and_cycles(rng, lead, project, measure_specs, cycle_specs, first_w
             (start + timedelta(weeks=week), value, "")
             for week, value in enumerate(_values(rng, recipe, weeks))
         ]
-        measure_services.import_points(lead, project, measure, write_points(points).encode())
+        measure_imports.import_points(lead, project, measure, write_points(points).encode())
         if rebaseline is not None:
             measure_services.add_process_change(
                 lead, project, measure, points[rebaseline][0],

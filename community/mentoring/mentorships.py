@@ -32,7 +32,7 @@ from community.mentoring.rules import (
     text,
 )
 from community.mentoring.vocabulary import GoalProgress, MeetingFormat, MentorshipStatus
-from community.timefmt import to_uk, utcnow
+from community.timefmt import is_in_the_future, to_uk, utcnow
 
 MAX_GOALS = 10
 
@@ -87,7 +87,7 @@ def log_session(
     mentorship = _running(user, mentorship, "log sessions")
     if held_on is None:
         raise RuleViolation("Enter the date of the session", "held_on")
-    if held_on > to_uk(utcnow()).date():
+    if is_in_the_future(held_on):
         raise RuleViolation("The date of the session must be today or in the past", "held_on")
     started = to_uk(mentorship.started_at).date()
     if held_on < started:

@@ -150,6 +150,7 @@ class ProjectsEvidence:
             .where(
                 among(member, candidate_ids),
                 _seen_by_everyone(Project.community_id),
+                Project.deleted_at.is_(None),  # a deleted project is evidence of nothing
                 Project.id.in_(improving),
             )
             .group_by(TeamMember.user_id)

@@ -2,8 +2,9 @@
 
 `parse_points` checks every row and reports each problem by row and column in
 plain words; it never raises, whatever bytes it is given. The caller saves
-nothing unless there are no problems. `write_points` writes the same format,
-so a downloaded file imports again unchanged.
+nothing unless there are no problems (measure_services compares the rows with
+the measure's points, for a preview, before anything is saved). `write_points`
+writes the same format, so a downloaded file imports again unchanged.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import csv
 import io
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from community.timefmt import uk_today
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -146,8 +149,13 @@ def _records(text: str, result: ImportResult) -> Iterable[tuple[int, list[str]]]
         yield number, cells
 
 
-def parse_points(data: bytes, existing_dates: Collection[date] = ()) -> ImportResult:
-    """Check every row of a CSV file of dates, values and optional notes."""
+def parse_points(data: bytes, today: date | None = None) -> ImportResult:
+    """Check every row of a CSV file of dates, values and optional notes.
+
+    A date after `today` (by default today in the UK) is refused: a value cannot
+    have been measured yet.
+    """
+    today = today or uk_today()
     result = ImportResult()
     if not data or not data.strip():
         result.problems.append(Problem(0, "", "The file is empty"))
@@ -184,7 +192,7 @@ def parse_points(data: bytes, existing_dates: Collection[date] = ()) -> ImportRe
                 )
             )
             return result
-        problems = _check_row(number, cells, columns, seen, existing_dates, result)
+        problems = _check_row(number, cells, columns, seen, today, result)
         result.problems.extend(problems)
         if problems:
             result.bad_rows += 1
@@ -195,7 +203,7 @@ def parse_points(data: bytes, existing_dates: Collection[date] = ()) -> ImportRe
     return result
 
 
-def _check_row(number, cells, columns, seen, existing_dates, result) -> list[Problem]:
+def _check_row(number, cells, columns, seen, today, result) -> list[Problem]:
     problems = []
     observed_on, date_problem = parse_date(_cell(cells, columns["date"]))
     if date_problem:
@@ -205,10 +213,10 @@ def _check_row(number, cells, columns, seen, existing_dates, result) -> list[Pro
             Problem(number, "date", f"{format_date(observed_on)} is also in row "
                     f"{seen[observed_on]}: each date can have only one value")
         )  # fmt: skip
-    elif observed_on in existing_dates:
+    elif observed_on > today:
         problems.append(
-            Problem(number, "date", f"this measure already has a value for "
-                    f"{format_date(observed_on)}")
+            Problem(number, "date", f"{format_date(observed_on)} is in the future: "
+                    "a value can only be dated today or earlier")
         )  # fmt: skip
     value, value_problem = parse_value(_cell(cells, columns["value"]))
     if value_problem:

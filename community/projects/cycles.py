@@ -209,3 +209,13 @@ def update_cycle(user: User, project: Project, cycle: PDSACycle, details: CycleD
             community_id=project.community_id,
         )  # fmt: skip
     db.session.commit()
+
+
+def delete_cycle(user: User, project: Project, cycle: PDSACycle) -> None:
+    """Delete a cycle; the charts it was drawn on are redrawn without it."""
+    _relink(cycle, set(linked_measure_ids(cycle)), set())
+    record("project.cycle_deleted", user, project, f"PDSA {cycle.number}: {cycle.title}"[:300],
+           community_id=project.community_id)  # fmt: skip
+    db.session.delete(cycle)
+    project.last_activity_at = utcnow()
+    db.session.commit()

@@ -60,7 +60,8 @@ class Dashboard:
 
 def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
     """The dashboard of the projects matching `scope` that `user` may see."""
-    seen = sa.and_(scope, visible_projects_clause(user))
+    # Archived projects are out of the active lists, so out of the dashboards too.
+    seen = sa.and_(scope, visible_projects_clause(user), Project.archived_at.is_(None))
     counts = db.session.execute(
         sa.select(Project.status, Project.programme_type, sa.func.count(Project.id))
         .where(seen)

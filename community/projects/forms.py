@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -194,6 +195,21 @@ class ImportForm(FlaskForm):
         description="Columns: date, value and (if you like) note. The first row must name "
         "them. Dates like 2025-01-31 or 31/01/2025.",
     )  # fmt: skip
+
+
+class ConfirmImportForm(FlaskForm):
+    """Confirming a previewed import: the signed rows and what to do with dates already there."""
+
+    rows = HiddenField()
+    replace = RadioField(
+        "Dates that already have a value",
+        choices=[
+            ("yes", "Replace those values with the file's"),
+            ("no", "Keep the values already on the measure (add only the new dates)"),
+        ],
+        default="yes",
+        validators=[InputRequired("Choose what to do with dates that already have a value")],
+    )
 
 
 class RebaselineForm(FlaskForm):

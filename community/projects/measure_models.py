@@ -12,6 +12,7 @@ from community.extensions import db
 from community.models_base import created_at_column
 from community.projects.spc import Direction, Variation
 from community.projects.spc_words import ASSURANCE_LABELS, DIRECTION_LABELS, VARIATION_LABELS
+from community.timefmt import utcnow
 
 
 class Measure(db.Model):
@@ -78,6 +79,18 @@ class DataPoint(db.Model):
     observed_on: Mapped[date] = mapped_column(sa.Date)
     value: Mapped[float] = mapped_column(sa.Double)
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Who entered the point and who last changed it (points from before these were
+    # kept have no entrant on record).
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Optional[datetime]] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+    changed_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
 
     # One value per date; the constraint's index also serves reading a measure in date order.
     __table_args__ = (sa.UniqueConstraint("measure_id", "observed_on"),)

@@ -8,20 +8,21 @@ import contextlib
 from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from community.actions import act
-from community.communities.forms import ActionForm
+from community.actions import Confirmation, confirm_then_act
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.paging import ListPagination, page_number
+from community.projects import measure_imports, pending_imports
 from community.projects import measure_services as services
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
+    ConfirmImportForm,
     ImportForm,
     MeasureForm,
     PointForm,
     RebaselineForm,
 )
-from community.projects.routing import load_project, project_url
+from community.projects.routing import load_project, project_crumbs, project_url
 from community.projects.spc import Variation
 from community.projects.spc_words import format_date, format_number, point_signals, with_unit
 from community.slugs import slugify
@@ -95,10 +96,11 @@ def show(project_id: int, slug: str, measure_id: int):
     view = services.measure_view(measure)
     newest_first = list(reversed(view.analysis.points))
     rows = ListPagination(newest_first, page_number(), ROWS_PER_PAGE)
+    records = services.point_records([view.point_ids[point.index] for point in rows.items])
     return render_template(
         "projects/measure.html", access=access, project=project, measure=measure, view=view,
         rows=rows, periods=view.analysis.periods, changes=services.process_changes_of(measure),
-        action_form=ActionForm(), format_number=format_number, format_date=format_date,
+        records=records, format_number=format_number, format_date=format_date,
     )  # fmt: skip
 
 
@@ -147,13 +149,87 @@ def add_point(project_id: int, slug: str, measure_id: int):
     return render_template("projects/point_form.html", project=project, measure=measure, form=form)
 
 
-@bp.route(f"{PREFIX}/<int:measure_id>/data/<int:point_id>/remove", methods=["POST"])
-def remove_point(project_id: int, slug: str, measure_id: int, point_id: int):
-    access, _ = load_project(project_id, slug, record_work=True)
+def _crumbs(project, measure) -> list[tuple[str, str]]:
+    return [*project_crumbs(project), (_measure_url(project, measure), measure.name)]
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/delete", methods=["GET", "POST"])
+def delete(project_id: int, slug: str, measure_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
     project = access.project
     measure = services.get_measure_or_404(project, measure_id)
-    return act(
-        lambda: services.remove_point(current_user, project, measure, point_id),
+    points = f"{measure.point_count:,} data point{'' if measure.point_count == 1 else 's'}"
+    confirmation = Confirmation(
+        question=f"Delete the measure “{measure.name}”?",
+        consequences=[
+            f"The measure, its chart and its {points} will be deleted for everyone.",
+            "Its re-baselines go with it; PDSA cycles linked to it stay, without the link.",
+            "Download the data first if you may want them again.",
+        ],
+        button="Delete the measure",
+        cancel=_measure_url(project, measure),
+        cancel_text="Keep the measure",
+        crumbs=_crumbs(project, measure),
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_measure(current_user, project, measure),
+        f"The measure “{measure.name}” has been deleted.",
+        project_url(project),
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/data/<int:point_id>/edit", methods=["GET", "POST"])
+def edit_point(project_id: int, slug: str, measure_id: int, point_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    point = services.get_point_or_404(measure, point_id)
+    form = PointForm(obj=point)
+    if form.validate_on_submit():
+        try:
+            services.edit_point(
+                current_user, project, measure, point,
+                form.observed_on.data, form.value.data, form.note.data,
+            )  # fmt: skip
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"The point for {format_date(point.observed_on)} has been saved.", "success")
+            return redirect(_measure_url(project, measure) + "#data")
+    return render_template(
+        "projects/point_form.html", project=project, measure=measure, form=form, point=point
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/data/<int:point_id>/remove", methods=["GET", "POST"])
+def remove_point(project_id: int, slug: str, measure_id: int, point_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    point = services.get_point_or_404(measure, point_id)
+    value = with_unit(point.value, measure.unit)
+    confirmation = Confirmation(
+        question=f"Remove the point for {format_date(point.observed_on)}?",
+        consequences=[
+            f"The value {value} for {format_date(point.observed_on)} will be removed from "
+            f"“{measure.name}”.",
+            "The chart, its limits and its signals will be worked out again without it.",
+        ],
+        button="Remove the point",
+        cancel=_measure_url(project, measure) + "#data",
+        cancel_text="Keep the point",
+        crumbs=_crumbs(project, measure),
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.remove_point(current_user, project, measure, point.id),
         "The point has been removed.",
         _measure_url(project, measure) + "#data",
     )
@@ -171,14 +247,57 @@ def import_csv(project_id: int, slug: str, measure_id: int):
     if form.validate_on_submit():
         # One byte more than the limit is enough to tell the person the file is too large.
         data = form.file.data.stream.read(MAX_BYTES + 1)
-        result = services.import_points(current_user, project, measure, data)
-        if result.ok:
-            flash(f"Imported {len(result.rows):,} points.", "success")
-            return redirect(_measure_url(project, measure))
+        preview = measure_imports.preview_import(measure, data)
+        if preview.ok:
+            return _show_preview(project, measure, preview)
+        result = preview.result
         form.file.errors = ["The file was not imported: fix the problems listed and try again"]
     return render_template(
         "projects/import.html", project=project, measure=measure, form=form, result=result
     )
+
+
+def _show_preview(project, measure, preview, form=None, changed_since=False):
+    form = form or ConfirmImportForm()
+    form.rows.data = pending_imports.sign(
+        measure.id, current_user.id, preview.result.rows, preview.data_version
+    )
+    return render_template(
+        "projects/import_preview.html", project=project, measure=measure, preview=preview,
+        form=form, changed_since=changed_since, format_number=format_number,
+        format_date=format_date,
+    )  # fmt: skip
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/import/confirm", methods=["POST"])
+def confirm_import(project_id: int, slug: str, measure_id: int):
+    access, _ = load_project(project_id, slug, record_work=True)
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    form = ConfirmImportForm()
+    again = _measure_url(project, measure, "measures.import_csv")
+    pending = pending_imports.load(form.rows.data, measure.id, current_user.id)
+    if pending is None:
+        flash("That preview has expired or cannot be used: nothing was imported. Upload the "
+              "file again.", "error")  # fmt: skip
+        return redirect(again)
+    preview = measure_imports.preview_rows(measure, pending.rows)
+    if not form.validate_on_submit():
+        return _show_preview(project, measure, preview, form)
+    if pending.data_version != measure.data_version:
+        return _show_preview(project, measure, preview, form, changed_since=True)
+    replace = form.replace.data == "yes"
+    try:
+        added, replaced = measure_imports.apply_import(
+            current_user, project, measure, preview, replace=replace
+        )
+    except RuleViolation as violation:
+        flash(violation.message, "error")
+        return redirect(again)
+    kept = len(preview.unchanged) + len(preview.changed) - replaced
+    flash(f"Imported: {added:,} added, {replaced:,} changed, {kept:,} left as they were.",
+          "success")  # fmt: skip
+    return redirect(_measure_url(project, measure))
 
 
 @bp.route(f"{PREFIX}/<int:measure_id>/export.csv")
@@ -226,17 +345,35 @@ def rebaseline(project_id: int, slug: str, measure_id: int):
             return redirect(_measure_url(project, measure))
     return render_template(
         "projects/rebaseline.html", project=project, measure=measure, form=form,
-        changes=services.process_changes_of(measure), action_form=ActionForm(),
+        changes=services.process_changes_of(measure),
     )  # fmt: skip
 
 
-@bp.route(f"{PREFIX}/<int:measure_id>/rebaseline/<int:change_id>/remove", methods=["POST"])
+@bp.route(f"{PREFIX}/<int:measure_id>/rebaseline/<int:change_id>/remove", methods=["GET", "POST"])
 def remove_rebaseline(project_id: int, slug: str, measure_id: int, change_id: int):
-    access, _ = load_project(project_id, slug, record_work=True)
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
     project = access.project
     measure = services.get_measure_or_404(project, measure_id)
-    return act(
-        lambda: services.remove_process_change(current_user, project, measure, change_id),
+    change = services.get_process_change_or_404(measure, change_id)
+    back = _measure_url(project, measure, "measures.rebaseline")
+    confirmation = Confirmation(
+        question=f"Remove the re-baseline from {format_date(change.starts_on)}?",
+        consequences=[
+            f"The chart of “{measure.name}” will no longer start new limits at "
+            f"{format_date(change.starts_on)} ({change.reason}).",
+            "Limits and signals will be worked out again across that date.",
+        ],
+        button="Remove the re-baseline",
+        cancel=back,
+        cancel_text="Keep the re-baseline",
+        undoable=True,
+        crumbs=_crumbs(project, measure),
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: services.remove_process_change(current_user, project, measure, change.id),
         "The re-baseline has been removed.",
-        _measure_url(project, measure, "measures.rebaseline"),
+        back,
     )

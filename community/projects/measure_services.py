@@ -1,17 +1,17 @@
-"""Measures and their data: adding points, importing and exporting CSV, re-baselining,
-and the SPC analysis and chart of each measure.
+"""Measures and their data: adding, correcting and removing points, exporting CSV,
+re-baselining, and the SPC analysis and chart of each measure.
 
-Whenever a measure's data change, `_refresh` re-runs the analysis once and
-keeps its results on the measure row (so project pages and dashboards never
-read points) and bumps `data_version`, the key of the chart cache.
+Every change to a measure's data goes through measure_data (`lock_for_change`,
+then `refresh_results`); importing a CSV file is in measure_imports.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import abort
 
 from community.accounts.models import User
@@ -21,9 +21,18 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
 from community.projects.cycles import cycles_for_measure
+from community.projects.measure_data import (
+    analyse,
+    describe_point,
+    lock_for_change,
+    point_dates,
+    points_of,
+    process_changes_of,
+    refresh_results,
+)
 from community.projects.measure_models import DataPoint, Measure, ProcessChange
-from community.projects.models import PDSACycle, Project
-from community.timefmt import utcnow
+from community.projects.models import PDSACycle, Project, pdsa_cycle_measures
+from community.timefmt import is_in_the_future, utcnow
 
 MAX_NOTE = csv_import.MAX_NOTE
 
@@ -43,45 +52,6 @@ def measures_of(project: Project) -> list[Measure]:
         db.session.scalars(
             sa.select(Measure).where(Measure.project_id == project.id).order_by(Measure.id)
         )
-    )
-
-
-def process_changes_of(measure: Measure) -> list[ProcessChange]:
-    return list(
-        db.session.scalars(
-            sa.select(ProcessChange)
-            .where(ProcessChange.measure_id == measure.id)
-            .order_by(ProcessChange.starts_on)
-        )
-    )
-
-
-def _points(measure: Measure) -> list[tuple[int, date, float, str]]:
-    rows = db.session.execute(
-        sa.select(DataPoint.id, DataPoint.observed_on, DataPoint.value, DataPoint.note)
-        .where(DataPoint.measure_id == measure.id)
-        .order_by(DataPoint.observed_on)
-    )
-    return [tuple(row) for row in rows]
-
-
-def point_dates(measure: Measure) -> list[date]:
-    return list(
-        db.session.scalars(
-            sa.select(DataPoint.observed_on)
-            .where(DataPoint.measure_id == measure.id)
-            .order_by(DataPoint.observed_on)
-        )
-    )
-
-
-def _analyse(measure: Measure, points, changes) -> spc.Analysis:
-    dates = [p[1] for p in points]
-    return spc.analyse(
-        [(p[1], p[2]) for p in points],
-        direction=measure.direction,
-        target=measure.target,
-        period_starts=spc.period_starts_for(dates, [c.starts_on for c in changes]),
     )
 
 
@@ -114,8 +84,8 @@ def measure_view(measure: Measure) -> MeasureView:
 
 
 def _build_view(measure: Measure) -> MeasureView:
-    points = _points(measure)
-    analysis = _analyse(measure, points, process_changes_of(measure))
+    points = points_of(measure)
+    analysis = analyse(measure, points, process_changes_of(measure))
     cycles = cycles_for_measure(measure)
     summary = spc_words.summary(analysis, measure.unit)
     chart = charts.xmr_chart(
@@ -134,38 +104,6 @@ def _build_view(measure: Measure) -> MeasureView:
         notes={i: p[3] for i, p in enumerate(points) if p[3]},
         point_ids=[p[0] for p in points],
         cycles=cycles,
-    )
-
-
-def _lock(measure: Measure) -> None:
-    """Start a change to a measure's data: bump its version, taking its row lock.
-
-    On PostgreSQL the lock queues two changes to one measure (an import and a
-    point added by hand, say) so each sees the other's points; SQLite already
-    lets one writer in at a time.
-    """
-    db.session.execute(
-        sa.update(Measure)
-        .where(Measure.id == measure.id)
-        .values(data_version=Measure.data_version + 1)
-    )
-    db.session.expire(measure, ["data_version"])
-
-
-def _refresh(measure: Measure) -> None:
-    """Re-analyse after a change and keep the results on the measure."""
-    db.session.flush()
-    points = _points(measure)
-    analysis = _analyse(measure, points, process_changes_of(measure))
-    latest = analysis.latest
-    measure.point_count = len(points)
-    measure.latest_on = latest.when if latest else None
-    measure.latest_value = latest.value if latest else None
-    measure.variation = analysis.variation.value if analysis.variation else ""
-    measure.assurance = analysis.assurance.value if analysis.assurance else ""
-    measure.summary = spc_words.summary(analysis, measure.unit)[:1000]
-    db.session.execute(
-        sa.update(Project).where(Project.id == measure.project_id).values(last_activity_at=utcnow())
     )
 
 
@@ -210,7 +148,7 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
     )  # fmt: skip
     db.session.add(measure)
     db.session.flush()
-    _refresh(measure)
+    refresh_results(measure)
     record("measure.created", user, measure, f"{project.title}: {measure.name}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.commit()
@@ -219,10 +157,10 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
 
 def update_measure(user: User, project: Project, measure: Measure, details: MeasureDetails):
     _check(details)
-    _lock(measure)
+    lock_for_change(measure)
     measure.name, measure.definition, measure.unit = details.name, details.definition, details.unit
     measure.direction, measure.target = details.direction, details.target
-    _refresh(measure)
+    refresh_results(measure)
     record("measure.updated", user, measure, f"{project.title}: {measure.name}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.commit()
@@ -231,83 +169,159 @@ def update_measure(user: User, project: Project, measure: Measure, details: Meas
 def add_point(
     user: User, measure: Measure, observed_on: date | None, value: float | None, note: str
 ) -> DataPoint:
+    note = _checked_point(observed_on, value, note)
+    lock_for_change(measure)
+    _check_no_clash(measure, observed_on)
+    point = DataPoint(
+        measure_id=measure.id, observed_on=observed_on, value=value, note=note,
+        created_by_id=user.id, created_at=utcnow(),
+    )  # fmt: skip
+    db.session.add(point)
+    refresh_results(measure)
+    record(
+        "measure.point_added", user, measure,
+        f"{measure.name}: {observed_on.isoformat()} {csv_import.format_value(value)}"[:300],
+        community_id=measure_community_id(measure),
+    )  # fmt: skip
+    db.session.commit()
+    return point
+
+
+def _checked_point(observed_on: date | None, value: float | None, note: str) -> str:
+    """The point's note, tidied, once its date, value and note are good."""
     if observed_on is None:
         raise RuleViolation("Enter the date of the value", "observed_on")
+    if is_in_the_future(observed_on):
+        raise RuleViolation(
+            f"{spc_words.format_date(observed_on)} is in the future: enter today's date or "
+            "an earlier one",
+            "observed_on",
+        )
     if value is None:
         raise RuleViolation("Enter the value as a number", "value")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
         raise RuleViolation(f"Note must be {MAX_NOTE} characters or fewer", "note")
-    _lock(measure)
+    return note
+
+
+def _check_no_clash(measure: Measure, observed_on: date, point_id: int | None = None) -> None:
     clash = db.session.scalar(
         sa.select(DataPoint.id).where(
-            DataPoint.measure_id == measure.id, DataPoint.observed_on == observed_on
+            DataPoint.measure_id == measure.id,
+            DataPoint.observed_on == observed_on,
+            DataPoint.id != (point_id or 0),
         )
     )
     if clash is not None:
         raise RuleViolation(
-            f"There is already a value for {spc_words.format_date(observed_on)}. Remove it "
-            "from the table first if you want to change it.",
+            f"There is already a value for {spc_words.format_date(observed_on)}: change that "
+            "one in the data table instead",
             "observed_on",
         )
-    point = DataPoint(measure_id=measure.id, observed_on=observed_on, value=value, note=note)
-    db.session.add(point)
-    _refresh(measure)
-    db.session.commit()
-    return point
 
 
-def remove_point(user: User, project: Project, measure: Measure, point_id: int) -> DataPoint:
+def measure_community_id(measure: Measure) -> int | None:
+    return db.session.scalar(
+        sa.select(Project.community_id).where(Project.id == measure.project_id)
+    )
+
+
+def get_point_or_404(measure: Measure, point_id: int) -> DataPoint:
     point = db.session.get(DataPoint, point_id)
     if point is None or point.measure_id != measure.id:
         abort(404)
-    _lock(measure)
+    return point
+
+
+def edit_point(
+    user: User, project: Project, measure: Measure, point: DataPoint,
+    observed_on: date | None, value: float | None, note: str,
+) -> DataPoint:  # fmt: skip
+    """Correct a point's date, value or note; the audit log keeps what it was."""
+    note = _checked_point(observed_on, value, note)
+    lock_for_change(measure)
+    _check_no_clash(measure, observed_on, point.id)
+    before = describe_point(point.observed_on, point.value, point.note)
+    after = describe_point(observed_on, value, note)
+    if before == after:
+        db.session.rollback()
+        return point
+    point.observed_on, point.value, point.note = observed_on, value, note
+    point.changed_by_id, point.changed_at = user.id, utcnow()
+    refresh_results(measure)
+    record("measure.point_changed", user, measure, f"{measure.name}: {before} -> {after}"[:300],
+           community_id=project.community_id)  # fmt: skip
+    db.session.commit()
+    return point
+
+
+@dataclass(frozen=True)
+class PointRecord:
+    """Who entered a point and who last changed it."""
+
+    entered_by: str
+    entered_at: datetime | None
+    changed_by: str
+    changed_at: datetime | None
+
+
+def point_records(point_ids: list[int]) -> dict[int, PointRecord]:
+    """Who entered and changed each of these points (one query, for one page of the table)."""
+    if not point_ids:
+        return {}
+    enterer, changer = sa.orm.aliased(User), sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(DataPoint.id, enterer.name, DataPoint.created_at, changer.name,
+                  DataPoint.changed_at)
+        .outerjoin(enterer, enterer.id == DataPoint.created_by_id)
+        .outerjoin(changer, changer.id == DataPoint.changed_by_id)
+        .where(DataPoint.id.in_(point_ids))
+    )  # fmt: skip
+    return {
+        point_id: PointRecord(entered or "", entered_at, changed or "", changed_at)
+        for point_id, entered, entered_at, changed, changed_at in rows
+    }
+
+
+def remove_point(user: User, project: Project, measure: Measure, point_id: int) -> DataPoint:
+    point = get_point_or_404(measure, point_id)
+    lock_for_change(measure)
     db.session.delete(point)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.point_removed", user, measure,
-        f"{measure.name}: {point.observed_on.isoformat()} {csv_import.format_value(point.value)}",
+        f"{measure.name}: {describe_point(point.observed_on, point.value, point.note)}"[:300],
         community_id=project.community_id,
     )  # fmt: skip
     db.session.commit()
     return point
 
 
-def import_points(
-    user: User, project: Project, measure: Measure, data: bytes
-) -> csv_import.ImportResult:
-    """Check a CSV file and, only if every row is good, add all of its points at once."""
-    _lock(measure)
-    existing = set(point_dates(measure))
-    result = csv_import.parse_points(data, existing)
-    if not result.ok:
-        db.session.rollback()  # nothing of a file with a bad row is saved
-        return result
-    db.session.execute(
-        sa.insert(DataPoint),
-        [
-            {"measure_id": measure.id, "observed_on": row.observed_on, "value": row.value,
-             "note": " ".join(row.note.split())}
-            for row in result.rows
-        ],
-    )  # fmt: skip
-    _refresh(measure)
-    record(
-        "measure.data_imported", user, measure, f"{measure.name}: {len(result.rows)} rows",
-        community_id=project.community_id,
-    )  # fmt: skip
-    db.session.commit()
-    return result
-
-
 def export_csv(measure: Measure) -> str:
-    return csv_import.write_points((p[1], p[2], p[3]) for p in _points(measure))
+    return csv_import.write_points((p[1], p[2], p[3]) for p in points_of(measure))
+
+
+def delete_measure(user: User, project: Project, measure: Measure) -> None:
+    """Delete a measure with its data and re-baselines (PDSA cycles stay, unlinked)."""
+    summary = f"{project.title}: {measure.name} ({measure.point_count} points)"[:300]
+    record("measure.deleted", user, measure, summary, community_id=project.community_id)
+    db.session.execute(sa.delete(DataPoint).where(DataPoint.measure_id == measure.id))
+    db.session.execute(sa.delete(ProcessChange).where(ProcessChange.measure_id == measure.id))
+    db.session.execute(
+        sa.delete(pdsa_cycle_measures).where(pdsa_cycle_measures.c.measure_id == measure.id)
+    )
+    db.session.delete(measure)
+    db.session.execute(
+        sa.update(Project).where(Project.id == project.id).values(last_activity_at=utcnow())
+    )
+    db.session.commit()
 
 
 def add_process_change(
     user: User, project: Project, measure: Measure, starts_on: date | None, reason: str
 ) -> ProcessChange:
-    _lock(measure)
+    lock_for_change(measure)
     dates = point_dates(measure)
     if starts_on is None:
         raise RuleViolation("Enter the date of the first point of the changed process",
@@ -337,7 +351,7 @@ def add_process_change(
         measure_id=measure.id, starts_on=starts_on, reason=reason, created_by_id=user.id
     )
     db.session.add(change)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.rebaselined", user, measure,
         f"{measure.name}: from {starts_on.isoformat()} ({reason})"[:300],
@@ -347,13 +361,18 @@ def add_process_change(
     return change
 
 
-def remove_process_change(user: User, project: Project, measure: Measure, change_id: int) -> None:
+def get_process_change_or_404(measure: Measure, change_id: int) -> ProcessChange:
     change = db.session.get(ProcessChange, change_id)
     if change is None or change.measure_id != measure.id:
         abort(404)
-    _lock(measure)
+    return change
+
+
+def remove_process_change(user: User, project: Project, measure: Measure, change_id: int) -> None:
+    change = get_process_change_or_404(measure, change_id)
+    lock_for_change(measure)
     db.session.delete(change)
-    _refresh(measure)
+    refresh_results(measure)
     record(
         "measure.rebaseline_removed", user, measure,
         f"{measure.name}: from {change.starts_on.isoformat()}",

@@ -104,6 +104,10 @@ class Project(db.Model):
     )
     created_at: Mapped[datetime] = created_at_column()
     last_activity_at: Mapped[datetime] = created_at_column()
+    # Archived: out of the active lists, still readable, can be restored.
+    archived_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    # Deleted: gone for everyone (visibility.py); the row stays for the audit log.
+    deleted_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     community: Mapped[Optional[Community]] = relationship(lazy="joined")
@@ -136,6 +140,10 @@ class Project(db.Model):
     @property
     def progress_label(self) -> str:
         return progress_label(self.progress_score)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.slug}>"

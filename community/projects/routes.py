@@ -3,12 +3,19 @@ updates and PDSA cycles. Measure pages are in measure_routes.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+)
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import act
-from community.communities.forms import ActionForm
+from community.actions import Confirmation, confirm_then_act
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.discussions.models import Thread
@@ -28,8 +35,9 @@ from community.projects.forms import (
     UpdateForm,
 )
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import load_project, project_url
+from community.projects.routing import load_project, project_crumbs, project_url
 from community.search.working_on import working_on
+from community.timefmt import nhs_date
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -54,6 +62,7 @@ def _filters() -> services.ProjectFilters:
         system_id=system_id,
         organisation_id=organisation_id,
         member=current_user if request.args.get("show") == "mine" else None,
+        archived=request.args.get("archived") == "1",
     )
 
 
@@ -209,13 +218,15 @@ def team(project_id: int, slug: str):
             return redirect(project_url(project, "projects.team"))
     return render_template(
         "projects/team.html", access=access, project=project, form=form,
-        team=services.team_of(project), action_form=ActionForm(),
+        team=services.team_of(project),
     )  # fmt: skip
 
 
-@bp.route("/<int:project_id>-<slug>/team/<username>/remove", methods=["POST"])
+@bp.route("/<int:project_id>-<slug>/team/<username>/remove", methods=["GET", "POST"])
 def remove_team_member(project_id: int, slug: str, username: str):
-    access, _ = load_project(project_id, slug)
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
     user = user_by_username(username)
     if user is None:
         abort(404)
@@ -223,10 +234,26 @@ def remove_team_member(project_id: int, slug: str, username: str):
     if not (access.can_lead or (leaving and access.on_team)):
         abort(403)
     project = access.project
-    return act(
+    team_page = project_url(project, "projects.team")
+    if leaving:
+        question = f"Leave the team of {project.title}?"
+        consequences = ["You will no longer be able to add updates, cycles, measures or data.",
+                        "A lead can add you to the team again."]  # fmt: skip
+    else:
+        question = f"Remove {user.name} from the team?"
+        consequences = [f"{user.name} will no longer be able to add updates, cycles, measures "
+                        "or data.", "You can add them to the team again."]  # fmt: skip
+    confirmation = Confirmation(
+        question=question, consequences=consequences,
+        button="Leave the team" if leaving else f"Remove {user.name}",
+        cancel=team_page, cancel_text="Go back to the team", undoable=True,
+        crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
         lambda: services.remove_team_member(current_user, project, user),
         "You have left the team." if leaving else f"{user.name} has left the team.",
-        project_url(project, "projects.team"),
+        team_page,
     )
 
 
@@ -249,6 +276,30 @@ def updates(project_id: int, slug: str):
         "projects/updates.html", access=access, project=project, form=form,
         page=services.updates_page(project, page_number(), current_app.config["PER_PAGE"]),
     )  # fmt: skip
+
+
+@bp.route("/<int:project_id>-<slug>/updates/<int:update_id>/delete", methods=["GET", "POST"])
+def delete_update(project_id: int, slug: str, update_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    update = services.get_update_or_404(project, update_id)
+    updates_page = project_url(project, "projects.updates")
+    author = update.author.name if update.author else "a former member"
+    confirmation = Confirmation(
+        question="Delete this update?",
+        consequences=[f"The update by {author} of {nhs_date(update.created_at)} will be "
+                      "deleted from the project's timeline for everyone."],
+        button="Delete the update", cancel=updates_page, cancel_text="Keep the update",
+        crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_update(current_user, project, update),
+        "The update has been deleted.",
+        updates_page,
+    )
 
 
 @bp.route("/<int:project_id>-<slug>/cycles")
@@ -318,5 +369,35 @@ def edit_cycle(project_id: int, slug: str, cycle_id: int):
     return render_template("projects/cycle_form.html", project=project, form=form, cycle=cycle)
 
 
+@bp.route("/<int:project_id>-<slug>/cycles/<int:cycle_id>/delete", methods=["GET", "POST"])
+def delete_cycle(project_id: int, slug: str, cycle_id: int):
+    access, moved = load_project(project_id, slug, record_work=True)
+    if moved:
+        return moved
+    project = access.project
+    cycle = cycles.get_cycle_or_404(project, cycle_id)
+    cycles_page = project_url(project, "projects.cycles_list")
+    confirmation = Confirmation(
+        question=f"Delete {cycle.label}: {cycle.title}?",
+        consequences=[
+            f"{cycle.label}, its plan, notes and decision will be deleted for everyone.",
+            "The charts it was marked on will no longer show it. Other cycles keep their "
+            "numbers.",
+        ],
+        button=f"Delete {cycle.label}", cancel=cycles_page + f"#cycle-{cycle.number}",
+        cancel_text="Keep the cycle", crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: cycles.delete_cycle(current_user, project, cycle),
+        f"{cycle.label} has been deleted.",
+        cycles_page,
+    )
+
+
 # Routes on this blueprint kept in their own modules.
-from community.projects import discussion_routes, method_routes  # noqa: E402, F401
+from community.projects import (  # noqa: E402, F401
+    archive_routes,
+    discussion_routes,
+    method_routes,
+)

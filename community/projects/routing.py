@@ -25,3 +25,8 @@ def load_project(project_id: int, slug: str, *, record_work: bool = False, lead:
 
 def project_url(project, endpoint: str = "projects.show", **values) -> str:
     return url_for(endpoint, project_id=project.id, slug=project.slug, **values)
+
+
+def project_crumbs(project) -> list[tuple[str, str]]:
+    """The breadcrumbs of a page about a project: the list, then the project."""
+    return [(url_for("projects.index"), "Projects"), (project_url(project), project.title)]

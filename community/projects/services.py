@@ -101,10 +101,16 @@ class ProjectFilters:
     programme_type: str | None = None
     community_id: int | None = None
     member: User | None = None  # only projects this member is on the team of
+    archived: bool = False  # the archived projects instead of the active ones
 
 
 def projects_query(user, filters: ProjectFilters) -> sa.Select:
     query = sa.select(Project).where(visible_projects_clause(user))
+    # Archived projects leave the active lists; they have a list of their own.
+    if filters.archived:
+        query = query.where(Project.archived_at.is_not(None))
+    else:
+        query = query.where(Project.archived_at.is_(None))
     if filters.status:
         query = query.where(Project.status == filters.status)
     if filters.system_id:
@@ -395,3 +401,54 @@ def post_update(user: User, project: Project, body: str) -> ProjectUpdate:
     project.last_activity_at = utcnow()
     db.session.commit()
     return update
+
+
+def get_update_or_404(project: Project, update_id: int) -> ProjectUpdate:
+    update = db.session.get(ProjectUpdate, update_id)
+    if update is None or update.project_id != project.id:
+        abort(404)
+    return update
+
+
+def delete_update(user: User, project: Project, update: ProjectUpdate) -> None:
+    author = update.author.username if update.author else "a former member"
+    record(
+        "project.update_deleted", user, project,
+        f"Update by {author} of {update.created_at:%Y-%m-%d}: {update.body_source}"[:300],
+        community_id=project.community_id,
+    )  # fmt: skip
+    db.session.delete(update)
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ archiving and deleting
+
+
+def archive_project(user: User, project: Project) -> None:
+    """Out of the active lists and dashboards; still readable at its address; restorable."""
+    if project.archived_at is not None:
+        raise RuleViolation("The project is already archived")
+    project.archived_at = utcnow()
+    record("project.archived", user, project, project.title, community_id=project.community_id)
+    db.session.commit()
+
+
+def restore_project(user: User, project: Project) -> None:
+    if project.archived_at is None:
+        raise RuleViolation("The project is not archived")
+    project.archived_at = None
+    project.last_activity_at = utcnow()
+    record("project.restored", user, project, project.title, community_id=project.community_id)
+    db.session.commit()
+
+
+def delete_project(user: User, project: Project) -> None:
+    """Gone for everyone: its pages, measures, data, cycles, updates and discussion.
+
+    The row stays (marked deleted) so the audit log still says what was deleted;
+    community/visibility.py lets nobody see it, or anything in it, again.
+    """
+    project.deleted_at = utcnow()
+    record("project.deleted", user, project, project.title, community_id=project.community_id)
+    indexing.project_changed(project)  # out of search
+    db.session.commit()

@@ -5,12 +5,22 @@ the system's dashboard. Every project page is checked with axe on the way."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from methods_support import publish_method
 from playwright.sync_api import Page, expect
+from project_factories import make_project  # noqa: F401
 
 from community.discussions import services as discussions
-from community.projects import measure_services, method_links, project_threads, services
+from community.extensions import db as _db
+from community.projects import (
+    measure_imports,
+    measure_services,
+    method_links,
+    project_threads,
+    services,
+)
 from community.projects.csv_import import write_points
+from community.projects.measure_models import DataPoint, Measure
 
 from .support import Person, release
 
@@ -33,7 +43,18 @@ def _upload(page: Page, name: str, data: bytes) -> None:
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
     )
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Check the file").click()
+
+
+def _confirm_import(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    page.get_by_role("button", name="Confirm and import").click()
+
+
+def _last_point_id(measure) -> int:
+    return _db.session.scalar(
+        sa.select(sa.func.max(DataPoint.id)).where(DataPoint.measure_id == measure.id)
+    )
 
 
 def _accessible(page: Page, axe_report, problems: dict[str, str], name: str) -> None:
@@ -91,8 +112,10 @@ def test_a_lead_runs_a_project_from_start_to_the_dashboard(
     ).to_be_visible()
     _accessible(page, axe_report, problems, "import with problems")
     _upload(page, "ward7.csv", _csv(SHIFT))
+    expect(page.locator("#import-summary")).to_contain_text("20 new dates")
+    _confirm_import(page)
 
-    expect(page.get_by_text("Imported 20 points.")).to_be_visible()
+    expect(page.get_by_text("Imported: 20 added, 0 changed, 0 left as they were.")).to_be_visible()
     expect(page.get_by_text("A shift of 8 points above the mean")).to_be_visible()
     chart = page.get_by_role("img", name="Discharges before midday: XmR chart")
     expect(chart).to_be_visible()
@@ -158,7 +181,7 @@ def test_every_other_project_page_passes_axe(
 
     details.start_date = date(2025, 1, 1)
     project = services.start_project(member, details)
-    services.post_update(member, project, "We *started*.")
+    update = services.post_update(member, project, "We *started*.")
     services.set_progress(member, project, 2.0, "Tests under way")
     colleague = make_user("kemi-adeyemi", name="Kemi Adeyemi")
     services.add_team_member(member, project, username=colleague.username, role="Nurse",
@@ -168,7 +191,7 @@ def test_every_other_project_page_passes_axe(
         measure_services.MeasureDetails(name="Falls", definition="Falls per week.", unit="",
                                         direction="down", target=None),
     )  # fmt: skip
-    measure_services.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
+    measure_imports.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
     # Someone outside the team has written about falls: "who else is working on this".
     publish_method(make_user("rae-rivers", name="Rae Rivers"), "Falls huddles at night")
     linked = publish_method(colleague, "Run charts for ward dashboards")
@@ -177,8 +200,22 @@ def test_every_other_project_page_passes_axe(
     discussions.reply(colleague, project_threads.thread_of(project), "How do you count falls?")
     base = f"/projects/{project.id}-{project.slug}"
     measure_url = f"{base}/measures/{measure.id}"
+    point_id = _last_point_id(measure)
     pages = {
         "project": (base, "Fewer falls"),
+        "archive (asks first)": (f"{base}/archive", "Archive Fewer falls?"),
+        "delete (asks first)": (f"{base}/delete", "Delete Fewer falls?"),
+        "remove a team member (asks first)": (
+            f"{base}/team/{colleague.username}/remove", "Remove Kemi Adeyemi from the team?"),
+        "delete an update (asks first)": (f"{base}/updates/{update.id}/delete",
+                                          "Delete this update?"),
+        "delete the measure (asks first)": (f"{measure_url}/delete",
+                                            "Delete the measure “Falls”?"),
+        "change a point": (f"{measure_url}/data/{point_id}/edit",
+                           "Change the point for 3 February 2025"),
+        "remove a point (asks first)": (f"{measure_url}/data/{point_id}/remove",
+                                        "Remove the point for 3 February 2025?"),
+        "archived projects": ("/projects?archived=1", "Archived projects"),
         "edit": (f"{base}/edit", "Edit the project"),
         "team": (f"{base}/team", "Fewer falls"),
         "updates": (f"{base}/updates", "Fewer falls"),
@@ -214,4 +251,76 @@ def test_every_other_project_page_passes_axe(
     page.get_by_role("button", name="Add point", exact=True).click()
     expect(page.get_by_text("Enter the value as a number, like 42 or 3.5").first).to_be_visible()
     _accessible(page, axe_report, problems, "add a point with errors")
+    assert not problems, "\n\n".join(f"[{name}] {text}" for name, text in problems.items())
+
+
+def test_a_lead_imports_over_existing_dates_corrects_a_point_and_deletes_a_measure(
+    page: Page,
+    sign_in,
+    axe_report,
+    db,
+    member,
+    make_project,  # noqa: F811
+):
+    """Wrong data can be corrected, and nothing goes with one stray click."""
+    project = make_project(member, title="Ward 7 discharges")
+    measure = measure_services.create_measure(
+        member, project,
+        measure_services.MeasureDetails(name="Discharges before midday", definition="By week.",
+                                        unit="%", direction="up", target=None),
+    )  # fmt: skip
+    measure_imports.import_points(member, project, measure, _csv([10, 12, 11]))
+    measure_url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
+    measure_id, person = measure.id, Person.of(member)
+    release(db)
+    problems: dict[str, str] = {}
+    sign_in(page, person, then=measure_url)
+
+    # A corrected file: 13 January was 12 and is 21; 27 January is new; 6 January is the same.
+    page.get_by_role("button", name="Import from CSV").click()
+    _upload(page, "corrected.csv", b"date,value\n2025-01-06,10\n2025-01-13,21\n2025-01-27,9\n")
+    summary = page.locator("#import-summary")
+    expect(summary).to_contain_text("1 new date")
+    expect(summary).to_contain_text("1 date already on the measure, with a different value")
+    expect(summary).to_contain_text("1 date already on the measure, just as in the file")
+    page.locator("#changed summary").click()
+    changed = page.locator("#changed")
+    expect(changed.get_by_role("row", name="13 January 2025 12 21")).to_be_visible()
+    expect(page.get_by_label("Replace those values with the file's")).to_be_checked()
+    _accessible(page, axe_report, problems, "import preview")
+    page.get_by_role("button", name="Confirm and import").click()
+
+    expect(page.get_by_text("Imported: 1 added, 1 changed, 1 left as they were.")).to_be_visible()
+    expect(page.get_by_role("row", name="13 January 2025 21")).to_contain_text(
+        f"changed by {person.name}"
+    )
+
+    # One value was mistyped: change it in the table.
+    page.get_by_role("link", name="Change the point for 27 January 2025").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Change the point for 27 January 2025"
+    )
+    page.get_by_label("Value").fill("19")
+    page.get_by_label("Note (optional)").fill("Mistyped")
+    page.get_by_role("button", name="Save the point").click()
+    expect(page.get_by_text("The point for 27 January 2025 has been saved.")).to_be_visible()
+    expect(page.get_by_role("row", name="27 January 2025 19")).to_contain_text("Mistyped")
+
+    # Deleting the measure asks first, and going back keeps it.
+    page.get_by_role("link", name="Delete the measure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Delete the measure “Discharges before midday”?"
+    )
+    expect(page.get_by_text("its 4 data points will be deleted for everyone")).to_be_visible()
+    _accessible(page, axe_report, problems, "delete a measure (asks first)")
+    page.get_by_role("link", name="Keep the measure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Discharges before midday")
+    page.get_by_role("link", name="Delete the measure").click()
+    page.get_by_role("button", name="Delete the measure").click()
+
+    expect(
+        page.get_by_text("The measure “Discharges before midday” has been deleted.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ward 7 discharges")
+    assert _db.session.get(Measure, measure_id) is None
     assert not problems, "\n\n".join(f"[{name}] {text}" for name, text in problems.items())

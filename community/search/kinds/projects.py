@@ -24,7 +24,14 @@ from community.directory.models import Organisation
 from community.extensions import db
 from community.projects.models import Project, ProjectStatus, TeamMember
 from community.search.hits import Hit
-from community.search.index import Document, Kind, plain_text, register_kind, save
+from community.search.index import (
+    Document,
+    Kind,
+    plain_text,
+    register_kind,
+    remove_document,
+    save,
+)
 from community.search.models import SearchDocument
 from community.visibility import visible_projects_clause
 
@@ -58,7 +65,7 @@ def _documents(where, limit: int | None = None) -> list[tuple[int, Document | No
             Organisation.system_id,
         )  # fmt: skip
         .outerjoin(Organisation, Organisation.id == Project.organisation_id)
-        .where(where)
+        .where(where, Project.deleted_at.is_(None))  # a deleted project is gone from search
         .order_by(Project.id)
         .limit(limit)
     )
@@ -76,9 +83,12 @@ def _documents(where, limit: int | None = None) -> list[tuple[int, Document | No
 
 
 def project_changed(project: Project) -> None:
-    """After a project is started, edited (details, status, community) or scored."""
+    """After a project is started, edited (details, status, community), scored or deleted."""
     db.session.flush()
-    for _id, document in _documents(Project.id == project.id):
+    documents = _documents(Project.id == project.id)
+    if not documents:
+        remove_document(KIND, project.id)
+    for _id, document in documents:
         save(document)
 
 
@@ -130,7 +140,9 @@ register_kind(
     Kind(
         name=KIND, group="projects", visible=_visible,
         expected=lambda after, limit: _documents(Project.id > after, limit),
-        count=lambda: db.session.scalar(sa.select(sa.func.count(Project.id))),
+        count=lambda: db.session.scalar(
+            sa.select(sa.func.count(Project.id)).where(Project.deleted_at.is_(None))
+        ),
         describe=_describe,
     )
 )  # fmt: skip
