@@ -198,6 +198,20 @@ def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
     return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
 
 
+def widens_audience(source: Community | None, target: Community | None) -> bool:
+    """Whether content read in `source` and copied or moved to `target` would reach
+    people who could not read it where it was.
+
+    Content outside any community, or in an open one, is already seen by every
+    member. Content in a private community is seen by its members only, so any
+    other place (no community, an open one, or another private one whose members
+    differ) is wider: finer than needed, never coarser.
+    """
+    if source is None or not source.is_private:
+        return False
+    return target is None or target.id != source.id
+
+
 # ------------------------------------------------------------------ methods
 
 
