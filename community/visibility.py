@@ -43,7 +43,7 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
-from community.discussions.models import Thread
+from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.models import Project, TeamMember
@@ -195,6 +195,8 @@ def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
     clause = User.role == "admin"
     if community.status == CommunityStatus.ACTIVE:
         clause = sa.or_(clause, User.id.in_(members))
+    elif community.status == CommunityStatus.PROPOSED and community.created_by_id is not None:
+        clause = sa.or_(clause, User.id == community.created_by_id)  # waiting: its proposer
     return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
 
 
@@ -323,6 +325,104 @@ def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     if thread.project_id is not None:
         return users_who_can_see_project(thread.project, user_ids)
     return users_who_can_see(thread.community, user_ids)
+
+
+def moderated_threads_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Thread: the threads `user` moderates (`can_moderate_thread`)."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    facilitated = facilitated_community_ids(user)
+    led = sa.select(TeamMember.project_id).where(
+        TeamMember.user_id == user.id, TeamMember.is_lead.is_(True)
+    )
+    return sa.or_(
+        Thread.community_id.in_(facilitated),
+        sa.exists().where(
+            Method.id == Thread.method_id,
+            sa.or_(Method.id.in_(authored_method_ids(user)), Method.community_id.in_(facilitated)),
+        ),
+        sa.exists().where(
+            Project.id == Thread.project_id,
+            sa.or_(Project.id.in_(led), Project.community_id.in_(facilitated)),
+        ),
+    )
+
+
+def users_who_can_moderate_thread(thread: Thread, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those who moderate `thread` (one query)."""
+    if not user_ids:
+        return set()
+    facilitators = sa.select(Membership.user_id).where(
+        Membership.community_id == sa.bindparam("community"),
+        Membership.role == MemberRole.FACILITATOR,
+    )
+    community_id = thread.community_id
+    extra: sa.ColumnElement[bool] = sa.false()
+    if thread.method_id is not None:
+        community_id = thread.method.community_id
+        extra = User.id.in_(list(thread.method.author_ids()))
+    elif thread.project_id is not None:
+        community_id = thread.project.community_id
+        extra = User.id.in_(
+            sa.select(TeamMember.user_id).where(
+                TeamMember.project_id == thread.project_id, TeamMember.is_lead.is_(True)
+            )
+        )
+    clause = sa.or_(User.role == "admin", extra)
+    if community_id is not None:
+        clause = sa.or_(clause, User.id.in_(facilitators))
+    return set(
+        db.session.scalars(
+            sa.select(User.id).where(User.id.in_(user_ids), clause), {"community": community_id}
+        )
+    )
+
+
+# ------------------------------------------------------------------ posts
+#
+# A post's text is read by those who may see its thread, unless it was removed (a
+# placeholder for everyone) or hidden (by a facilitator or by flags: then only its
+# author and the thread's moderators read it).
+
+
+def can_see_post(user, post: Post, thread: Thread | None = None) -> bool:
+    if post.is_removed:
+        return False
+    thread = thread or db.session.get(Thread, post.thread_id)
+    if not can_see_thread(user, thread):
+        return False
+    if not post.is_hidden:
+        return True
+    return post.author_id == user.id or can_moderate_thread(user, thread)
+
+
+def visible_posts_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Post: the posts whose text `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    in_view = sa.exists().where(Thread.id == Post.thread_id, visible_threads_clause(user))
+    moderated = sa.exists().where(Thread.id == Post.thread_id, moderated_threads_clause(user))
+    return sa.and_(
+        Post.deleted_at.is_(None),
+        in_view,
+        sa.or_(Post.hidden_at.is_(None), Post.author_id == user.id, moderated),
+    )
+
+
+def users_who_can_see_post(
+    post: Post, user_ids: set[int], thread: Thread | None = None
+) -> set[int]:
+    """Of `user_ids`, those who may read `post` (at most three queries)."""
+    if post.is_removed:
+        return set()
+    thread = thread or db.session.get(Thread, post.thread_id)
+    allowed = users_who_can_see_thread(thread, user_ids)
+    if not post.is_hidden or not allowed:
+        return allowed
+    moderators = users_who_can_moderate_thread(thread, allowed)
+    return {uid for uid in allowed if uid == post.author_id or uid in moderators}
 
 
 # ------------------------------------------------------------------ projects
