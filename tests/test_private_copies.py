@@ -7,22 +7,46 @@ told (notifications and emails), exported, or traced (lineage and spread).
 Widening it is always the member's explicit choice, made with a warning.
 """
 
+# Fixtures come from project_factories and are named again as test arguments.
+# ruff: noqa: F811
+
 from __future__ import annotations
+
+import json
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_thread, page_text
+from community_factories import (
+    add_member,
+    client_as,
+    emails_to,
+    first_post,
+    make_post,
+    make_thread,
+    page_text,
+)
 from community_factories import make_community as make_group
 from methods_support import adapt, approach, make_community, publish_method
+from project_factories import make_project  # noqa: F401
+from search_support import index_everyone
 
+from community.accounts.export import member_data
+from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import moderation
+from community.discussions import services as discussions
 from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.methods import services
+from community.methods.lineage import descendants, spread
 from community.methods.models import Method
 from community.methods.snapshots import content_of, context_of
+from community.notifications import inbox
+from community.notifications.models import EmailFrequency, WatchLevel
+from community.projects import dashboards, method_links
+from community.projects import services as projects
+from community.search.working_on import working_on
 
 
 @pytest.fixture
@@ -53,6 +77,12 @@ def secret(author, circle):
         community_id=circle.id,
         sections={"how_to": "Whisper the handover at bed 4"},
     )
+
+
+def _with_co_author(method, user):
+    changed = content_of(method)
+    changed.co_authors = user.username
+    return changed
 
 
 def _url(method, suffix=""):
@@ -245,3 +275,147 @@ def test_the_move_page_warns_and_refuses_without_the_choice(author, insider, out
     assert moved.status_code == 302
     db.session.expire_all()
     assert db.session.get(Thread, thread.id).community_id == public.id
+
+
+# ------------------------------------------------------------------ quoting a post
+
+
+def test_a_post_cannot_be_quoted_into_another_thread(author, insider, outsider, lounges):
+    private, public = lounges
+    secret = make_thread(insider, private, "Night staffing", "Bed 4 is short-staffed tonight")
+    secret_post = first_post(secret)
+    open_thread = make_thread(outsider, public, "Day staffing", "We have enough today")
+    add_member(public, insider)
+    # The reply form will not quote a post from another thread, for anyone.
+    url = f"/communities/{public.slug}/threads/{open_thread.id}/reply?to={secret_post.id}"
+    assert client_as(insider).get(url).status_code == 404
+    # Nor will the service: a quote is a reference to a post in the same thread.
+    reply = discussions.reply(insider, open_thread, "See the night thread", secret_post)
+    assert reply.reply_to_id is None
+    page = page_text(
+        client_as(outsider).get(
+            f"/communities/{public.slug}/threads/{open_thread.id}-{open_thread.slug}"
+        )
+    )
+    assert "See the night thread" in page and "Bed 4" not in page
+
+
+def test_a_quote_of_a_post_hidden_since_is_not_shown_to_readers(
+    author, insider, outsider, make_user, lounges
+):
+    _private, public = lounges
+    add_member(public, insider)
+    thread = make_thread(outsider, public, "Day staffing", "We have enough today")
+    quoted = make_post(insider, thread, "Bed 7 patient is called Mrs Example")
+    make_post(outsider, thread, "Thanks for the detail", reply_to=quoted)
+    moderation.hide_post(author, quoted)
+    url = f"/communities/{public.slug}/threads/{thread.id}-{thread.slug}"
+    reader = make_user("rae-reader")
+    page = page_text(client_as(reader).get(url))
+    assert "Thanks for the detail" in page and "Mrs Example" not in page
+    assert "Mrs Example" in page_text(client_as(author).get(url))  # its facilitator still can
+
+
+# ------------------------------------------------------------------ a project's methods
+
+
+def test_an_open_projects_page_does_not_name_a_private_method(
+    author, insider, outsider, circle, secret, make_project
+):
+    project = make_project(insider, title="Calmer nights")
+    method_links.link_method(insider, project, secret.id)
+    url = f"/projects/{project.id}-{project.slug}"
+    theirs = client_as(outsider).get(url)
+    assert theirs.status_code == 200
+    assert "Quiet handover" not in page_text(theirs)
+    assert method_links.linked_methods(outsider, project) == []
+    assert "Quiet handover" in page_text(client_as(insider).get(url))
+    # The methods used by projects on a dashboard leave it out too.
+    board = dashboards.for_system(outsider, project.organisation.system)
+    assert all(m.title != "Quiet handover" for m, _n in board.methods)
+
+
+# ------------------------------------------------------------------ who else is working on this
+
+
+def test_the_panel_forgets_a_method_that_moved_into_a_private_community(
+    app, author, insider, outsider, circle
+):
+    method = publish_method(author, "Sepsis screening")
+    index_everyone()
+    with app.test_request_context():
+        before = working_on(outsider, "Sepsis bundle audit")
+    assert [c.name for c in before.colleagues] == ["Ama Author"]
+    moved = content_of(method)
+    moved.community_id = circle.id
+    services.update_method(author, method, moved, base_version=method.version)
+    with app.test_request_context():
+        after = working_on(outsider, "Sepsis bundle audit")
+        inside = working_on(insider, "Sepsis bundle audit")
+    assert after.colleagues == ()
+    assert [c.name for c in inside.colleagues] == ["Ama Author"]
+
+
+# ------------------------------------------------------------------ digests
+
+
+def test_a_digest_leaves_out_a_private_thread_its_reader_was_removed_from(
+    author, insider, make_user, circle
+):
+    stays = make_user("sue-stays", name="Sue Stays")
+    add_member(circle, stays, author)
+    thread = make_thread(author, circle, "Night staffing", "Who can cover?")
+    for reader in (insider, stays):
+        discussions.set_watch_level(reader, thread, WatchLevel.WATCHING)
+        reader.email_notifications = EmailFrequency.DAILY
+    db.session.commit()
+    make_post(author, thread, "Bed 4 is short-staffed tonight")
+    communities.remove_member(author, circle, insider)
+    assert inbox.send_digests() == 1
+    digests = [m for m in emails_to(insider) + emails_to(stays) if "since your last" in m.body_text]
+    (digest,) = digests
+    assert digest.to_address == stays.email
+    assert "Night staffing" in digest.body_text
+
+
+# ------------------------------------------------------------------ the data export
+
+
+def test_an_export_keeps_no_title_of_others_it_can_no_longer_see(
+    author, insider, circle, secret, make_project
+):
+    services.update_method(
+        author, secret, _with_co_author(secret, insider), base_version=secret.version
+    )
+    project = make_project(author, title="Secret staffing project", community=circle)
+    projects.add_team_member(author, project, username=insider.username, role="", is_lead=False)
+    own = publish_method(insider, "My own handover", community_id=circle.id)
+    before = member_data(insider)
+    assert {m["title"] for m in before["methods_authored"]} == {"Quiet handover", own.title}
+    assert [p["title"] for p in before["projects"]] == ["Secret staffing project"]
+    communities.leave(insider, circle)
+    after = member_data(insider)
+    text = json.dumps(after)
+    assert "Quiet handover" not in text and "Secret staffing project" not in text
+    assert {m["id"] for m in after["methods_authored"]} == {secret.id, own.id}
+    assert "My own handover" in text  # what they wrote themselves stays theirs
+    assert [p["id"] for p in after["projects"]] == [project.id]
+
+
+# ------------------------------------------------------------------ lineage and spread
+
+
+def test_spread_never_names_where_a_private_adaptation_was_made(
+    author, insider, outsider, circle, make_organisation, make_user
+):
+    root = publish_method(author, "Loud handover")
+    far = make_organisation("Far Away Hospice")
+    maker = make_user("fin-far", organisation=far)
+    add_member(circle, maker, author)
+    adapt(maker, root, "Quiet loud handover", community_id=circle.id)
+    theirs = spread(root, descendants(outsider, root), outsider)
+    assert [o.organisation.name for _s, o in theirs.rows] == []
+    page = page_text(client_as(outsider).get(_url(root, "/lineage")))
+    assert "Far Away Hospice" not in page and "Quiet loud handover" not in page
+    mine = spread(root, descendants(insider, root), insider)
+    assert [o.organisation.name for _s, o in mine.rows] == ["Far Away Hospice"]
