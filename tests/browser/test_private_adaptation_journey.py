@@ -85,3 +85,44 @@ def test_a_private_methods_adaptation_stays_private_unless_widened_on_purpose(
     expect(outsider.get_by_role("heading", level=1)).to_have_text("Page not found")
 
     assert not problems, "\n\n".join(f"[{name}] {text}" for name, text in problems.items())
+
+
+@pytest.fixture
+def lounges(db, make_user):
+    from community_factories import make_community as make_group
+    from community_factories import make_thread
+
+    from community.communities.models import Visibility
+
+    facilitator = make_user("fay-facilitator", name="Fay Facilitator")
+    quiet = make_group(facilitator, "Quiet lounge", visibility=Visibility.PRIVATE)
+    make_group(facilitator, "Open lounge")
+    thread = make_thread(facilitator, quiet, "Night staffing", "Bed 4 is short tonight")
+    found = {
+        "facilitator": Person.of(facilitator),
+        "move_url": f"/communities/{quiet.slug}/threads/{thread.id}/move",
+    }
+    release(db)
+    return found
+
+
+def test_moving_a_thread_out_of_a_private_community_warns_and_asks(
+    page: Page, lounges, sign_in, axe_report
+):
+    problems: dict[str, str] = {}
+    sign_in(page, lounges["facilitator"], then=lounges["move_url"])
+    expect(page.locator("#private-source-warning")).to_contain_text(
+        "This thread is in Quiet lounge, a private community"
+    )
+    if report := axe_report(page):
+        problems["move form with the warning"] = report
+    page.get_by_label("Move to").select_option(label="Open lounge")
+    page.get_by_role("button", name="Move thread").click()
+    message = "Its posts were written for members of Quiet lounge only"
+    expect(page.locator(".nhsuk-error-message")).to_contain_text(message)
+    if report := axe_report(page):
+        problems["move form refusing"] = report
+    page.get_by_label("Move it out of Quiet lounge anyway").check()
+    page.get_by_role("button", name="Move thread").click()
+    expect(page.get_by_text("The thread has been moved to Open lounge.")).to_be_visible()
+    assert not problems, "\n\n".join(f"[{name}] {text}" for name, text in problems.items())
