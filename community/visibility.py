@@ -23,6 +23,17 @@ cannot leak through a secondary list that re-implements the check.
   community, and so are its measures, updates, cycles, discussion and
   dashboard counts. Its leads (with site administrators and, for a
   community's project, that community's facilitators) moderate its discussion.
+* A post's text is read by those who may see its thread, unless it was removed
+  (a placeholder for everyone) or hidden (then its author and the thread's
+  moderators only).
+* Content copied or moved out of a private community (an adaptation of its
+  method, a thread moved elsewhere) reaches a wider audience only by the
+  member's explicit choice: `widens_audience` says when to ask.
+
+Each rule has three forms that must agree (tests/test_visibility_rule.py): the
+check for one object (`can_see_*`), the SQL filter (`visible_*_clause`) and the
+bulk "who may be told" (`users_who_can_see_*`). Mentoring records have theirs in
+community/mentoring/visibility.py.
 """
 
 from __future__ import annotations
@@ -46,6 +57,7 @@ from community.communities.models import (
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
+from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 
 
@@ -92,6 +104,21 @@ def visible_communities_clause(user) -> sa.ColumnElement[bool]:
         ),
         sa.and_(Community.status == CommunityStatus.PROPOSED, Community.created_by_id == user.id),
     )
+
+
+def open_community_clause() -> sa.ColumnElement[bool]:
+    """A WHERE clause over Community: the communities every signed-in member may read."""
+    return sa.and_(
+        Community.status == CommunityStatus.ACTIVE, Community.visibility == Visibility.OPEN
+    )
+
+
+def open_to_every_member(community_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """Over anything placed in a community by `community_id`: seen by every signed-in
+    member (in no community, or in an active open one). For what is the same for every
+    reader, such as evidence of someone's expertise that anyone may be shown."""
+    open_communities = sa.select(Community.id).where(open_community_clause())
+    return sa.or_(community_id.is_(None), community_id.in_(open_communities))
 
 
 def visible_community_ids(user) -> sa.Select:
@@ -387,15 +414,24 @@ def users_who_can_moderate_thread(thread: Thread, user_ids: set[int]) -> set[int
 # author and the thread's moderators read it).
 
 
+def shown_to_every_reader() -> sa.ColumnElement[bool]:
+    """Over Post: neither removed nor hidden, so every reader of its thread reads it.
+    For what is drawn once for all readers (feeds, search, evidence of expertise)."""
+    return sa.and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+
+
+def can_read_hidden_post(user, post: Post, thread: Thread) -> bool:
+    """A hidden post's text is for its author and the thread's moderators."""
+    return post.author_id == getattr(user, "id", None) or can_moderate_thread(user, thread)
+
+
 def can_see_post(user, post: Post, thread: Thread | None = None) -> bool:
     if post.is_removed:
         return False
     thread = thread or db.session.get(Thread, post.thread_id)
     if not can_see_thread(user, thread):
         return False
-    if not post.is_hidden:
-        return True
-    return post.author_id == user.id or can_moderate_thread(user, thread)
+    return not post.is_hidden or can_read_hidden_post(user, post, thread)
 
 
 def visible_posts_clause(user) -> sa.ColumnElement[bool]:
@@ -475,3 +511,26 @@ def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
             return set()
         return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
     return users_who_can_see(project.community, user_ids)
+
+
+# ------------------------------------------------------------------ measures
+#
+# A measure, its data points and its charts are seen by exactly those who may see
+# its project.
+
+
+def can_see_measure(user, measure: Measure) -> bool:
+    project = db.session.get(Project, measure.project_id)
+    return project is not None and can_see_project(user, project)
+
+
+def visible_measures_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Measure: the measures `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    return sa.exists().where(Project.id == Measure.project_id, visible_projects_clause(user))
+
+
+def users_who_can_see_measure(measure: Measure, user_ids: set[int]) -> set[int]:
+    project = db.session.get(Project, measure.project_id)
+    return users_who_can_see_project(project, user_ids) if project is not None else set()

@@ -3,8 +3,8 @@
 Each example builds a small random world (communities open and private, active
 and waiting; members, facilitators, administrators and outsiders; methods
 published, draft and deleted, in and out of communities, adapted from private
-ones; projects in and out of communities with leads; threads of all three kinds;
-posts by anyone, hidden or removed) and checks, for every reader and object,
+ones; projects in and out of communities with leads and measures; threads of
+all three kinds; posts by anyone, hidden or removed) and checks, for every reader and object,
 that the per-object check (`can_see_*`), the SQL filter (`visible_*_clause`) and
 the bulk "who may be told" form (`users_who_can_see_*`) give the same answer.
 
@@ -35,6 +35,7 @@ from community.communities.models import (
 )
 from community.discussions.models import Post, Thread
 from community.methods.models import AuthorRole, Method, MethodAuthor, MethodStatus
+from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 from community.timefmt import utcnow
 
@@ -53,7 +54,7 @@ class WorldPlan:
     methods: list[
         tuple[int | None, str, list[int], int | None]
     ]  # community, status, authors, parent
-    projects: list[tuple[int | None, list[int]]]  # community, leads
+    projects: list[tuple[int | None, list[int], int]]  # community, leads, measures
     threads: list[int]  # community threads, by community
     posts: list[tuple[int, int, bool, bool]] = field(
         default_factory=list
@@ -103,7 +104,10 @@ def worlds(draw) -> WorldPlan:
             parent,
         ))  # fmt: skip
     projects = draw(
-        st.lists(st.tuples(places, st.lists(person, max_size=2, unique=True)), max_size=3)
+        st.lists(
+            st.tuples(places, st.lists(person, max_size=2, unique=True), st.integers(0, 2)),
+            max_size=3,
+        )
     )
     threads = draw(st.lists(st.integers(0, len(communities) - 1), max_size=3))
     thread_count = len(threads) + len(methods) + len(projects)
@@ -127,6 +131,7 @@ class World:
     communities: list[Community]
     methods: list[Method]
     projects: list[Project]
+    measures: list[Measure]
     threads: list[Thread]
     posts: list[Post]
 
@@ -175,8 +180,8 @@ def build(plan: WorldPlan, organisation) -> World:
         session.add(method)
         session.flush()
         methods.append(method)
-    projects = []
-    for place, leads in plan.projects:
+    projects, measures = [], []
+    for place, leads, measure_count in plan.projects:
         n = next(_names)
         project = Project(
             title=f"Project {n}", slug=f"project-{n}", aim="a",
@@ -188,7 +193,12 @@ def build(plan: WorldPlan, organisation) -> World:
         session.flush()
         session.add_all(TeamMember(project_id=project.id, user_id=users[u].id, is_lead=True)
                         for u in leads)  # fmt: skip
+        measures += [
+            Measure(project_id=project.id, name=f"Measure {m}", definition="d")
+            for m in range(measure_count)
+        ]
         projects.append(project)
+    session.add_all(measures)
     threads = []
     homes = (
         [{"community_id": communities[c].id} for c in plan.threads]
@@ -210,7 +220,7 @@ def build(plan: WorldPlan, organisation) -> World:
     session.add_all(posts)
     session.flush()
     session.expire_all()  # every check reads the world from the database, as a request would
-    return World(users, communities, methods, projects, threads, posts)
+    return World(users, communities, methods, projects, measures, threads, posts)
 
 
 # ------------------------------------------------------------------ the property
@@ -235,6 +245,12 @@ RULES = {
         visibility.users_who_can_see_project,
         Project,
     ),
+    "measure": (
+        visibility.can_see_measure,
+        visibility.visible_measures_clause,
+        visibility.users_who_can_see_measure,
+        Measure,
+    ),
     "thread": (
         visibility.can_see_thread,
         visibility.visible_threads_clause,
@@ -257,6 +273,7 @@ def _disagreements(world: World) -> list[str]:
         "community": world.communities,
         "method": world.methods,
         "project": world.projects,
+        "measure": world.measures,
         "thread": world.threads,
         "post": world.posts,
     }
