@@ -56,6 +56,8 @@ from community.communities.models import (
 )
 from community.discussions.models import Post, Thread
 from community.extensions import db
+from community.mentoring import visibility as mentoring_visibility
+from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
@@ -534,3 +536,28 @@ def visible_measures_clause(user) -> sa.ColumnElement[bool]:
 def users_who_can_see_measure(measure: Measure, user_ids: set[int]) -> set[int]:
     project = db.session.get(Project, measure.project_id)
     return users_who_can_see_project(project, user_ids) if project is not None else set()
+
+
+# ------------------------------------------------------------------ mentoring requests
+#
+# The rule itself lives with mentoring (community/mentoring/visibility.py: who may
+# see a request describing an organisation's weaknesses); here it is named beside
+# the others, with its bulk form, so that every rule is found and tested in one place.
+
+can_see_request = mentoring_visibility.can_see_request
+visible_requests_clause = mentoring_visibility.visible_requests_clause
+
+
+def users_who_can_see_request(request: MentoringRequest, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those who may see `request` (one query): administrators, its
+    requester, members of its organisation and the mentors it was offered to."""
+    if not user_ids:
+        return set()
+    asked = sa.select(MentoringAsk.mentor_id).where(MentoringAsk.request_id == request.id)
+    clause = sa.or_(
+        User.role == "admin",
+        User.id == request.requester_id,
+        User.organisation_id == request.organisation_id,
+        User.id.in_(asked),
+    )
+    return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))

@@ -4,8 +4,9 @@ Each example builds a small random world (communities open and private, active
 and waiting; members, facilitators, administrators and outsiders; methods
 published, draft and deleted, in and out of communities, adapted from private
 ones; projects in and out of communities with leads and measures; threads of
-all three kinds; posts by anyone, hidden or removed) and checks, for every reader and object,
-that the per-object check (`can_see_*`), the SQL filter (`visible_*_clause`) and
+all three kinds; posts by anyone, hidden or removed; mentoring requests for
+organisations, asked of mentors) and checks, for every reader and object, that
+the per-object check (`can_see_*`), the SQL filter (`visible_*_clause`) and
 the bulk "who may be told" form (`users_who_can_see_*`) give the same answer.
 
 Each world is written in the test's own transaction (flushed, never committed)
@@ -19,6 +20,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +36,7 @@ from community.communities.models import (
     Visibility,
 )
 from community.discussions.models import Post, Thread
+from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import AuthorRole, Method, MethodAuthor, MethodStatus
 from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
@@ -49,16 +52,17 @@ class WorldPlan:
     """What hypothesis draws: small indices into lists, so that it can shrink them."""
 
     admins: list[bool]
+    homes: list[int | None]  # each member's organisation: 0, 1 or none
     communities: list[tuple[str, str, int]]  # visibility, status, proposer
     roles: dict[tuple[int, int], str]  # (user, community) -> member / facilitator
-    methods: list[
-        tuple[int | None, str, list[int], int | None]
-    ]  # community, status, authors, parent
+    # community, status, authors, parent
+    methods: list[tuple[int | None, str, list[int], int | None]]
     projects: list[tuple[int | None, list[int], int]]  # community, leads, measures
     threads: list[int]  # community threads, by community
-    posts: list[tuple[int, int, bool, bool]] = field(
-        default_factory=list
-    )  # thread, author, hidden, removed
+    # thread, author, hidden, removed
+    posts: list[tuple[int, int, bool, bool]] = field(default_factory=list)
+    # organisation, requester (or a deleted account), mentors asked
+    requests: list[tuple[int, int | None, list[int]]] = field(default_factory=list)
 
 
 @st.composite
@@ -68,6 +72,7 @@ def worlds(draw) -> WorldPlan:
         lambda flags: [f and i == 0 for i, f in enumerate(flags)]  # at most one administrator
     ))  # fmt: skip
     person = st.integers(0, users - 1)
+    homes = draw(st.lists(st.sampled_from([0, 0, 1, None]), min_size=users, max_size=users))
     communities = draw(
         st.lists(
             st.tuples(
@@ -119,7 +124,18 @@ def worlds(draw) -> WorldPlan:
                 max_size=6,
             )
         )
-    return WorldPlan(admins, communities, roles, methods, projects, threads, posts)
+    requests = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 1),
+                st.one_of(st.none(), person),
+                st.lists(person, max_size=2, unique=True),
+            ),
+            max_size=2,
+        )
+    )
+    return WorldPlan(admins, homes, communities, roles, methods, projects, threads, posts,
+                     requests)  # fmt: skip
 
 
 # ------------------------------------------------------------------ building it
@@ -134,18 +150,21 @@ class World:
     measures: list[Measure]
     threads: list[Thread]
     posts: list[Post]
+    requests: list[MentoringRequest]
 
 
-def build(plan: WorldPlan, organisation) -> World:
+def build(plan: WorldPlan, organisations) -> World:
     session = visibility.db.session
     now = utcnow()
+    organisation = organisations[0]
     users = []
-    for is_admin in plan.admins:
+    for is_admin, home in zip(plan.admins, plan.homes, strict=True):
         n = next(_names)
         users.append(User(
             username=f"reader-{n}", name=f"Reader {n}", email=f"reader-{n}@nhs.example",
             password_hash="x", role=Role.ADMIN if is_admin else Role.MEMBER,
-            organisation_id=organisation.id, email_confirmed_at=now,
+            organisation_id=organisations[home].id if home is not None else None,
+            email_confirmed_at=now,
         ))  # fmt: skip
     session.add_all(users)
     session.flush()
@@ -218,9 +237,22 @@ def build(plan: WorldPlan, organisation) -> World:
             deleted_at=now if removed else None,
         ))  # fmt: skip
     session.add_all(posts)
+    requests = []
+    for home, requester, mentors in plan.requests:
+        request = MentoringRequest(
+            organisation_id=organisations[home].id, title="Help with run charts", aim="a",
+            timescale="months", requester_id=users[requester].id if requester is not None else None,
+        )  # fmt: skip
+        session.add(request)
+        session.flush()
+        session.add_all(
+            MentoringAsk(request_id=request.id, mentor_id=users[m].id, expires_at=now)
+            for m in mentors
+        )
+        requests.append(request)
     session.flush()
     session.expire_all()  # every check reads the world from the database, as a request would
-    return World(users, communities, methods, projects, measures, threads, posts)
+    return World(users, communities, methods, projects, measures, threads, posts, requests)
 
 
 # ------------------------------------------------------------------ the property
@@ -263,6 +295,12 @@ RULES = {
         visibility.users_who_can_see_post,
         Post,
     ),
+    "mentoring request": (
+        visibility.can_see_request,
+        visibility.visible_requests_clause,
+        visibility.users_who_can_see_request,
+        MentoringRequest,
+    ),
 }
 
 
@@ -276,6 +314,7 @@ def _disagreements(world: World) -> list[str]:
         "measure": world.measures,
         "thread": world.threads,
         "post": world.posts,
+        "mentoring request": world.requests,
     }
     found = []
     for kind, (check, clause, bulk, model) in RULES.items():
@@ -299,15 +338,20 @@ def _disagreements(world: World) -> list[str]:
     return found
 
 
+@pytest.fixture
+def organisations(organisation, make_organisation):
+    return [organisation, make_organisation("Elsewhere Community Health")]
+
+
 @settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(plan=worlds())
-def test_the_check_the_filter_and_the_bulk_form_agree(db, organisation, plan):
+def test_the_check_the_filter_and_the_bulk_form_agree(db, organisations, plan):
     try:
-        world = build(plan, organisation)
+        world = build(plan, organisations)
         assert _disagreements(world) == []
     finally:
         db.session.rollback()
