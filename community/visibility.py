@@ -23,6 +23,17 @@ cannot leak through a secondary list that re-implements the check.
   community, and so are its measures, updates, cycles, discussion and
   dashboard counts. Its leads (with site administrators and, for a
   community's project, that community's facilitators) moderate its discussion.
+* A post's text is read by those who may see its thread, unless it was removed
+  (a placeholder for everyone) or hidden (then its author and the thread's
+  moderators only).
+* Content copied or moved out of a private community (an adaptation of its
+  method, a thread moved elsewhere) reaches a wider audience only by the
+  member's explicit choice: `widens_audience` says when to ask.
+
+Each rule has three forms that must agree (tests/test_visibility_rule.py): the
+check for one object (`can_see_*`), the SQL filter (`visible_*_clause`) and the
+bulk "who may be told" (`users_who_can_see_*`). Mentoring records have theirs in
+community/mentoring/visibility.py.
 """
 
 from __future__ import annotations
@@ -43,9 +54,12 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
-from community.discussions.models import Thread
+from community.discussions.models import Post, Thread
 from community.extensions import db
+from community.mentoring import visibility as mentoring_visibility
+from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus
+from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 
 
@@ -92,6 +106,21 @@ def visible_communities_clause(user) -> sa.ColumnElement[bool]:
         ),
         sa.and_(Community.status == CommunityStatus.PROPOSED, Community.created_by_id == user.id),
     )
+
+
+def open_community_clause() -> sa.ColumnElement[bool]:
+    """A WHERE clause over Community: the communities every signed-in member may read."""
+    return sa.and_(
+        Community.status == CommunityStatus.ACTIVE, Community.visibility == Visibility.OPEN
+    )
+
+
+def open_to_every_member(community_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """Over anything placed in a community by `community_id`: seen by every signed-in
+    member (in no community, or in an active open one). For what is the same for every
+    reader, such as evidence of someone's expertise that anyone may be shown."""
+    open_communities = sa.select(Community.id).where(open_community_clause())
+    return sa.or_(community_id.is_(None), community_id.in_(open_communities))
 
 
 def visible_community_ids(user) -> sa.Select:
@@ -195,7 +224,23 @@ def users_who_can_see(community: Community, user_ids: set[int]) -> set[int]:
     clause = User.role == "admin"
     if community.status == CommunityStatus.ACTIVE:
         clause = sa.or_(clause, User.id.in_(members))
+    elif community.status == CommunityStatus.PROPOSED and community.created_by_id is not None:
+        clause = sa.or_(clause, User.id == community.created_by_id)  # waiting: its proposer
     return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))
+
+
+def widens_audience(source: Community | None, target: Community | None) -> bool:
+    """Whether content read in `source` and copied or moved to `target` would reach
+    people who could not read it where it was.
+
+    Content outside any community, or in an open one, is already seen by every
+    member. Content in a private community is seen by its members only, so any
+    other place (no community, an open one, or another private one whose members
+    differ) is wider: finer than needed, never coarser.
+    """
+    if source is None or not source.is_private:
+        return False
+    return target is None or target.id != source.id
 
 
 # ------------------------------------------------------------------ methods
@@ -311,6 +356,113 @@ def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     return users_who_can_see(thread.community, user_ids)
 
 
+def moderated_threads_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Thread: the threads `user` moderates (`can_moderate_thread`)."""
+    if not _is_signed_in(user):
+        return sa.false()
+    if user.is_admin:
+        return sa.true()
+    facilitated = facilitated_community_ids(user)
+    led = sa.select(TeamMember.project_id).where(
+        TeamMember.user_id == user.id, TeamMember.is_lead.is_(True)
+    )
+    return sa.or_(
+        Thread.community_id.in_(facilitated),
+        sa.exists().where(
+            Method.id == Thread.method_id,
+            sa.or_(Method.id.in_(authored_method_ids(user)), Method.community_id.in_(facilitated)),
+        ),
+        sa.exists().where(
+            Project.id == Thread.project_id,
+            sa.or_(Project.id.in_(led), Project.community_id.in_(facilitated)),
+        ),
+    )
+
+
+def users_who_can_moderate_thread(thread: Thread, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those who moderate `thread` (one query)."""
+    if not user_ids:
+        return set()
+    facilitators = sa.select(Membership.user_id).where(
+        Membership.community_id == sa.bindparam("community"),
+        Membership.role == MemberRole.FACILITATOR,
+    )
+    community_id = thread.community_id
+    extra: sa.ColumnElement[bool] = sa.false()
+    if thread.method_id is not None:
+        community_id = thread.method.community_id
+        extra = User.id.in_(list(thread.method.author_ids()))
+    elif thread.project_id is not None:
+        community_id = thread.project.community_id
+        extra = User.id.in_(
+            sa.select(TeamMember.user_id).where(
+                TeamMember.project_id == thread.project_id, TeamMember.is_lead.is_(True)
+            )
+        )
+    clause = sa.or_(User.role == "admin", extra)
+    if community_id is not None:
+        clause = sa.or_(clause, User.id.in_(facilitators))
+    return set(
+        db.session.scalars(
+            sa.select(User.id).where(User.id.in_(user_ids), clause), {"community": community_id}
+        )
+    )
+
+
+# ------------------------------------------------------------------ posts
+#
+# A post's text is read by those who may see its thread, unless it was removed (a
+# placeholder for everyone) or hidden (by a facilitator or by flags: then only its
+# author and the thread's moderators read it).
+
+
+def shown_to_every_reader() -> sa.ColumnElement[bool]:
+    """Over Post: neither removed nor hidden, so every reader of its thread reads it.
+    For what is drawn once for all readers (feeds, search, evidence of expertise)."""
+    return sa.and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+
+
+def can_read_hidden_post(user, post: Post, thread: Thread) -> bool:
+    """A hidden post's text is for its author and the thread's moderators."""
+    return post.author_id == getattr(user, "id", None) or can_moderate_thread(user, thread)
+
+
+def can_see_post(user, post: Post, thread: Thread | None = None) -> bool:
+    if post.is_removed:
+        return False
+    thread = thread or db.session.get(Thread, post.thread_id)
+    if not can_see_thread(user, thread):
+        return False
+    return not post.is_hidden or can_read_hidden_post(user, post, thread)
+
+
+def visible_posts_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Post: the posts whose text `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    in_view = sa.exists().where(Thread.id == Post.thread_id, visible_threads_clause(user))
+    moderated = sa.exists().where(Thread.id == Post.thread_id, moderated_threads_clause(user))
+    return sa.and_(
+        Post.deleted_at.is_(None),
+        in_view,
+        sa.or_(Post.hidden_at.is_(None), Post.author_id == user.id, moderated),
+    )
+
+
+def users_who_can_see_post(
+    post: Post, user_ids: set[int], thread: Thread | None = None
+) -> set[int]:
+    """Of `user_ids`, those who may read `post` (at most three queries)."""
+    if post.is_removed:
+        return set()
+    thread = thread or db.session.get(Thread, post.thread_id)
+    allowed = users_who_can_see_thread(thread, user_ids)
+    if not post.is_hidden or not allowed:
+        return allowed
+    moderators = users_who_can_moderate_thread(thread, allowed)
+    return {uid for uid in allowed if uid == post.author_id or uid in moderators}
+
+
 # ------------------------------------------------------------------ projects
 
 
@@ -368,3 +520,51 @@ def users_who_can_see_project(project: Project, user_ids: set[int]) -> set[int]:
             return set()
         return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids))))
     return users_who_can_see(project.community, user_ids)
+
+
+# ------------------------------------------------------------------ measures
+#
+# A measure, its data points and its charts are seen by exactly those who may see
+# its project.
+
+
+def can_see_measure(user, measure: Measure) -> bool:
+    project = db.session.get(Project, measure.project_id)
+    return project is not None and can_see_project(user, project)
+
+
+def visible_measures_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Measure: the measures `user` may read."""
+    if not _is_signed_in(user):
+        return sa.false()
+    return sa.exists().where(Project.id == Measure.project_id, visible_projects_clause(user))
+
+
+def users_who_can_see_measure(measure: Measure, user_ids: set[int]) -> set[int]:
+    project = db.session.get(Project, measure.project_id)
+    return users_who_can_see_project(project, user_ids) if project is not None else set()
+
+
+# ------------------------------------------------------------------ mentoring requests
+#
+# The rule itself lives with mentoring (community/mentoring/visibility.py: who may
+# see a request describing an organisation's weaknesses); here it is named beside
+# the others, with its bulk form, so that every rule is found and tested in one place.
+
+can_see_request = mentoring_visibility.can_see_request
+visible_requests_clause = mentoring_visibility.visible_requests_clause
+
+
+def users_who_can_see_request(request: MentoringRequest, user_ids: set[int]) -> set[int]:
+    """Of `user_ids`, those who may see `request` (one query): administrators, its
+    requester, members of its organisation and the mentors it was offered to."""
+    if not user_ids:
+        return set()
+    asked = sa.select(MentoringAsk.mentor_id).where(MentoringAsk.request_id == request.id)
+    clause = sa.or_(
+        User.role == "admin",
+        User.id == request.requester_id,
+        User.organisation_id == request.organisation_id,
+        User.id.in_(asked),
+    )
+    return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), clause)))

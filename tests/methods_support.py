@@ -68,9 +68,11 @@ def draft_method(author, title: str | None = None, **fields) -> Method:
 
 def adapt(author, parent: Method, title: str | None = None, publish: bool = True, **fields):
     ctx = context(**fields.pop("context", {}))
+    widen = fields.pop("widen_audience", False)
     return services.create_method(
-        author, content(title, **fields), publish=publish, parent=parent, context=ctx
-    )
+        author, content(title, **fields), publish=publish, parent=parent, context=ctx,
+        widen_audience=widen,
+    )  # fmt: skip
 
 
 def make_community(creator, name: str | None = None, *, private: bool = False, members=()):

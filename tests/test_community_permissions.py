@@ -202,7 +202,8 @@ ROUTES: list[Route] = [
           facilitators_only(200), private_facilitators_only(200)),
     Route("discussions.move", "POST", lambda w: f"{t(w)}/move",
           facilitators_only(302), private_facilitators_only(302),
-          data=lambda w: {"community": str(w.other.id)}),
+          # Out of a private community only with the explicit choice (test_private_copies).
+          data=lambda w: {"community": str(w.other.id), "widen_audience": "y"}),
     Route("discussions.watch", "POST", lambda w: f"{t(w)}/watch",
           statuses(302), statuses(302, **OUTSIDERS_404), data=lambda w: {"level": "muted"}),
     Route("discussions.post_permalink", "GET", p,

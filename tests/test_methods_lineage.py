@@ -93,7 +93,7 @@ def test_hidden_methods_with_nothing_visible_below_are_left_out(author, member, 
     assert family.roots == [] and family.visible == []
     # Below a private adaptation, a public one keeps its place, and the private
     # one shows only as a method the reader cannot open.
-    public = adapt(member, secret, "Public grandchild")
+    public = adapt(member, secret, "Public grandchild", widen_audience=True)
     family = descendants(viewer, root)
     (hidden,) = family.roots
     assert hidden.state == "hidden" and _titles(hidden.children) == [public.title]
@@ -108,7 +108,7 @@ def test_lineage_pages_never_name_what_the_reader_cannot_see(
     root = publish_method(author, "Board rounds")
     circle = make_community(member, "Private circle", private=True)
     secret = adapt(member, root, "Secret adaptation", community_id=circle.id)
-    public = adapt(member, secret, "Public grandchild")
+    public = adapt(member, secret, "Public grandchild", widen_audience=True)
     uses.record_use(member, secret)
     viewer = make_user()
     auth.as_user(viewer)

@@ -97,10 +97,11 @@ def _form(world, method):
 
 
 def _adaptation(world, method):
-    return {
+    # A private method's adaptation stays in its community, as the form starts it.
+    return _with_community(world, method, {
         **_form(world, method), "co_authors": "", "care_setting": "community",
         "what_changed": "By phone", "why": "Rural", "action": "publish",
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def _with_community(world, method, data):

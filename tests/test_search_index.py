@@ -146,7 +146,9 @@ class Sequence:
     def move(self):
         thread = self.rng.choice(self._threads())
         target = self.rng.choice(self.communities)
-        moderation.move_thread(self.admin, thread, target)
+        # Out of a private community too (the facilitator's explicit choice): the index
+        # must follow a thread wherever it goes.
+        moderation.move_thread(self.admin, thread, target, widen_audience=True)
 
     def profile(self):
         person = self.rng.choice(self.people)

@@ -2,7 +2,9 @@
 
 What they wrote is theirs in full (even posts since hidden or removed). What
 others wrote is left out: a reply's thread is given by its address, not its
-title, so leaving a private community never lets its titles out in an export.
+title, and a co-authored method's or a team's project's title only while they
+may read it (or lead it), so leaving a private community never lets its titles
+out in an export.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipFeedback,
 )
-from community.methods.models import Method, MethodAuthor, MethodUse
+from community.methods.models import AuthorRole, Method, MethodAuthor, MethodUse
 from community.notifications.models import ThreadWatch
 from community.projects.models import Project, TeamMember
 from community.timefmt import utcnow
+from community.visibility import visible_methods_clause, visible_projects_clause
 
 FORMAT = "Improvement Commons member data, version 1"
 
@@ -103,9 +106,27 @@ def _discussions(user_id: int) -> dict[str, Any]:
     return {"threads_started": threads, "posts": posts, "marked_helpful": reactions}
 
 
-def _methods(user_id: int) -> dict[str, Any]:
+def _seen(clause: sa.ColumnElement[bool], title: sa.ColumnElement[str]) -> sa.Label:
+    """A title the member may not have written (a co-authored method's, a project
+    they are on the team of), given only where `clause` holds: while they may still
+    read it, or they lead it. After they leave its private community, what others wrote
+    there is not theirs to take away; its id and their own part in it stay."""
+    return sa.case((clause, title), else_=sa.null()).label("title")
+
+
+def _methods(user: User) -> dict[str, Any]:
+    user_id = user.id
     authored = _rows(
-        sa.select(Method.id, Method.title, Method.status, MethodAuthor.role, MethodAuthor.added_at)
+        sa.select(
+            Method.id,
+            _seen(
+                sa.or_(visible_methods_clause(user), MethodAuthor.role == AuthorRole.LEAD),
+                Method.title,
+            ),
+            Method.status,
+            MethodAuthor.role,
+            MethodAuthor.added_at,
+        )  # fmt: skip
         .join(MethodAuthor, MethodAuthor.method_id == Method.id)
         .where(MethodAuthor.user_id == user_id)
         .order_by(Method.id)
@@ -120,11 +141,12 @@ def _methods(user_id: int) -> dict[str, Any]:
     return {"methods_authored": authored, "methods_used": used}
 
 
-def _projects(user_id: int) -> list[dict[str, Any]]:
+def _projects(user: User) -> list[dict[str, Any]]:
+    user_id = user.id
     projects = _rows(
         sa.select(
             Project.id,
-            Project.title,
+            _seen(sa.or_(visible_projects_clause(user), TeamMember.is_lead), Project.title),
             TeamMember.role.label("team_role"),
             TeamMember.is_lead,
             TeamMember.added_at,
@@ -258,8 +280,8 @@ def member_data(user: User) -> dict[str, Any]:
         "profile": _profile(user),
         **_communities_and_notifications(user),
         **_discussions(user.id),
-        **_methods(user.id),
-        "projects": _projects(user.id),
+        **_methods(user),
+        "projects": _projects(user),
         "mentoring": _mentoring(user.id),
         "account_history": _account_history(user.id),
     }

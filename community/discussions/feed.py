@@ -14,7 +14,7 @@ from community.communities.models import Community, Membership
 from community.discussions.models import Post, Thread
 from community.discussions.reading import ShownPost, posts_with_authors
 from community.extensions import db
-from community.visibility import visible_community_ids
+from community.visibility import shown_to_every_reader, visible_community_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,5 +121,5 @@ def key_posts_for(threads: list[FeedItem]) -> dict[int, ShownPost]:
     if not ids:
         return {}
     # A feed excerpt is for everyone: a key learning hidden by flags is left out.
-    shown = sa.and_(Post.id.in_(ids), Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    shown = sa.and_(Post.id.in_(ids), shown_to_every_reader())
     return {p.id: p for p in posts_with_authors(shown)}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from community.discussions.models import FLAG_REASON_LABELS
@@ -57,6 +57,8 @@ class FlagForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     community = SelectField("Move to", coerce=int, validators=[InputRequired("Choose a community")])
+    # Shown only when the thread is in a private community (see visibility.widens_audience).
+    widen_audience = BooleanField("Move it anyway")
 
 
 class WatchForm(FlaskForm):

@@ -18,7 +18,12 @@ from community.extensions import db
 from community.notifications import services as notify
 from community.search import indexing
 from community.timefmt import utcnow
-from community.visibility import can_facilitate, can_moderate_thread, facilitated_community_ids
+from community.visibility import (
+    can_facilitate,
+    can_moderate_thread,
+    facilitated_community_ids,
+    widens_audience,
+)
 
 FLAGS_TO_HIDE = 3
 # One flag for these hides the post at once from all but its author and moderators.
@@ -73,7 +78,11 @@ def move_targets(user: User, thread: Thread) -> list[Community]:
     return list(db.session.scalars(query.order_by(Community.name).limit(500)))
 
 
-def move_thread(user: User, thread: Thread, target: Community) -> None:
+def move_thread(
+    user: User, thread: Thread, target: Community, *, widen_audience: bool = False
+) -> None:
+    """Move a community's thread to another; out of a private community only when the
+    facilitator chose to (`widen_audience`), since its posts were written for its members."""
     if thread.method_id is not None:
         raise RuleViolation("A method's discussion stays with its method", "community")
     if thread.project_id is not None:
@@ -83,6 +92,12 @@ def move_thread(user: User, thread: Thread, target: Community) -> None:
     _require_facilitator(user, target)
     if target.id == source.id:
         raise RuleViolation("Choose a different community", "community")
+    if widens_audience(source, target) and not widen_audience:
+        raise RuleViolation(
+            f"Its posts were written for members of {source.name} only: confirm that you "
+            f"want people outside {source.name} to read them",
+            "widen_audience",
+        )
     thread.community_id = target.id
     thread.community = target
     source.thread_count = Community.thread_count - 1

@@ -145,14 +145,18 @@ def move(slug: str, thread_id: int):
         abort(403)
     targets = moderation.move_targets(current_user, thread)
     form = MoveForm()
-    form.community.choices = [(0, "Choose a community")] + [(c.id, c.name) for c in targets]
+    form.community.choices = [(0, "Choose a community")] + [
+        (c.id, c.name + (" (private)" if c.is_private else "")) for c in targets
+    ]
     if form.validate_on_submit():
         target = next((c for c in targets if c.id == form.community.data), None)
         if target is None:
             form.community.errors = ["Choose a community you facilitate"]
         else:
             try:
-                moderation.move_thread(current_user, thread, target)
+                moderation.move_thread(
+                    current_user, thread, target, widen_audience=form.widen_audience.data
+                )
             except RuleViolation as violation:
                 show_violation(form, violation)
             else:

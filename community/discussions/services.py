@@ -34,6 +34,7 @@ from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
     can_moderate_thread,
+    can_read_hidden_post,
     can_see_community,
     can_see_thread,
     membership,
@@ -71,7 +72,7 @@ def get_post_or_404(post_id: int, user, *, for_edit: bool = False) -> Post:
     )
     if post is None or not can_see_thread(user, post.thread):
         abort(404)
-    if post.is_hidden and not (post.author_id == user.id or can_moderate_thread(user, post.thread)):
+    if post.is_hidden and not can_read_hidden_post(user, post, post.thread):
         abort(404)
     if for_edit and (post.author_id != user.id or post.is_removed):
         abort(403)

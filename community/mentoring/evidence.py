@@ -23,11 +23,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.communities.models import Community, CommunityStatus, Visibility
+from community.communities.models import Community
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.models_base import created_at_column
 from community.timefmt import utcnow
+from community.visibility import open_community_clause, shown_to_every_reader
 
 BATCH_SIZE = 1000
 
@@ -45,12 +46,8 @@ class MentorEvidence(db.Model):
 
 def _counted(user_ids: list[int]) -> dict[int, list[int]]:
     """{user id: [helpful marks, key learnings]} for the members who have any."""
-    open_community = sa.and_(
-        Community.status == CommunityStatus.ACTIVE, Community.visibility == Visibility.OPEN
-    )
-    shown = sa.and_(
-        Post.author_id.in_(user_ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None)
-    )
+    open_community = open_community_clause()
+    shown = sa.and_(Post.author_id.in_(user_ids), shown_to_every_reader())
     helpful = db.session.execute(
         sa.select(Post.author_id, sa.func.sum(Post.helpful_count))
         .join(Thread, Thread.id == Post.thread_id)

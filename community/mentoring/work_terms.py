@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from community.communities.models import Community, CommunityStatus, Visibility
 from community.extensions import db
 from community.mentoring.comparison import (
     Candidate,
@@ -27,6 +26,7 @@ from community.methods.models import Method, MethodAuthor, MethodImpact, MethodS
 from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 from community.projects.spc import Variation
+from community.visibility import open_to_every_member
 
 # Up to this many candidates, their methods and projects are looked up by member.
 FEW_CANDIDATES = 1000
@@ -52,11 +52,8 @@ def _lookup(member_column, thing_column, candidate_ids: list[int]):
 
 
 def _seen_by_everyone(community_id) -> sa.ColumnElement[bool]:
-    """Not in a community, or in an active open one."""
-    open_communities = sa.select(Community.id).where(
-        Community.status == CommunityStatus.ACTIVE, Community.visibility == Visibility.OPEN
-    )
-    return sa.or_(community_id.is_(None), community_id.in_(open_communities))
+    """Not in a community, or in an active open one (the one rule: community/visibility.py)."""
+    return open_to_every_member(community_id)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from community.methods.vocabulary import (
     Scale,
 )
 from community.slugs import slugify
-from community.visibility import can_see_community, membership
+from community.visibility import can_see_community, membership, widens_audience
 
 MAX_TITLE = 200
 MAX_SUMMARY = 600
@@ -216,6 +216,30 @@ def community_for(user: User, community_id: int | None, current: int | None) -> 
     if not user.is_admin and membership(user, community) is None:
         raise RuleViolation("You can only share a method in a community you belong to", "community")
     return community
+
+
+def copied_from_private(parent: Method | None) -> Community | None:
+    """The private community whose members alone may read `parent`, the method an
+    adaptation copies its text from; None when its text is open to every member."""
+    if parent is None or parent.community is None or not parent.community.is_private:
+        return None
+    return parent.community
+
+
+def check_copied_audience(
+    parent: Method | None, community: Community | None, widen: bool, *, staying: bool = False
+) -> None:
+    """An adaptation of a private method starts in the same community; sharing it
+    anywhere else needs `widen`: the author's explicit choice, made with the warning
+    in front of them. An edit `staying` where it already is widens nothing."""
+    source = copied_from_private(parent)
+    if source is None or widen or staying or not widens_audience(source, community):
+        return
+    raise RuleViolation(
+        f"Your adaptation copies text shared only with members of {source.name}: keep it "
+        f"in {source.name}, or confirm that you want to share it more widely",
+        "widen_audience",
+    )
 
 
 def co_authors_for(user: User, text: str, lead_id: int, community: Community | None) -> list[User]:

@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -176,6 +177,11 @@ class AdaptationForm(MethodForm):
         validators=[Length(max=500)],
         description="For example a project page or a published report.",
         filters=[strip_filter],
+    )
+    # Shown only when the method it copies is private (see copied_from_private).
+    widen_audience = BooleanField(
+        "Share my adaptation beyond the private community anyway",
+        description="Only if everyone who could then read it may see the text you copied.",
     )
 
     def context(self) -> AdaptationContext:

@@ -27,6 +27,7 @@ from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.methods import queries, services, uses
+from community.methods.content import copied_from_private
 from community.methods.diffs import diff_versions
 from community.methods.forms import AdaptationForm, MethodForm, form_data
 from community.methods.models import Method
@@ -75,11 +76,12 @@ def _act(method: Method, action, success: str, target: str | None = None):
     return act(action, success, target or method_url(method))
 
 
-def _set_choices(form: MethodForm, method: Method | None = None) -> None:
-    form.set_choices(
-        queries.approach_choices(),
-        queries.communities_for(current_user, method.community if method else None),
-    )
+def _set_choices(
+    form: MethodForm, method: Method | None = None, parent: Method | None = None
+) -> None:
+    # An adaptation of a private method may always stay where the original is.
+    current = method.community if method else copied_from_private(parent)
+    form.set_choices(queries.approach_choices(), queries.communities_for(current_user, current))
 
 
 # ------------------------------------------------------------------ reading
@@ -197,7 +199,7 @@ def adapt(method_id: int, slug: str):
         form = AdaptationForm(**form_data(content, context))
     else:
         form = AdaptationForm()
-    _set_choices(form)
+    _set_choices(form, parent=parent)
     if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
         try:
             method = services.create_method(
@@ -206,6 +208,7 @@ def adapt(method_id: int, slug: str):
                 publish=_publishing(),
                 parent=parent,
                 context=form.context(),
+                widen_audience=form.widen_audience.data,
             )
         except RuleViolation as violation:
             show_violation(form, violation)
@@ -217,7 +220,13 @@ def adapt(method_id: int, slug: str):
                 "success",
             )
             return redirect(method_url(method))
-    return render_template("methods/form.html", form=form, method=None, parent=parent)
+    return render_template(
+        "methods/form.html",
+        form=form,
+        method=None,
+        parent=parent,
+        private_source=copied_from_private(parent),
+    )
 
 
 @bp.route("/<int:method_id>-<slug>/edit", methods=["GET", "POST"])
@@ -246,6 +255,7 @@ def edit(method_id: int, slug: str):
                 note=form.note.data or "",
                 context=context,
                 publish=_publishing(),
+                widen_audience=isinstance(form, AdaptationForm) and form.widen_audience.data,
             )
         except services.EditConflict as refused:
             names = [
@@ -268,8 +278,15 @@ def edit(method_id: int, slug: str):
             else:
                 flash("Your changes have been saved.", "success")
             return redirect(method_url(method))
+    # The warning is for an adaptation still where the private original is.
+    source = copied_from_private(services.parent_of(method))
     return render_template(
-        "methods/form.html", form=form, method=method, parent=None, conflict=conflict
+        "methods/form.html",
+        form=form,
+        method=method,
+        parent=None,
+        conflict=conflict,
+        private_source=source if source and source.id == method.community_id else None,
     )
 
 

@@ -29,9 +29,11 @@ from community.methods.content import (
     apply_context,
     check_content,
     check_context,
+    check_copied_audience,
     check_publishable,
     co_authors_for,
     community_for,
+    copied_from_private,
     normalise,
     publish_problems,
     tags_for,
@@ -91,6 +93,11 @@ def get_method_or_404(
     if delete and not (method.is_lead_author(user) or user.is_admin):
         abort(403)
     return method
+
+
+def parent_of(method: Method) -> Method | None:
+    """The method `method` was adapted from, if it is an adaptation."""
+    return db.session.get(Method, method.parent_id) if method.parent_id is not None else None
 
 
 def thread_of(method: Method) -> Thread:
@@ -202,8 +209,13 @@ def create_method(
     publish: bool = False,
     parent: Method | None = None,
     context: AdaptationContext | None = None,
+    widen_audience: bool = False,
 ) -> Method:
-    """Start a method (or, with `parent` and `context`, an adaptation); a draft unless `publish`."""
+    """Start a method (or, with `parent` and `context`, an adaptation); a draft unless `publish`.
+
+    An adaptation of a method in a private community copies its text, so it stays
+    in that community unless `widen_audience` says the author chose a wider one.
+    """
     require_confirmed(user, "write a method")
     content = normalise(content)
     check_content(content)
@@ -213,7 +225,9 @@ def create_method(
         if not parent.is_published:
             raise RuleViolation("Only a published method can be adapted")
         context = check_context(context or AdaptationContext())
-    community = community_for(user, content.community_id, None)
+    source = copied_from_private(parent)  # an adaptation may always stay where that is
+    community = community_for(user, content.community_id, source.id if source else None)
+    check_copied_audience(parent, community, widen_audience)
     co_authors = co_authors_for(user, content.co_authors, user.id, community)
     tags = tags_for(content)
     if publish:
@@ -282,6 +296,7 @@ def update_method(
     note: str = "",
     context: AdaptationContext | None = None,
     publish: bool = False,
+    widen_audience: bool = False,
 ) -> bool:
     """Save an author's edit; returns False when nothing changed.
 
@@ -308,6 +323,12 @@ def update_method(
         context = check_context(context or AdaptationContext())
     community = community_for(user, content.community_id, method.community_id)
     _check_discussion_stays_private(method, community)
+    check_copied_audience(
+        parent_of(method),
+        community,
+        widen_audience,
+        staying=(community.id if community else None) == method.community_id,
+    )
     lead = method.lead_author
     co_authors = co_authors_for(user, content.co_authors, lead.id if lead else user.id, community)
     tags = tags_for(content)

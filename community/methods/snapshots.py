@@ -152,7 +152,10 @@ def adaptation_starting_point(
     """The adapt form, pre-filled from the method being adapted."""
     content = content_of(parent)
     content.co_authors = ""
-    content.community_id = None
+    # Copied text keeps the audience it had: a private method's adaptation starts in
+    # its community (widening it is the author's explicit choice, see content.py).
+    source = parent.community
+    content.community_id = source.id if source is not None and source.is_private else None
     org = user.organisation
     context = AdaptationContext(organisation_type=org.type if org is not None else "")
     return content, context

@@ -20,6 +20,7 @@ from community.extensions import db
 from community.methods.models import Method, MethodStatus
 from community.projects.models import Project, TeamMember
 from community.visibility import (
+    shown_to_every_reader,
     visible_methods_clause,
     visible_projects_clause,
     visible_threads_clause,
@@ -48,8 +49,7 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
         .where(
             Post.id.in_(list(sources)),
             # Checked again as they are put in words: a ranking may be kept a while.
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
+            shown_to_every_reader(),
             visible_threads_clause(viewer),
         )
     )

@@ -62,7 +62,7 @@ from community.search.models import SearchDocument
 from community.search.query import SearchQuery
 from community.search.services import matching
 from community.search.topics import Topic, topic_from
-from community.visibility import visibility_class
+from community.visibility import shown_to_every_reader, visibility_class
 
 # The expertise finder reads the newest documents of each kind matching the topic,
 # this many at most before visibility: its cost does not grow with the matches.
@@ -133,8 +133,7 @@ def discussion_evidence(viewer, topic: Topic) -> sa.Select:
         .where(
             Post.position > 1,
             Post.author_id.is_not(None),
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
+            shown_to_every_reader(),
             sa.or_(Post.thread_id.in_(threads), Post.id.in_(replies)),
             sa.or_(is_key, Post.helpful_count > 0),
         )  # fmt: skip

@@ -27,7 +27,7 @@ from community.extensions import db
 from community.search.hits import Hit
 from community.search.index import Document, Kind, plain_text, register_kind, save_or_remove
 from community.search.models import SearchDocument
-from community.visibility import visible_threads_clause
+from community.visibility import shown_to_every_reader, visible_threads_clause
 
 THREAD, POST = "thread", "post"
 KEY_LEARNING_BOOST = 0.5
@@ -180,8 +180,7 @@ def _visible_thread(user) -> sa.ColumnElement[bool]:
 def _visible_post(user) -> sa.ColumnElement[bool]:
     return sa.exists().where(
         Post.id == SearchDocument.object_id,
-        Post.deleted_at.is_(None),
-        Post.hidden_at.is_(None),
+        shown_to_every_reader(),
         Thread.id == Post.thread_id,
         visible_threads_clause(user),
     )
