@@ -43,7 +43,7 @@ from community.methods import services
 from community.methods.lineage import descendants, spread
 from community.methods.models import Method
 from community.methods.snapshots import content_of, context_of
-from community.notifications import inbox
+from community.notifications import digests
 from community.notifications.models import EmailFrequency, WatchLevel
 from community.projects import dashboards, method_links
 from community.projects import services as projects
@@ -370,9 +370,9 @@ def test_a_digest_leaves_out_a_private_thread_its_reader_was_removed_from(
     db.session.commit()
     make_post(author, thread, "Bed 4 is short-staffed tonight")
     communities.remove_member(author, circle, insider)
-    assert inbox.send_digests() == 1
-    digests = [m for m in emails_to(insider) + emails_to(stays) if "since your last" in m.body_text]
-    (digest,) = digests
+    assert digests.send_digests(EmailFrequency.DAILY) == 1
+    sent = [m for m in emails_to(insider) + emails_to(stays) if "since your last" in m.body_text]
+    (digest,) = sent
     assert digest.to_address == stays.email
     assert "Night staffing" in digest.body_text
 
