@@ -139,6 +139,7 @@ TABLE = {
     ("measures.import_csv", "POST"): (lambda w: f"{_m(w)}/import", _csv, RECORD),
     ("measures.export_csv", "GET"): (lambda w: f"{_m(w)}/export.csv", None, VIEW),
     ("measures.chart_svg", "GET"): (lambda w: f"{_m(w)}/chart.svg", None, VIEW),
+    ("measures.chart_data", "GET"): (lambda w: f"{_m(w)}/chart-data.csv", None, VIEW),
     ("measures.rebaseline", "GET"): (lambda w: f"{_m(w)}/rebaseline", None, RECORD),
     ("measures.rebaseline", "POST"): (
         lambda w: f"{_m(w)}/rebaseline", {"starts_on": "", "reason": ""}, RECORD),

@@ -144,9 +144,35 @@ def describe_run(run: SignalRun) -> str:
     return f"{text}, {_span(run)}"
 
 
+def point_label(point: PointResult) -> str:
+    """The one label a point carries, with its side or direction ("" for none)."""
+    high = point.side == HIGH
+    return {
+        None: "",
+        Rule.OUTSIDE_LIMITS: "Above the upper process limit"
+        if high
+        else "Below the lower process limit",
+        Rule.TREND: f"Trend: 7 or more points {'rising' if high else 'falling'}",
+        Rule.TWO_OF_THREE: f"Two of three near the {'upper' if high else 'lower'} limit",
+        Rule.SHIFT: f"Shift: 7 or more points {'above' if high else 'below'} the mean",
+    }[point.label]
+
+
+def nhsr_label(point: PointResult) -> str:
+    """The same label in NHSRplotthedots' words (its special_cause_type), to compare with R."""
+    high = point.side == HIGH
+    return {
+        None: "Common Cause",
+        Rule.OUTSIDE_LIMITS: "Above UCL" if high else "Below LCL",
+        Rule.TREND: f"7 Point Trend ({'In' if high else 'De'}creasing)",
+        Rule.TWO_OF_THREE: f"2 in 3 {'Above' if high else 'Below'} CL",
+        Rule.SHIFT: f"7 Points {'Above' if high else 'Below'} CL",
+    }[point.label]
+
+
 def point_signals(point: PointResult) -> str:
-    """The rules a point triggers, for the data table."""
-    return "; ".join(RULE_LABELS[rule] for rule in point.rules)
+    """What the data table says of a point: its one label."""
+    return point_label(point)
 
 
 def describe_variation(analysis: Analysis, unit: str = "") -> str:
@@ -165,7 +191,7 @@ def describe_variation(analysis: Analysis, unit: str = "") -> str:
         )
     if analysis.variation == Variation.COMMON_CAUSE:
         return f"{at} shows common cause variation: no special-cause rule is triggered."
-    rules = ", ".join(RULE_LABELS[rule].lower() for rule in latest.rules)
+    rules = point_label(latest).lower()
     meaning = {
         Variation.IMPROVEMENT: "special cause variation showing improvement",
         Variation.CONCERN: "special cause variation of concern",
