@@ -314,3 +314,31 @@ def test_assurance(direction, lower, upper, expected):
     limits = Limits(mean=(lower + upper) / 2, mean_moving_range=1, upper=upper, lower=lower,
                     upper_near=upper, lower_near=lower)  # fmt: skip
     assert spc.assurance(limits, 4, direction) == expected
+
+
+# ------------------------------------------------------------------ where we differ on purpose
+# (docs/projects-and-spc.md, "Where we deliberately differ from NHSRplotthedots")
+
+
+def test_a_trend_point_next_to_a_different_trend_keeps_its_own_direction():
+    # Seven rising, a small drop, seven rising again: the top of the first rise is
+    # in no falling trend, so it stays rising (R would call it "Decreasing").
+    values = [10, 12] * 6 + [1, 2, 3, 4, 5, 6, 7, 6.5, 7.5, 8, 9, 10, 11, 12]
+    analysis = _weekly(values, Direction.UP)
+    top = analysis.points[18]
+    assert top.value == 7 and top.label == spc.Rule.TREND
+    assert nhsr_label(top) == "7 Point Trend (Increasing)"
+    assert top.variation == Variation.IMPROVEMENT
+
+
+def test_fewer_than_twelve_points_have_no_limits_and_no_labels():
+    # R draws trial limits here; we follow the Making Data Count guidance.
+    analysis = _weekly(DEVIATIONS[:11], Direction.UP)
+    assert analysis.is_run_chart and analysis.periods[0].limits is None
+    assert {p.label for p in analysis.points} == {None}
+
+
+def test_a_flat_series_keeps_its_zero_moving_ranges():
+    assert spc.mean_moving_range([5.0] * 12, screen_outliers=True) == (0.0, 0)
+    limits = spc.xmr_limits([5.0] * 12, screen_outliers=True)
+    assert (limits.lower, limits.mean, limits.upper) == (5.0, 5.0, 5.0)
