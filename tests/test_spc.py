@@ -333,3 +333,13 @@ def test_the_summary_in_words():
         "A shift of 8 points above the mean, from 31 March 2025 to 19 May 2025",
         "Two of three points above the upper near-limit line, from 7 April 2025 to 19 May 2025",
     ]
+
+
+def test_a_rise_then_a_fall_is_described_as_two_trends_sharing_the_peak():
+    values = [10, 12] * 6 + [3, 4, 5, 6, 7, 8, 9, 8, 7, 6, 5, 4, 3, 11]
+    analysis = spc.analyse(series(values), Direction.DOWN)
+    trends = [t for t in spc_words.describe_signals(analysis) if t.startswith("A trend")]
+    assert trends == [
+        "A trend of 7 points rising, from 31 March 2025 to 12 May 2025",
+        "A trend of 7 points falling, from 12 May 2025 to 23 June 2025",
+    ]

@@ -58,7 +58,14 @@ def signal_runs(analysis: Analysis) -> list[SignalRun]:
                 side = side or point_side
                 continue
             if current:
-                runs.append(_run(rule, side, current))
+                turns = (
+                    rule == Rule.TREND
+                    and point.index - current[-1].index == 1
+                    and point.period == current[-1].period
+                )
+                # The turn of a rise and a fall is labelled with the fall to its
+                # right, but it is also the last point of the rise.
+                runs.append(_run(rule, side, [*current, point] if turns else current))
             current, side = [point], point_side
         if current:
             runs.append(_run(rule, side, current))
