@@ -343,3 +343,13 @@ def test_a_rise_then_a_fall_is_described_as_two_trends_sharing_the_peak():
         "A trend of 7 points rising, from 31 March 2025 to 12 May 2025",
         "A trend of 7 points falling, from 12 May 2025 to 23 June 2025",
     ]
+
+
+def test_the_words_say_how_the_limits_were_worked_out():
+    values = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    screened = spc_words.describe_limits(spc.analyse(series(values), screen_outliers=True))
+    assert screened.endswith(
+        "from 18 points since 6 January 2025. 2 unusually large moving ranges are left out of them."
+    )
+    fixed = spc_words.describe_limits(spc.analyse(series(values), fix_after=12))
+    assert fixed.endswith("fixed on the first 12 of 18 points since 6 January 2025.")

@@ -216,11 +216,19 @@ def describe_limits(analysis: Analysis, unit: str = "") -> str:
         return f"The median is {with_unit(period.centre, unit)}."
     limits = period.limits
     first = analysis.points[period.start].when
-    return (
+    if 0 < limits.baseline < period.size:
+        source = f"fixed on the first {limits.baseline} of {period.size} points"
+    else:
+        source = f"from {_plural(period.size, 'point')}"
+    text = (
         f"The mean is {with_unit(limits.mean, unit)} and the process limits are "
-        f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}, from "
-        f"{_plural(period.size, 'point')} since {format_date(first)}."
+        f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}, {source} "
+        f"since {format_date(first)}."
     )
+    if limits.ranges_left_out:
+        ranges = _plural(limits.ranges_left_out, "unusually large moving range")
+        text += f" {ranges} {'is' if limits.ranges_left_out == 1 else 'are'} left out of them."
+    return text
 
 
 def describe_assurance(analysis: Analysis, unit: str = "") -> str:
