@@ -137,3 +137,18 @@ def test_the_chart_downloads_as_a_named_svg_file(auth, member, make_project, mak
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="{project.slug[:40]}-falls-per-1-000-bed-days-chart.svg"'
     )
+
+
+def test_limits_to_be_fixed_on_more_points_than_there_are_say_so(
+    auth, member, make_project, make_measure, db
+):
+    project = make_project(member)
+    measure = make_measure(project, member, DEVIATIONS, name="Falls")
+    client = auth.as_user(member)
+    client.post(
+        _url(project, f"/measures/{measure.id}/edit"),
+        data={"name": "Falls", "definition": "Falls per 1,000 occupied bed days.", "unit": "",
+              "direction": "down", "target": "", "fix_after": "24"},
+    )  # fmt: skip
+    chart = client.get(_url(project, f"/measures/{measure.id}/chart.svg")).get_data(as_text=True)
+    assert "Mean and limits will be fixed on the first 24 points." in chart

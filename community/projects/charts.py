@@ -254,7 +254,9 @@ def xmr_chart(
     if len(analysis.periods) > 1:
         legend.append((_legend_line(INK, "10 3 2 3"), "Re-baselined: new limits"))
     if has_limits and analysis.fix_after:
-        notes.append(f"Mean and limits fixed on the first {analysis.fix_after} points.")
+        fixed = any(p.limits and p.limits.baseline < p.size for p in analysis.periods)
+        verb = "fixed" if fixed else "will be fixed"
+        notes.append(f"Mean and limits {verb} on the first {analysis.fix_after} points.")
     if has_limits and analysis.screen_outliers:
         notes.append("Unusually large moving ranges are left out of the limits.")
     legend_svg, legend_height = _legend(legend, bottom + 70)
