@@ -342,3 +342,33 @@ def test_a_flat_series_keeps_its_zero_moving_ranges():
     assert spc.mean_moving_range([5.0] * 12, screen_outliers=True) == (0.0, 0)
     limits = spc.xmr_limits([5.0] * 12, screen_outliers=True)
     assert (limits.lower, limits.mean, limits.upper) == (5.0, 5.0, 5.0)
+
+
+def test_fixed_limits_still_check_every_later_point():
+    """fix_after_n_points: the baseline's mean and limits, every rule on every point.
+
+    Worked by hand: a baseline of twelve points alternating 10 and 12 (mean 11,
+    mean moving range 2, limits 5.68 to 16.32, two-thirds lines 7.45 and 14.55),
+    then eight points of 15 and 16, and one of 17.
+    """
+    values = [10, 12] * 6 + [15, 16] * 4 + [17]
+    analysis = spc.analyse(
+        [(date(2024, 1, 1) + timedelta(weeks=i), v) for i, v in enumerate(values)],
+        Direction.UP,
+        fix_after=12,
+    )
+    limits = analysis.periods[0].limits
+    assert (limits.mean, limits.mean_moving_range, limits.baseline) == (11, 2, 12)
+    assert (limits.lower, limits.upper) == pytest.approx((5.68, 16.32))
+    labels = [nhsr_label(p) for p in analysis.points]
+    assert labels[:11] == ["Common Cause"] * 11
+    # The baseline's last 12 is above the mean and starts a run of ten above it.
+    assert labels[11] == "7 Points Above CL"
+    # 15 and 16 lie beyond the upper two-thirds line: two of three comes before the shift.
+    assert labels[12:20] == ["2 in 3 Above CL"] * 8
+    assert labels[20] == "Above UCL"
+    # Limits from every point would have taken the later points in and flagged less.
+    unfixed = spc.analyse(
+        [(date(2024, 1, 1) + timedelta(weeks=i), v) for i, v in enumerate(values)], Direction.UP
+    )
+    assert nhsr_label(unfixed.points[20]) != "Above UCL"
