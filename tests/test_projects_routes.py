@@ -115,7 +115,8 @@ def test_the_measure_page_shows_the_chart_words_and_table(auth, member, make_pro
     assert 'role="img"' in text and f'aria-labelledby="measure-{measure.id}-chart-title' in text
     assert "<title " in text and "<desc " in text
     assert "A shift of 8 points above the mean, from 31 March 2025 to 19 May 2025" in text
-    assert "Shift (improvement)" in text  # the data table says what each point shows
+    # The data table says what each point shows: its one label.
+    assert "Shift: 7 or more points above the mean (improvement)" in text
     assert "Value (%)" in text and ">Date<" in text  # axis labels
 
 

@@ -139,9 +139,9 @@ def test_equal_neighbours_break_a_trend():
     assert spc.trends([5, 5, 5, 5, 5, 5, 5, 5]) == {}
 
 
-def test_the_peak_between_a_rise_and_a_fall_belongs_to_both():
+def test_the_peak_between_a_rise_and_a_fall_takes_the_step_to_its_right():
     found = spc.trends([1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1])
-    assert found[6] == 0  # the peak: rising into it, falling out of it
+    assert found[6] == LOW  # the peak: rising into it, falling out of it
     assert [found[i] for i in range(6)] == [HIGH] * 6
     assert [found[i] for i in range(7, 13)] == [LOW] * 6
 
@@ -151,10 +151,22 @@ def test_the_peak_between_a_rise_and_a_fall_belongs_to_both():
 
 def test_two_of_three_beyond_the_near_limit_line():
     near = limits(spread=3.0)  # near-limit lines at ±2
-    assert spc.two_of_three([2.5, 0, 2.5], near) == {0: HIGH, 2: HIGH}
-    assert spc.two_of_three([2.5, 0, 0, 2.5], near) == {}  # never two in any three
-    assert spc.two_of_three([-2.5, -2.1, 0], near) == {0: LOW, 1: LOW}
-    assert spc.two_of_three([3.5, 0, 2.1], near) == {0: HIGH, 2: HIGH}  # beyond a limit counts
+    assert spc.two_of_three([2.5, 0.5, 2.5], near) == {0: HIGH, 2: HIGH}
+    assert spc.two_of_three([2.5, 0.5, 0.5, 2.5], near) == {}  # never two in any three
+    assert spc.two_of_three([-2.5, -2.1, -0.5], near) == {0: LOW, 1: LOW}
+
+
+def test_two_of_three_needs_all_three_on_one_side_of_the_mean():
+    near = limits(spread=3.0)
+    assert spc.two_of_three([2.5, -0.5, 2.5], near) == {}  # the window straddles the mean
+    assert spc.two_of_three([2.5, 0, 2.5], near) == {}  # a point on the mean voids it
+    assert spc.two_of_three([-2.5, -2.1, 0], near) == {}
+
+
+def test_a_point_outside_the_limits_is_not_one_of_the_two():
+    near = limits(spread=3.0)
+    assert spc.two_of_three([3.5, 0.5, 2.1], near) == {}
+    assert spc.two_of_three([3.5, 2.5, 2.1], near) == {1: HIGH, 2: HIGH}
 
 
 def test_two_of_three_needs_the_same_side_and_strictly_beyond_the_line():
@@ -166,12 +178,19 @@ def test_two_of_three_needs_the_same_side_and_strictly_beyond_the_line():
 # ------------------------------------------------------------------ every rule on a point
 
 
-def test_each_point_is_marked_with_every_rule_it_triggers():
+def test_each_point_lists_every_rule_and_carries_one_label():
     # A long stable run, then seven rising points above the mean ending far above
-    # the upper limit: the last point is outside, in a shift, a trend and two of three.
+    # the upper limit: the last point is outside, in a shift and a trend (being
+    # outside, it is not one of two of three), and carries "outside".
     analysis = spc.analyse(series([10, 11] * 8 + [14, 15, 16, 17, 18, 19, 30]), Direction.UP)
-    assert analysis.points[-1].rules == tuple(Rule)
-    assert analysis.points[-1].variation == Variation.IMPROVEMENT
+    last = analysis.points[-1]
+    assert last.rules == (Rule.OUTSIDE_LIMITS, Rule.SHIFT, Rule.TREND)
+    assert last.label == Rule.OUTSIDE_LIMITS
+    assert last.variation == Variation.IMPROVEMENT
+    # 17 is in the shift, the trend and two of three: the trend wins.
+    assert analysis.points[-4].value == 17
+    assert analysis.points[-4].rules == (Rule.SHIFT, Rule.TREND, Rule.TWO_OF_THREE)
+    assert analysis.points[-4].label == Rule.TREND
 
 
 # ------------------------------------------------------------------ colouring
@@ -198,7 +217,7 @@ def test_common_cause_when_the_latest_point_triggers_no_rule():
     assert analysis.variation == Variation.COMMON_CAUSE
 
 
-def test_signals_that_disagree_take_the_points_side_of_the_mean():
+def test_outside_the_limits_is_the_label_when_a_trend_disagrees():
     # The outlier is above the upper limit (high) and starts a falling trend (low).
     values = [10, 12, 11, 13] * 3 + [15, 16] * 4 + [25, 14, 13, 12, 11, 10, 9, 8]
     point = spc.analyse(series(values), Direction.UP).points[20]
@@ -268,12 +287,14 @@ def test_no_data_and_one_point():
     ("direction", "lower", "upper", "target", "expected"),
     [
         (Direction.UP, 12, 18, 10, Assurance.MEET),
-        (Direction.UP, 12, 18, 12, Assurance.MEET),  # the lower limit on the target still meets
+        # A target exactly on a limit is hit and miss (strict, as NHSRplotthedots compares).
+        (Direction.UP, 12, 18, 12, Assurance.HIT_AND_MISS),
         (Direction.UP, 12, 18, 15, Assurance.HIT_AND_MISS),
         (Direction.UP, 12, 18, 18, Assurance.HIT_AND_MISS),
         (Direction.UP, 12, 18, 19, Assurance.MISS),
         (Direction.DOWN, 12, 18, 20, Assurance.MEET),
-        (Direction.DOWN, 12, 18, 18, Assurance.MEET),
+        (Direction.DOWN, 12, 18, 18, Assurance.HIT_AND_MISS),
+        (Direction.DOWN, 12, 18, 12, Assurance.HIT_AND_MISS),
         (Direction.DOWN, 12, 18, 15, Assurance.HIT_AND_MISS),
         (Direction.DOWN, 12, 18, 11, Assurance.MISS),
         (Direction.NEITHER, 12, 18, 15, None),
@@ -303,7 +324,8 @@ def test_the_summary_in_words():
     analysis = spc.analyse(series(SHIFT_UP), Direction.UP, target=14)
     words = spc_words.summary(analysis, "%")
     assert words.startswith("The latest point, 16% on 19 May 2025, shows special cause")
-    assert "showing improvement (shift, two of three near a limit)" in words
+    # One label per point: two of three comes before shift.
+    assert "showing improvement (two of three near the upper limit)" in words
     assert "The mean is 13.1% and the process limits are 8.9% to 17.3%" in words
     assert "hit and miss the target of 14%" in words
     assert spc_words.describe_signals(analysis) == [
@@ -311,3 +333,23 @@ def test_the_summary_in_words():
         "A shift of 8 points above the mean, from 31 March 2025 to 19 May 2025",
         "Two of three points above the upper near-limit line, from 7 April 2025 to 19 May 2025",
     ]
+
+
+def test_a_rise_then_a_fall_is_described_as_two_trends_sharing_the_peak():
+    values = [10, 12] * 6 + [3, 4, 5, 6, 7, 8, 9, 8, 7, 6, 5, 4, 3, 11]
+    analysis = spc.analyse(series(values), Direction.DOWN)
+    trends = [t for t in spc_words.describe_signals(analysis) if t.startswith("A trend")]
+    assert trends == [
+        "A trend of 7 points rising, from 31 March 2025 to 12 May 2025",
+        "A trend of 7 points falling, from 12 May 2025 to 23 June 2025",
+    ]
+
+
+def test_the_words_say_how_the_limits_were_worked_out():
+    values = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    screened = spc_words.describe_limits(spc.analyse(series(values), screen_outliers=True))
+    assert screened.endswith(
+        "from 18 points since 6 January 2025. 2 unusually large moving ranges are left out of them."
+    )
+    fixed = spc_words.describe_limits(spc.analyse(series(values), fix_after=12))
+    assert fixed.endswith("fixed on the first 12 of 18 points since 6 January 2025.")

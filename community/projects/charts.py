@@ -8,6 +8,8 @@ say the same. Pure functions: text in, SVG text out.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +17,8 @@ from datetime import date
 
 from markupsafe import Markup
 
-from community.projects.spc import Analysis, Variation
-from community.projects.spc_words import format_number
+from community.projects.spc import MIN_POINTS_FOR_LIMITS, Analysis, Variation
+from community.projects.spc_words import format_number, nhsr_label, point_label
 
 WIDTH = 800
 LEFT, RIGHT, TOP = 76, 40, 44
@@ -194,6 +196,7 @@ def xmr_chart(
               transform=f"rotate(-90 18 {TOP + PLOT_HEIGHT / 2:.1f})")
     )  # fmt: skip
     legend: list[tuple[Markup, str]] = []
+    notes: list[str] = []  # sentences under the legend: how the limits were worked out
     has_limits = has_run = False
     for number, period in enumerate(analysis.periods):
         x1, x2 = x_at(period.start), x_at(period.end - 1)
@@ -233,7 +236,7 @@ def xmr_chart(
         body.append(_tag("polyline", points=path, fill="none", stroke=LINE, stroke_width="1.5"))
     kinds_seen = set()
     for i, point in enumerate(points):
-        kind = point.variation if point.rules else Variation.COMMON_CAUSE
+        kind = point.variation if point.label else Variation.COMMON_CAUSE
         if kind == Variation.COMMON_CAUSE and len(points) > MAX_MARKED_COMMON_POINTS:
             continue
         kinds_seen.add(kind)
@@ -249,14 +252,24 @@ def xmr_chart(
         legend.append((_legend_line(LIMIT, "6 4"), "Process limits"))
     if has_run:
         legend.append((_legend_line(INK, "2 3"), "Median (run chart)"))
+        notes.append(f"Run chart: process limits appear at {MIN_POINTS_FOR_LIMITS} points.")
     if analysis.target is not None:
         legend.append((_legend_line(TARGET, "3 3"), "Target"))
     if drawn:
         legend.append((_legend_line(ANNOTATION, "1 3"), "PDSA cycle started"))
     if len(analysis.periods) > 1:
         legend.append((_legend_line(INK, "10 3 2 3"), "Re-baselined: new limits"))
+    if has_limits and analysis.fix_after:
+        fixed = any(p.limits and p.limits.baseline < p.size for p in analysis.periods)
+        verb = "fixed" if fixed else "will be fixed"
+        notes.append(f"Mean and limits {verb} on the first {analysis.fix_after} points.")
+    if has_limits and analysis.screen_outliers:
+        notes.append("Unusually large moving ranges are left out of the limits.")
     legend_svg, legend_height = _legend(legend, bottom + 70)
     height = bottom + 70 + legend_height + 4
+    for words in notes:
+        legend_svg += _text(LEFT, height + 12, words)
+        height += 20
     return _svg(chart_id, title, description, height, Markup("").join(body) + legend_svg)
 
 
@@ -313,3 +326,61 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
     return _svg(
         chart_id, title, description, height, Markup("").join(body), width=width, font_size=14
     )
+
+
+# ------------------------------------------------------------------ the chart's numbers
+
+CHART_DATA_COLUMNS = (
+    "date",
+    "value",
+    "period",
+    "centre",
+    "lower_process_limit",
+    "upper_process_limit",
+    "label",
+    "special_cause_type",
+    "variation",
+    "rules",
+    "leave_out_large_moving_ranges",
+    "limits_fixed_on_first_points",
+)
+
+
+def _full(number: float | None) -> str:
+    """A number in full precision: the shortest text that reads back as the same float."""
+    return "" if number is None else repr(float(number))
+
+
+def chart_data_csv(analysis: Analysis) -> str:
+    """One row per point: what the chart draws, to check it against NHSRplotthedots.
+
+    `centre` is the mean (the median of a run chart, whose limits are empty);
+    `label` is the one rule the point carries, `special_cause_type` the same in
+    NHSRplotthedots' words, and `rules` every rule that flagged it. The last two
+    columns say how the limits were worked out.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CHART_DATA_COLUMNS)
+    screened = "yes" if analysis.screen_outliers else "no"
+    fixed = str(analysis.fix_after) if analysis.fix_after else ""
+    for point in analysis.points:
+        period = analysis.periods[point.period]
+        limits = period.limits
+        writer.writerow(
+            (
+                point.when.isoformat(),
+                _full(point.value),
+                point.period + 1,
+                _full(period.centre),
+                _full(limits.lower) if limits else "",
+                _full(limits.upper) if limits else "",
+                point_label(point),
+                nhsr_label(point) if limits else "",
+                point.variation.value,
+                " ".join(rule.value for rule in point.rules),
+                screened,
+                fixed,
+            )
+        )
+    return out.getvalue()

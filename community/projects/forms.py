@@ -168,6 +168,20 @@ class MeasureForm(FlaskForm):
         description="Leave empty if there is none. With a target, the chart says whether the "
         "process will meet it.",
     )
+    screen_outliers = BooleanField(
+        "Leave out unusually large moving ranges when computing the limits",
+        default=True,
+        description="Moving ranges at or above 3.267 times their mean are left out once, so one "
+        "unusual jump does not widen the limits (as NHSRplotthedots does by default).",
+    )
+    fix_after = NumberField(
+        "Fix the limits on the first points (optional)",
+        validators=[Optional()],
+        message="Enter the number of points as a whole number, like 12 or 20",
+        description="Leave empty to work the limits out from every point. With a number (12 or "
+        "more), the mean and limits come from that many points of each period, and every point "
+        "after them is still checked against every rule.",
+    )
 
 
 class PointForm(FlaskForm):

@@ -56,6 +56,8 @@ def analyse(measure: Measure, points, changes) -> spc.Analysis:
         direction=measure.direction,
         target=measure.target,
         period_starts=spc.period_starts_for(dates, [c.starts_on for c in changes]),
+        screen_outliers=measure.screen_outliers,
+        fix_after=measure.fix_after,
     )
 
 

@@ -25,6 +25,11 @@ class Measure(db.Model):
     unit: Mapped[str] = mapped_column(sa.String(40), default="")
     direction: Mapped[str] = mapped_column(sa.String(8), default=Direction.NEITHER)
     target: Mapped[Optional[float]] = mapped_column(sa.Double)
+    # How the limits are worked out (see spc.analyse): leave out unusually large
+    # moving ranges (on for new measures, as in NHSRplotthedots), and fix the
+    # mean and limits on the first n points of each period (None: not fixed).
+    screen_outliers: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
+    fix_after: Mapped[Optional[int]] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
     # Goes up whenever anything drawn on the chart changes: the key of the chart cache.
     data_version: Mapped[int] = mapped_column(default=1)

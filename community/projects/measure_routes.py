@@ -12,7 +12,7 @@ from community.actions import Confirmation, confirm_then_act
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.paging import ListPagination, page_number
-from community.projects import measure_imports, pending_imports
+from community.projects import charts, measure_imports, pending_imports
 from community.projects import measure_services as services
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
@@ -65,6 +65,7 @@ def _details(form: MeasureForm) -> services.MeasureDetails:
     return services.MeasureDetails(
         name=form.name.data, definition=form.definition.data, unit=form.unit.data,
         direction=form.direction.data, target=form.target.data,
+        screen_outliers=form.screen_outliers.data, fix_after=form.fix_after.data,
     )  # fmt: skip
 
 
@@ -320,7 +321,12 @@ def chart_svg(project_id: int, slug: str, measure_id: int):
     if moved:
         return moved
     measure = services.get_measure_or_404(access.project, measure_id)
-    return Response(services.measure_view(measure).chart, mimetype="image/svg+xml")
+    filename = f"{access.project.slug[:40]}-{slugify(measure.name)[:40] or 'measure'}-chart.svg"
+    return Response(
+        services.measure_view(measure).chart,
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route(f"{PREFIX}/<int:measure_id>/rebaseline", methods=["GET", "POST"])
@@ -376,4 +382,20 @@ def remove_rebaseline(project_id: int, slug: str, measure_id: int, change_id: in
         lambda: services.remove_process_change(current_user, project, measure, change.id),
         "The re-baseline has been removed.",
         back,
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/chart-data.csv")
+def chart_data(project_id: int, slug: str, measure_id: int):
+    """The chart's numbers, one row per point, to check against NHSRplotthedots."""
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
+    measure = services.get_measure_or_404(access.project, measure_id)
+    name = slugify(measure.name)[:40] or "measure"
+    filename = f"{access.project.slug[:40]}-{name}-chart-data.csv"
+    return Response(
+        charts.chart_data_csv(services.measure_view(measure).analysis),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

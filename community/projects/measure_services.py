@@ -117,6 +117,8 @@ class MeasureDetails:
     unit: str
     direction: str
     target: float | None
+    screen_outliers: bool = True
+    fix_after: float | None = None  # a whole number of points, 12 or more; None: not fixed
 
 
 def _check(details: MeasureDetails) -> None:
@@ -137,6 +139,17 @@ def _check(details: MeasureDetails) -> None:
         raise RuleViolation("Unit must be 40 characters or fewer", "unit")
     if details.direction not in {d.value for d in spc.Direction}:
         raise RuleViolation("Choose which way is better for this measure", "direction")
+    if details.fix_after is not None:
+        if details.fix_after != int(details.fix_after) or details.fix_after > 100_000:
+            raise RuleViolation(
+                "Enter the number of points as a whole number, like 12 or 20", "fix_after"
+            )
+        if details.fix_after < spc.MIN_POINTS_FOR_LIMITS:
+            raise RuleViolation(
+                f"Fix the limits on at least {spc.MIN_POINTS_FOR_LIMITS} points, or leave it empty",
+                "fix_after",
+            )
+        details.fix_after = int(details.fix_after)
 
 
 def create_measure(user: User, project: Project, details: MeasureDetails) -> Measure:
@@ -144,6 +157,7 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
     measure = Measure(
         project_id=project.id, name=details.name, definition=details.definition,
         unit=details.unit, direction=details.direction, target=details.target,
+        screen_outliers=details.screen_outliers, fix_after=details.fix_after,
         data_version=1, point_count=0, variation="", assurance="", summary="",
     )  # fmt: skip
     db.session.add(measure)
@@ -160,6 +174,7 @@ def update_measure(user: User, project: Project, measure: Measure, details: Meas
     lock_for_change(measure)
     measure.name, measure.definition, measure.unit = details.name, details.definition, details.unit
     measure.direction, measure.target = details.direction, details.target
+    measure.screen_outliers, measure.fix_after = details.screen_outliers, details.fix_after
     refresh_results(measure)
     record("measure.updated", user, measure, f"{project.title}: {measure.name}"[:300],
            community_id=project.community_id)  # fmt: skip

@@ -58,7 +58,14 @@ def signal_runs(analysis: Analysis) -> list[SignalRun]:
                 side = side or point_side
                 continue
             if current:
-                runs.append(_run(rule, side, current))
+                turns = (
+                    rule == Rule.TREND
+                    and point.index - current[-1].index == 1
+                    and point.period == current[-1].period
+                )
+                # The turn of a rise and a fall is labelled with the fall to its
+                # right, but it is also the last point of the rise.
+                runs.append(_run(rule, side, [*current, point] if turns else current))
             current, side = [point], point_side
         if current:
             runs.append(_run(rule, side, current))
@@ -144,9 +151,35 @@ def describe_run(run: SignalRun) -> str:
     return f"{text}, {_span(run)}"
 
 
+def point_label(point: PointResult) -> str:
+    """The one label a point carries, with its side or direction ("" for none)."""
+    high = point.side == HIGH
+    return {
+        None: "",
+        Rule.OUTSIDE_LIMITS: "Above the upper process limit"
+        if high
+        else "Below the lower process limit",
+        Rule.TREND: f"Trend: 7 or more points {'rising' if high else 'falling'}",
+        Rule.TWO_OF_THREE: f"Two of three near the {'upper' if high else 'lower'} limit",
+        Rule.SHIFT: f"Shift: 7 or more points {'above' if high else 'below'} the mean",
+    }[point.label]
+
+
+def nhsr_label(point: PointResult) -> str:
+    """The same label in NHSRplotthedots' words (its special_cause_type), to compare with R."""
+    high = point.side == HIGH
+    return {
+        None: "Common Cause",
+        Rule.OUTSIDE_LIMITS: "Above UCL" if high else "Below LCL",
+        Rule.TREND: f"7 Point Trend ({'In' if high else 'De'}creasing)",
+        Rule.TWO_OF_THREE: f"2 in 3 {'Above' if high else 'Below'} CL",
+        Rule.SHIFT: f"7 Points {'Above' if high else 'Below'} CL",
+    }[point.label]
+
+
 def point_signals(point: PointResult) -> str:
-    """The rules a point triggers, for the data table."""
-    return "; ".join(RULE_LABELS[rule] for rule in point.rules)
+    """What the data table says of a point: its one label."""
+    return point_label(point)
 
 
 def describe_variation(analysis: Analysis, unit: str = "") -> str:
@@ -165,7 +198,7 @@ def describe_variation(analysis: Analysis, unit: str = "") -> str:
         )
     if analysis.variation == Variation.COMMON_CAUSE:
         return f"{at} shows common cause variation: no special-cause rule is triggered."
-    rules = ", ".join(RULE_LABELS[rule].lower() for rule in latest.rules)
+    rules = point_label(latest).lower()
     meaning = {
         Variation.IMPROVEMENT: "special cause variation showing improvement",
         Variation.CONCERN: "special cause variation of concern",
@@ -183,11 +216,19 @@ def describe_limits(analysis: Analysis, unit: str = "") -> str:
         return f"The median is {with_unit(period.centre, unit)}."
     limits = period.limits
     first = analysis.points[period.start].when
-    return (
+    if 0 < limits.baseline < period.size:
+        source = f"fixed on the first {limits.baseline} of {period.size} points"
+    else:
+        source = f"from {_plural(period.size, 'point')}"
+    text = (
         f"The mean is {with_unit(limits.mean, unit)} and the process limits are "
-        f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}, from "
-        f"{_plural(period.size, 'point')} since {format_date(first)}."
+        f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}, {source} "
+        f"since {format_date(first)}."
     )
+    if limits.ranges_left_out:
+        ranges = _plural(limits.ranges_left_out, "unusually large moving range")
+        text += f" {ranges} {'is' if limits.ranges_left_out == 1 else 'are'} left out of them."
+    return text
 
 
 def describe_assurance(analysis: Analysis, unit: str = "") -> str:

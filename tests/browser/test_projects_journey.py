@@ -123,7 +123,9 @@ def test_a_lead_runs_a_project_from_start_to_the_dashboard(
     # each with its date and value), and the legend says what the squares mean.
     expect(chart.locator("rect[fill='#005eb8']:has(title)")).to_have_count(8)
     expect(chart).to_contain_text("Special cause: improvement")
-    expect(page.get_by_role("cell", name="Shift (improvement)").first).to_be_visible()
+    # Each point carries one label: the shift's, where no other rule comes first.
+    shift = page.get_by_role("cell", name="Shift: 7 or more points above the mean (improvement)")
+    expect(shift.first).to_be_visible()
     _accessible(page, axe_report, problems, "measure with its chart")
 
     page.get_by_role("link", name="Discharge before midday on Ward 7").click()
