@@ -69,13 +69,17 @@ def test_requests_that_may_write_take_the_write_lock_when_they_begin(app, db, me
     assert statements_run_by(db, read_in_a_request)[0] == begin
 
 
+# Any action the audit log knows will do: these tests write rows, nothing else records it.
+WRITE = "directory.system_created"
+
+
 def _write_events(app, label: str, count: int, errors: list, pause: float = 0.0):
     try:
         with app.app_context():
             from community.extensions import db
 
             for n in range(count):
-                record("test.concurrent_write", None, summary=f"{label} {n}")
+                record(WRITE, None, summary=f"{label} {n}")
                 if pause:
                     time.sleep(pause)
                 db.session.commit()
@@ -97,7 +101,7 @@ def test_two_writers_at_once_both_succeed(app, db):
         thread.join(timeout=60)
     assert errors == []
     summaries = db.session.scalars(
-        sa.select(AuditEvent.summary).where(AuditEvent.action == "test.concurrent_write")
+        sa.select(AuditEvent.summary).where(AuditEvent.action == WRITE)
     ).all()
     assert len(summaries) == 100
     assert {s.split()[0] for s in summaries} == {"first", "second"}
@@ -112,7 +116,7 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(app, db):
         with app.app_context():
             from community.extensions import db
 
-            record("test.concurrent_write", None, summary="holder")
+            record(WRITE, None, summary="holder")
             db.session.flush()  # BEGIN IMMEDIATE: the write lock is now held
             holding.set()
             time.sleep(0.4)
@@ -130,6 +134,6 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(app, db):
     assert errors == []
     assert waited >= 0.2  # it waited for the holder's commit rather than failing at once
     count = db.session.scalar(
-        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "test.concurrent_write")
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == WRITE)
     )
     assert count == 2

@@ -246,6 +246,19 @@ def test_the_author_cannot_edit_a_purged_post_back(people, pasted):
 # ---------------------------------------------------------------- flagged for personal information
 
 
+def test_a_post_flagged_for_personal_information_is_held_back_from_waiting_emails(people, pasted):
+    [email] = emails_to(people["mo"])
+    assert "Quartermaine" in email.body_text and email.status == "pending"
+
+    client_as(people["kit"]).post(
+        f"/posts/{pasted.id}/flag", data={"reason": "private_information", "note": ""}
+    )
+
+    [email] = emails_to(people["mo"])
+    assert "Quartermaine" not in email.body_text  # it goes with the link, not the name
+    assert redaction.REMOVED_FROM_EMAIL in email.body_text
+
+
 def test_a_post_flagged_for_personal_information_leaves_search_at_once(people, pasted):
     assert FOUND in search_text(people["kit"], "Quartermaine")  # the answer is kept
 

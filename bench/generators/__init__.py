@@ -29,7 +29,7 @@ from bench.generators.build import Build, Timer
 from bench.scales import Scale
 from bench.text import Prose, check_against_renderer
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 
 # Bulk inserts, in order, through one connection.
 PHASES = (

@@ -173,7 +173,7 @@ def build(build: Build) -> None:
             for day, value in series:
                 point_id += 1
                 points.append({"id": point_id, "measure_id": measure_id, "observed_on": day,
-                               "value": value, "note": ""})  # fmt: skip
+                               "value": value, "note": "", "created_at": _when(day)})  # fmt: skip
             if series:
                 activity = max(activity, _when(series[-1][0]))
             own_measures.append((measure_id, shift_at, started))

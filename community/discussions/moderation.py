@@ -12,6 +12,7 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, CommunityStatus, MemberRole, Membership
 from community.communities.services import require_confirmed
+from community.discussions import redaction
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db
@@ -162,6 +163,7 @@ def flag_post(user: User, post: Post, reason: str, note: str) -> Flag:
     if reason in HIDES_AT_ONCE:
         if post.hidden_reason != HiddenReason.FACILITATOR:
             _hide_pending_review(post, thread, HiddenReason.PERSONAL, FlagReason(reason).label)
+        redaction.hold_back_from_waiting_emails(post)
     else:
         open_flaggers = db.session.scalar(
             sa.select(sa.func.count(sa.distinct(Flag.flagger_id))).where(

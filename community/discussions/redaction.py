@@ -111,8 +111,16 @@ def purge_post(user: User, post: Post) -> None:
     db.session.commit()
 
 
-def _forget_in_emails(texts: Iterable[str]) -> None:
-    """Take `texts` out of every email that quoted them, waiting or sent.
+def hold_back_from_waiting_emails(post: Post) -> None:
+    """A post hidden at once for personal information: emails that quoted it and have not
+    gone yet go without its text (the caller commits). Sent ones are taken care of if the
+    post is then redacted or purged."""
+    _forget_in_emails([post.body_source], waiting_only=True)
+
+
+def _forget_in_emails(texts: Iterable[str], waiting_only: bool = False) -> None:
+    """Take `texts` out of every email that quoted them, waiting or sent (or only those
+    still waiting).
 
     A new post's email quotes its opening (`notifications.services.excerpt`), so
     that is what is looked for. A queued email goes out without it; a sent one is
@@ -120,8 +128,11 @@ def _forget_in_emails(texts: Iterable[str]) -> None:
     """
     quoted = {excerpt(text) for text in texts if text.strip()}
     for piece in quoted:
-        messages = db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.body_text.contains(piece, autoescape=True))
+        query = sa.select(OutboxMessage).where(
+            OutboxMessage.body_text.contains(piece, autoescape=True)
         )
+        if waiting_only:
+            query = query.where(OutboxMessage.sent_at.is_(None))
+        messages = db.session.scalars(query)
         for message in messages:
             message.body_text = message.body_text.replace(piece, REMOVED_FROM_EMAIL)

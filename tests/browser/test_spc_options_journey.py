@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from community.projects import measure_services, services
+from community.projects import measure_imports, measure_services, services
 from community.projects.csv_import import write_points
 
 from .support import Person, release
@@ -40,7 +40,7 @@ def test_an_analyst_sets_the_limit_options_and_downloads_the_chart_data(
     )  # fmt: skip
     start = date(2025, 1, 6)
     rows = [(start + timedelta(weeks=i), float(v), "") for i, v in enumerate(DEVIATIONS)]
-    measure_services.import_points(member, project, measure, write_points(rows).encode())
+    measure_imports.import_points(member, project, measure, write_points(rows).encode())
     measure_url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
     person = Person.of(member)
     release(db)
