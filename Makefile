@@ -28,10 +28,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/vendor/.copied: node_modules/.installed
+# The NHS.UK stylesheet asks for its Frutiger fonts from the NHS.UK asset host. The package
+# ships no font files and the licence is for NHS.UK's own sites, so the copy drops those
+# @font-face rules and text falls back to Arial, as the stylesheet's font stack allows; no page
+# then asks another host for anything (the Content-Security-Policy would refuse it). The copy
+# fails if the stylesheet still names any other host.
+static/vendor/.copied: node_modules/.installed Makefile
 	rm -rf static/vendor && mkdir -p static/vendor/nhsuk
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
+	sed -E 's/@font-face\{[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	  > static/vendor/nhsuk/nhsuk-frontend.min.css
+	! grep -Eo 'url\((["'"'"']?)(https?:)?//[^)]*\)' static/vendor/nhsuk/nhsuk-frontend.min.css
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	touch $@
 

@@ -107,6 +107,126 @@ def test_web_and_mail_links_survive_marked_nofollow_noopener(source, href):
     assert link["rel"] == "nofollow noopener"
 
 
+# Markdown as people write it, from Discourse, GitHub or a word processor's habits, and the HTML a
+# reader gets. Links gain rel="nofollow noopener" from the sanitiser.
+REL = 'rel="nofollow noopener"'
+WRITTEN_AND_READ = [
+    pytest.param(
+        "- waits\n  - clinic\n  - ward\n- staff\n",
+        "<ul>\n<li>waits<ul>\n<li>clinic</li>\n<li>ward</li>\n</ul>\n</li>\n<li>staff</li>\n</ul>",
+        id="list nested by two spaces",
+    ),
+    pytest.param(
+        "1. plan\n   1. predict\n   2. measure\n2. do\n",
+        "<ol>\n<li>plan<ol>\n<li>predict</li>\n<li>measure</li>\n</ol>\n</li>\n<li>do</li>\n</ol>",
+        id="numbered list nested by three spaces",
+    ),
+    pytest.param(
+        "- waits\n    - clinic\n- staff\n",
+        "<ul>\n<li>waits<ul>\n<li>clinic</li>\n</ul>\n</li>\n<li>staff</li>\n</ul>",
+        id="list nested by four spaces still nests",
+    ),
+    pytest.param(
+        "1. plan\n   - who\n     - when\n2. do\n",
+        "<ol>\n<li>plan<ul>\n<li>who<ul>\n<li>when</li>\n</ul>\n</li>\n</ul>\n</li>\n"
+        "<li>do</li>\n</ol>",
+        id="bullets under a numbered item, two levels",
+    ),
+    pytest.param(
+        "- one\n- two\n\n1. first\n",
+        "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<ol>\n<li>first</li>\n</ol>",
+        id="bullets then numbers stay two lists",
+    ),
+    pytest.param(
+        "- one\n\n- two\n",
+        "<ul>\n<li>\n<p>one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ul>",
+        id="blank line between items keeps one list",
+    ),
+    pytest.param(
+        "- one\n\n    more about one\n\n- two\n",
+        "<ul>\n<li>\n<p>one</p>\n<p>more about one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ul>",
+        id="paragraph inside an item",
+    ),
+    pytest.param(
+        "Read https://www.england.nhs.uk/qsir/ first.",
+        f'<p>Read <a href="https://www.england.nhs.uk/qsir/" {REL}>https://www.england.nhs.uk/qsir/</a>'
+        " first.</p>",
+        id="bare web address becomes a link",
+    ),
+    pytest.param(
+        "See www.nhs.uk for more.",
+        f'<p>See <a href="http://www.nhs.uk" {REL}>www.nhs.uk</a> for more.</p>',
+        id="bare www address becomes a link",
+    ),
+    pytest.param(
+        "Write to qi.team@example.nhs.uk today.",
+        f'<p>Write to <a href="mailto:qi.team@example.nhs.uk" {REL}>qi.team@example.nhs.uk</a>'
+        " today.</p>",
+        id="bare email address becomes a mail link",
+    ),
+    pytest.param(
+        "`https://example.org/not-a-link`",
+        "<p><code>https://example.org/not-a-link</code></p>",
+        id="address inside code stays code",
+    ),
+    pytest.param(
+        "| Ward | Falls | Change |\n|:---|:---:|---:|\n| 7 | 12 | -3 |\n",
+        '<table>\n<thead>\n<tr>\n<th align="left">Ward</th>\n<th align="center">Falls</th>\n'
+        '<th align="right">Change</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td align="left">7</td>\n'
+        '<td align="center">12</td>\n<td align="right">-3</td>\n</tr>\n</tbody>\n</table>',
+        id="table keeps its column alignment",
+    ),
+    pytest.param(
+        "![Run chart of falls](https://example.org/falls.png)",
+        f'<p><a href="https://example.org/falls.png" {REL}>Run chart of falls (image)</a></p>',
+        id="image becomes a link named by its alt text",
+    ),
+    pytest.param(
+        "![](https://example.org/falls.png)",
+        f'<p><a href="https://example.org/falls.png" {REL}>Image: https://example.org/falls.png</a>'
+        "</p>",
+        id="image without alt text becomes a link named by its address",
+    ),
+    pytest.param(
+        "[![Poster](https://example.org/p.png)](https://example.org/poster)",
+        f'<p><a href="https://example.org/poster" {REL}>Poster (image)</a></p>',
+        id="linked image becomes the link, named by its alt text",
+    ),
+    pytest.param(
+        "![x](javascript:alert(1))",
+        f"<p><a {REL}>x (image)</a></p>",
+        id="image with a script address keeps its words, loses the address",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), WRITTEN_AND_READ)
+def test_markdown_as_people_write_it(source, expected):
+    assert render_markdown(source).html == expected
+
+
+def test_footnotes_link_to_their_notes_and_back():
+    source = "Falls fell by a third.[^audit]\n\n[^audit]: Ward audit, May 2025.\n"
+    out = render_markdown(source).html
+    (ref, note) = re.findall(r'<(?:sup|li) id="([^"]+)"', out)
+    links = [attrs["href"] for attrs in Elements(out).links()]
+    assert links == [f"#{note}", f"#{ref}"]
+    assert "<li" in out and "Ward audit, May 2025." in out
+    assert "[^audit]" not in out
+
+
+def test_footnotes_of_two_posts_on_one_page_do_not_collide():
+    first = render_markdown("A.[^1]\n\n[^1]: First post's note.").html
+    second = render_markdown("B.[^1]\n\n[^1]: Second post's note.").html
+    ids = re.compile(r'id="([^"]+)"')
+    assert set(ids.findall(first)).isdisjoint(ids.findall(second))
+
+
+def test_ids_are_kept_only_for_footnotes():
+    out = render_markdown('<li id="login">x</li> <sup id="fn-1">y</sup>').html
+    assert "id=" not in out
+
+
 def test_render_carries_the_renderer_version():
     assert render_markdown("hello").version == RENDER_VERSION
 
