@@ -21,6 +21,8 @@ ACTIONS: dict[str, str] = {
     "account.role_changed": "Changed a member's role",
     "account.data_exported": "Downloaded their data",
     "account.deleted": "Deleted an account",
+    # the platform
+    "markdown.rerender": "Rendered stored text again with the current Markdown renderer",
     # reference data
     "directory.system_created": "Added an integrated care system",
     "directory.organisation_created": "Added an organisation",
