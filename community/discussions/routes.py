@@ -265,7 +265,7 @@ def purge_post(post_id: int):
         ],
         button="Purge the post",
         cancel=target,
-        crumbs=[(target, "Back to the post")],
+        crumbs=[(target, post.thread.title)],
     )  # fmt: skip
     return confirm_then_act(
         confirmation, lambda: redaction.purge_post(current_user, post),
