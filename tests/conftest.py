@@ -88,8 +88,9 @@ def app(database_uri):
 
 
 def _empty_tables() -> None:
-    # The vocabulary and the content generation (which only ever goes up) are kept.
-    kept = {"expertise_tags", "content_generation"}
+    # The vocabulary (tags and synonyms) and the content generation (which only ever
+    # goes up) are kept.
+    kept = {"expertise_tags", "expertise_synonyms", "content_generation"}
     tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in kept]
     with _db.engine.begin() as connection:
         for table in tables:
