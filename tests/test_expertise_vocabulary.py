@@ -8,6 +8,8 @@ from search_support import add_member, index_everyone, make_community, page_text
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
+from community.errors import RuleViolation
+from community.extensions import db
 from community.search.expertise import find_experts
 from community.search.vocabulary import forms, tags_in, tags_named
 from community.search.working_on import working_on
@@ -128,3 +130,58 @@ def test_the_panel_shows_people_working_on_the_same_topic(people, app, auth):
     panel = text[start : text.index("Notifications", start)]
     assert "Nia Falls" in panel
     assert "Oli Idiom" not in panel  # shares "ward 7", not falls
+
+
+# ------------------------------------------------------------------ administrators extend it
+
+
+def _tag(vocabulary, name):
+    return next(t for t in vocabulary if t.name == name)
+
+
+def test_an_administrator_adds_a_name_and_the_finder_knows_it(people, app, admin, vocabulary):
+    falls = _tag(vocabulary, "Falls prevention")
+    assert tags_named("slips trips and falls") == []
+    accounts.set_synonyms(
+        admin, falls, [*(s.text for s in falls.synonyms), "slips, trips and falls"]
+    )
+    assert [t.name for t in tags_named("Slips trips and falls")] == ["Falls prevention"]
+    assert _ranking(app, people["vic"], "slips trips and falls")[0] == "Falls prevention"
+
+
+def test_a_name_can_mean_one_area_of_expertise(people, admin, vocabulary):
+    lean = _tag(vocabulary, "Lean")
+    before = [s.text for s in lean.synonyms]
+    with pytest.raises(RuleViolation) as refused:
+        accounts.set_synonyms(admin, lean, ["lean production", "SPC"])
+    assert "“SPC” already means Statistical process control" in refused.value.message
+    db.session.rollback()
+    assert [s.text for s in lean.synonyms] == before  # nothing half-saved
+    with pytest.raises(RuleViolation) as refused:
+        accounts.set_synonyms(admin, lean, ["Six Sigma"])
+    assert "already means Six Sigma" in refused.value.message
+
+
+def test_the_reference_data_page_edits_other_names(people, auth, admin, vocabulary):
+    spc = _tag(vocabulary, "Statistical process control")
+    client = auth.as_user(admin)
+    listed = page_text(client.get("/admin/expertise"))
+    assert "Statistical process control Approach SPC" in listed
+    form = page_text(client.get(f"/admin/expertise/{spc.id}"))
+    assert "Other names for Statistical process control" in form
+    response = client.post(f"/admin/expertise/{spc.id}", data={"synonyms": "SPC\nshewhart chart"})
+    assert response.status_code == 302
+    assert [s.text for s in spc.synonyms] == ["SPC", "shewhart chart"]
+    assert [t.name for t in tags_named("Shewhart chart")] == ["Statistical process control"]
+    assert tags_named("control charts") == []  # taken away
+    refused = page_text(client.post(f"/admin/expertise/{spc.id}", data={"synonyms": "PDSA"}))
+    assert "There is a problem" in refused
+    assert "“PDSA” already means Model for Improvement (PDSA)" in refused
+    assert [s.text for s in spc.synonyms] == ["SPC", "shewhart chart"]
+
+
+def test_people_who_are_not_administrators_cannot_edit_names(people, auth, vocabulary):
+    spc = _tag(vocabulary, "Statistical process control")
+    client = auth.as_user(people["vic"])
+    assert client.post(f"/admin/expertise/{spc.id}", data={"synonyms": "x"}).status_code == 403
+    assert "SPC" in [s.text for s in spc.synonyms]
