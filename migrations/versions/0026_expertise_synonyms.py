@@ -14,12 +14,17 @@ import sqlalchemy as sa
 from alembic import op
 
 from community.accounts.vocabulary import INITIAL_SYNONYMS
-from community.search.vocabulary import normalised
+from community.slugs import slugify
 
 revision = "0026"
 down_revision = "0024"
 branch_labels = None
 depends_on = None
+
+
+def normalised(text: str) -> str:
+    """community.search.vocabulary.normalised as it was when this was written."""
+    return slugify(text.replace("&", " and "))
 
 
 def upgrade():
