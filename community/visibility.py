@@ -8,6 +8,12 @@ cannot leak through a secondary list that re-implements the check.
 * Site administrators see every community (they moderate the platform).
 * Anyone else sees active open communities, active private communities they
   belong to, and communities they proposed that are still waiting.
+* A private community is either listed or not (its facilitators choose). A
+  listed one's name and purpose are shown to everyone signed in, in the
+  communities directory and in search alike, so that people can ask to join
+  (its threads, members and learning question stay with its members). An
+  unlisted one is listed nowhere for those who are not in it: not in the
+  directory, not in search. `listed_communities_clause` is that one rule.
 * Within a visible thread, removed posts show as a placeholder to everyone,
   and hidden posts show only to the thread's facilitators, administrators
   and their author.
@@ -105,6 +111,31 @@ def visible_communities_clause(user) -> sa.ColumnElement[bool]:
             ),
         ),
         sa.and_(Community.status == CommunityStatus.PROPOSED, Community.created_by_id == user.id),
+    )
+
+
+def listed_communities_clause(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Community: the communities `user` finds listed, by name and
+    purpose, in the directory and in search: those they may read, and the active private
+    communities whose facilitators list them (to be asked to join)."""
+    if not _is_signed_in(user):
+        return sa.false()
+    return sa.or_(
+        visible_communities_clause(user),
+        sa.and_(
+            Community.status == CommunityStatus.ACTIVE,
+            Community.visibility == Visibility.PRIVATE,
+            Community.listed.is_(True),
+        ),
+    )
+
+
+def can_find_community(user, community: Community) -> bool:
+    """Whether `user` finds `community` listed (`listed_communities_clause`, for one)."""
+    if can_see_community(user, community):
+        return True
+    return bool(
+        _is_signed_in(user) and community.is_active and community.is_private and community.listed
     )
 
 

@@ -21,9 +21,11 @@ from werkzeug.security import generate_password_hash
 import config as config_module
 from community import create_app
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
+from community.accounts.vocabulary import INITIAL_SYNONYMS
 from community.directory.models import Organisation, System
 from community.extensions import db as _db
 from community.extensions import limiter
+from community.search.vocabulary import normalised
 from community.slugs import slugify
 from community.timefmt import utcnow
 
@@ -88,7 +90,8 @@ def app(database_uri):
 
 
 def _empty_tables() -> None:
-    # The vocabulary and the content generation (which only ever goes up) are kept.
+    # The vocabulary and the content generation (which only ever goes up) are kept;
+    # the vocabulary's other names are loaded again as migration 0026 loads them.
     kept = {"expertise_tags", "content_generation"}
     tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in kept]
     with _db.engine.begin() as connection:
@@ -96,6 +99,12 @@ def _empty_tables() -> None:
             connection.execute(table.delete())
         tags = _db.metadata.tables["expertise_tags"]
         connection.execute(tags.delete().where(tags.c.kind == TagKind.FREE))
+        ids = dict(connection.execute(sa.select(tags.c.name, tags.c.id)).all())
+        connection.execute(
+            _db.metadata.tables["expertise_synonyms"].insert(),
+            [{"tag_id": ids[name], "text": text, "key": normalised(text)}
+             for name, texts in INITIAL_SYNONYMS.items() for text in texts],
+        )  # fmt: skip
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ from project_factories import csv_of
 from werkzeug.exceptions import HTTPException
 
 from community.accounts import tokens
-from community.accounts.models import Role, User
+from community.accounts.models import ExpertiseTag, Role, User
 from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
@@ -232,6 +232,15 @@ row("mentoring.offer", lambda w, t: "/account/settings/mentoring", signed_in())
 row("mentoring.pause_offer", lambda w, t: "/account/settings/mentoring/pause",
     signed_in(REFUSED), "POST", {"paused": "1"})
 # ---------------------------------------------------------------- administration
+
+
+def _tag_id() -> int:
+    """An area of expertise in the vocabulary (which every test database has)."""
+    return db.session.scalar(
+        sa.select(ExpertiseTag.id).where(ExpertiseTag.slug == "statistical-process-control")
+    )
+
+
 row("admin.index", lambda w, t: "/admin/", admins())
 row("admin.audit", lambda w, t: "/admin/audit", admins())
 row("admin.members", lambda w, t: "/admin/members", admins())
@@ -241,6 +250,8 @@ row("admin.edit_system", lambda w, t: f"/admin/systems/{w.system.id}/edit", admi
 row("admin.edit_organisation", lambda w, t: "/admin/organisations/new", admins())
 row("admin.edit_organisation", lambda w, t: f"/admin/organisations/{w.organisation.id}/edit",
     admins())
+row("admin.expertise", lambda w, t: "/admin/expertise", admins())
+row("admin.edit_synonyms", lambda w, t: f"/admin/expertise/{_tag_id()}", admins())
 row("admin.community_proposals", lambda w, t: "/admin/communities", admins())
 row("admin.decide_community", lambda w, t: f"/admin/communities/{t.id}/decision", admins(DONE),
     "POST", {"decision": "approve"}, fresh=lambda w: w.propose())

@@ -480,11 +480,11 @@ def test_the_panel_costs_the_same_statements_for_three_people_as_for_more(
         discussions.toggle_helpful(lead, reply(helper, thread, "Every two hours."))
         return make_project(builders["vic-viewer"], title=word)
 
-    few, many = evidence_on("Falls", 1), evidence_on("Ulcers", 3)
+    few, many = evidence_on("Sores", 1), evidence_on("Ulcers", 3)
     index_everyone()
     client = reader(make_user("reader"))
     few_panel = _panel(client.get(_project_page(few)))
-    assert all(f"Falls {who}" in few_panel for who in ("author 0", "lead", "helper"))
+    assert all(f"Sores {who}" in few_panel for who in ("author 0", "lead", "helper"))
     many_panel = _panel(client.get(_project_page(many)))
     assert many_panel.count("Ulcers author") == 3 and "Ulcers helper" in many_panel  # five
     assert statements_for(client, _project_page(few)) == statements_for(client, _project_page(many))

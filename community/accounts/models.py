@@ -55,8 +55,34 @@ class ExpertiseTag(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=TagKind.FREE)
 
+    synonyms: Mapped[list[ExpertiseSynonym]] = relationship(
+        back_populates="tag", cascade="all, delete-orphan", order_by="ExpertiseSynonym.text",
+        lazy="selectin",
+    )  # fmt: skip
+
     def __repr__(self) -> str:
         return f"<ExpertiseTag {self.slug}>"
+
+
+class ExpertiseSynonym(db.Model):
+    """Another name for an expertise tag: an acronym ("SPC"), a spelling, a phrase
+    ("patient falls"). Administrators extend them on the reference-data pages; the
+    expertise finder reads them (`community.search.vocabulary`)."""
+
+    __tablename__ = "expertise_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("expertise_tags.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.String(80))
+    # The text as the finder compares it (`community.search.vocabulary.normalised`):
+    # one tag per name, so "SPC" cannot mean two things.
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    tag: Mapped[ExpertiseTag] = relationship(back_populates="synonyms")
+
+    def __repr__(self) -> str:
+        return f"<ExpertiseSynonym {self.text!r}>"
 
 
 class RetiredUsername(db.Model):

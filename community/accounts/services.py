@@ -14,7 +14,14 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.accounts import tokens
-from community.accounts.models import ExpertiseTag, RetiredUsername, Role, TagKind, User
+from community.accounts.models import (
+    ExpertiseSynonym,
+    ExpertiseTag,
+    RetiredUsername,
+    Role,
+    TagKind,
+    User,
+)
 from community.accounts.passwords import password_problem
 from community.audit.services import record
 from community.directory.models import Organisation
@@ -359,3 +366,63 @@ def grant_role(admin: User, member: User, role: str) -> None:
     member.role = role
     record("account.role_changed", admin, member, f"{member.username}: {old} to {role}")
     db.session.commit()
+
+
+# ---------------------------------------------------------------- the expertise vocabulary
+
+SYNONYM_LENGTH = 80
+
+
+def set_synonyms(admin: User, tag: ExpertiseTag, lines: Iterable[str]) -> ExpertiseTag:
+    """Give `tag` exactly these other names (acronyms, spellings, phrases), one a line.
+
+    Each name means one area of expertise: a name already another tag's, or
+    another tag's other name, is refused with both named, and nothing is saved.
+    """
+    from community.search.vocabulary import normalised
+
+    wanted: dict[str, str] = {}
+    for line in lines:
+        text = " ".join(line.split())
+        if not text:
+            continue
+        if len(text) > SYNONYM_LENGTH:
+            raise RuleViolation(
+                f"“{text[:30]}…” is too long: keep each name to {SYNONYM_LENGTH} characters",
+                "synonyms",
+            )
+        key = normalised(text)
+        if not key:
+            raise RuleViolation(f"“{text}” has no letters or numbers", "synonyms")
+        if key == tag.slug:
+            continue  # the tag's own name
+        wanted.setdefault(key, text)
+    if wanted:
+        clash = db.session.execute(
+            sa.select(ExpertiseTag.name, sa.literal(""))
+            .where(ExpertiseTag.slug.in_(wanted), ExpertiseTag.id != tag.id)
+            .union_all(
+                sa.select(ExpertiseTag.name, ExpertiseSynonym.key)
+                .join(ExpertiseTag, ExpertiseTag.id == ExpertiseSynonym.tag_id)
+                .where(ExpertiseSynonym.key.in_(wanted), ExpertiseSynonym.tag_id != tag.id)
+            )
+        ).first()
+        if clash is not None:
+            other, key = clash
+            taken = wanted[key] if key else other
+            raise RuleViolation(
+                f"“{taken}” already means {other}: a name can mean one area of expertise",
+                "synonyms",
+            )
+    kept = [s for s in tag.synonyms if s.key in wanted]
+    for synonym in kept:
+        synonym.text = wanted[synonym.key]
+    have = {s.key for s in kept}
+    tag.synonyms = kept + [
+        ExpertiseSynonym(text=text, key=key) for key, text in wanted.items() if key not in have
+    ]
+    db.session.flush()
+    names = ", ".join(s.text for s in tag.synonyms) or "none"
+    record("expertise.synonyms_changed", admin, tag, f"{tag.name}: {names}"[:250])
+    db.session.commit()
+    return tag

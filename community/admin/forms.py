@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from community.accounts.models import Role
@@ -42,3 +42,13 @@ class OrganisationForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+
+
+class SynonymsForm(FlaskForm):
+    synonyms = TextAreaField(
+        "Other names",
+        description="One a line: acronyms (SPC), other spellings and the phrases people "
+        "write (patient falls). A name of one word in lower case (falls) finds this area "
+        "when someone asks for it, but is not looked for in posts.",
+        render_kw={"rows": 10},
+    )

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from community.accounts.models import User
-from community.accounts.services import grant_role
+from community.accounts.models import ExpertiseTag, TagKind, User
+from community.accounts.services import grant_role, set_synonyms
 from community.actions import Confirmation, act, confirm_then_act
-from community.admin.forms import OrganisationForm, RoleForm, SystemForm
+from community.admin.forms import OrganisationForm, RoleForm, SynonymsForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
 from community.communities.forms import ActionForm
@@ -84,6 +84,35 @@ def edit_organisation(organisation_id: int | None = None):
             flash(f"{saved.name} has been saved.", "success")
             return redirect(url_for("directory.organisation", slug=saved.slug))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.route("/expertise")
+def expertise():
+    """The shared areas of expertise (approaches and topics) and their other names."""
+    tags = db.session.scalars(
+        sa.select(ExpertiseTag)
+        .where(ExpertiseTag.kind.in_((TagKind.APPROACH, TagKind.TOPIC)))
+        .order_by(ExpertiseTag.kind, ExpertiseTag.name)
+    ).all()
+    return render_template("admin/expertise.html", tags=tags)
+
+
+@bp.route("/expertise/<int:tag_id>", methods=["GET", "POST"])
+def edit_synonyms(tag_id: int):
+    tag = _get_or_404(ExpertiseTag, tag_id)
+    form = SynonymsForm()
+    if request.method == "GET":
+        form.synonyms.data = "\n".join(s.text for s in tag.synonyms)
+    if form.validate_on_submit():
+        try:
+            set_synonyms(current_user, tag, (form.synonyms.data or "").splitlines())
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_violation(form, violation)
+        else:
+            flash(f"The other names of {tag.name} have been saved.", "success")
+            return redirect(url_for("admin.expertise"))
+    return render_template("admin/synonyms_form.html", form=form, tag=tag)
 
 
 @bp.route("/members")

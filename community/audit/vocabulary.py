@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "directory.organisation_created": "Added an organisation",
     "directory.system_updated": "Changed an integrated care system",
     "directory.organisation_updated": "Changed an organisation",
+    "expertise.synonyms_changed": "Changed the other names of an area of expertise",
     # communities
     "community.proposed": "Proposed a community",
     "community.approved": "Approved a community",

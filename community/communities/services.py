@@ -29,9 +29,10 @@ from community.slugs import slugify
 from community.timefmt import utcnow
 from community.visibility import (
     can_facilitate,
+    can_find_community,
     can_see_community,
+    listed_communities_clause,
     membership,
-    visible_communities_clause,
 )
 
 
@@ -61,21 +62,15 @@ def get_listed_community_or_404(slug: str, user) -> Community:
     community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
     if community is None:
         abort(404)
-    if can_see_community(user, community):
-        return community
-    if community.is_active and community.is_private and community.listed:
+    if can_find_community(user, community):
         return community
     abort(404)
 
 
 def directory_page(user, page: int, per_page: int, *, name: str = "", mine: bool = False):
-    """Communities for the directory: the visible ones plus listed private ones."""
-    listed_private = sa.and_(
-        Community.status == CommunityStatus.ACTIVE,
-        Community.visibility == Visibility.PRIVATE,
-        Community.listed.is_(True),
-    )
-    query = sa.select(Community).where(sa.or_(visible_communities_clause(user), listed_private))
+    """Communities for the directory: the visible ones plus listed private ones (the
+    same rule as search: `listed_communities_clause`)."""
+    query = sa.select(Community).where(listed_communities_clause(user))
     if mine:
         query = query.where(
             Community.id.in_(

@@ -22,6 +22,12 @@ declared           1.5     lists a matching area of expertise on their profile
 profile            0.5     their profile (job title, bio) mentions the topic
 =================  ======  ==================================================
 
+A topic the expertise vocabulary names ("SPC", "statistical process control",
+"Statistical process control (SPC)": `community.search.vocabulary`) is the
+same Topic however it is spelt, and its evidence is any of its tags' phrases
+(never a bare ambiguous word: "falls" is not "fall away"); only a topic the
+vocabulary does not know is matched by its words.
+
 Evidence is found through the search index with the *viewer's* permissions,
 so a reply in a private community the viewer is not in never counts, nor
 shows, and neither does a method or project the viewer could not open. Every
@@ -91,6 +97,8 @@ def _newest_matching(stmt: sa.Select, viewer, topic: Topic, group: str,
     kinds = [k.name for k in kinds_in([group])]
     if topic.any_terms:
         return backend().match_any(stmt, list(topic.any_terms), RECENT_WINDOW, kinds, leave_out)
+    if topic.phrases:
+        return backend().match_any(stmt, list(topic.phrases), CANDIDATES, kinds)
     return backend().match_newest(stmt, topic.query, CANDIDATES, kinds)
 
 

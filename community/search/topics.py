@@ -12,6 +12,7 @@ from community.accounts.models import ExpertiseTag
 from community.extensions import db
 from community.search.query import SearchQuery, Term
 from community.search.services import read_query
+from community.search.vocabulary import phrases, tags_named
 from community.slugs import slugify
 
 STOPWORDS = frozenset(
@@ -29,6 +30,8 @@ class Topic:
     tag_ids: tuple[int, ...] = ()
     # "Any of these words" instead of "all of them" (both: the newest matches first).
     any_terms: tuple[Term, ...] = ()
+    # A topic the vocabulary knows: evidence is any of its tags' phrases, not its words.
+    phrases: tuple[Term, ...] = ()
     exclude_thread_id: int | None = None
     exclude_user_ids: tuple[int, ...] = ()
 
@@ -52,8 +55,15 @@ def matching_tag_ids(text: str) -> tuple[int, ...]:
 
 
 def topic_from(text: str) -> Topic:
+    """The topic someone asked about: the vocabulary's tags if it names any (by a name,
+    a synonym or an acronym: the same Topic however it is spelt), else its words."""
     tag = db.session.scalar(sa.select(ExpertiseTag).where(ExpertiseTag.slug == text.strip()))
     text = tag.name if tag is not None else text
+    named = tags_named(text)
+    if named:
+        text = ", ".join(t.name for t in named)
+        return Topic(text=text, query=read_query(text), tag_ids=tuple(t.id for t in named),
+                     phrases=phrases(named))  # fmt: skip
     query = read_query(text)
     # Operators make no sense for a topic, nor do little words ("discharge and flow"):
     # keep the telling words and the phrases, the same on every database.

@@ -1,7 +1,7 @@
 """Who else is working on this: the panel beside a thread, a method or a project.
 
 The same engine as the expertise finder (`expertise.py`): the people with
-the most recent evidence on any of the page's telling words, ranked once per
+the most recent evidence on the page's topics, ranked once per
 visibility class and kept for EXPERTISE_CACHE_SECONDS; the panel as shown
 (the evidence in words, with links the class may follow) is kept for the
 class until anything is altered (`community.generation.kept`).
@@ -24,6 +24,7 @@ from community.search import expertise
 from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term
 from community.search.topics import STOPWORDS, Topic
+from community.search.vocabulary import phrases, tags_in
 from community.visibility import visibility_class
 
 PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, and panels as shown, each a few KB
@@ -87,12 +88,19 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     permissions (anyone whose evidence they may not see is left out) and kept
     for their class until anything is taken away or altered.
     """
-    terms = title_terms(title)
-    if not terms:
-        return Panel((), telling_word(title))
     left_out = tuple(sorted({i for i in leave_out if i}))
-    topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
-                            exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
+    named = tags_in(title)
+    if named:
+        text = ", ".join(t.name for t in named)
+        topic = Topic(text=text, query=SearchQuery(), tag_ids=tuple(t.id for t in named),
+                      any_terms=phrases(named), exclude_thread_id=thread_id,
+                      exclude_user_ids=left_out)  # fmt: skip
+    else:
+        terms = title_terms(title)
+        if not terms:
+            return Panel((), telling_word(title))
+        topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
+                      exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
     key = (topic, limit, visibility_class(viewer))
     # One more than shown: one of them may be the reader.
     ranked = expertise.kept_ranking(
@@ -119,4 +127,5 @@ def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int) -> 
         for e in others
         if e.lines and e.user_id in people  # an account deleted since is left out
     )
-    return Panel(colleagues, telling_word(topic.text))
+    # The finder's topic: the tags the page names, else its most telling word.
+    return Panel(colleagues, topic.text if topic.tag_ids else telling_word(topic.text))

@@ -53,6 +53,7 @@ class World:
     reply_id: int
     join_request_id: int
     proposal_id: int
+    spc_id: int
     db: object
     make_user: Callable
 
@@ -137,6 +138,7 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
         reply_id=reply.id,
         join_request_id=join_request.id,
         proposal_id=proposal.id,
+        spc_id=tags["Statistical process control"].id,
         db=db,
         make_user=make_user,
     )
@@ -303,6 +305,9 @@ VISITS = [
     Visit("admin-add-system", "/admin/systems/new", "Add an integrated care system", "admin"),
     Visit("admin-add-organisation", "/admin/organisations/new", "Add an organisation", "admin"),
     Visit("admin-community-proposals", "/admin/communities", "Proposed communities", "admin"),
+    Visit("admin-expertise", "/admin/expertise", "Areas of expertise", "admin"),
+    Visit("admin-synonyms", "/admin/expertise/{w.spc_id}", "Other names for Statistical process "
+          "control", "admin"),
     Visit("confirm-decline-community", "/admin/communities/{w.proposal_id}/decision",
           "Decline Same day emergency care?", "admin"),
     Visit("purge-post", "/posts/{w.reply_id}/purge", "Purge this post?", "admin"),

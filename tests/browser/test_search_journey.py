@@ -37,7 +37,9 @@ def world(db, member, make_user, make_project):  # noqa: F811
     discussions.set_key_learning(facilitator, key, mark=True)
     helpful = make_post(helper, thread, "We book transport the day before discharge.")
     discussions.toggle_helpful(member, helpful)
-    make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
+    rota = make_thread(facilitator, community, "Weekend rota", "Who covers Saturday?")
+    charted = make_post(expert, rota, "We plot the gaps on an SPC chart, week by week.")
+    discussions.toggle_helpful(member, charted)
     writer = make_user("nia-okafor", name="Nia Okafor", job_title="Improvement lead")
     publish_method(writer, "Discharge delays huddle", summary="Ten minutes on discharge delays.")
     make_project(facilitator, title="Fewer discharge delays", aim="Discharge delays halved.")
@@ -111,3 +113,19 @@ def test_find_an_expert_and_follow_the_evidence(page: Page, world, sign_in, chec
     expect(panel.get_by_role("link", name="Nia Okafor")).to_be_visible()
     expect(panel).to_contain_text("Wrote the method")
     expect(panel).not_to_contain_text("Kofi Mensah")
+
+
+def test_find_an_expert_by_acronym(page: Page, world, sign_in, check_accessibility):
+    """ "SPC" is statistical process control: the finder says so, and finds who knows it."""
+    sign_in(page, world["member"], then="/people")
+    page.get_by_label("Find expertise on a topic").fill("SPC")
+    page.get_by_role("button", name="Find people").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "People who know about Statistical process control"
+    )
+    first = page.locator(".ic-hits > li").first
+    expect(first.get_by_role("heading")).to_have_text(world["expert"].name)
+    expect(first.get_by_text("1 helpful reply")).to_be_visible()
+    expect(page.locator(".ic-hits > li")).to_have_count(1)
+    check_accessibility(page)

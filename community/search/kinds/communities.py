@@ -1,4 +1,7 @@
-"""Communities in search: name, purpose and learning question, for those who may see them."""
+"""Communities in search, for those who find them listed (`listed_communities_clause`:
+the same rule as the directory). An open community is found by its name, purpose and
+learning question; a private one by its name and purpose, which is all a listed private
+community shows to those not in it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from community.extensions import db
 from community.search.hits import Hit
 from community.search.index import Document, Kind, register_kind, save
 from community.search.models import SearchDocument
-from community.visibility import visible_community_ids
+from community.visibility import listed_communities_clause
 
 KIND = "community"
 
@@ -24,7 +27,7 @@ def _documents(where, limit: int | None = None) -> list[tuple[int, Document | No
                 KIND,
                 c.id,
                 title=c.name,
-                body=f"{c.purpose} {c.learning_question}",
+                body=c.purpose if c.is_private else f"{c.purpose} {c.learning_question}",
                 dated_at=c.created_at,
                 community_id=c.id,
             ),  # fmt: skip
@@ -41,7 +44,9 @@ def community_changed(community: Community) -> None:
 
 
 def _visible(user) -> sa.ColumnElement[bool]:
-    return SearchDocument.object_id.in_(visible_community_ids(user))
+    return SearchDocument.object_id.in_(
+        sa.select(Community.id).where(listed_communities_clause(user))
+    )
 
 
 def _describe(ids: list[int], viewer=None) -> dict[int, Hit]:
