@@ -83,9 +83,10 @@ def test_every_action_the_code_records_has_words(app):
     from community.audit.vocabulary import ACTIONS
     from community.discussions.moderation import REVIEW_DECISIONS, THREAD_ACTIONS
 
-    areas = (
-        "account|community|directory|thread|post|flags|method|project|measure|mentoring|markdown"
-    )
+    areas = "|".join((
+        "account", "community", "directory", "thread", "post", "flags", "method", "project",
+        "measure", "mentoring", "markdown", "expertise",
+    ))  # fmt: skip
     literal = re.compile(rf'"((?:{areas})\.[a-z_]+)"')
     root = Path(__file__).resolve().parents[1] / "community"
     named = {code for path in root.rglob("*.py") for code in literal.findall(path.read_text())}
