@@ -359,3 +359,36 @@ def test_the_system_dashboard_counts_only_what_the_viewer_may_see(
     assert "Complete: 0 projects" in theirs
     assert "Discharges before midday" in theirs  # measures showing improvement
     assert "Special cause: improvement: 1 measure" in theirs
+
+
+def test_a_dashboard_lists_measures_showing_concern_as_well_as_improvement(
+    member, make_project, make_measure, organisation
+):
+    project = make_project(member, title="Falls on Ward 9", status="testing")
+    # The same shift upwards: good news where higher is better, a worry where lower is.
+    make_measure(project, member, SHIFT, name="Discharges before midday", direction="up")
+    make_measure(project, member, SHIFT, name="Falls per 1,000 bed days", direction="down")
+    page = client_as(member).get(f"/systems/{organisation.system.slug}/dashboard")
+    text = page.get_data(as_text=True)
+    concern = text.split("<h2>Measures showing concern</h2>")[1].split("<h2>")[0]
+    improvement = text.split("<h2>Measures showing improvement</h2>")[1]
+    assert "Falls per 1,000 bed days" in concern and "Discharges before midday" not in concern
+    assert "Discharges before midday" in improvement and "Falls per" not in improvement
+    assert "1 measure shows special cause concern and 1 special cause improvement" in text
+
+
+def test_an_empty_dashboard_says_so_instead_of_drawing_zeros(
+    member, make_project, make_measure, organisation
+):
+    slug = organisation.system.slug
+    empty = client_as(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    assert "There are no projects in" in empty and "that you can see yet" in empty
+    assert "ic-chart-figure" not in empty and "Projects by status" not in empty
+
+    project = make_project(member, title="Just started")
+    make_measure(project, member, name="Discharges before midday")  # no data yet
+    unmeasured = client_as(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    assert "1 project you can see" in unmeasured
+    assert "None of these projects’ measures has data yet" in unmeasured
+    assert "measures-by-variation" not in unmeasured
+    assert "Measures showing concern" not in unmeasured
