@@ -412,3 +412,24 @@ def test_a_used_close_or_feedback_form_shows_the_outcome_instead_of_refusing(app
     # The requester gave theirs when closing, so their feedback link leads to it too.
     theirs = followed(app, people.requester, "GET", url + "/feedback")
     assert "You have given your feedback: it is below." in text(theirs)
+
+
+def test_every_problem_with_a_mentoring_request_is_shown_at_once(app, db, people):
+    import html
+
+    response = visit(
+        app, people.requester, "POST", "/mentoring/requests/new",
+        {"title": "", "aim": "Train 20 coaches.", "preferred_format": "video"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    summary = page.split("nhsuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    listed = [" ".join(re.sub(r"<[^>]+>", " ", item).split())
+              for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]  # fmt: skip
+    # The form's checks (title, timescale) and the service's (no component chosen) at once.
+    assert sorted(listed) == sorted([
+        "Give your request a short title",
+        "Choose at least one IMPACT component you want help with",
+        "Choose a timescale",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(MentoringRequest.id))) == 0

@@ -392,3 +392,54 @@ def test_an_empty_dashboard_says_so_instead_of_drawing_zeros(
     assert "None of these projects’ measures has data yet" in unmeasured
     assert "measures-by-variation" not in unmeasured
     assert "Measures showing concern" not in unmeasured
+
+
+def error_summary(response) -> list[str]:
+    """What the NHS.UK error summary at the top of the page lists, in order."""
+    import html
+    import re
+
+    page = html.unescape(response.get_data(as_text=True))
+    listed = page.split("nhsuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(
+        r"<li>(.*?)</li>", listed, re.S)]  # fmt: skip
+
+
+def test_every_problem_with_a_measure_is_shown_at_once(member, make_project, db):
+    project = make_project(member)
+    response = client_as(member).post(
+        _url(project, "/measures/new"),
+        data={"name": "   ", "definition": "", "unit": "%", "direction": "up", "fix_after": "5"},
+    )
+    assert response.status_code == 200
+    # The form's own check (the definition) and the service's (a blank name, too few
+    # points to fix the limits on) in one submit, not one after another.
+    assert error_summary(response) == [
+        "Enter the measure's name",
+        "Enter the operational definition",
+        "Fix the limits on at least 12 points, or leave it empty",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Measure.id))) == 0
+
+
+def test_every_problem_with_a_project_is_shown_at_once(member, organisation, make_user, db):
+    stranger = make_user()
+    theirs = make_community(stranger, "Somewhere else")
+    response = client_as(member).post(
+        "/projects/new",
+        data={
+            "title": "   ", "aim": "An aim.", "organisation_id": organisation.id,
+            "community_id": theirs.id, "programme_type": "national", "national_programme": "",
+            "status": "planning", "start_date": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (a community not on their list, no start date) and the
+    # service's (a blank title, a national programme without its name) in one submit.
+    assert error_summary(response) == [
+        "Enter the project's title",
+        "Not a valid choice.",
+        "Enter the name of the national programme",
+        "Enter the date the project started",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
