@@ -443,3 +443,19 @@ def test_every_problem_with_a_project_is_shown_at_once(member, organisation, mak
         "Enter the date the project started",
     ]
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
+
+
+def test_every_problem_with_a_point_is_shown_at_once(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member, name="Discharges before midday")
+    response = client_as(member).post(
+        _url(project, f"/measures/{measure.id}/data"),
+        data={"observed_on": "2099-03-03", "value": "", "note": ""},
+    )
+    assert response.status_code == 200
+    # The form's own check (no value) and the service's (a date not yet reached) at once.
+    assert error_summary(response) == [
+        "3 March 2099 is in the future: enter today's date or an earlier one",
+        "Enter the value",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 0

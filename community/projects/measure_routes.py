@@ -151,6 +151,11 @@ def add_point(project_id: int, slug: str, measure_id: int):
             if request.form.get("another"):
                 return redirect(_measure_url(project, measure, "measures.add_point"))
             return redirect(_measure_url(project, measure))
+    elif form.is_submitted():
+        also_check(
+            form,
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
+        )
     return render_template("projects/point_form.html", project=project, measure=measure, form=form)
 
 
@@ -206,6 +211,11 @@ def edit_point(project_id: int, slug: str, measure_id: int, point_id: int):
         else:
             flash(f"The point for {format_date(point.observed_on)} has been saved.", "success")
             return redirect(_measure_url(project, measure) + "#data")
+    elif form.is_submitted():
+        also_check(
+            form,
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
+        )
     return render_template(
         "projects/point_form.html", project=project, measure=measure, form=form, point=point
     )

@@ -210,21 +210,29 @@ def add_point(
 
 
 def _checked_point(observed_on: date | None, value: float | None, note: str) -> str:
-    """The point's note, tidied, once its date, value and note are good."""
+    """The point's note, tidied, once its date, value and note are good; otherwise every
+    problem with them at once."""
+    problems = Problems()
     if observed_on is None:
-        raise RuleViolation("Enter the date of the value", "observed_on")
-    if is_in_the_future(observed_on):
-        raise RuleViolation(
+        problems.add("Enter the date of the value", "observed_on")
+    elif is_in_the_future(observed_on):
+        problems.add(
             f"{spc_words.format_date(observed_on)} is in the future: enter today's date or "
             "an earlier one",
             "observed_on",
         )
     if value is None:
-        raise RuleViolation("Enter the value as a number", "value")
+        problems.add("Enter the value as a number", "value")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
-        raise RuleViolation(f"Note must be {MAX_NOTE} characters or fewer", "note")
+        problems.add(f"Note must be {MAX_NOTE} characters or fewer", "note")
+    problems.raise_any()
     return note
+
+
+def check_point(observed_on: date | None, value: float | None, note: str) -> None:
+    """The checks `add_point` and `edit_point` make of a point's own fields, saving nothing."""
+    _checked_point(observed_on, value, note)
 
 
 def _check_no_clash(measure: Measure, observed_on: date, point_id: int | None = None) -> None:
