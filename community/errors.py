@@ -34,6 +34,43 @@ class RuleViolation(Exception):
         self.field = field
 
 
+class RuleViolations(RuleViolation):
+    """Several rules broken at once, each about its own field: a form shows them all
+    together (community.forms.show_violation), not one per submit. Caught as a
+    RuleViolation anywhere, it reads as its first."""
+
+    def __init__(self, violations: list[RuleViolation]):
+        super().__init__(violations[0].message, violations[0].field)
+        self.violations = list(violations)
+
+
+class Problems:
+    """Collects every rule a request breaks, to raise them together at the end.
+
+    `add` keeps the first problem with each field, so each field says one thing.
+    """
+
+    def __init__(self) -> None:
+        self.violations: list[RuleViolation] = []
+
+    def add(self, message: str, field: str | None = None) -> None:
+        if field is None or all(v.field != field for v in self.violations):
+            self.violations.append(RuleViolation(message, field))
+
+    def has(self, field: str) -> bool:
+        return any(v.field == field for v in self.violations)
+
+    def collect(self, violation: RuleViolation) -> None:
+        for each in getattr(violation, "violations", [violation]):
+            self.add(each.message, each.field)
+
+    def raise_any(self) -> None:
+        if len(self.violations) == 1:
+            raise self.violations[0]
+        if self.violations:
+            raise RuleViolations(self.violations)
+
+
 def _retry_after_text() -> str:
     limit = limiter.current_limit
     if limit is None:

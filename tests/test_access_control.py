@@ -428,7 +428,8 @@ row("mentoring.add_goal", lambda w, t: f"{MT(w)}/goals", requester(admin=403), "
 row("mentoring.update_goal", lambda w, t: f"{MT(w)}/goals/{w.goal.id}", requester(admin=403))
 row("mentoring.log_session", lambda w, t: f"{MT(w)}/sessions/new", requester(admin=403))
 row("mentoring.close", lambda w, t: f"{MT(w)}/close", requester(admin=403))
-row("mentoring.feedback", lambda w, t: f"{MT(w)}/feedback", requester(admin=403))
+# The mentorship is running: its feedback page sends a participant back to say when.
+row("mentoring.feedback", lambda w, t: f"{MT(w)}/feedback", requester(DONE, admin=403))
 # An organisation's self-assessment is written by its own people only.
 row("mentoring.assessment", lambda w, t: f"{ORG.format(w.organisation.slug)}/assessment",
     signed_in(403, author=200))

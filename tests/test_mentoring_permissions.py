@@ -133,10 +133,12 @@ ROUTES = [Route(*row) for row in [
      _only(PARTICIPANTS)),
     ("mentoring.close", "POST", "/mentoring/mentorships/{mentorship_id}/close", {},
      _only(PARTICIPANTS)),
+    # The world's mentorship is running: feedback waits for it to close, so a participant
+    # is sent to the mentorship's page to be told so, rather than shown a form to refuse.
     ("mentoring.feedback", "GET", "/mentoring/mentorships/{mentorship_id}/feedback", None,
-     _only(PARTICIPANTS)),
+     _only(dict.fromkeys(PARTICIPANTS, 302))),
     ("mentoring.feedback", "POST", "/mentoring/mentorships/{mentorship_id}/feedback", {},
-     _only(PARTICIPANTS)),
+     _only(dict.fromkeys(PARTICIPANTS, 302))),
     ("mentoring.assessment", "GET", "/organisations/{organisation_slug}/assessment", None,
      _only({"requester": 200, "org_member": 200}, hidden=())),
     ("mentoring.assessment", "POST", "/organisations/{organisation_slug}/assessment", {},

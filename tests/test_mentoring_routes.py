@@ -369,3 +369,67 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
     assert "Showing 41 to 50 of 50 suggested mentors" in last
     assert f"{ranked[40]} " in last and "Ranked 41 ·" in last and ranked[39] not in last
     assert page_five.count <= many.count
+
+
+def followed(app, user, method: str, url: str, data: dict | None = None):
+    """The page a person lands on after `url` redirects them, flash message and all."""
+    from conftest import RequestPerContextClient, sign_in_as
+
+    client = RequestPerContextClient(app, app.response_class, use_cookies=True)
+    sign_in_as(client, user)
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 302, response.status_code
+    return client.open(response.headers["Location"], method="GET")
+
+
+def test_a_used_close_or_feedback_form_shows_the_outcome_instead_of_refusing(app, db, people):
+    offer(people.mentor)
+    mentorship = start_mentorship(people.requester, people.mentor)
+    url = f"/mentoring/mentorships/{mentorship.id}"
+    early = followed(app, people.mentor, "GET", url + "/feedback")
+    assert "You can give your feedback once the mentorship has closed." in text(early)
+    assert "Send feedback" not in text(early)
+
+    close = {"outcome": "goals_met", "rating": "5", "comment": "Brilliant support"}
+    assert visit(app, people.requester, "POST", url + "/close", close).status_code == 302
+    # The mentor's tab still has the form open; the requester's second tab too.
+    for who, method in ((people.mentor, "GET"), (people.requester, "POST")):
+        assert visit(app, who, method, url + "/close", close).headers["Location"] == (
+            url + "#outcome"
+        )
+        page = text(followed(app, who, method, url + "/close", close))
+        assert "This mentorship closed on" in page and "with the outcome: goals met." in page
+        assert "Outcome: Goals met" in page
+    assert page.count("Brilliant support") == 1  # the second submission changed nothing
+
+    given = {"rating": "4", "comment": "Keen team"}
+    assert visit(app, people.mentor, "POST", url + "/feedback", given).status_code == 302
+    for method in ("GET", "POST"):
+        again = followed(app, people.mentor, method, url + "/feedback", given)
+        assert "You have given your feedback: it is below." in text(again)
+        assert "Give your feedback" not in text(again)
+        assert text(again).count("Keen team") == 1
+    # The requester gave theirs when closing, so their feedback link leads to it too.
+    theirs = followed(app, people.requester, "GET", url + "/feedback")
+    assert "You have given your feedback: it is below." in text(theirs)
+
+
+def test_every_problem_with_a_mentoring_request_is_shown_at_once(app, db, people):
+    import html
+
+    response = visit(
+        app, people.requester, "POST", "/mentoring/requests/new",
+        {"title": "", "aim": "Train 20 coaches.", "preferred_format": "video"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    summary = page.split("nhsuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    listed = [" ".join(re.sub(r"<[^>]+>", " ", item).split())
+              for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]  # fmt: skip
+    # The form's checks (title, timescale) and the service's (no component chosen) at once.
+    assert sorted(listed) == sorted([
+        "Give your request a short title",
+        "Choose at least one IMPACT component you want help with",
+        "Choose a timescale",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(MentoringRequest.id))) == 0

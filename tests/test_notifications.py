@@ -314,3 +314,97 @@ def test_a_long_list_is_counted_only_so_far_past_the_page(lounge, huddle, mo, mo
     monkeypatch.setitem(client_as(mo).application.config, "PER_PAGE", 2)
     text = page_text(client_as(mo).get("/notifications"))
     assert "Showing 1 to 2 of more than 5 notifications" in text
+
+
+# ---------------------------------------------------------------- where each one leads
+
+
+def email_link(email) -> str:
+    """The address in an immediate email that leads to what it is about."""
+    [link] = re.findall(r"^http\S+$", email.body_text.split("You can change how")[0], re.M)
+    return link
+
+
+def test_the_joined_email_leads_to_the_community_and_the_request_email_to_the_requests(
+    huddle, fay, make_user
+):
+    from community.communities import joining
+
+    nia = make_user("nia-newcomer", email_notifications=EmailFrequency.IMMEDIATE)
+    fay.email_notifications = EmailFrequency.IMMEDIATE
+    db.session.commit()
+
+    join_request = joining.request_to_join(nia, huddle, "I lead the night team")
+    [asked] = emails_to(fay)
+    assert email_link(asked).endswith("/communities/night-huddle/requests")
+
+    joining.decide_join_request(fay, join_request, approve=True)
+    [joined] = emails_to(nia)
+    assert joined.subject == "You have joined Night Huddle"
+    assert email_link(joined).endswith("/communities/night-huddle")
+    # The notification in the app goes to the same place.
+    [notification] = notifications_for(nia)
+    with client_as(nia) as client:
+        opened = client.post(f"/notifications/{notification.id}/open")
+    assert opened.headers["Location"].endswith("/communities/night-huddle")
+
+
+# What each kind of notification is about, as its service records it, and where it leads.
+# A new kind without a row here fails the test below.
+LEADS_TO = {
+    NotificationKind.REPLY: ("post", "/posts/{post}"),
+    NotificationKind.REPLY_TO_YOU: ("post", "/posts/{post}"),
+    NotificationKind.MENTION: ("post", "/posts/{post}"),
+    NotificationKind.NEW_THREAD: ("thread", "/threads/{thread}"),
+    NotificationKind.KEY_LEARNING: ("post", "/posts/{post}"),
+    NotificationKind.JOIN_REQUEST: ("community", "/communities/{slug}/requests"),
+    NotificationKind.JOIN_APPROVED: ("community", "/communities/{slug}"),
+    NotificationKind.WARNING: ("post", "/posts/{post}"),
+    NotificationKind.FLAGGED: ("post", "/posts/{post}"),
+    NotificationKind.METHOD_ADAPTED: ("method", "/methods/{method}"),
+    NotificationKind.METHOD_USED: ("method", "/methods/{method}"),
+    NotificationKind.METHOD_CO_AUTHOR: ("method", "/methods/{method}"),
+    NotificationKind.TEAM_ADDED: ("project", "/projects/{project}"),
+    NotificationKind.PROJECT_STATUS: ("project", "/projects/{project}"),
+    NotificationKind.MENTOR_ASKED: ("request", "/mentoring/requests/{request}"),
+    NotificationKind.ASK_ACCEPTED: ("request", "/mentoring/requests/{request}"),
+    NotificationKind.ASK_DECLINED: ("request", "/mentoring/requests/{request}"),
+    NotificationKind.ASK_WITHDRAWN: ("request", "/mentoring/requests/{request}"),
+    NotificationKind.ASK_EXPIRED: ("request", "/mentoring/requests/{request}"),
+    NotificationKind.MENTORSHIP_UPDATE: ("mentorship", "/mentoring/mentorships/{mentorship}"),
+    NotificationKind.MENTORSHIP_CLOSED: ("mentorship", "/mentoring/mentorships/{mentorship}"),
+    NotificationKind.MENTORING_FEEDBACK: ("mentorship", "/mentoring/mentorships/{mentorship}"),
+}
+
+
+def test_every_kind_of_notification_has_a_destination():
+    assert set(LEADS_TO) == set(NotificationKind)
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_each_kind_leads_to_what_it_is_about_in_the_app_and_by_email(app, lounge, kind):
+    from types import SimpleNamespace
+
+    about, path = LEADS_TO[kind]
+    ids = {"post": 11, "thread": 12, "method": 13, "project": 14, "request": 15, "mentorship": 16}
+    # What the services record: a post with its thread, a mentorship with its request,
+    # and the community the thing is in.
+    columns = {
+        "community_id": lounge.id,
+        "post_id": ids["post"] if about == "post" else None,
+        "thread_id": ids["thread"] if about in ("post", "thread") else None,
+        "method_id": ids["method"] if about == "method" else None,
+        "project_id": ids["project"] if about == "project" else None,
+        "mentoring_request_id": ids["request"] if about in ("request", "mentorship") else None,
+        "mentorship_id": ids["mentorship"] if about == "mentorship" else None,
+    }
+    notification = SimpleNamespace(kind=kind, **columns)
+    expected = path.format(slug=lounge.slug, **ids)
+
+    with app.test_request_context():
+        in_app = inbox.link_for(notification)
+        by_email = inbox.absolute_link(notification)
+
+    assert in_app.startswith(expected)
+    assert by_email.startswith("http") and expected in by_email
+    assert "/notifications" not in in_app + by_email

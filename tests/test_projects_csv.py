@@ -40,14 +40,35 @@ def messages(result) -> list[str]:
     ("text", "expected"),
     [
         ("2025-01-31", date(2025, 1, 31)),
+        ("2025/01/31", date(2025, 1, 31)),
         ("31/01/2025", date(2025, 1, 31)),
+        ("31/01/25", date(2025, 1, 31)),  # Excel's short date
+        ("31-01-2025", date(2025, 1, 31)),
+        ("31.01.2025", date(2025, 1, 31)),
         ("1/2/2025", date(2025, 2, 1)),  # UK order: day first
-        ("2025-01-31 00:00:00", date(2025, 1, 31)),  # as some spreadsheets save dates
+        ("31/01/2025 00:00", date(2025, 1, 31)),  # a date cell saved with its time
+        ("31/01/2025 09:30:00", date(2025, 1, 31)),
+        ("2025-01-31 00:00:00", date(2025, 1, 31)),
+        ("2025-01-31T00:00", date(2025, 1, 31)),
+        ("31-Jan-2025", date(2025, 1, 31)),
+        ("31 Jan 25", date(2025, 1, 31)),
         (" 2025-01-31 ", date(2025, 1, 31)),
+        # Monthly data is dated the first of its month.
+        ("Jan-25", date(2025, 1, 1)),  # Excel's mmm-yy
+        ("jan-25", date(2025, 1, 1)),
+        ("Sept-24", date(2024, 9, 1)),
+        ("Jan 2025", date(2025, 1, 1)),
+        ("January 2025", date(2025, 1, 1)),
+        ("2025-01", date(2025, 1, 1)),
+        ("2025/1", date(2025, 1, 1)),
+        ("31/01/99", date(1999, 1, 31)),  # a two-digit year not yet reached is last century
     ],
 )
 def test_dates_people_write(text, expected):
     assert parse_date(text) == (expected, "")
+
+
+HOW = "write it like 31/01/2025 or 2025-01-31 (or Jan-25 or 2025-01 for a month)"
 
 
 @pytest.mark.parametrize(
@@ -56,12 +77,50 @@ def test_dates_people_write(text, expected):
         ("", "the date is missing"),
         ("2025-02-29", "“2025-02-29” is not a real date"),
         ("31/04/2025", "“31/04/2025” is not a real date"),
-        ("Jan 2025", "“Jan 2025” is not a date: write it like 2025-01-31 or 31/01/2025"),
-        ("01/31/2025", "“01/31/2025” is not a real date"),  # American order
+        ("2025-13", "“2025-13” is not a real date"),
+        ("Foo-25", f"“Foo-25” is not a date: {HOW}"),
+        ("yesterday", f"“yesterday” is not a date: {HOW}"),
+        ("45678", f"“45678” is not a date: {HOW}"),  # a date cell saved as its serial number
+        (
+            "01/31/2025",
+            "“01/31/2025” looks like a US date, with the month first: write the day first, "
+            "like 31/01/2025, or write 2025-01-31",
+        ),
+        (
+            "12/13/25",
+            "“12/13/25” looks like a US date, with the month first: write the day first, "
+            "like 31/01/2025, or write 2025-01-31",
+        ),
+        (
+            "31-Jan",
+            "“31-Jan” has no year: format the date column in your spreadsheet to show the "
+            "year, then save the file again",
+        ),
     ],
 )
 def test_dates_that_are_not_dates(text, problem):
     assert parse_date(text) == (None, problem)
+
+
+def test_a_refused_date_is_reported_with_its_row_column_and_what_to_do():
+    result = parse_points(b"date,value\n31/01/2025,4\n01/31/2025,5\n", today=date(2026, 1, 1))
+    assert messages(result) == [
+        "Row 3, column “date”: “01/31/2025” looks like a US date, with the month first: "
+        "write the day first, like 31/01/2025, or write 2025-01-31"
+    ]
+    assert not result.ok
+
+
+def test_a_monthly_file_from_a_spreadsheet_imports():
+    result = parse_points(
+        b"date,value\r\nJan-25,12\r\nFeb-25,14\r\nMar-25,9\r\n", today=date(2026, 1, 1)
+    )
+    assert messages(result) == []
+    assert [row.observed_on for row in result.rows] == [
+        date(2025, 1, 1),
+        date(2025, 2, 1),
+        date(2025, 3, 1),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +167,7 @@ def test_every_kind_of_bad_row_is_reported_by_row_and_column():
     result = parse_points(data, today=date(2026, 12, 7))
     assert messages(result) == [
         "Row 3, column “date”: “2025-02-30” is not a real date",
-        "Row 4, column “date”: “soon” is not a date: write it like 2025-01-31 or 31/01/2025",
+        "Row 4, column “date”: “soon” is not a date: " + HOW,
         "Row 5, column “value”: “many” is not a number",
         "Row 6, column “value”: the value is missing",
         "Row 7, column “date”: the date is missing",
@@ -117,7 +176,7 @@ def test_every_kind_of_bad_row_is_reported_by_row_and_column():
         "or earlier",
         "Row 10, column “note”: the note is longer than 200 characters",
         "Row 11, column “value”: “oops” is not a number",
-        "Row 12, column “date”: “bad” is not a date: write it like 2025-01-31 or 31/01/2025",
+        "Row 12, column “date”: “bad” is not a date: " + HOW,
         "Row 12, column “value”: the value is missing",
     ]
     assert result.bad_rows == 10

@@ -359,3 +359,103 @@ def test_the_system_dashboard_counts_only_what_the_viewer_may_see(
     assert "Complete: 0 projects" in theirs
     assert "Discharges before midday" in theirs  # measures showing improvement
     assert "Special cause: improvement: 1 measure" in theirs
+
+
+def test_a_dashboard_lists_measures_showing_concern_as_well_as_improvement(
+    member, make_project, make_measure, organisation
+):
+    project = make_project(member, title="Falls on Ward 9", status="testing")
+    # The same shift upwards: good news where higher is better, a worry where lower is.
+    make_measure(project, member, SHIFT, name="Discharges before midday", direction="up")
+    make_measure(project, member, SHIFT, name="Falls per 1,000 bed days", direction="down")
+    page = client_as(member).get(f"/systems/{organisation.system.slug}/dashboard")
+    text = page.get_data(as_text=True)
+    concern = text.split("<h2>Measures showing concern</h2>")[1].split("<h2>")[0]
+    improvement = text.split("<h2>Measures showing improvement</h2>")[1]
+    assert "Falls per 1,000 bed days" in concern and "Discharges before midday" not in concern
+    assert "Discharges before midday" in improvement and "Falls per" not in improvement
+    assert "1 measure shows special cause concern and 1 special cause improvement" in text
+
+
+def test_an_empty_dashboard_says_so_instead_of_drawing_zeros(
+    member, make_project, make_measure, organisation
+):
+    slug = organisation.system.slug
+    empty = client_as(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    assert "There are no projects in" in empty and "that you can see yet" in empty
+    assert "ic-chart-figure" not in empty and "Projects by status" not in empty
+
+    project = make_project(member, title="Just started")
+    make_measure(project, member, name="Discharges before midday")  # no data yet
+    unmeasured = client_as(member).get(f"/systems/{slug}/dashboard").get_data(as_text=True)
+    assert "1 project you can see" in unmeasured
+    assert "None of these projects’ measures has data yet" in unmeasured
+    assert "measures-by-variation" not in unmeasured
+    assert "Measures showing concern" not in unmeasured
+
+
+def error_summary(response) -> list[str]:
+    """What the NHS.UK error summary at the top of the page lists, in order."""
+    import html
+    import re
+
+    page = html.unescape(response.get_data(as_text=True))
+    listed = page.split("nhsuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(
+        r"<li>(.*?)</li>", listed, re.S)]  # fmt: skip
+
+
+def test_every_problem_with_a_measure_is_shown_at_once(member, make_project, db):
+    project = make_project(member)
+    response = client_as(member).post(
+        _url(project, "/measures/new"),
+        data={"name": "   ", "definition": "", "unit": "%", "direction": "up", "fix_after": "5"},
+    )
+    assert response.status_code == 200
+    # The form's own check (the definition) and the service's (a blank name, too few
+    # points to fix the limits on) in one submit, not one after another.
+    assert error_summary(response) == [
+        "Enter the measure's name",
+        "Enter the operational definition",
+        "Fix the limits on at least 12 points, or leave it empty",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Measure.id))) == 0
+
+
+def test_every_problem_with_a_project_is_shown_at_once(member, organisation, make_user, db):
+    stranger = make_user()
+    theirs = make_community(stranger, "Somewhere else")
+    response = client_as(member).post(
+        "/projects/new",
+        data={
+            "title": "   ", "aim": "An aim.", "organisation_id": organisation.id,
+            "community_id": theirs.id, "programme_type": "national", "national_programme": "",
+            "status": "planning", "start_date": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (a community not on their list, no start date) and the
+    # service's (a blank title, a national programme without its name) in one submit.
+    assert error_summary(response) == [
+        "Enter the project's title",
+        "Not a valid choice.",
+        "Enter the name of the national programme",
+        "Enter the date the project started",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
+
+
+def test_every_problem_with_a_point_is_shown_at_once(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member, name="Discharges before midday")
+    response = client_as(member).post(
+        _url(project, f"/measures/{measure.id}/data"),
+        data={"observed_on": "2099-03-03", "value": "", "note": ""},
+    )
+    assert response.status_code == 200
+    # The form's own check (no value) and the service's (a date not yet reached) at once.
+    assert error_summary(response) == [
+        "3 March 2099 is in the future: enter today's date or an earlier one",
+        "Enter the value",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 0

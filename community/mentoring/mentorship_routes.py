@@ -21,7 +21,7 @@ from community.mentoring.routes import bp
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
 from community.paging import page_number
-from community.timefmt import to_uk, utcnow
+from community.timefmt import nhs_date, to_uk, utcnow
 
 SESSIONS_PER_PAGE = 10
 
@@ -118,9 +118,25 @@ def log_session(mentorship_id: int):
     return render_template("mentoring/session_form.html", form=form, mentorship=mentorship)
 
 
+def _show_outcome(mentorship: Mentorship, message: str):
+    """A form that was already used (in another tab, or by the other side) leads to
+    what came of it, on the mentorship's page, instead of being shown again to refuse."""
+    flash(message, "info")
+    return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#outcome")
+
+
+def _closed_words(mentorship: Mentorship) -> str:
+    return (
+        f"This mentorship closed on {nhs_date(mentorship.closed_at)} with the outcome: "
+        f"{mentorship.outcome_label.lower()}."
+    )
+
+
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/close", methods=["GET", "POST"])
 def close(mentorship_id: int):
     mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    if not mentorship.is_active:
+        return _show_outcome(mentorship, _closed_words(mentorship))
     form = CloseForm()
     if form.validate_on_submit():
         try:
@@ -139,6 +155,14 @@ def close(mentorship_id: int):
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/feedback", methods=["GET", "POST"])
 def feedback(mentorship_id: int):
     mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
+    if mentorship.is_active:
+        return _show_outcome(
+            mentorship, "You can give your feedback once the mentorship has closed."
+        )
+    if _side_of(mentorship) in queries.feedback_of(mentorship):
+        return _show_outcome(
+            mentorship, f"{_closed_words(mentorship)} You have given your feedback: it is below."
+        )
     form = FeedbackForm()
     if form.validate_on_submit():
         try:

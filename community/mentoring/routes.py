@@ -17,7 +17,7 @@ from community.communities.forms import ActionForm
 from community.directory.services import system_choices
 from community.errors import RuleViolation
 from community.extensions import db
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.mentoring import matching, offers, queries, services, suggested
 from community.mentoring.assessments import capability_summary
 from community.mentoring.forms import (
@@ -126,22 +126,24 @@ def new_request():
     component = request.args.get("component", type=int)
     if request.method == "GET" and component in ImpactComponent._value2member_map_:
         form.components.data = [component]
+    answers = {
+        "title": form.title.data,
+        "aim": form.aim.data,
+        "components": form.components.data or [],
+        "approach_ids": form.approaches.data or [],
+        "preferred_format": form.preferred_format.data,
+        "timescale": form.timescale.data,
+    }
     if form.validate_on_submit():
         try:
-            created = services.create_request(
-                current_user,
-                title=form.title.data,
-                aim=form.aim.data,
-                components=form.components.data or [],
-                approach_ids=form.approaches.data or [],
-                preferred_format=form.preferred_format.data,
-                timescale=form.timescale.data,
-            )
+            created = services.create_request(current_user, **answers)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
             flash("Your request is saved. Now choose up to 3 suggested mentors to ask.", "success")
             return redirect(url_for("mentoring.suggestions", request_id=created.id))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_request(current_user, **answers))
     return render_template("mentoring/request_form.html", form=form)
 
 

@@ -38,7 +38,7 @@ from flask import current_app
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.audit.services import record
 from community.communities.services import require_confirmed
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring import notify
 from community.mentoring.eligibility import eligible_mentor_ids
@@ -107,20 +107,10 @@ def create_request(
     preferred_format: str, timescale: str,
 ) -> MentoringRequest:  # fmt: skip
     require_confirmed(user, "ask for mentoring")
-    if user.organisation_id is None:
-        raise RuleViolation("Add your organisation to your profile before asking for mentoring")
-    title = text(title, "title", required="Give your request a short title")
-    aim = text(aim, "aim", required="Say what your organisation wants to achieve")
-    chosen = sorted({int(c) for c in components})
-    if not chosen:
-        raise RuleViolation("Choose at least one IMPACT component you want help with", "components")
-    if any(c not in ImpactComponent._value2member_map_ for c in chosen):
-        raise RuleViolation("Choose IMPACT components from the list", "components")
-    approaches = approach_tags(approach_ids)
-    if preferred_format not in {*MeetingFormat, ANY_FORMAT}:
-        raise RuleViolation("Choose how you would like to meet", "preferred_format")
-    if timescale not in set(Timescale):
-        raise RuleViolation("Choose a timescale", "timescale")
+    title, aim, chosen, approaches = check_request(
+        user, title=title, aim=aim, components=components, approach_ids=approach_ids,
+        preferred_format=preferred_format, timescale=timescale,
+    )  # fmt: skip
     request = MentoringRequest(
         organisation_id=user.organisation_id, requester_id=user.id, title=title, aim=aim,
         preferred_format=preferred_format, timescale=timescale, status=RequestStatus.OPEN,
@@ -132,6 +122,45 @@ def create_request(
     record("mentoring.request_created", user, request, f"{title} ({user.organisation.name})")
     db.session.commit()
     return request
+
+
+def check_request(
+    user: User, *, title: str, aim: str, components: Iterable[int], approach_ids: Iterable[int],
+    preferred_format: str, timescale: str,
+) -> tuple[str, str, list[int], list[ExpertiseTag]]:  # fmt: skip
+    """Every problem with a request at once (a RuleViolations), saving nothing; or the
+    title, aim, components and approaches as they will be saved."""
+    problems = Problems()
+    if user.organisation_id is None:
+        problems.add("Add your organisation to your profile before asking for mentoring")
+    checked = {}
+    for name, value, required in (
+        ("title", title, "Give your request a short title"),
+        ("aim", aim, "Say what your organisation wants to achieve"),
+    ):
+        try:
+            checked[name] = text(value, name, required=required)
+        except RuleViolation as violation:
+            problems.collect(violation)
+    try:
+        chosen = sorted({int(c) for c in components})
+    except (TypeError, ValueError):
+        chosen = [-1]  # not a number: not from the list
+    if not chosen:
+        problems.add("Choose at least one IMPACT component you want help with", "components")
+    elif any(c not in ImpactComponent._value2member_map_ for c in chosen):
+        problems.add("Choose IMPACT components from the list", "components")
+    approaches: list[ExpertiseTag] = []
+    try:
+        approaches = approach_tags(approach_ids)
+    except RuleViolation as violation:
+        problems.collect(violation)
+    if preferred_format not in {*MeetingFormat, ANY_FORMAT}:
+        problems.add("Choose how you would like to meet", "preferred_format")
+    if timescale not in set(Timescale):
+        problems.add("Choose a timescale", "timescale")
+    problems.raise_any()
+    return checked["title"], checked["aim"], chosen, approaches
 
 
 def approach_tags(tag_ids: Iterable[int], field: str = "approaches") -> list[ExpertiseTag]:

@@ -115,24 +115,29 @@ _DESTINATIONS = (
 )
 
 
-def _destination(notification: Notification) -> tuple[str, dict] | None:
+def destination(notification) -> tuple[str, dict]:
+    """The endpoint and arguments of the thing a notification is about, for the inbox,
+    the immediate email and the digest alike: the first thing it names, most specific
+    first; a community (the requests to join it, for a facilitator asked to decide one);
+    the notifications page only for a notification about nothing still there."""
     for column, endpoint, argument in _DESTINATIONS:
         value = getattr(notification, column)
         if value:
             return endpoint, {argument: value}
-    return None
+    if notification.community_id:
+        slug = db.session.scalar(
+            sa.select(Community.slug).where(Community.id == notification.community_id)
+        )
+        if slug is not None:
+            if notification.kind == NotificationKind.JOIN_REQUEST:
+                return "communities.join_requests", {"slug": slug}
+            return "communities.home", {"slug": slug}
+    return "notifications.index", {}
 
 
 def link_for(notification: Notification) -> str:
-    if (destination := _destination(notification)) is not None:
-        endpoint, values = destination
-        return url_for(endpoint, **values)
-    if notification.community_id:
-        community = db.session.get(Community, notification.community_id)
-        if notification.kind == NotificationKind.JOIN_REQUEST:
-            return url_for("communities.join_requests", slug=community.slug)
-        return url_for("communities.home", slug=community.slug)
-    return url_for("notifications.index")
+    endpoint, values = destination(notification)
+    return url_for(endpoint, **values)
 
 
 def mark_read(user: User, notification_id: int) -> Notification | None:
@@ -167,9 +172,7 @@ def set_email_frequency(user: User, frequency: str) -> None:
     db.session.commit()
 
 
-def absolute_link(notification: Notification) -> str:
+def absolute_link(notification) -> str:
     """Where a notification leads, as a full address for an email."""
-    if (destination := _destination(notification)) is not None:
-        endpoint, values = destination
-        return external_url(endpoint, **values)
-    return external_url("notifications.index")
+    endpoint, values = destination(notification)
+    return external_url(endpoint, **values)

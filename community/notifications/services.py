@@ -10,12 +10,14 @@ at once for members who chose "immediate", in a daily or weekly digest
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.models import JoinRequest, Membership
 from community.extensions import db
+from community.notifications.inbox import absolute_link
 from community.notifications.models import (
     EMAILED_AT_ONCE,
     EmailFrequency,
@@ -77,7 +79,8 @@ def _create(
         "mentorship_id": mentorship.id if mentorship is not None else None,
         "created_at": now,
     }
-    link = settings = None
+    links: dict[str, str] = {}
+    settings = None
     notifications, emails = [], []
     for user in users:
         kind = recipients[user.id]
@@ -91,7 +94,9 @@ def _create(
             "emailed_at": now if immediate else None,
         })  # fmt: skip
         if immediate:
-            link = link or _link(thread, post, method, project, mentoring_request, mentorship)
+            if kind not in links:  # the same address the inbox and the digest link to
+                links[kind] = absolute_link(SimpleNamespace(**common, kind=kind))
+            link = links[kind]
             settings = settings or external_url("notifications.settings")
             emails.append(
                 (
@@ -106,22 +111,6 @@ def _create(
         # statement per run of rows with and without emailed_at.
         db.session.execute(sa.insert(Notification.__table__), notifications)
     queue_emails(emails)
-
-
-def _link(thread, post, method=None, project=None, mentoring_request=None, mentorship=None) -> str:
-    if mentorship is not None:
-        return external_url("mentoring.mentorship", mentorship_id=mentorship.id)
-    if mentoring_request is not None:
-        return external_url("mentoring.request", request_id=mentoring_request.id)
-    if project is not None:
-        return external_url("projects.show", project_id=project.id, slug=project.slug)
-    if post is not None:
-        return external_url("discussions.post_permalink", post_id=post.id)
-    if thread is not None:
-        return external_url("discussions.thread_redirect", thread_id=thread.id)
-    if method is not None:
-        return external_url("methods.method_redirect", method_id=method.id)
-    return external_url("notifications.index")
 
 
 def _thread_place(thread) -> str:

@@ -24,8 +24,13 @@ MAX_ROWS = 50_000
 MAX_NOTE = 200
 HEADINGS = ("date", "value", "note")
 _ALIASES = {"date": "date", "value": "value", "note": "note", "notes": "note", "comment": "note"}
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
-_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DAY_TIME = re.compile(r"(\S+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_YEAR_FIRST = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+_YEAR_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3,9})[- ](\d{4}|\d{2})")
+_DAY_NAME_YEAR = re.compile(r"(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4}|\d{2})")
+_DAY_MONTH_NAME = re.compile(r"\d{1,2}[- ][A-Za-z]{3,9}")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 # Spreadsheets run cells that start with these as formulas; the download puts an
@@ -69,23 +74,87 @@ def format_date(moment: date) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def parse_date(text: str) -> tuple[date | None, str]:
-    """A date from 2025-01-31 or 31/01/2025; otherwise None and what is wrong with it."""
-    text = text.strip()
-    if not text:
-        return None, "the date is missing"
-    match = _ISO.fullmatch(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _UK.fullmatch(text)
-        if not match:
-            return None, f"“{text[:40]}” is not a date: write it like 2025-01-31 or 31/01/2025"
-        day, month, year = (int(g) for g in match.groups())
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_HOW = "write it like 31/01/2025 or 2025-01-31 (or Jan-25 or 2025-01 for a month)"
+
+
+def _year(text: str) -> int:
+    """A four-digit year, or a two-digit one as spreadsheets shorten it (25 is 2025)."""
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if 2000 + year <= uk_today().year else 1900
+    return year
+
+
+def _real(text: str, year: int, month: int, day: int) -> tuple[date | None, str]:
     try:
         return date(year, month, day), ""
     except ValueError:
         return None, f"“{text[:40]}” is not a real date"
+
+
+def parse_date(text: str) -> tuple[date | None, str]:
+    """A date as spreadsheets write one; otherwise None and what is wrong with it.
+
+    Days: 31/01/2025, 31/01/25, 2025-01-31, 2025/01/31, with or without a time
+    ("31/01/2025 00:00"). Months, for monthly data, are dated the first of the
+    month: Jan-25, Jan 2025, January 2025, 2025-01. Day-first (UK) order only: a
+    date that can only be month-first (01/31/2025) is refused, not guessed.
+    """
+    text = text.strip()
+    if not text:
+        return None, "the date is missing"
+    match = _DAY_TIME.fullmatch(text)
+    day_part = match.group(1) if match else text
+    if match := _YEAR_FIRST.fullmatch(day_part):
+        year, month, day = (int(g) for g in match.groups())
+        return _real(text, year, month, day)
+    if match := _DAY_FIRST.fullmatch(day_part):
+        day, month, year_text = match.groups()
+        day, month = int(day), int(month)
+        if month > 12 and day <= 12:
+            return None, (
+                f"“{text[:40]}” looks like a US date, with the month first: write the day "
+                "first, like 31/01/2025, or write 2025-01-31"
+            )
+        return _real(text, _year(year_text), month, day)
+    if (match := _DAY_NAME_YEAR.fullmatch(day_part)) and match.group(2).lower() in _MONTHS:
+        day, name, year_text = match.groups()
+        return _real(text, _year(year_text), _MONTHS[name.lower()], int(day))
+    if match := _YEAR_MONTH.fullmatch(text):
+        year, month = (int(g) for g in match.groups())
+        return _real(text, year, month, 1)
+    if match := _MONTH_YEAR.fullmatch(text):
+        name, year_text = match.groups()
+        month = _MONTHS.get(name.lower())
+        if month is not None:
+            return _real(text, _year(year_text), month, 1)
+    if match := _DAY_MONTH_NAME.fullmatch(text):
+        return None, (
+            f"“{text[:40]}” has no year: format the date column in your spreadsheet to "
+            "show the year, then save the file again"
+        )
+    return None, f"“{text[:40]}” is not a date: {_HOW}"
 
 
 def parse_value(text: str) -> tuple[float | None, str]:

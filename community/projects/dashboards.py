@@ -43,10 +43,12 @@ class Dashboard:
     programmes: list[tuple[str, int]]
     by_variation: list[tuple[Variation, int]]
     improving: list[tuple[Measure, Project]]
+    concerning: list[tuple[Measure, Project]]
     methods: list[tuple[Method, int]]  # the methods its projects use most, and how many use each
-    status_chart: Markup
-    type_chart: Markup
-    variation_chart: Markup
+    # None where there is nothing to draw: an empty dashboard says so instead.
+    status_chart: Markup | None
+    type_chart: Markup | None
+    variation_chart: Markup | None
     methods_chart: Markup | None
 
     @property
@@ -56,6 +58,24 @@ class Dashboard:
     @property
     def improving_count(self) -> int:
         return dict(self.by_variation).get(Variation.IMPROVEMENT, 0)
+
+    @property
+    def concern_count(self) -> int:
+        return dict(self.by_variation).get(Variation.CONCERN, 0)
+
+
+def _latest_showing(seen, variation: Variation, limit: int = 10) -> list[tuple[Measure, Project]]:
+    """The measures whose latest point shows `variation`, most recently updated first."""
+    return [
+        (measure, project)
+        for measure, project in db.session.execute(
+            sa.select(Measure, Project)
+            .join(Project, Project.id == Measure.project_id)
+            .where(seen, Measure.variation == variation)
+            .order_by(Measure.latest_on.desc(), Measure.id.desc())
+            .limit(limit)
+        )
+    ]
 
 
 def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
@@ -91,17 +111,14 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
         ).all()
     )
     by_variation = [(v, variation_rows.get(v.value, 0)) for v in VARIATION_ORDER]
-    improving = [
-        (measure, project)
-        for measure, project in db.session.execute(
-            sa.select(Measure, Project)
-            .join(Project, Project.id == Measure.project_id)
-            .where(seen, Measure.variation == Variation.IMPROVEMENT)
-            .order_by(Measure.latest_on.desc(), Measure.id.desc())
-            .limit(10)
-        )
-    ]
     total = sum(status_totals.values())
+    if not total:  # nothing to count: the page says so rather than drawing zeros
+        return Dashboard(
+            total=0, by_status=list(status_totals.items()), by_type=list(type_totals.items()),
+            programmes=[], by_variation=by_variation, improving=[], concerning=[], methods=[],
+            status_chart=None, type_chart=None, variation_chart=None, methods_chart=None,
+        )  # fmt: skip
+    measured = any(count for _, count in by_variation)
     methods = method_links.methods_used(user, scope)
     return Dashboard(
         total=total,
@@ -109,7 +126,8 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
         by_type=list(type_totals.items()),
         programmes=programmes,
         by_variation=by_variation,
-        improving=improving,
+        improving=_latest_showing(seen, Variation.IMPROVEMENT),
+        concerning=_latest_showing(seen, Variation.CONCERN),
         methods=methods,
         status_chart=bar_chart(
             "projects-by-status", f"Projects by status in {place}",
@@ -127,7 +145,7 @@ def build(user, scope: sa.ColumnElement[bool], place: str) -> Dashboard:
             _describe([(VARIATION_LABELS[v], n) for v, n in by_variation], "measures"),
             [Bar(VARIATION_SHORT[v], n, BAR_COLOURS[VARIATION_TAG_COLOURS[v]])
              for v, n in by_variation],
-        ),
+        ) if measured else None,
         methods_chart=bar_chart(
             "methods-used", f"Methods used by projects in {place}",
             _describe([(m.title, n) for m, n in methods], "projects"),

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act
 from community.errors import RuleViolation
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.paging import ListPagination, page_number
 from community.projects import charts, measure_imports, pending_imports
 from community.projects import measure_services as services
@@ -84,6 +84,8 @@ def new(project_id: int, slug: str):
         else:
             flash(f"“{measure.name}” has been added. Now add its data.", "success")
             return redirect(_measure_url(project, measure))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_details(_details(form)))
     return render_template("projects/measure_form.html", project=project, form=form, measure=None)
 
 
@@ -121,6 +123,8 @@ def edit(project_id: int, slug: str, measure_id: int):
         else:
             flash("The measure has been saved.", "success")
             return redirect(_measure_url(project, measure))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_details(_details(form)))
     return render_template(
         "projects/measure_form.html", project=project, form=form, measure=measure
     )
@@ -147,6 +151,11 @@ def add_point(project_id: int, slug: str, measure_id: int):
             if request.form.get("another"):
                 return redirect(_measure_url(project, measure, "measures.add_point"))
             return redirect(_measure_url(project, measure))
+    elif form.is_submitted():
+        also_check(
+            form,
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
+        )
     return render_template("projects/point_form.html", project=project, measure=measure, form=form)
 
 
@@ -202,6 +211,11 @@ def edit_point(project_id: int, slug: str, measure_id: int, point_id: int):
         else:
             flash(f"The point for {format_date(point.observed_on)} has been saved.", "success")
             return redirect(_measure_url(project, measure) + "#data")
+    elif form.is_submitted():
+        also_check(
+            form,
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
+        )
     return render_template(
         "projects/point_form.html", project=project, measure=measure, form=form, point=point
     )

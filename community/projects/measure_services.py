@@ -17,7 +17,7 @@ from flask import abort
 from community.accounts.models import User
 from community.audit.services import record
 from community.cache import LRU
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
 from community.projects.cycles import cycles_for_measure
@@ -122,34 +122,41 @@ class MeasureDetails:
 
 
 def _check(details: MeasureDetails) -> None:
+    """Every problem with the details at once (a RuleViolations), or nothing."""
+    problems = Problems()
     details.name = " ".join((details.name or "").split())
     if not details.name:
-        raise RuleViolation("Enter the measure's name", "name")
-    if len(details.name) > 120:
-        raise RuleViolation("Name must be 120 characters or fewer", "name")
+        problems.add("Enter the measure's name", "name")
+    elif len(details.name) > 120:
+        problems.add("Name must be 120 characters or fewer", "name")
     details.definition = (details.definition or "").strip()
     if not details.definition:
-        raise RuleViolation(
+        problems.add(
             "Enter the operational definition: exactly what is counted, and how", "definition"
         )
-    if len(details.definition) > 5000:
-        raise RuleViolation("Definition must be 5,000 characters or fewer", "definition")
+    elif len(details.definition) > 5000:
+        problems.add("Definition must be 5,000 characters or fewer", "definition")
     details.unit = " ".join((details.unit or "").split())
     if len(details.unit) > 40:
-        raise RuleViolation("Unit must be 40 characters or fewer", "unit")
+        problems.add("Unit must be 40 characters or fewer", "unit")
     if details.direction not in {d.value for d in spc.Direction}:
-        raise RuleViolation("Choose which way is better for this measure", "direction")
+        problems.add("Choose which way is better for this measure", "direction")
     if details.fix_after is not None:
         if details.fix_after != int(details.fix_after) or details.fix_after > 100_000:
-            raise RuleViolation(
-                "Enter the number of points as a whole number, like 12 or 20", "fix_after"
-            )
-        if details.fix_after < spc.MIN_POINTS_FOR_LIMITS:
-            raise RuleViolation(
+            problems.add("Enter the number of points as a whole number, like 12 or 20", "fix_after")
+        elif details.fix_after < spc.MIN_POINTS_FOR_LIMITS:
+            problems.add(
                 f"Fix the limits on at least {spc.MIN_POINTS_FOR_LIMITS} points, or leave it empty",
                 "fix_after",
             )
-        details.fix_after = int(details.fix_after)
+        else:
+            details.fix_after = int(details.fix_after)
+    problems.raise_any()
+
+
+def check_details(details: MeasureDetails) -> None:
+    """The checks `create_measure` and `update_measure` make, saving nothing."""
+    _check(details)
 
 
 def create_measure(user: User, project: Project, details: MeasureDetails) -> Measure:
@@ -203,21 +210,29 @@ def add_point(
 
 
 def _checked_point(observed_on: date | None, value: float | None, note: str) -> str:
-    """The point's note, tidied, once its date, value and note are good."""
+    """The point's note, tidied, once its date, value and note are good; otherwise every
+    problem with them at once."""
+    problems = Problems()
     if observed_on is None:
-        raise RuleViolation("Enter the date of the value", "observed_on")
-    if is_in_the_future(observed_on):
-        raise RuleViolation(
+        problems.add("Enter the date of the value", "observed_on")
+    elif is_in_the_future(observed_on):
+        problems.add(
             f"{spc_words.format_date(observed_on)} is in the future: enter today's date or "
             "an earlier one",
             "observed_on",
         )
     if value is None:
-        raise RuleViolation("Enter the value as a number", "value")
+        problems.add("Enter the value as a number", "value")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
-        raise RuleViolation(f"Note must be {MAX_NOTE} characters or fewer", "note")
+        problems.add(f"Note must be {MAX_NOTE} characters or fewer", "note")
+    problems.raise_any()
     return note
+
+
+def check_point(observed_on: date | None, value: float | None, note: str) -> None:
+    """The checks `add_point` and `edit_point` make of a point's own fields, saving nothing."""
+    _checked_point(observed_on, value, note)
 
 
 def _check_no_clash(measure: Measure, observed_on: date, point_id: int | None = None) -> None:

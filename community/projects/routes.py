@@ -22,7 +22,7 @@ from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.extensions import db
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.paging import page_number
 from community.projects import cycles, measure_services, method_links, services
 from community.projects.forms import (
@@ -116,6 +116,8 @@ def new():
             flash("Your project has started. Add the measures that will show if it works.",
                   "success")  # fmt: skip
             return redirect(project_url(project))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_details(current_user, _details(form)))
     return render_template("projects/form.html", form=form, project=None,
                            programmes=NATIONAL_PROGRAMMES)  # fmt: skip
 
@@ -171,6 +173,8 @@ def edit(project_id: int, slug: str):
         else:
             flash("The project's details have been saved.", "success")
             return redirect(project_url(project))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_details(current_user, _details(form), project))
     return render_template("projects/form.html", form=form, project=project,
                            programmes=NATIONAL_PROGRAMMES)  # fmt: skip
 

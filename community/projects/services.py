@@ -21,7 +21,7 @@ from community.communities.models import Community, CommunityStatus, Membership
 from community.communities.services import require_confirmed
 from community.directory.models import Organisation
 from community.discussions import services as discussions
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.notifications import services as notify
 from community.projects import project_threads
@@ -214,44 +214,50 @@ class ProjectDetails:
 
 
 def _checked(user: User, details: ProjectDetails, project: Project | None) -> Organisation:
+    """Every problem with the details at once (a RuleViolations), or the organisation."""
+    problems = Problems()
     details.title = " ".join((details.title or "").split())
     if not details.title:
-        raise RuleViolation("Enter the project's title", "title")
-    if len(details.title) > 200:
-        raise RuleViolation("Title must be 200 characters or fewer", "title")
+        problems.add("Enter the project's title", "title")
+    elif len(details.title) > 200:
+        problems.add("Title must be 200 characters or fewer", "title")
     details.aim = (details.aim or "").strip()
     if not details.aim:
-        raise RuleViolation(
-            "Enter the aim statement: what will improve, by how much, by when", "aim"
-        )
+        problems.add("Enter the aim statement: what will improve, by how much, by when", "aim")
     if len(details.problem or "") > MAX_PROBLEM:
-        raise RuleViolation(f"Problem and context must be {MAX_PROBLEM:,} characters or fewer",
-                            "problem")  # fmt: skip
+        problems.add(f"Problem and context must be {MAX_PROBLEM:,} characters or fewer",
+                     "problem")  # fmt: skip
     organisation = (
         db.session.get(Organisation, details.organisation_id) if details.organisation_id else None
     )
     if organisation is None:
-        raise RuleViolation("Select the organisation that runs the project", "organisation_id")
+        problems.add("Select the organisation that runs the project", "organisation_id")
     changing_community = details.community_id != (project and project.community_id)
     if (
         details.community_id
         and changing_community
         and details.community_id not in {cid for cid, _ in community_choices(user)}
     ):
-        raise RuleViolation("Select a community you belong to, or none", "community_id")
+        problems.add("Select a community you belong to, or none", "community_id")
     if details.programme_type not in {p.value for p in ProgrammeType}:
-        raise RuleViolation("Say whether this is a national programme or a local priority",
-                            "programme_type")  # fmt: skip
+        problems.add("Say whether this is a national programme or a local priority",
+                     "programme_type")  # fmt: skip
     details.national_programme = " ".join((details.national_programme or "").split())
     if details.programme_type == ProgrammeType.NATIONAL and not details.national_programme:
-        raise RuleViolation("Enter the name of the national programme", "national_programme")
+        problems.add("Enter the name of the national programme", "national_programme")
     if details.programme_type == ProgrammeType.LOCAL:
         details.national_programme = ""
     if details.status not in {s.value for s in ProjectStatus}:
-        raise RuleViolation("Select the project's status", "status")
+        problems.add("Select the project's status", "status")
     if details.start_date is None:
-        raise RuleViolation("Enter the date the project started", "start_date")
+        problems.add("Enter the date the project started", "start_date")
+    problems.raise_any()
     return organisation
+
+
+def check_details(user: User, details: ProjectDetails, project: Project | None = None) -> None:
+    """The checks `start_project` and `update_project` make, saving nothing."""
+    _checked(user, details, project)
 
 
 def follow_organisation(organisation: Organisation) -> None:
