@@ -26,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community.cache import CSRF_STAND_IN, LRU
+from community.discussions import quoting
 from community.discussions.reading import ShownPost, ThreadPage
 from community.timefmt import relative, utcnow
 
@@ -33,7 +34,8 @@ from community.timefmt import relative, utcnow
 class Quote(NamedTuple):
     id: int
     author_name: str
-    source: str
+    body_html: str  # the start of the quoted post, rendered (quoting.excerpt); "" when not shown
+    shortened: bool  # there is more of the post than `html`
 
 
 class PostView(NamedTuple):
@@ -132,7 +134,13 @@ class PageViews:
             quoted = page.quoted.get(post.reply_to_id)
             if quoted is not None and _may_see(quoted, reader, page):
                 quoted_by = quoted.author_name or "a former member"
-                quote = Quote(quoted.id, quoted_by, quoted.body_source)
+                # A reply opening with its own quote of a selected part shows just the link.
+                shown = (
+                    quoting.excerpt(quoted.body_source)
+                    if not quoting.opens_with_quote(post.body_source)
+                    else quoting.Excerpt("", False)
+                )
+                quote = Quote(quoted.id, quoted_by, shown.body_html, shown.shortened)
         return PostView(
             id=post.id, position=post.position,
             author_username=post.author_username,

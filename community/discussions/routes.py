@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, redaction, services, thread_pages
+from community.discussions import moderation, quoting, redaction, services, thread_pages
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -108,6 +108,10 @@ def reply_page(thread: Thread):
         if quoted.thread_id != thread.id:
             abort(404)
         form.reply_to.data = str(quoted.id)
+        # Part of the post selected before pressing Reply (static/js/editor.js): start with it.
+        start = quoting.selection_quote(request.args.get("quote"), quoted.body_source or "")
+        if request.method == "GET" and start and not quoted.is_removed:
+            form.body.data = start
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -117,9 +121,13 @@ def reply_page(thread: Thread):
         else:
             flash("Your reply has been posted.", "success")
             return redirect(post_url(post, thread))
+    shown = None
+    if quoted is not None and not quoted.is_removed:
+        shown = quoting.excerpt(quoted.body_source or "")
     return render_template(
-        "discussions/reply.html", form=form, thread=thread, quoted=quoted, preview=preview
-    )
+        "discussions/reply.html", form=form, thread=thread, quoted=quoted, shown=shown,
+        preview=preview,
+    )  # fmt: skip
 
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/moderate", methods=["POST"])
