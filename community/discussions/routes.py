@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act, require_action_form
@@ -22,7 +22,7 @@ from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
-from community.rate_limits import posting_limit
+from community.rate_limits import posting_limit, preview_limit
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
@@ -41,6 +41,19 @@ def _preview(form) -> str | None:
         return render_markdown(form.body.data, services.existing_usernames(
             services.mentioned_usernames(form.body.data))).html  # fmt: skip
     return None
+
+
+PREVIEW_CHARS = 20000  # as long as a post may be
+
+
+@bp.route("/posts/preview", methods=["POST"])
+@preview_limit
+def preview():
+    """The editor's preview (static/js/editor.js): Markdown rendered exactly as a post will
+    be, through community/markdown.py. JSON {"html": …}; CSRF protected like every POST."""
+    body = (request.form.get("body") or "")[:PREVIEW_CHARS]
+    html = render_markdown(body, services.existing_usernames(services.mentioned_usernames(body)))
+    return jsonify({"html": html.html})
 
 
 @bp.route("/communities/<slug>/threads/new", methods=["GET", "POST"])
