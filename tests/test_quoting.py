@@ -69,7 +69,7 @@ def test_a_long_quote_is_cut_at_a_paragraph_with_a_link_to_the_whole_post(lounge
     make_post(mo, thread, "Thank you.", reply_to=opening)
 
     html = thread_page(client_as(mo), thread)
-    quote = html.split('class="ic-quote nhsuk-body-s"', 1)[1].split("</div>", 1)[0]
+    quote = html.split('class="ic-quote nhsuk-body-s"', 1)[1].split("</blockquote>", 1)[0]
 
     assert "Paragraph 1:" in quote and "Paragraph 3:" not in quote
     assert f'<a href="/posts/{opening.id}">Read the whole post' in quote

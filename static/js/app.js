@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
+import { initEditors } from "./editor.js";
 
 initAll();
 
@@ -55,3 +56,6 @@ markAll();
 if (scrollBoxes.length && "ResizeObserver" in window) {
   new ResizeObserver(markAll).observe(document.documentElement);
 }
+
+// The post editor (toolbar, preview, @mentions, draft) and quoting a selected part of a post.
+initEditors();
