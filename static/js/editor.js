@@ -108,15 +108,19 @@ function buildToolbar(textarea) {
 
 // ---------------------------------------------------------------- preview
 
-function setUpPreview(form, textarea, status) {
+function setUpPreview(form, textarea, status, shown) {
   const button = form.querySelector('button[name="preview"]');
   if (!button || !form.dataset.previewUrl) return;
-  const panel = document.createElement("section");
-  panel.className = "ic-post ic-editor__preview";
-  panel.hidden = true;
-  panel.setAttribute("aria-labelledby", `${textarea.id}-preview-heading`);
-  panel.innerHTML = `<h2 class="nhsuk-heading-s" id="${textarea.id}-preview-heading">Preview</h2><div class="ic-markdown"></div>`;
-  form.before(panel);
+  // The panel the server draws after a Preview without JavaScript, or one like it.
+  let panel = document.querySelector('section[aria-labelledby="preview-heading"]');
+  if (!panel) {
+    panel = document.createElement("section");
+    panel.className = "ic-post";
+    panel.hidden = true;
+    panel.setAttribute("aria-labelledby", "preview-heading");
+    panel.innerHTML = '<h2 class="nhsuk-heading-s" id="preview-heading">Preview</h2><div class="ic-markdown"></div>';
+    form.before(panel);
+  }
   button.addEventListener("click", async (event) => {
     event.preventDefault();
     const token = form.querySelector('input[name="csrf_token"]');
@@ -133,8 +137,10 @@ function setUpPreview(form, textarea, status) {
       if (!response.ok) throw new Error(String(response.status));
       const { html } = await response.json();
       // Sanitised by the server (community/markdown.py), as a saved post is.
-      panel.querySelector(".ic-markdown").innerHTML = html;
+      const content = panel.querySelector(".ic-markdown");
+      content.innerHTML = html;
       panel.hidden = false;
+      shown(content);
       announce(status, "Preview updated, above the form.");
     } catch {
       announce(status, "The preview could not be shown just now. Your text is kept.");
@@ -354,7 +360,8 @@ function setUpQuoteSelection() {
   }
 }
 
-export function initEditors() {
+// `shown(element)` is called on content the editor adds to the page (app.js fits wide tables).
+export function initEditors({ shown = () => {} } = {}) {
   forgetSentDrafts();
   setUpQuoteSelection();
   for (const form of document.querySelectorAll("form[data-editor]")) {
@@ -363,7 +370,7 @@ export function initEditors() {
     const wrapper = textarea.closest(".nhsuk-form-group") || textarea;
     const status = liveRegion(wrapper, `${textarea.id}-editor-status`);
     textarea.before(buildToolbar(textarea));
-    setUpPreview(form, textarea, status);
+    setUpPreview(form, textarea, status, shown);
     setUpMentions(form, textarea, status);
     setUpDraft(form, textarea, status);
   }
