@@ -6,7 +6,7 @@ import pytest
 from community_factories import client_as, first_post, make_community, make_post, make_thread
 
 from community.discussions import moderation, services
-from community.discussions.quoting import excerpt, selection_quote
+from community.discussions.quoting import excerpt, selection_quote, without_opening_quote
 
 FORMATTED = """## Board round at 8am
 
@@ -135,3 +135,24 @@ def test_a_selection_is_only_taken_from_the_quoted_post_in_the_same_thread(loung
     assert elsewhere.status_code == 404
     assert selection_quote("first\n\nsecond", "- first\n- second") == "> first\n>\n> second\n\n"
     assert selection_quote("   ", "anything") is None
+
+
+def test_words_selected_from_a_post_go_when_the_post_is_hidden_or_purged(lounge, ash, mo, fay):
+    thread = make_thread(ash, lounge, body="Bed 4 is Mr Example. We moved the board round.")
+    opening = first_post(thread)
+    make_post(mo, thread, "> Bed 4 is Mr Example.\n\nThanks, useful.", reply_to=opening)
+    assert "Bed 4 is Mr Example." in thread_page(client_as(fay), thread).split("Thanks")[0]
+
+    moderation.hide_post(fay, opening)
+    html = thread_page(client_as(mo), thread)
+
+    assert "Bed 4" not in html
+    assert "Thanks, useful." in html
+    assert "In reply to a post that is no longer shown." in html
+    assert (
+        without_opening_quote(
+            "<blockquote>\n<blockquote><p>a</p></blockquote>\n</blockquote>\n<p>b</p>"
+        )
+        == "<p>b</p>"
+    )
+    assert without_opening_quote("<p>b</p>") == "<p>b</p>"

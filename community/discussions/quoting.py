@@ -76,3 +76,23 @@ def selection_quote(selection: str | None, quoted_source: str) -> str | None:
     lines = [line.strip() for line in words.replace("\r\n", "\n").split("\n") if line.strip()]
     # Each line the reader saw (a paragraph, a list item) stays a line of its own.
     return "\n>\n".join(f"> {line}" for line in lines) + "\n\n"
+
+
+_BLOCKQUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>")
+
+
+def without_opening_quote(body_html: str) -> str:
+    """A reply's HTML without the blockquote it opens with.
+
+    Shown when the quoted post is no longer shown to the reader (hidden, removed,
+    purged): the words a member selected from it go with it, as a whole-post quote does.
+    """
+    html = body_html.lstrip()
+    if not html.startswith("<blockquote"):
+        return body_html
+    depth = 0
+    for tag in _BLOCKQUOTE_TAG.finditer(html):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[tag.end() :].lstrip()
+    return ""

@@ -141,6 +141,10 @@ class PageViews:
                     else quoting.Excerpt("", False)
                 )
                 quote = Quote(quoted.id, quoted_by, shown.body_html, shown.shortened)
+        body_html = post.body_html
+        if post.reply_to_id and quote is None and quoting.opens_with_quote(post.body_source):
+            # Words selected from a post no longer shown go with it (see quoting.py).
+            body_html = quoting.without_opening_quote(body_html)
         return PostView(
             id=post.id, position=post.position,
             author_username=post.author_username,
@@ -150,7 +154,7 @@ class PageViews:
             edit_count=post.edit_count, is_removed=post.is_removed, is_purged=post.is_purged,
             is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
             shows_body=not post.is_removed and _may_see(post, reader, page),
-            is_reply=post.reply_to_id is not None, quote=quote, body_html=post.body_html,
+            is_reply=post.reply_to_id is not None, quote=quote, body_html=body_html,
             is_key=page.thread.key_post_id == post.id,
             helpful_count=reader.helpful_counts.get(post.id, post.helpful_count),
             mine=mine, may_react=not mine and reader.is_confirmed,
