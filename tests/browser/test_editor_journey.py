@@ -81,8 +81,15 @@ def test_a_reply_quotes_a_selected_sentence_and_uses_the_toolbar_preview_and_men
         "  - nights as well\n- Ward 4\n\nThanks @sam-nurse "
     )
     body.type("for the ")
-    toolbar.get_by_role("button", name="Bold").click()
-    body.type("idea")
+    # By keyboard: the toolbar is one tab stop before the textarea; arrows move along it.
+    body.press("Shift+Tab")
+    expect(toolbar.get_by_role("button", name="Bold")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(toolbar.get_by_role("button", name="Link")).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    expect(body).to_be_focused()
+    page.keyboard.type("idea")
     expect(body).to_have_value(
         "> We moved the board round to 8am.\n\nIt worked for us too:\n\n- Ward 3\n"
         "  - nights as well\n- Ward 4\n\nThanks @sam-nurse for the **idea**"
