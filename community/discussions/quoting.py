@@ -41,7 +41,7 @@ def _cut(source: str, limit: int) -> str:
     return head.rstrip()
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=1024)  # sources up to 20,000 characters each
 def excerpt(source: str, limit: int = QUOTE_CHARS) -> Excerpt:
     """The start of a post's Markdown, rendered, as a quote shows it."""
     text = (source or "").strip()
