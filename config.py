@@ -88,6 +88,10 @@ class Config:
     REGISTER_LIMIT_PER_ADDRESS = os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour")
     # Threads and replies a member may post, across every discussion.
     POST_LIMIT_PER_MEMBER = os.environ.get("POST_LIMIT_PER_MEMBER", "20 per minute;300 per day")
+    # Previews of a post being written (the editor asks after a pause in typing, or on a press).
+    PREVIEW_LIMIT_PER_MEMBER = os.environ.get(
+        "PREVIEW_LIMIT_PER_MEMBER", "30 per minute;1000 per day"
+    )
 
     # Sessions and cookies
     SESSION_COOKIE_NAME = "ic_session"

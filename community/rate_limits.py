@@ -34,3 +34,12 @@ posting_limit = limiter.shared_limit(
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 302,
 )
+
+# The editor's preview renders Markdown, as a post does: counted per member like posting,
+# but every request counts (a preview saves nothing, so there is no redirect to wait for).
+preview_limit = limiter.shared_limit(
+    configured("PREVIEW_LIMIT_PER_MEMBER"),
+    scope="preview",
+    key_func=_member_key,
+    methods=["POST"],
+)

@@ -258,6 +258,7 @@ row("admin.decide_community", lambda w, t: f"/admin/communities/{t.id}/decision"
 # ---------------------------------------------------------------- people and the directory
 row("people.directory", lambda w, t: f"/people?topic={C_WORD}", signed_in())
 row("people.profile", lambda w, t: f"/people/{w.users['author'].username}", signed_in())
+row("people.mention_candidates", lambda w, t: "/people/mention-candidates?q=au", signed_in())
 row("directory.systems", lambda w, t: "/systems", signed_in())
 row("directory.system", lambda w, t: f"/systems/{w.system.slug}", signed_in())
 row("directory.organisations", lambda w, t: "/organisations", signed_in())
@@ -326,6 +327,7 @@ row("discussions.hide_post", lambda w, t: f"/posts/{t.id}/hide",
     in_c(REFUSED, facilitator=DONE, admin=DONE), "POST",
     {"hide": "1"}, fresh=lambda w: w.reply())
 row("discussions.flag_post", lambda w, t: f"/posts/{w.post.id}/flag", in_c())
+row("discussions.preview", lambda w, t: "/posts/preview", signed_in(), "POST", {"body": "**Hi**"})
 row("discussions.review_post", lambda w, t: f"/posts/{t.id}/review", c_facilitators(DONE),
     "POST", {"decision": "keep"}, fresh=lambda w: w.flagged_reply())
 # ---------------------------------------------------------------- notifications

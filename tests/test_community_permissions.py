@@ -250,6 +250,9 @@ ROUTES: list[Route] = [
     Route("discussions.review_post", "POST", lambda w: f"{p(w)}/review",
           facilitators_only(302), private_facilitators_only(302),
           data=lambda w: {"decision": "keep"}),
+    # The editor's preview belongs to no community: any signed-in member may render Markdown.
+    Route("discussions.preview", "POST", lambda w: "/posts/preview", statuses(200),
+          data=lambda w: {"body": "**Hi**"}),
     # ---------------------------------------------------------------- notifications
     Route("notifications.index", "GET", lambda w: "/notifications", statuses(200)),
     # Only its recipient can open a notification; to anyone else it does not exist.

@@ -96,7 +96,7 @@ def test_a_reply_quotes_the_post_it_answers_with_a_link_back(lounge, ash, mo):
     form = client_as(mo).get(
         f"/communities/discharge-lounge/threads/{thread.id}/reply?to={opening.id}"
     )
-    assert "Replying to Ash Author: We moved the board round to 8am." in page_text(form)
+    assert "Replying to Ash Author : We moved the board round to 8am." in page_text(form)
     response = client_as(mo).post(
         f"/communities/discharge-lounge/threads/{thread.id}/reply",
         data={"body": "Did it help the 11am peak?", "reply_to": str(opening.id)},

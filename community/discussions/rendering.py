@@ -26,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community.cache import CSRF_STAND_IN, LRU
+from community.discussions import quoting
 from community.discussions.reading import ShownPost, ThreadPage
 from community.timefmt import relative, utcnow
 
@@ -33,7 +34,8 @@ from community.timefmt import relative, utcnow
 class Quote(NamedTuple):
     id: int
     author_name: str
-    source: str
+    body_html: str  # the start of the quoted post, rendered (quoting.excerpt); "" when not shown
+    shortened: bool  # there is more of the post than `html`
 
 
 class PostView(NamedTuple):
@@ -132,7 +134,17 @@ class PageViews:
             quoted = page.quoted.get(post.reply_to_id)
             if quoted is not None and _may_see(quoted, reader, page):
                 quoted_by = quoted.author_name or "a former member"
-                quote = Quote(quoted.id, quoted_by, quoted.body_source)
+                # A reply opening with its own quote of a selected part shows just the link.
+                shown = (
+                    quoting.excerpt(quoted.body_source)
+                    if not quoting.opens_with_quote(post.body_source)
+                    else quoting.Excerpt("", False)
+                )
+                quote = Quote(quoted.id, quoted_by, shown.body_html, shown.shortened)
+        body_html = post.body_html
+        if post.reply_to_id and quote is None and quoting.opens_with_quote(post.body_source):
+            # Words selected from a post no longer shown go with it (see quoting.py).
+            body_html = quoting.without_opening_quote(body_html)
         return PostView(
             id=post.id, position=post.position,
             author_username=post.author_username,
@@ -142,7 +154,7 @@ class PageViews:
             edit_count=post.edit_count, is_removed=post.is_removed, is_purged=post.is_purged,
             is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
             shows_body=not post.is_removed and _may_see(post, reader, page),
-            is_reply=post.reply_to_id is not None, quote=quote, body_html=post.body_html,
+            is_reply=post.reply_to_id is not None, quote=quote, body_html=body_html,
             is_key=page.thread.key_post_id == post.id,
             helpful_count=reader.helpful_counts.get(post.id, post.helpful_count),
             mine=mine, may_react=not mine and reader.is_confirmed,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
-from community.discussions import moderation, redaction, services, thread_pages
+from community.discussions import moderation, quoting, redaction, services, thread_pages
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -22,7 +22,7 @@ from community.discussions.models import Thread
 from community.errors import RuleViolation
 from community.forms import show_violation
 from community.markdown import render_markdown
-from community.rate_limits import posting_limit
+from community.rate_limits import posting_limit, preview_limit
 from community.visibility import can_facilitate, can_moderate_thread
 
 bp = Blueprint("discussions", __name__)
@@ -41,6 +41,19 @@ def _preview(form) -> str | None:
         return render_markdown(form.body.data, services.existing_usernames(
             services.mentioned_usernames(form.body.data))).html  # fmt: skip
     return None
+
+
+PREVIEW_CHARS = 20000  # as long as a post may be
+
+
+@bp.route("/posts/preview", methods=["POST"])
+@preview_limit
+def preview():
+    """The editor's preview (static/js/editor.js): Markdown rendered exactly as a post will
+    be, through community/markdown.py. JSON {"html": …}; CSRF protected like every POST."""
+    body = (request.form.get("body") or "")[:PREVIEW_CHARS]
+    html = render_markdown(body, services.existing_usernames(services.mentioned_usernames(body)))
+    return jsonify({"html": html.html})
 
 
 @bp.route("/communities/<slug>/threads/new", methods=["GET", "POST"])
@@ -108,6 +121,10 @@ def reply_page(thread: Thread):
         if quoted.thread_id != thread.id:
             abort(404)
         form.reply_to.data = str(quoted.id)
+        # Part of the post selected before pressing Reply (static/js/editor.js): start with it.
+        start = quoting.selection_quote(request.args.get("quote"), quoted.body_source or "")
+        if request.method == "GET" and start and not quoted.is_removed:
+            form.body.data = start
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -117,9 +134,13 @@ def reply_page(thread: Thread):
         else:
             flash("Your reply has been posted.", "success")
             return redirect(post_url(post, thread))
+    shown = None
+    if quoted is not None and not quoted.is_removed:
+        shown = quoting.excerpt(quoted.body_source or "")
     return render_template(
-        "discussions/reply.html", form=form, thread=thread, quoted=quoted, preview=preview
-    )
+        "discussions/reply.html", form=form, thread=thread, quoted=quoted, shown=shown,
+        preview=preview,
+    )  # fmt: skip
 
 
 @bp.route("/communities/<slug>/threads/<int:thread_id>/moderate", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from community.directory.services import system_choices
@@ -47,3 +47,21 @@ def directory():
 @login_required
 def profile(username: str):
     return render_template("people/profile.html", member=services.get_member_or_404(username))
+
+
+@bp.route("/mention-candidates")
+@login_required
+def mention_candidates():
+    """JSON for the editor's @mention suggestions (static/js/editor.js): a few members whose
+    username or name starts with `q`. Signed-in only, at most MENTION_CANDIDATES."""
+    people = services.mention_candidates(request.args.get("q") or "")
+    return jsonify(
+        [
+            {
+                "username": p.username,
+                "name": p.name,
+                "organisation": p.organisation.name if p.organisation else "",
+            }
+            for p in people
+        ]
+    )

@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
+import { initEditors } from "./editor.js";
 
 initAll();
 
@@ -39,19 +40,29 @@ function markScrolling(box, label) {
 }
 
 const scrollBoxes = [];
-const wide = document.querySelectorAll("main table, main svg.ic-chart, main svg.ic-chart__svg");
-for (const [index, content] of [...wide].entries()) {
-  let box = content.parentElement;
-  if (!box.classList.contains("ic-table-scroll")) {
-    box = document.createElement("div");
-    box.className = "ic-table-scroll";
-    content.before(box);
-    box.append(content);
+const WIDE = "table, svg.ic-chart, svg.ic-chart__svg";
+// Put each wide table or chart under `root` in its own scrolling box (also for content
+// shown later, such as the editor's preview).
+function fitWide(root) {
+  for (const content of root.querySelectorAll(WIDE)) {
+    let box = content.parentElement;
+    if (!box.classList.contains("ic-table-scroll")) {
+      box = document.createElement("div");
+      box.className = "ic-table-scroll";
+      content.before(box);
+      box.append(content);
+    }
+    const entry = [box, boxLabel(content, scrollBoxes.length + 1)];
+    scrollBoxes.push(entry);
+    markScrolling(...entry);
   }
-  scrollBoxes.push([box, boxLabel(content, index + 1)]);
 }
 const markAll = () => scrollBoxes.forEach(([box, label]) => markScrolling(box, label));
-markAll();
-if (scrollBoxes.length && "ResizeObserver" in window) {
+const main = document.querySelector("main");
+if (main) fitWide(main);
+if ("ResizeObserver" in window) {
   new ResizeObserver(markAll).observe(document.documentElement);
 }
+
+// The post editor (toolbar, preview, @mentions, draft) and quoting a selected part of a post.
+initEditors({ shown: fitWide });
