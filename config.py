@@ -88,6 +88,10 @@ class Config:
     REGISTER_LIMIT_PER_ADDRESS = os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour")
     # Threads and replies a member may post, across every discussion.
     POST_LIMIT_PER_MEMBER = os.environ.get("POST_LIMIT_PER_MEMBER", "20 per minute;300 per day")
+    # Suggestions as a member types a name (GET /people/lookup): one request a keystroke or so.
+    PEOPLE_LOOKUP_LIMIT_PER_MEMBER = os.environ.get(
+        "PEOPLE_LOOKUP_LIMIT_PER_MEMBER", "60 per minute"
+    )
 
     # Sessions and cookies
     SESSION_COOKIE_NAME = "ic_session"

@@ -34,3 +34,9 @@ posting_limit = limiter.shared_limit(
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 302,
 )
+
+
+# The suggestions of people as a member types a name in a form (GET /people/lookup).
+people_lookup_limit = limiter.shared_limit(
+    configured("PEOPLE_LOOKUP_LIMIT_PER_MEMBER"), scope="people-lookup", key_func=_member_key
+)

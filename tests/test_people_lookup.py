@@ -1,0 +1,112 @@
+"""Finding a person by name, organisation or username: the suggestions and the team form."""
+
+# Fixtures come from project_factories and are named again as test arguments.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from community_factories import client_as
+from project_factories import make_project  # noqa: F401
+
+from community.projects.models import TeamMember
+
+
+def _url(project, tail: str = "") -> str:
+    return f"/projects/{project.id}-{project.slug}{tail}"
+
+
+def _names(response) -> list[str]:
+    return [person["name"] for person in response.get_json()["people"]]
+
+
+def test_suggestions_match_part_of_a_name_an_organisation_or_a_username(
+    member, make_user, make_organisation
+):
+    leeds = make_organisation("Leeds Teaching Hospitals")
+    make_user("kemi-adeyemi", name="Kemi Adeyemi", organisation=leeds)
+    make_user("kp-data", name="Priya Kemp")
+    make_user("jo-smith", name="Jo Smith", organisation=leeds)
+    client = client_as(member)
+    assert _names(client.get("/people/lookup?q=kem")) == ["Kemi Adeyemi", "Priya Kemp"]
+    assert _names(client.get("/people/lookup?q=leeds")) == ["Jo Smith", "Kemi Adeyemi"]
+    assert _names(client.get("/people/lookup?q=leeds jo")) == ["Jo Smith"]
+    assert _names(client.get("/people/lookup?q=@kp-data")) == ["Priya Kemp"]
+    assert _names(client.get("/people/lookup?q=k")) == []  # one letter is too little
+    assert _names(client.get("/people/lookup?q=50%25")) == []  # % is a character, not "any"
+    found = client.get("/people/lookup?q=kemi").get_json()["people"][0]
+    assert found == {
+        "username": "kemi-adeyemi", "name": "Kemi Adeyemi",
+        "organisation": "Leeds Teaching Hospitals", "job_title": "",
+    }  # fmt: skip
+    assert "email" not in client.get("/people/lookup?q=kemi").get_data(as_text=True)
+
+
+def test_suggestions_stop_at_ten_and_say_there_are_more(member, make_user):
+    for n in range(12):
+        make_user(f"ward-nurse-{n}", name=f"Alex Ward {n:02d}")
+    body = client_as(member).get("/people/lookup?q=alex ward").get_json()
+    assert len(body["people"]) == 10 and body["more"] is True
+
+
+def test_suggestions_are_for_confirmed_members_and_are_rate_limited(app, member, make_user):
+    unconfirmed = make_user("not-yet", confirmed=False)
+    assert client_as(unconfirmed).get("/people/lookup?q=member").status_code == 403
+    assert client_as(None).get("/people/lookup?q=member").status_code == 302
+    app.config["PEOPLE_LOOKUP_LIMIT_PER_MEMBER"] = "3 per minute"
+    client = client_as(member)
+    statuses = [client.get("/people/lookup?q=member").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_lead_adds_someone_to_the_team_by_part_of_their_name(member, make_user, make_project, db):
+    project = make_project(member)
+    kemi = make_user("kemi-adeyemi", name="Kemi Adeyemi")
+    response = client_as(member).post(
+        _url(project, "/team"), data={"username": "kemi ade", "role": "Data analyst"}
+    )
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(
+            sa.select(TeamMember.role).where(
+                TeamMember.project_id == project.id, TeamMember.user_id == kemi.id
+            )
+        )
+        == "Data analyst"
+    )
+
+
+def test_several_matches_come_back_as_choices_and_the_chosen_one_joins(
+    member, make_user, make_organisation, make_project, db
+):
+    project = make_project(member)
+    leeds = make_organisation("Leeds Teaching Hospitals")
+    york = make_organisation("York and Scarborough Teaching Hospitals")
+    make_user("jo-smith", name="Jo Smith", organisation=leeds)
+    york_sam = make_user("jo-smith-york", name="Jo Smith", organisation=york)
+    client = client_as(member)
+    page = client.post(_url(project, "/team"), data={"username": "Jo Smith"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "There is a problem" in text and "2 people match “Jo Smith”. Choose one" in text
+    assert "Jo Smith, Leeds Teaching Hospitals (jo-smith)" in text
+    assert "Jo Smith, York and Scarborough Teaching Hospitals (jo-smith-york)" in text
+    assert 'type="radio"' in text and 'value="jo-smith-york"' in text
+    assert not db.session.scalar(sa.select(TeamMember.id).where(TeamMember.user_id == york_sam.id))
+    chosen = client.post(
+        _url(project, "/team"), data={"username": "Jo Smith", "chosen": "jo-smith-york"}
+    )
+    assert chosen.status_code == 302
+    assert db.session.scalar(sa.select(TeamMember.id).where(TeamMember.user_id == york_sam.id))
+
+
+def test_an_exact_username_is_that_person_and_nobody_matching_says_so(
+    member, make_user, make_project, db
+):
+    project = make_project(member)
+    make_user("jo-smith", name="Jo Smith")
+    make_user("jo-smith-york", name="Jo Smith")
+    client = client_as(member)
+    assert client.post(_url(project, "/team"), data={"username": "@jo-smith"}).status_code == 302
+    nobody = client.post(_url(project, "/team"), data={"username": "Zebedee"})
+    assert "No one matches “Zebedee”. Check the spelling" in nobody.get_data(as_text=True)
