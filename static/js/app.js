@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
+// Forms that take a person suggest people as you type (the file says how).
+import "./people-lookup.js";
 
 initAll();
 
