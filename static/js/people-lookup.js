@@ -2,7 +2,7 @@
 // pattern (a text input with role="combobox" controlling a listbox popup).
 //
 // Keyboard: Down and Up move through the suggestions (Down opens them), Enter picks one,
-// Escape closes them (and clears the field when they are already closed), Tab leaves as usual.
+// Escape closes them (what was typed stays), Tab leaves as usual.
 // A polite live region says how many people were found. Picking someone fills the field with
 // their name and a hidden "chosen" field with their username, so the server takes exactly that
 // person. Without this file the form still works: the server matches what was typed and
@@ -185,12 +185,11 @@ function setUp(container) {
         pick(active);
       }
     } else if (event.key === "Escape") {
+      clearTimeout(timer); // and suggestions on their way stay away
+      if (pending) pending.abort();
       if (open) {
         event.preventDefault();
         close();
-      } else if (input.value) {
-        input.value = "";
-        chosen.disabled = true;
       }
     }
   });
