@@ -110,3 +110,31 @@ def test_an_exact_username_is_that_person_and_nobody_matching_says_so(
     assert client.post(_url(project, "/team"), data={"username": "@jo-smith"}).status_code == 302
     nobody = client.post(_url(project, "/team"), data={"username": "Zebedee"})
     assert "No one matches “Zebedee”. Check the spelling" in nobody.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- inviting to a community
+
+
+def test_a_facilitator_invites_a_member_by_name_without_seeing_their_address(make_user, db):
+    from community_factories import emails_to, make_community, page_text
+
+    from community.communities.models import Visibility
+
+    fay = make_user("fay-facilitator", name="Fay Facilitator")
+    rae = make_user("rae-colleague", name="Rae Colleague", email="rae.private@nhs.example")
+    make_community(fay, "Night Shift Safety", visibility=Visibility.PRIVATE)
+    client = client_as(fay)
+    sent = client.post(
+        "/communities/night-shift-safety/invite", data={"person": "rae coll"},
+        follow_redirects=True,
+    )  # fmt: skip
+    text = page_text(sent)
+    assert "We have emailed an invitation to Rae Colleague." in text
+    assert "rae.private" not in text
+    [email] = emails_to(rae)
+    assert "/communities/night-shift-safety/invitations/" in email.body_text
+    nobody = client.post("/communities/night-shift-safety/invite", data={"person": "Zebedee"})
+    assert "No one matches “Zebedee”" in page_text(nobody)
+    bad = client.post("/communities/night-shift-safety/invite", data={"person": "rae@"})
+    assert "Enter an email address in the correct format" in page_text(bad)
+    assert len(emails_to(rae)) == 1
