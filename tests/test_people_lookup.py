@@ -138,3 +138,32 @@ def test_a_facilitator_invites_a_member_by_name_without_seeing_their_address(mak
     bad = client.post("/communities/night-shift-safety/invite", data={"person": "rae@"})
     assert "Enter an email address in the correct format" in page_text(bad)
     assert len(emails_to(rae)) == 1
+
+
+# ---------------------------------------------------------------- asking a mentor
+
+
+def test_a_member_asks_a_mentor_they_know_by_name(make_user, make_organisation, db):
+    from community_factories import page_text
+    from mentoring_factories import offer, request_for
+
+    from community.mentoring.models import MentoringAsk
+
+    rita = make_user("rita", name="Rita Requester")
+    hill = make_organisation("Hill Trust")
+    mina = make_user("mina", name="Mina Mentor", organisation=hill)
+    make_user("otis", name="Otis Outsider", organisation=hill)  # offers no mentoring
+    offer(mina)
+    request = request_for(rita)
+    url = f"/mentoring/requests/{request.id}/suggestions"
+    client = client_as(rita)
+    page = client.get(url).get_data(as_text=True)
+    assert "Or ask a mentor you know by name (optional)" in page
+
+    refused = client.post(url, data={"person": "otis"})
+    assert "Otis Outsider cannot be asked for this request" in page_text(refused)
+    assert db.session.scalar(sa.select(sa.func.count(MentoringAsk.id))) == 0
+
+    asked = client.post(url, data={"person": "mina ment", "message": "Hello"})
+    assert asked.status_code == 302
+    assert db.session.scalar(sa.select(MentoringAsk.mentor_id)) == mina.id
