@@ -167,3 +167,24 @@ def test_a_member_asks_a_mentor_they_know_by_name(make_user, make_organisation, 
     asked = client.post(url, data={"person": "mina ment", "message": "Hello"})
     assert asked.status_code == 302
     assert db.session.scalar(sa.select(MentoringAsk.mentor_id)) == mina.id
+
+
+def test_more_than_ten_matches_ask_for_more_of_the_name(member, make_user, make_project):
+    project = make_project(member)
+    for n in range(11):
+        make_user(f"alex-ward-{n}", name=f"Alex Ward {n:02d}")
+    page = client_as(member).post(_url(project, "/team"), data={"username": "alex"})
+    text = page.get_data(as_text=True)
+    assert "More than 10 people match “alex”. Choose one, or type more of their name" in text
+    assert text.count('type="radio"') == 10
+
+
+def test_suggestions_are_people_only_never_a_private_community(member, make_user):
+    from community_factories import make_community
+
+    from community.communities.models import Visibility
+
+    make_community(member, "Quokka Ward Secrets", visibility=Visibility.PRIVATE)
+    outsider = make_user("nia-outsider", name="Nia Outsider")
+    body = client_as(outsider).get("/people/lookup?q=quokka").get_data(as_text=True)
+    assert "Quokka" not in body and '"people":[]' in body.replace(" ", "")
