@@ -92,6 +92,10 @@ class Config:
     PREVIEW_LIMIT_PER_MEMBER = os.environ.get(
         "PREVIEW_LIMIT_PER_MEMBER", "30 per minute;1000 per day"
     )
+    # Suggestions as a member types a name (GET /people/lookup): one request a keystroke or so.
+    PEOPLE_LOOKUP_LIMIT_PER_MEMBER = os.environ.get(
+        "PEOPLE_LOOKUP_LIMIT_PER_MEMBER", "60 per minute"
+    )
 
     # Sessions and cookies
     SESSION_COOKIE_NAME = "ic_session"

@@ -43,3 +43,8 @@ preview_limit = limiter.shared_limit(
     key_func=_member_key,
     methods=["POST"],
 )
+
+# The suggestions of people as a member types a name in a form (GET /people/lookup).
+people_lookup_limit = limiter.shared_limit(
+    configured("PEOPLE_LOOKUP_LIMIT_PER_MEMBER"), scope="people-lookup", key_func=_member_key
+)

@@ -246,7 +246,7 @@ def test_an_invitation_is_emailed_and_accepted_once(fay, make_user):
 
     sent = client_as(fay).post(
         "/communities/night-shift-safety/invite",
-        data={"email": "Rae.Invited@NHS.example"},
+        data={"person": "Rae.Invited@NHS.example"},
         follow_redirects=True,
     )
 
@@ -289,7 +289,9 @@ def test_an_invitation_cannot_be_accepted_by_another_account(fay, nia):
 def test_inviting_a_member_is_refused(fay, mo):
     make_community(fay, "Discharge Lounge", members=[mo])
 
-    response = client_as(fay).post("/communities/discharge-lounge/invite", data={"email": mo.email})
+    response = client_as(fay).post(
+        "/communities/discharge-lounge/invite", data={"person": mo.email}
+    )
 
     assert "That person is already a member" in page_text(response)
     assert emails_to(mo) == []

@@ -166,7 +166,7 @@ ROUTES: list[Route] = [
           facilitators_only(200), private_facilitators_only(200)),
     Route("communities.invite", "POST", lambda w: f"{c(w)}/invite",
           facilitators_only(302), private_facilitators_only(302),
-          data=lambda w: {"email": "new.colleague@nhs.example"}),
+          data=lambda w: {"person": "new.colleague@nhs.example"}),
     # The emailed token, not membership, opens the invitation page: the invitee is not a
     # member yet. Accepting with another account is refused (a redirect with a message).
     Route("communities.accept_invitation", "GET",

@@ -287,7 +287,7 @@ def test_adding_a_team_member_notifies_them_and_is_audited(member, make_user, ma
         sa.select(AuditEvent.id).where(AuditEvent.action == "project.team_added")
     )
     unknown = client.post(_url(project, "/team"), data={"username": "nobody-here"})
-    assert "There is no member with the username “nobody-here”" in unknown.get_data(as_text=True)
+    assert "No one matches “nobody-here”" in unknown.get_data(as_text=True)
     client = client_as(colleague)
     assert "added you to the team" in client.get("/notifications").get_data(as_text=True)
     opened = client.post(f"/notifications/{notice.id}/open")

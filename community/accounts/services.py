@@ -37,7 +37,7 @@ USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{2,29}$")
 RESERVED_USERNAMES = frozenset(
     {"admin", "administrator", "root", "system", "support", "help", "account", "accounts",
      "people", "search", "settings", "new", "edit", "former-member", "moderator", "everyone",
-     "here", "all", "staff", "nhs", "api", "static", "assets"}
+     "here", "all", "staff", "nhs", "api", "static", "assets", "lookup"}
 )  # fmt: skip
 MAX_FREE_TAGS = 10
 MAX_TAG_LENGTH = 40

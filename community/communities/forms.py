@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from community.communities.models import Visibility
 from community.forms import strip_filter
+from community.people.forms import chosen_field
 
 VISIBILITY_CHOICES = [
     (Visibility.OPEN.value, "Open: anyone signed in can read it and join"),
@@ -52,15 +54,32 @@ class JoinRequestForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(
-        "Email address",
+    person = StringField(
+        "Name, username or email address",
         validators=[
-            InputRequired("Enter the email address to invite"),
-            Email("Enter an email address in the correct format, like name@example.nhs.uk",
-                  check_deliverability=False),
+            InputRequired("Enter the name, username or email address of the person to invite"),
+            Length(max=254, message="Enter 254 characters or fewer"),
         ],
+        description="Someone already on Improvement Commons by name (for example Sam Patel) "
+        "or username; anyone else by their email address",
         filters=[strip_filter],
-    )  # fmt: skip
+    )
+    chosen = chosen_field()
+
+    def email_address(self) -> str | None:
+        """The email address typed, if it is one; a name or username gives None."""
+        typed = (self.person.data or "").strip()
+        if "@" not in typed.lstrip("@"):
+            return None
+        try:
+            validate_email(typed, check_deliverability=False)
+        except EmailNotValidError:
+            self.person.errors = [
+                *self.person.errors,
+                "Enter an email address in the correct format, like name@example.nhs.uk",
+            ]
+            return ""
+        return typed
 
 
 class ActionForm(FlaskForm):

@@ -56,11 +56,13 @@ def decide_join_request(facilitator: User, join_request: JoinRequest, approve: b
     db.session.commit()
 
 
-def invite(facilitator: User, community: Community, email: str) -> Invitation:
+def invite(
+    facilitator: User, community: Community, email: str, *, field: str = "email"
+) -> Invitation:
     email = email.strip().lower()
     existing = db.session.scalar(sa.select(User).where(User.email == email))
     if existing is not None and membership(existing, community) is not None:
-        raise RuleViolation("That person is already a member", "email")
+        raise RuleViolation("That person is already a member", field)
     invitation = Invitation(
         community=community, email=email, token=secrets.token_urlsafe(24),
         invited_by_id=facilitator.id,

@@ -18,6 +18,7 @@ from community.discussions.reading import threads_page
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import show_violation
+from community.people.forms import choose_person
 from community.visibility import can_facilitate, can_see_community, membership
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
@@ -329,13 +330,18 @@ def invite(slug: str):
     community = services.get_community_or_404(slug, current_user, facilitate=True)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            joining.invite(current_user, community, form.email.data)
-        except RuleViolation as violation:
-            show_violation(form, violation)
-        else:
-            flash(f"We have emailed an invitation to {form.email.data}.", "success")
-            return redirect(url_for("communities.home", slug=community.slug))
+        # An email address is invited as typed; a name or username finds the person, whose
+        # address is used but never shown.
+        address = form.email_address()
+        person = choose_person(form, "person") if address is None else None
+        if address or person is not None:
+            try:
+                joining.invite(current_user, community, address or person.email, field="person")
+            except RuleViolation as violation:
+                show_violation(form, violation)
+            else:
+                flash(f"We have emailed an invitation to {address or person.name}.", "success")
+                return redirect(url_for("communities.home", slug=community.slug))
     return render_template("communities/invite.html", form=form, community=community)
 
 

@@ -17,6 +17,7 @@ from community.mentoring.vocabulary import (
     GoalProgress,
     ImpactComponent,
 )
+from community.people.forms import chosen_field
 
 COMPONENT_CHOICES = [(c.value, c.label) for c in ImpactComponent]
 FORMAT_CHOICES = [(f.value, label) for f, label in FORMAT_LABELS.items()]
@@ -124,6 +125,14 @@ class AskMentorsForm(FlaskForm):
     mentors = MultiCheckboxField(
         "Mentors to ask (up to 3 at once)", coerce=int, validate_choice=False
     )
+    person = StringField(
+        "Or ask a mentor you know by name (optional)",
+        validators=[Length(max=100, message="Enter 100 characters or fewer")],
+        description="Their name, organisation or username. They must offer mentoring in the "
+        "areas you asked for and have a free place.",
+        filters=[strip_filter],
+    )
+    chosen = chosen_field()
     message = TextAreaField(
         "Message to the mentors (optional)",
         validators=[Length(max=1000, message="Message must be 1,000 characters or fewer")],

@@ -30,6 +30,7 @@ from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.mentoring.visibility import can_manage_request, get_request_or_404
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
 from community.paging import ListPagination, page_number
+from community.people.forms import choose_person
 
 bp = Blueprint("mentoring", __name__)
 
@@ -238,6 +239,25 @@ def _sees_suggestions(mentoring_request: MentoringRequest) -> bool:
     )
 
 
+def _mentors_chosen(form: AskMentorsForm, mentoring_request: MentoringRequest) -> list | None:
+    """The mentors ticked, and the one named, if any; None when the name needs another look."""
+    chosen = list(form.mentors.data or [])
+    if not form.person.data:
+        return chosen
+    person = choose_person(form, "person")
+    if person is None:
+        return None
+    if person.id not in chosen and not services.can_be_asked(mentoring_request, person.id):
+        form.person.errors = [
+            *form.person.errors,
+            f"{person.name} cannot be asked for this request: they may not offer mentoring in "
+            "the areas you asked for, have no free place, have paused their offer, have been "
+            "asked already or be in your organisation",
+        ]
+        return None
+    return [*chosen, person.id]
+
+
 @bp.route("/mentoring/requests/<int:request_id>/suggestions", methods=["GET", "POST"])
 def suggestions(request_id: int):
     mentoring_request = get_request_or_404(request_id, current_user)
@@ -248,12 +268,12 @@ def suggestions(request_id: int):
     if request.method == "POST":
         if not manages:
             abort(403)
-        if form.validate_on_submit():
+        chosen = _mentors_chosen(form, mentoring_request) if form.validate_on_submit() else None
+        if chosen is not None:
             try:
                 asks = services.ask_mentors(
-                    current_user, mentoring_request, form.mentors.data or [],
-                    form.message.data or "",
-                )  # fmt: skip
+                    current_user, mentoring_request, chosen, form.message.data or ""
+                )
             except RuleViolation as violation:
                 show_violation(form, violation)
             else:

@@ -184,6 +184,12 @@ def _require_requester(user: User, request: MentoringRequest, doing: str) -> Non
         raise RuleViolation(f"Only the member who made the request can {doing}")
 
 
+def can_be_asked(request: MentoringRequest, mentor_id: int) -> bool:
+    """Whether this person may be asked to mentor the request now (as `ask_mentors` checks)."""
+    eligible = eligible_mentor_ids(Needs.of(request), among_mentors=[mentor_id])
+    return db.session.scalar(eligible.limit(1)) is not None
+
+
 def ask_mentors(
     user: User, request: MentoringRequest, mentor_ids: Iterable[int], message: str
 ) -> list[MentoringAsk]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from community.directory.services import system_choices
+from community.people import lookup as people_lookup
 from community.people import services
+from community.rate_limits import people_lookup_limit
 from community.search import expertise
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -41,6 +43,25 @@ def directory():
         systems=system_choices(),
         tags=services.popular_tags(),
     )
+
+
+@bp.route("/lookup")
+@login_required
+@people_lookup_limit
+def lookup():
+    """Up to ten people matching ?q= by name, organisation or username, as JSON.
+
+    The suggestions behind every form that takes a person (static/js/people-lookup.js).
+    Only what the people directory shows anyone signed in, and only to confirmed members.
+    """
+    if not current_user.is_confirmed:
+        abort(403)
+    found = people_lookup.find_people(request.args.get("q", ""))
+    response = jsonify(
+        people=[people_lookup.as_suggestion(person) for person in found.people], more=found.more
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<username>")

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from community.forms import MultiCheckboxField, strip_filter
+from community.people.forms import chosen_field
 from community.projects.models import PROGRESS_SCALE, Decision, ProgrammeType, ProjectStatus
 from community.projects.spc import Direction
 from community.projects.spc_words import DIRECTION_LABELS, format_number
@@ -307,11 +308,15 @@ class ProgressForm(FlaskForm):
 
 class TeamMemberForm(FlaskForm):
     username = StringField(
-        "Username",
-        validators=[InputRequired("Enter the username of the person to add"), Length(max=31)],
-        description="As on their profile page, for example sam-patel",
+        "Name, organisation or username",
+        validators=[
+            InputRequired("Enter the name or username of the person to add"),
+            Length(max=100, message="Enter 100 characters or fewer"),
+        ],
+        description="Type part of their name, for example Sam Patel, or their username",
         filters=[strip_filter],
     )
+    chosen = chosen_field()
     role = StringField(
         "Role on the team (optional)",
         validators=[Length(max=80)],

@@ -24,6 +24,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import also_check, show_violation
 from community.paging import page_number
+from community.people.forms import choose_person
 from community.projects import cycles, measure_services, method_links, services
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
@@ -209,10 +210,11 @@ def team(project_id: int, slug: str):
         return moved
     project = access.project
     form = TeamMemberForm()
-    if form.validate_on_submit():
+    person = choose_person(form, "username") if form.validate_on_submit() else None
+    if person is not None:
         try:
             member = services.add_team_member(
-                current_user, project, username=form.username.data, role=form.role.data,
+                current_user, project, username=person.username, role=form.role.data,
                 is_lead=form.is_lead.data,
             )  # fmt: skip
         except RuleViolation as violation:

@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
 import { initEditors } from "./editor.js";
+// Forms that take a person suggest people as you type (the file says how).
+import "./people-lookup.js";
 
 initAll();
 
