@@ -258,7 +258,6 @@ row("admin.decide_community", lambda w, t: f"/admin/communities/{t.id}/decision"
 # ---------------------------------------------------------------- people and the directory
 row("people.directory", lambda w, t: f"/people?topic={C_WORD}", signed_in())
 row("people.profile", lambda w, t: f"/people/{w.users['author'].username}", signed_in())
-row("people.mention_candidates", lambda w, t: "/people/mention-candidates?q=au", signed_in())
 row("people.lookup", lambda w, t: f"/people/lookup?q={C_WORD}", signed_in(unconfirmed=403))
 row("directory.systems", lambda w, t: "/systems", signed_in())
 row("directory.system", lambda w, t: f"/systems/{w.system.slug}", signed_in())

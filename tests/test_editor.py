@@ -1,9 +1,10 @@
-"""The editor's endpoints: the preview and the @mention suggestions (static/js/editor.js)."""
+"""The editor's endpoints: the preview, and where its @mention suggestions come from
+(static/js/editor.js)."""
 
 from __future__ import annotations
 
 import pytest
-from community_factories import client_as
+from community_factories import client_as, make_community
 
 
 @pytest.fixture
@@ -45,35 +46,14 @@ def test_previews_are_limited_per_member(app, monkeypatch, writer, make_user):
     assert other.post("/posts/preview", data={"body": "d"}).status_code == 200
 
 
-def test_mention_suggestions_match_the_start_of_a_username_or_a_name(
-    writer, make_user, organisation
-):
+def test_mention_suggestions_come_from_the_one_people_lookup(writer, make_user, organisation):
+    """The editor asks the lookup every form that takes a person uses (its bounds, rate
+    limit and sign-in rule are tested in test_people_lookup.py)."""
     make_user("sam-nurse", name="Samira Khan")
-    make_user("jo-sanders", name="Jo Sanders")
-    make_user("basam", name="Basam Ali")  # "sa" inside a word: not suggested
+    community = make_community(writer, "Ward huddles")
+    page = client_as(writer).get(f"/communities/{community.slug}/threads/new")
+    assert 'data-mention-url="/people/lookup"' in page.get_data(as_text=True)
 
-    found = client_as(writer).get("/people/mention-candidates?q=@sa").json
+    found = client_as(writer).get("/people/lookup?q=@sa").json["people"]
 
-    assert [p["username"] for p in found] == ["sam-nurse", "jo-sanders"]
-    assert found[0] == {
-        "username": "sam-nurse",
-        "name": "Samira Khan",
-        "organisation": organisation.name,
-    }
-
-
-def test_mention_suggestions_are_bounded_and_take_wildcards_literally(writer, make_user):
-    for n in range(12):
-        make_user(f"pat-{n:02d}", name=f"Pat Number {n}")
-    as_writer = client_as(writer)
-
-    assert len(as_writer.get("/people/mention-candidates?q=pat").json) == 8
-    assert as_writer.get("/people/mention-candidates?q=%25%25").json == []
-    assert as_writer.get("/people/mention-candidates?q=p").json == []  # two letters at least
-
-
-def test_mention_suggestions_are_for_signed_in_members_only(client):
-    response = client.get("/people/mention-candidates?q=pat")
-
-    assert response.status_code == 302
-    assert "/account/sign-in" in response.location
+    assert found[0]["username"] == "sam-nurse" and found[0]["name"] == "Samira Khan"

@@ -55,7 +55,6 @@ ROUTES = [
     Route("search.index", "/search?q=falls&page=99999999999999999999", signed_in()),
     Route("people.directory", "/people?topic=discharge&system=2", signed_in()),
     # The editor's @mention suggestions: JSON for signed-in members, wildcards taken literally.
-    Route("people.mention_candidates", "/people/mention-candidates?q=%25_%5C", signed_in()),
 ]
 
 

@@ -68,21 +68,3 @@ def lookup():
 @login_required
 def profile(username: str):
     return render_template("people/profile.html", member=services.get_member_or_404(username))
-
-
-@bp.route("/mention-candidates")
-@login_required
-def mention_candidates():
-    """JSON for the editor's @mention suggestions (static/js/editor.js): a few members whose
-    username or name starts with `q`. Signed-in only, at most MENTION_CANDIDATES."""
-    people = services.mention_candidates(request.args.get("q") or "")
-    return jsonify(
-        [
-            {
-                "username": p.username,
-                "name": p.name,
-                "organisation": p.organisation.name if p.organisation else "",
-            }
-            for p in people
-        ]
-    )

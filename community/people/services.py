@@ -87,36 +87,3 @@ def _tag_counts(limit: int) -> dict[int, int]:
     counts = {tag_id: count for tag_id, count in rows}
     cache[limit] = (time.monotonic(), counts)
     return counts
-
-
-MENTION_CANDIDATES = 8  # suggestions shown at once while writing @…
-
-
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
-def mention_candidates(typed: str, limit: int = MENTION_CANDIDATES) -> list[User]:
-    """Members a writer may @mention whose username, or a word of whose name, starts with
-    `typed` (at least two characters): usernames first, then names, at most `limit`.
-
-    Anyone in the people directory may be mentioned (a mention links to their profile,
-    which every signed-in member may see), so this shows no one the directory would not.
-    """
-    typed = typed.strip().lstrip("@").lower()[:30]
-    if len(typed) < 2:
-        return []
-    prefix = _like_prefix(typed)
-    name = sa.func.lower(User.name)
-    starts = sa.or_(
-        User.username.like(prefix, escape="\\"),
-        name.like(prefix, escape="\\"),
-        name.like("% " + prefix, escape="\\"),
-    )
-    by_username = sa.case((User.username.like(prefix, escape="\\"), 0), else_=1)
-    return list(
-        db.session.scalars(
-            sa.select(User).where(starts).order_by(by_username, User.name, User.id).limit(limit)
-        )
-    )

@@ -203,7 +203,7 @@ function setUpMentions(form, textarea, status) {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      found = response.ok ? await response.json() : [];
+      found = response.ok ? (await response.json()).people : []; // the one people lookup
     } catch {
       found = [];
     }
