@@ -396,6 +396,7 @@ row("projects.unlink_method", lambda w, t: f"{P(w)}/methods/{t.id}/remove", lead
 row("measures.new", lambda w, t: f"{P(w)}/measures/new", leads())
 row("measures.show", lambda w, t: MS(w), in_c())
 row("measures.chart_svg", lambda w, t: f"{MS(w)}/chart.svg", in_c())
+row("measures.chart_png", lambda w, t: f"{MS(w)}/chart.png", in_c())
 row("measures.chart_data", lambda w, t: f"{MS(w)}/chart-data.csv", in_c())
 row("measures.export_csv", lambda w, t: f"{MS(w)}/export.csv", in_c())
 row("measures.edit", lambda w, t: f"{MS(w)}/edit", leads())
