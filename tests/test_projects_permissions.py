@@ -177,6 +177,7 @@ TABLE = {
     ("measures.confirm_import", "POST"): (lambda w: f"{_m(w)}/import/confirm", _signed, RECORD),
     ("measures.export_csv", "GET"): (lambda w: f"{_m(w)}/export.csv", None, VIEW),
     ("measures.chart_svg", "GET"): (lambda w: f"{_m(w)}/chart.svg", None, VIEW),
+    ("measures.chart_png", "GET"): (lambda w: f"{_m(w)}/chart.png", None, VIEW),
     ("measures.chart_data", "GET"): (lambda w: f"{_m(w)}/chart-data.csv", None, VIEW),
     ("measures.rebaseline", "GET"): (lambda w: f"{_m(w)}/rebaseline", None, RECORD),
     ("measures.rebaseline", "POST"): (

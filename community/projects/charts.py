@@ -384,3 +384,26 @@ def chart_data_csv(analysis: Analysis) -> str:
             )
         )
     return out.getvalue()
+
+
+# ------------------------------------------------------------------ the chart as a picture
+PNG_SCALE = 2  # 1600 px wide: sharp on a slide or in a board paper
+
+
+class PngUnavailable(RuntimeError):
+    """The server cannot draw PNGs: cairo (Debian's libcairo2) is not installed."""
+
+
+def svg_to_png(svg: str, scale: float = PNG_SCALE) -> bytes:
+    """The same SVG drawn as a PNG on white, `scale` times its own size.
+
+    cairosvg is an optional backend, imported here only: a server without
+    libcairo2 still shows every page and serves the SVG.
+    """
+    try:
+        import cairosvg
+    except (ImportError, OSError) as missing:  # OSError: cairocffi finds no libcairo
+        raise PngUnavailable(str(missing)) from missing
+    return cairosvg.svg2png(
+        bytestring=str(svg).encode("utf-8"), scale=scale, background_color="white"
+    )

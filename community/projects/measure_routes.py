@@ -329,16 +329,42 @@ def export_csv(project_id: int, slug: str, measure_id: int):
     )
 
 
+def _chart_filename(project, measure, extension: str) -> str:
+    return f"{project.slug[:40]}-{slugify(measure.name)[:40] or 'measure'}-chart.{extension}"
+
+
 @bp.route(f"{PREFIX}/<int:measure_id>/chart.svg")
 def chart_svg(project_id: int, slug: str, measure_id: int):
     access, moved = load_project(project_id, slug)
     if moved:
         return moved
     measure = services.get_measure_or_404(access.project, measure_id)
-    filename = f"{access.project.slug[:40]}-{slugify(measure.name)[:40] or 'measure'}-chart.svg"
+    filename = _chart_filename(access.project, measure, "svg")
     return Response(
         services.measure_view(measure).chart,
         mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route(f"{PREFIX}/<int:measure_id>/chart.png")
+def chart_png(project_id: int, slug: str, measure_id: int):
+    """The same chart as a PNG, for slides and board papers."""
+    access, moved = load_project(project_id, slug)
+    if moved:
+        return moved
+    project = access.project
+    measure = services.get_measure_or_404(project, measure_id)
+    try:
+        png = charts.svg_to_png(services.measure_view(measure).chart)
+    except charts.PngUnavailable:
+        page = render_template("projects/chart_png_unavailable.html", project=project,
+                               measure=measure)  # fmt: skip
+        return page, 503
+    filename = _chart_filename(project, measure, "png")
+    return Response(
+        png,
+        mimetype="image/png",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
