@@ -194,8 +194,10 @@ def test_every_other_project_page_passes_axe(
                                         direction="down", target=None),
     )  # fmt: skip
     measure_imports.import_points(member, project, measure, _csv([5, 6, 4, 5, 7]))
-    # Someone outside the team has written about falls: "who else is working on this".
-    publish_method(make_user("rae-rivers", name="Rae Rivers"), "Falls huddles at night")
+    # Someone outside the team has written about falls prevention, the topic "falls" names
+    # (the lone word is not searched in text, so "fall away" never counts): "who else is
+    # working on this".
+    publish_method(make_user("rae-rivers", name="Rae Rivers"), "Falls prevention huddles at night")
     linked = publish_method(colleague, "Run charts for ward dashboards")
     publish_method(colleague, "Run charts for primary care")
     method_links.link_method(member, project, linked.id)
@@ -244,7 +246,7 @@ def test_every_other_project_page_passes_axe(
         if name == "project":
             others = page.locator("section[aria-labelledby=working-on-heading]")
             expect(others.get_by_role("link", name="Rae Rivers")).to_be_visible()
-            expect(others).to_contain_text("Wrote the method “Falls huddles at night”")
+            expect(others).to_contain_text("Wrote the method “Falls prevention huddles at night”")
             expect(others).not_to_contain_text("Kemi Adeyemi")  # on the team
         _accessible(page, axe_report, problems, name)
     # A form sent back with its errors.
