@@ -459,3 +459,23 @@ def test_every_problem_with_a_point_is_shown_at_once(member, make_project, make_
         "Enter the value",
     ]
     assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 0
+
+
+def test_every_problem_with_a_pdsa_cycle_is_shown_at_once(member, make_project, db):
+    project = make_project(member)
+    response = client_as(member).post(
+        _url(project, "/cycles/new"),
+        data={"title": "", "change": "A pharmacist joins the board round.", "prediction": "",
+              "started_on": "2025-03-31", "ended_on": "2025-03-01", "decision": "adopt"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (no name, no prediction) and the service's (a decision
+    # without study notes, an end before the start) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "Enter a short name for the change",
+        "Enter what you predict will happen",
+        "Say what happened against your prediction (study) before you decide to adopt, "
+        "adapt or abandon",
+        "The end date must be on or after the start date",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(PDSACycle.id))) == 0
