@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import error_summary
 from mentoring_factories import (
     ask,
     ask_of,
@@ -85,6 +86,22 @@ def test_an_offer_with_bad_input_shows_the_problem_by_the_field_and_saves_nothin
     assert "There is a problem" in page
     assert 'id="formats-error"' in page or "Choose at least one way you can meet" in page
     assert "Choose at least one way you can meet" in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(MentorOffer.id))) == 0
+
+
+def test_every_problem_with_an_offer_is_shown_at_once(app, db, people):
+    response = visit(
+        app, people.mentor, "POST", "/account/settings/mentoring",
+        {"capacity": "2", "note": "x" * 1001},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own check (a note too long) and the service's (nothing to help with,
+    # no way to meet) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "Choose at least one IMPACT component or improvement approach you can help with",
+        "Choose at least one way you can meet",
+        "Note must be 1,000 characters or fewer",
+    ])  # fmt: skip
     assert db.session.scalar(sa.select(sa.func.count(MentorOffer.id))) == 0
 
 
