@@ -23,6 +23,7 @@ from community.mentoring.models import (
     CapabilityAssessment,
     MentoringAsk,
     MentoringRequest,
+    MentoringSession,
     MentorOffer,
 )
 from community.mentoring.vocabulary import AskStatus, RequestStatus
@@ -249,6 +250,25 @@ def test_a_session_with_a_future_date_is_shown_back_with_the_problem(app, db, pe
     assert response.status_code == 200
     assert "The date of the session must be today or in the past" in text(response)
     assert 'value="Planned"' in response.get_data(as_text=True) or "Planned" in text(response)
+
+
+def test_every_problem_with_a_session_is_shown_at_once(app, db, people):
+    offer(people.mentor)
+    mentorship = start_mentorship(people.requester, people.mentor)
+    tomorrow = (to_uk(utcnow()).date() + timedelta(days=1)).isoformat()
+    response = visit(
+        app, people.mentor, "POST", f"/mentoring/mentorships/{mentorship.id}/sessions/new",
+        {"held_on": tomorrow, "notes": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (how you met, no notes) and the service's (a date not yet
+    # reached) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "The date of the session must be today or in the past",
+        "Choose how you met",
+        "Write notes on what you covered",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 0
 
 
 def test_a_decline_and_an_expiry_prompt_the_requester_to_ask_someone_else(app, db, people):
