@@ -143,6 +143,27 @@ def test_a_refused_registration_says_why_and_saves_nothing(
     assert http.get("/account/settings").status_code == 302  # not signed in
 
 
+def test_every_problem_with_a_registration_is_shown_at_once(http, db, member, registration):
+    users_before = user_count(db)
+    response = http.post(
+        "/account/register",
+        data=registration(name="", username="sam-patel", email="SAM-PATEL@nhs.example",
+                          password_confirm="something else entirely"),
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (no name, passwords that differ) and the service's (a
+    # username taken, an email address in use) in one submit.
+    listed = error_summary(response)
+    for message in (
+        "Enter your full name",
+        "That username is taken: choose another",
+        "An account already uses this email address",
+        "The passwords do not match",
+    ):
+        assert any(item.startswith(message) for item in listed), listed
+    assert user_count(db) == users_before
+
+
 @pytest.mark.parametrize("organisation_id", [None, 0, 987654])
 def test_register_service_requires_a_real_organisation(db, organisation_id):
     with pytest.raises(RuleViolation, match="Select your organisation") as refusal:

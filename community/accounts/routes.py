@@ -32,7 +32,7 @@ from community.accounts.forms import (
 from community.directory.services import organisation_choices
 from community.errors import RuleViolation
 from community.extensions import limiter
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.rate_limits import configured
 from community.security import safe_next_url
 from community.timefmt import utcnow
@@ -85,6 +85,11 @@ def register():
                 "success",
             )
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_registration(
+            username=form.username.data, email=form.email.data, password=form.password.data,
+            organisation_id=form.organisation.data,
+        ))  # fmt: skip
     return render_template("accounts/register.html", form=form)
 
 

@@ -25,7 +25,7 @@ from community.accounts.models import (
 from community.accounts.passwords import password_problem
 from community.audit.services import record
 from community.directory.models import Organisation
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.outbox.services import queue_email
 from community.search import indexing
@@ -115,14 +115,41 @@ def check_username(username: str) -> str:
     return username
 
 
+def _checked_registration(
+    username: str, email: str, password: str, organisation_id: int | None
+) -> tuple[str, Organisation]:
+    """Every problem with a registration at once (a RuleViolations), or the username
+    and organisation it will have."""
+    problems = Problems()
+    found: dict = {}
+    checks = {
+        "username": lambda: check_username(username),
+        "email": lambda: _check_new_email(email),
+        "password": lambda: _check_new_password(password),
+        "organisation": lambda: _organisation(organisation_id),
+    }
+    for name, check in checks.items():
+        try:
+            found[name] = check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    return found["username"], found["organisation"]
+
+
+def check_registration(
+    *, username: str, email: str, password: str, organisation_id: int | None
+) -> None:
+    """The checks `register` makes, saving nothing."""
+    _checked_registration(username or "", normalise_email(email or ""), password or "",
+                          organisation_id)  # fmt: skip
+
+
 def register(
     *, name: str, username: str, email: str, password: str, organisation_id: int | None
 ) -> User:
     email = normalise_email(email)
-    username = check_username(username)
-    _check_new_email(email)
-    _check_new_password(password)
-    organisation = _organisation(organisation_id)
+    username, organisation = _checked_registration(username, email, password, organisation_id)
     user = User(name=name.strip(), username=username, email=email, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
