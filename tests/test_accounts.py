@@ -740,6 +740,25 @@ def test_too_many_or_too_long_free_tags_are_refused_and_nothing_saved(
     assert (saved.name, saved.expertise) == ("Sam Patel", [])
 
 
+def test_every_problem_with_a_profile_is_shown_at_once(http, member, profile_data):
+    _, data = profile_data
+    sign_in_as(http, member)
+    response = http.post(
+        "/account/settings/profile", data=data(name="", bio="x" * 5001, other_tags="!!!")
+    )
+    assert response.status_code == 200
+    # The form's own checks (no name, too much about you) and the service's (an area
+    # of expertise with no letters) in one submit.
+    listed = error_summary(response)
+    for message in (
+        "Enter your full name",
+        "About you must be 5,000 characters or fewer",
+        "Each area of expertise must be 40 characters or fewer",
+    ):
+        assert any(item.startswith(message) for item in listed), listed
+    assert reload(member).name == "Sam Patel"
+
+
 def test_a_profile_needs_a_name(http, member, profile_data):
     _, data = profile_data
     sign_in_as(http, member)

@@ -217,6 +217,10 @@ def edit_profile():
         else:
             flash("Your profile has been saved.", "success")
             return redirect(url_for("people.profile", username=current_user.username))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_profile(
+            organisation_id=form.organisation.data, other_tags=form.other_tags.data or "",
+        ))  # fmt: skip
     return render_template("accounts/profile_form.html", form=form, vocabulary=vocabulary)
 
 

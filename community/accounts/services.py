@@ -356,6 +356,31 @@ def _tags_named(names: Iterable[str]) -> list[ExpertiseTag]:
     return tags
 
 
+def _checked_profile(
+    organisation_id: int | None, other_tags: str
+) -> tuple[list[str], Organisation]:
+    """Every problem with a profile at once (a RuleViolations), or its other tags'
+    names and its organisation."""
+    problems = Problems()
+    found: dict = {}
+    checks = {
+        "names": lambda: parse_free_tags(other_tags or ""),
+        "organisation": lambda: _organisation(organisation_id),
+    }
+    for name, check in checks.items():
+        try:
+            found[name] = check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    return found["names"], found["organisation"]
+
+
+def check_profile(*, organisation_id: int | None, other_tags: str) -> None:
+    """The checks `update_profile` makes, saving nothing."""
+    _checked_profile(organisation_id, other_tags)
+
+
 def update_profile(
     user: User,
     *,
@@ -366,8 +391,7 @@ def update_profile(
     tag_ids: Iterable[int],
     other_tags: str,
 ) -> None:
-    free_names = parse_free_tags(other_tags)
-    organisation = _organisation(organisation_id)
+    free_names, organisation = _checked_profile(organisation_id, other_tags)
     chosen = list(db.session.scalars(sa.select(ExpertiseTag).where(ExpertiseTag.id.in_(tag_ids))))
     tags = {tag.slug: tag for tag in chosen}
     for tag in _tags_named(free_names):
