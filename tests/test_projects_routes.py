@@ -479,3 +479,20 @@ def test_every_problem_with_a_pdsa_cycle_is_shown_at_once(member, make_project, 
         "The end date must be on or after the start date",
     ])  # fmt: skip
     assert db.session.scalar(sa.select(sa.func.count(PDSACycle.id))) == 0
+
+
+def test_every_problem_with_a_rebaseline_is_shown_at_once(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member, SHIFT)
+    response = client_as(member).post(
+        _url(project, f"/measures/{measure.id}/rebaseline"),
+        data={"starts_on": "2099-01-01", "reason": ""},
+    )
+    assert response.status_code == 200
+    # The form's own check (no reason) and the service's (a date with no point) at once.
+    assert sorted(error_summary(response)) == sorted([
+        "There is no point on 1 January 2099: enter the date of one of the measure's points",
+        "Say what changed in the process",
+    ])  # fmt: skip
+    page = client_as(member).get(_url(project, f"/measures/{measure.id}"))
+    assert "Re-baselined" not in page.get_data(as_text=True)
