@@ -554,6 +554,19 @@ def test_changing_the_password_applies_the_password_rule(http, member):
     assert reload(member).check_password(PASSWORD)
 
 
+def test_every_problem_with_a_new_password_is_shown_at_once(http, member):
+    sign_in_as(http, member)
+    response = change_password(http, "not my password at all", "too short")
+    # The form's own check (the password rule) and the service's (the current password
+    # is wrong) in one submit.
+    assert sorted(error_summary(response)) == [
+        "Password must be 12 characters or more",
+        "Your current password is not correct",
+    ]
+    assert reload(member).check_password(PASSWORD)
+    assert emails_to(member.email) == []
+
+
 def test_changing_the_password_ends_every_other_session_but_this_one(http, make_client, member):
     other_device = make_client()
     assert sign_in(other_device, member.email).status_code == 302
@@ -597,6 +610,17 @@ def test_changing_the_email_needs_the_current_password(http, member):
     sign_in_as(http, member)
     response = change_email(http, "sam.new@nhs.example", "not my password")
     assert error_summary(response) == ["Your current password is not correct"]
+    assert outbox_count() == 0
+
+
+def test_every_problem_with_a_new_email_address_is_shown_at_once(http, member, make_user):
+    make_user("taken", email="taken@nhs.example")
+    sign_in_as(http, member)
+    response = change_email(http, "TAKEN@nhs.example", "not my password")
+    assert sorted(error_summary(response)) == [
+        "An account already uses this email address. Sign in, or reset your password",
+        "Your current password is not correct",
+    ]
     assert outbox_count() == 0
 
 

@@ -240,6 +240,10 @@ def change_password():
             _start_session(current_user._get_current_object(), remember=False)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_password_change(
+            current_user, form.current_password.data, form.new_password.data
+        ))  # fmt: skip
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -261,6 +265,10 @@ def change_email():
                 "success",
             )
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_email_change(
+            current_user, form.current_password.data, form.new_email.data
+        ))  # fmt: skip
     return render_template("accounts/change_email.html", form=form)
 
 

@@ -253,10 +253,24 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def _check_current_password(problems: Problems, user: User, current_password: str) -> None:
+    if not user.check_password(current_password or ""):
+        problems.add("Your current password is not correct", "current_password")
+
+
+def check_password_change(user: User, current_password: str, new_password: str) -> None:
+    """Every problem with a password change at once (a RuleViolations), saving nothing."""
+    problems = Problems()
+    _check_current_password(problems, user, current_password)
+    try:
+        _check_new_password(new_password or "", "new_password")
+    except RuleViolation as violation:
+        problems.collect(violation)
+    problems.raise_any()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not user.check_password(current_password):
-        raise RuleViolation("Your current password is not correct", "current_password")
-    _check_new_password(new_password, "new_password")
+    check_password_change(user, current_password, new_password)
     user.set_password(new_password)
     user.end_other_sessions()
     queue_email(
@@ -270,13 +284,24 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
-def request_email_change(user: User, current_password: str, new_email: str) -> None:
-    if not user.check_password(current_password):
-        raise RuleViolation("Your current password is not correct", "current_password")
-    new_email = normalise_email(new_email)
+def check_email_change(user: User, current_password: str, new_email: str) -> None:
+    """Every problem with an email change at once (a RuleViolations), saving nothing."""
+    problems = Problems()
+    _check_current_password(problems, user, current_password)
+    new_email = normalise_email(new_email or "")
     if new_email == user.email:
-        raise RuleViolation("That is already your email address", "new_email")
-    _check_new_email(new_email, "new_email")
+        problems.add("That is already your email address", "new_email")
+    else:
+        try:
+            _check_new_email(new_email, "new_email")
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    new_email = normalise_email(new_email)
+    check_email_change(user, current_password, new_email)
     token = tokens.make_token(tokens.CHANGE_EMAIL, {"u": user.id, "e": new_email})
     queue_email(
         new_email,
