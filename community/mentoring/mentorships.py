@@ -69,9 +69,14 @@ def add_goal(user: User, mentorship: Mentorship, description: str) -> Mentorship
 
 def update_goal(user: User, goal: MentorshipGoal, progress: str, note: str) -> None:
     mentorship = _running(user, db.session.get(Mentorship, goal.mentorship_id), "update goals")
+    problems = Problems()  # the progress and the note's problems at once
     if progress not in set(GoalProgress):
-        raise RuleViolation("Choose the goal's progress", "progress")
-    note = text(note, "progress_note")
+        problems.add("Choose the goal's progress", "progress")
+    try:
+        note = text(note, "progress_note")
+    except RuleViolation as violation:
+        problems.collect(violation)
+    problems.raise_any()
     goal.progress, goal.progress_note, goal.updated_at = progress, note, utcnow()
     record("mentoring.goal_updated", user, goal, f"{GoalProgress(progress).label}")
     notify.mentorship_updated(
@@ -155,8 +160,14 @@ def give_feedback(user: User, mentorship: Mentorship, *, rating: int | None, com
     side = feedback_side(user, mentorship)
     if feedback_given(mentorship, side) is not None:
         raise RuleViolation("Feedback from your side has already been given")
-    rating = checked_rating(rating)
-    comment = text(comment, "comment")
+    problems = Problems()  # the rating and the comment's problems at once
+    for check in (lambda: checked_rating(rating), lambda: text(comment, "comment")):
+        try:
+            check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    rating, comment = checked_rating(rating), text(comment, "comment")
     db.session.add(
         MentorshipFeedback(
             mentorship_id=mentorship.id, side=side, author_id=user.id, rating=rating,
