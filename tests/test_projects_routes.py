@@ -496,3 +496,17 @@ def test_every_problem_with_a_rebaseline_is_shown_at_once(member, make_project, 
     ])  # fmt: skip
     page = client_as(member).get(_url(project, f"/measures/{measure.id}"))
     assert "Re-baselined" not in page.get_data(as_text=True)
+
+
+def test_a_progress_score_refuses_every_problem_at_once(member, make_project, db):
+    from community.errors import RuleViolation
+    from community.projects import services
+
+    project = make_project(member)
+    try:
+        services.set_progress(member, project, 9.0, "x" * 301)
+    except RuleViolation as refused:
+        assert [v.field for v in refused.violations] == ["score", "note"]
+    else:
+        raise AssertionError("an off-scale score and a long note were accepted")
+    assert project.progress_score is None
