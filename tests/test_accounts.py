@@ -143,6 +143,27 @@ def test_a_refused_registration_says_why_and_saves_nothing(
     assert http.get("/account/settings").status_code == 302  # not signed in
 
 
+def test_every_problem_with_a_registration_is_shown_at_once(http, db, member, registration):
+    users_before = user_count(db)
+    response = http.post(
+        "/account/register",
+        data=registration(name="", username="sam-patel", email="SAM-PATEL@nhs.example",
+                          password_confirm="something else entirely"),
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (no name, passwords that differ) and the service's (a
+    # username taken, an email address in use) in one submit.
+    listed = error_summary(response)
+    for message in (
+        "Enter your full name",
+        "That username is taken: choose another",
+        "An account already uses this email address",
+        "The passwords do not match",
+    ):
+        assert any(item.startswith(message) for item in listed), listed
+    assert user_count(db) == users_before
+
+
 @pytest.mark.parametrize("organisation_id", [None, 0, 987654])
 def test_register_service_requires_a_real_organisation(db, organisation_id):
     with pytest.raises(RuleViolation, match="Select your organisation") as refusal:
@@ -533,6 +554,19 @@ def test_changing_the_password_applies_the_password_rule(http, member):
     assert reload(member).check_password(PASSWORD)
 
 
+def test_every_problem_with_a_new_password_is_shown_at_once(http, member):
+    sign_in_as(http, member)
+    response = change_password(http, "not my password at all", "too short")
+    # The form's own check (the password rule) and the service's (the current password
+    # is wrong) in one submit.
+    assert sorted(error_summary(response)) == [
+        "Password must be 12 characters or more",
+        "Your current password is not correct",
+    ]
+    assert reload(member).check_password(PASSWORD)
+    assert emails_to(member.email) == []
+
+
 def test_changing_the_password_ends_every_other_session_but_this_one(http, make_client, member):
     other_device = make_client()
     assert sign_in(other_device, member.email).status_code == 302
@@ -576,6 +610,17 @@ def test_changing_the_email_needs_the_current_password(http, member):
     sign_in_as(http, member)
     response = change_email(http, "sam.new@nhs.example", "not my password")
     assert error_summary(response) == ["Your current password is not correct"]
+    assert outbox_count() == 0
+
+
+def test_every_problem_with_a_new_email_address_is_shown_at_once(http, member, make_user):
+    make_user("taken", email="taken@nhs.example")
+    sign_in_as(http, member)
+    response = change_email(http, "TAKEN@nhs.example", "not my password")
+    assert sorted(error_summary(response)) == [
+        "An account already uses this email address. Sign in, or reset your password",
+        "Your current password is not correct",
+    ]
     assert outbox_count() == 0
 
 
@@ -717,6 +762,25 @@ def test_too_many_or_too_long_free_tags_are_refused_and_nothing_saved(
     assert error_summary(response)[0].startswith(message)
     saved = reload(member)
     assert (saved.name, saved.expertise) == ("Sam Patel", [])
+
+
+def test_every_problem_with_a_profile_is_shown_at_once(http, member, profile_data):
+    _, data = profile_data
+    sign_in_as(http, member)
+    response = http.post(
+        "/account/settings/profile", data=data(name="", bio="x" * 5001, other_tags="!!!")
+    )
+    assert response.status_code == 200
+    # The form's own checks (no name, too much about you) and the service's (an area
+    # of expertise with no letters) in one submit.
+    listed = error_summary(response)
+    for message in (
+        "Enter your full name",
+        "About you must be 5,000 characters or fewer",
+        "Each area of expertise must be 40 characters or fewer",
+    ):
+        assert any(item.startswith(message) for item in listed), listed
+    assert reload(member).name == "Sam Patel"
 
 
 def test_a_profile_needs_a_name(http, member, profile_data):

@@ -14,6 +14,7 @@ from community_factories import (
     notifications_for,
     page_text,
 )
+from helpers import error_summary
 
 from community.audit.models import AuditEvent
 from community.communities import joining, services
@@ -135,6 +136,25 @@ def test_a_name_already_taken_is_refused_and_nothing_is_saved(fay, mo):
 
     assert response.status_code == 200
     assert "There is already a community with this name" in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Community.id))) == 1
+
+
+def test_every_problem_with_a_proposal_is_shown_at_once(fay, mo):
+    make_community(fay, "Frailty Front Door")
+
+    response = client_as(mo).post(
+        "/communities/new",
+        data={**PROPOSAL, "name": "frailty front door", "purpose": "", "learning_question": ""},
+    )
+
+    assert response.status_code == 200
+    # The form's own checks (no purpose, no question) and the service's (a name
+    # already taken) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "There is already a community with this name",
+        "Say what the community is for",
+        "Enter the question the community is trying to answer",
+    ])  # fmt: skip
     assert db.session.scalar(sa.select(sa.func.count(Community.id))) == 1
 
 

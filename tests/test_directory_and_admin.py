@@ -282,6 +282,24 @@ def test_a_refused_organisation_says_why_and_adds_nothing(
     assert audit_events(db, "directory.organisation_created") == []
 
 
+def test_every_problem_with_an_organisation_is_shown_at_once(http, db, admin, directory):
+    sign_in_as(http, admin)
+    organisations_before = count(db, Organisation)
+    response = http.post(
+        "/admin/organisations/new",
+        data={"name": "Wyreside Road Surgery", "type": "castle", "system": 0},
+    )
+    assert response.status_code == 200
+    # The form's own check (a type not on the list) and the service's (a name taken,
+    # no system chosen) in one submit.
+    assert sorted(error_summary(response)) == [
+        "Not a valid choice.",
+        "Select the integrated care system",
+        "There is already one with this name",
+    ]
+    assert count(db, Organisation) == organisations_before
+
+
 def test_an_admin_moves_an_organisation_to_another_system(http, db, admin, directory):
     north, east, _, surgery = directory
     sign_in_as(http, admin)

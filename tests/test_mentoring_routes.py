@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import error_summary
 from mentoring_factories import (
     ask,
     ask_of,
@@ -22,6 +23,7 @@ from community.mentoring.models import (
     CapabilityAssessment,
     MentoringAsk,
     MentoringRequest,
+    MentoringSession,
     MentorOffer,
 )
 from community.mentoring.vocabulary import AskStatus, RequestStatus
@@ -85,6 +87,22 @@ def test_an_offer_with_bad_input_shows_the_problem_by_the_field_and_saves_nothin
     assert "There is a problem" in page
     assert 'id="formats-error"' in page or "Choose at least one way you can meet" in page
     assert "Choose at least one way you can meet" in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(MentorOffer.id))) == 0
+
+
+def test_every_problem_with_an_offer_is_shown_at_once(app, db, people):
+    response = visit(
+        app, people.mentor, "POST", "/account/settings/mentoring",
+        {"capacity": "2", "note": "x" * 1001},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own check (a note too long) and the service's (nothing to help with,
+    # no way to meet) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "Choose at least one IMPACT component or improvement approach you can help with",
+        "Choose at least one way you can meet",
+        "Note must be 1,000 characters or fewer",
+    ])  # fmt: skip
     assert db.session.scalar(sa.select(sa.func.count(MentorOffer.id))) == 0
 
 
@@ -232,6 +250,25 @@ def test_a_session_with_a_future_date_is_shown_back_with_the_problem(app, db, pe
     assert response.status_code == 200
     assert "The date of the session must be today or in the past" in text(response)
     assert 'value="Planned"' in response.get_data(as_text=True) or "Planned" in text(response)
+
+
+def test_every_problem_with_a_session_is_shown_at_once(app, db, people):
+    offer(people.mentor)
+    mentorship = start_mentorship(people.requester, people.mentor)
+    tomorrow = (to_uk(utcnow()).date() + timedelta(days=1)).isoformat()
+    response = visit(
+        app, people.mentor, "POST", f"/mentoring/mentorships/{mentorship.id}/sessions/new",
+        {"held_on": tomorrow, "notes": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (how you met, no notes) and the service's (a date not yet
+    # reached) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "The date of the session must be today or in the past",
+        "Choose how you met",
+        "Write notes on what you covered",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 0
 
 
 def test_a_decline_and_an_expiry_prompt_the_requester_to_ask_someone_else(app, db, people):

@@ -402,6 +402,42 @@ def test_closing_needs_an_outcome_and_a_rating(db, people):
     assert mentorship.status == MentorshipStatus.ACTIVE
 
 
+def test_closing_refuses_every_problem_at_once(db, people):
+    mentorship = start_mentorship(people.requester, people.mentors[0])
+    with pytest.raises(RuleViolation) as refused:
+        services.close_mentorship(
+            people.requester, mentorship, outcome="brilliant", rating=6, comment="x" * 2001
+        )
+    assert [v.field for v in refused.value.violations] == ["outcome", "rating", "comment"]
+    assert mentorship.status == MentorshipStatus.ACTIVE
+
+
+def test_a_goal_update_and_feedback_refuse_every_problem_at_once(db, people):
+    mentor = people.mentors[0]
+    mentorship = start_mentorship(people.requester, mentor)
+    goal = mentorships.add_goal(mentor, mentorship, "Train 12 improvement coaches")
+    with pytest.raises(RuleViolation) as refused:
+        mentorships.update_goal(people.requester, goal, "finished-ish", "x" * 501)
+    assert [v.field for v in refused.value.violations] == ["progress", "progress_note"]
+    services.close_mentorship(mentor, mentorship, outcome="partly_met", rating=4, comment="")
+    with pytest.raises(RuleViolation) as refused:
+        mentorships.give_feedback(people.requester, mentorship, rating=0, comment="x" * 2001)
+    assert [v.field for v in refused.value.violations] == ["rating", "comment"]
+    assert db.session.scalar(sa.select(sa.func.count(MentorshipFeedback.id))) == 1
+
+
+def test_a_self_assessment_refuses_every_component_at_once(db, people):
+    from community.mentoring.assessments import record_assessment
+    from community.mentoring.models import CapabilityAssessment
+
+    organisation = people.requester.organisation
+    with pytest.raises(RuleViolation) as refused:
+        record_assessment(people.requester, organisation, {1: 3, 3: 9, 4: 1, 5: 2},
+                          {4: "x" * 2001})  # fmt: skip
+    assert [v.field for v in refused.value.violations] == ["score_2", "score_3", "evidence_4"]
+    assert db.session.scalar(sa.select(sa.func.count(CapabilityAssessment.id))) == 0
+
+
 def test_members_who_chose_immediate_email_get_one_with_a_link(db, people):
     people.requester.email_notifications = "immediate"
     db.session.commit()

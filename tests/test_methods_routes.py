@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from helpers import error_summary
 from methods_support import (
     adapt,
     approach,
@@ -368,3 +369,42 @@ def test_authors_moderate_their_method_discussion(client, auth, author, member, 
     assert db.session.get(Thread, thread.id).is_locked
     switch_to(client, member)
     assert client.get(_url(method, "/discussion/flags")).status_code == 403
+
+
+def test_every_problem_with_a_method_is_shown_at_once(client, auth, author):
+    auth.as_user(author)
+    page = client.post(
+        "/methods/new",
+        data={**FORM, "title": "", "summary": "", "free_tags": "huddles, " + "x" * 61,
+              "action": "publish"},
+    )  # fmt: skip
+    assert page.status_code == 200
+    # The form's own check (no title), what publishing needs (a summary) and the
+    # service's (a tag too long) in one submit.
+    listed = error_summary(page)
+    for message in (
+        "Enter a title",
+        "Write a one-paragraph summary before publishing",
+        "Each tag must be 60 characters or fewer and contain letters or numbers",
+    ):
+        assert message in listed
+    assert db.session.scalar(sa.select(sa.func.count(Method.id))) == 0
+
+
+def test_every_problem_with_an_adaptation_is_shown_at_once(client, auth, author, member):
+    parent = publish_method(author)
+    auth.as_user(member)
+    data = {**FORM, "title": "", "approaches": [str(approach().id)], "care_setting": "",
+            "what_changed": "By phone", "why": "Rural team", "organisation_type": "castle",
+            "results_url": "not a web address", "action": "draft"}  # fmt: skip
+    page = client.post(_url(parent, "/adapt"), data=data)
+    assert page.status_code == 200
+    # The form's own checks (no title, no care setting) and the service's (a type of
+    # organisation not on the list, a link that is not a web address) in one submit.
+    assert sorted(error_summary(page)) == sorted([
+        "Enter a title",
+        "Choose the care setting you adapted it for",
+        "Choose a type of organisation from the list",
+        "Enter a web address starting with https://, like https://example.nhs.uk/report",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(Method.id))) == 1

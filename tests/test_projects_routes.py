@@ -459,3 +459,54 @@ def test_every_problem_with_a_point_is_shown_at_once(member, make_project, make_
         "Enter the value",
     ]
     assert db.session.scalar(sa.select(sa.func.count(DataPoint.id))) == 0
+
+
+def test_every_problem_with_a_pdsa_cycle_is_shown_at_once(member, make_project, db):
+    project = make_project(member)
+    response = client_as(member).post(
+        _url(project, "/cycles/new"),
+        data={"title": "", "change": "A pharmacist joins the board round.", "prediction": "",
+              "started_on": "2025-03-31", "ended_on": "2025-03-01", "decision": "adopt"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    # The form's own checks (no name, no prediction) and the service's (a decision
+    # without study notes, an end before the start) in one submit.
+    assert sorted(error_summary(response)) == sorted([
+        "Enter a short name for the change",
+        "Enter what you predict will happen",
+        "Say what happened against your prediction (study) before you decide to adopt, "
+        "adapt or abandon",
+        "The end date must be on or after the start date",
+    ])  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(PDSACycle.id))) == 0
+
+
+def test_every_problem_with_a_rebaseline_is_shown_at_once(member, make_project, make_measure, db):
+    project = make_project(member)
+    measure = make_measure(project, member, SHIFT)
+    response = client_as(member).post(
+        _url(project, f"/measures/{measure.id}/rebaseline"),
+        data={"starts_on": "2099-01-01", "reason": ""},
+    )
+    assert response.status_code == 200
+    # The form's own check (no reason) and the service's (a date with no point) at once.
+    assert sorted(error_summary(response)) == sorted([
+        "There is no point on 1 January 2099: enter the date of one of the measure's points",
+        "Say what changed in the process",
+    ])  # fmt: skip
+    page = client_as(member).get(_url(project, f"/measures/{measure.id}"))
+    assert "Re-baselined" not in page.get_data(as_text=True)
+
+
+def test_a_progress_score_refuses_every_problem_at_once(member, make_project, db):
+    from community.errors import RuleViolation
+    from community.projects import services
+
+    project = make_project(member)
+    try:
+        services.set_progress(member, project, 9.0, "x" * 301)
+    except RuleViolation as refused:
+        assert [v.field for v in refused.violations] == ["score", "note"]
+    else:
+        raise AssertionError("an off-scale score and a long note were accepted")
+    assert project.progress_score is None

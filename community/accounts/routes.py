@@ -32,7 +32,7 @@ from community.accounts.forms import (
 from community.directory.services import organisation_choices
 from community.errors import RuleViolation
 from community.extensions import limiter
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.rate_limits import configured
 from community.security import safe_next_url
 from community.timefmt import utcnow
@@ -85,6 +85,11 @@ def register():
                 "success",
             )
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_registration(
+            username=form.username.data, email=form.email.data, password=form.password.data,
+            organisation_id=form.organisation.data,
+        ))  # fmt: skip
     return render_template("accounts/register.html", form=form)
 
 
@@ -212,6 +217,10 @@ def edit_profile():
         else:
             flash("Your profile has been saved.", "success")
             return redirect(url_for("people.profile", username=current_user.username))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_profile(
+            organisation_id=form.organisation.data, other_tags=form.other_tags.data or "",
+        ))  # fmt: skip
     return render_template("accounts/profile_form.html", form=form, vocabulary=vocabulary)
 
 
@@ -231,6 +240,10 @@ def change_password():
             _start_session(current_user._get_current_object(), remember=False)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_password_change(
+            current_user, form.current_password.data, form.new_password.data
+        ))  # fmt: skip
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -252,6 +265,10 @@ def change_email():
                 "success",
             )
             return redirect(url_for("accounts.settings"))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_email_change(
+            current_user, form.current_password.data, form.new_email.data
+        ))  # fmt: skip
     return render_template("accounts/change_email.html", form=form)
 
 

@@ -25,7 +25,7 @@ from community.accounts.models import (
 from community.accounts.passwords import password_problem
 from community.audit.services import record
 from community.directory.models import Organisation
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.outbox.services import queue_email
 from community.search import indexing
@@ -115,14 +115,41 @@ def check_username(username: str) -> str:
     return username
 
 
+def _checked_registration(
+    username: str, email: str, password: str, organisation_id: int | None
+) -> tuple[str, Organisation]:
+    """Every problem with a registration at once (a RuleViolations), or the username
+    and organisation it will have."""
+    problems = Problems()
+    found: dict = {}
+    checks = {
+        "username": lambda: check_username(username),
+        "email": lambda: _check_new_email(email),
+        "password": lambda: _check_new_password(password),
+        "organisation": lambda: _organisation(organisation_id),
+    }
+    for name, check in checks.items():
+        try:
+            found[name] = check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    return found["username"], found["organisation"]
+
+
+def check_registration(
+    *, username: str, email: str, password: str, organisation_id: int | None
+) -> None:
+    """The checks `register` makes, saving nothing."""
+    _checked_registration(username or "", normalise_email(email or ""), password or "",
+                          organisation_id)  # fmt: skip
+
+
 def register(
     *, name: str, username: str, email: str, password: str, organisation_id: int | None
 ) -> User:
     email = normalise_email(email)
-    username = check_username(username)
-    _check_new_email(email)
-    _check_new_password(password)
-    organisation = _organisation(organisation_id)
+    username, organisation = _checked_registration(username, email, password, organisation_id)
     user = User(name=name.strip(), username=username, email=email, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
@@ -226,10 +253,24 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def _check_current_password(problems: Problems, user: User, current_password: str) -> None:
+    if not user.check_password(current_password or ""):
+        problems.add("Your current password is not correct", "current_password")
+
+
+def check_password_change(user: User, current_password: str, new_password: str) -> None:
+    """Every problem with a password change at once (a RuleViolations), saving nothing."""
+    problems = Problems()
+    _check_current_password(problems, user, current_password)
+    try:
+        _check_new_password(new_password or "", "new_password")
+    except RuleViolation as violation:
+        problems.collect(violation)
+    problems.raise_any()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not user.check_password(current_password):
-        raise RuleViolation("Your current password is not correct", "current_password")
-    _check_new_password(new_password, "new_password")
+    check_password_change(user, current_password, new_password)
     user.set_password(new_password)
     user.end_other_sessions()
     queue_email(
@@ -243,13 +284,24 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
-def request_email_change(user: User, current_password: str, new_email: str) -> None:
-    if not user.check_password(current_password):
-        raise RuleViolation("Your current password is not correct", "current_password")
-    new_email = normalise_email(new_email)
+def check_email_change(user: User, current_password: str, new_email: str) -> None:
+    """Every problem with an email change at once (a RuleViolations), saving nothing."""
+    problems = Problems()
+    _check_current_password(problems, user, current_password)
+    new_email = normalise_email(new_email or "")
     if new_email == user.email:
-        raise RuleViolation("That is already your email address", "new_email")
-    _check_new_email(new_email, "new_email")
+        problems.add("That is already your email address", "new_email")
+    else:
+        try:
+            _check_new_email(new_email, "new_email")
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    new_email = normalise_email(new_email)
+    check_email_change(user, current_password, new_email)
     token = tokens.make_token(tokens.CHANGE_EMAIL, {"u": user.id, "e": new_email})
     queue_email(
         new_email,
@@ -329,6 +381,31 @@ def _tags_named(names: Iterable[str]) -> list[ExpertiseTag]:
     return tags
 
 
+def _checked_profile(
+    organisation_id: int | None, other_tags: str
+) -> tuple[list[str], Organisation]:
+    """Every problem with a profile at once (a RuleViolations), or its other tags'
+    names and its organisation."""
+    problems = Problems()
+    found: dict = {}
+    checks = {
+        "names": lambda: parse_free_tags(other_tags or ""),
+        "organisation": lambda: _organisation(organisation_id),
+    }
+    for name, check in checks.items():
+        try:
+            found[name] = check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    return found["names"], found["organisation"]
+
+
+def check_profile(*, organisation_id: int | None, other_tags: str) -> None:
+    """The checks `update_profile` makes, saving nothing."""
+    _checked_profile(organisation_id, other_tags)
+
+
 def update_profile(
     user: User,
     *,
@@ -339,8 +416,7 @@ def update_profile(
     tag_ids: Iterable[int],
     other_tags: str,
 ) -> None:
-    free_names = parse_free_tags(other_tags)
-    organisation = _organisation(organisation_id)
+    free_names, organisation = _checked_profile(organisation_id, other_tags)
     chosen = list(db.session.scalars(sa.select(ExpertiseTag).where(ExpertiseTag.id.in_(tag_ids))))
     tags = {tag.slug: tag for tag in chosen}
     for tag in _tags_named(free_names):

@@ -18,7 +18,7 @@ from community.directory import services as directory
 from community.directory.models import Organisation, System
 from community.errors import RuleViolation
 from community.extensions import db
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -83,6 +83,11 @@ def edit_organisation(organisation_id: int | None = None):
         else:
             flash(f"{saved.name} has been saved.", "success")
             return redirect(url_for("directory.organisation", slug=saved.slug))
+    elif form.is_submitted():
+        also_check(form, lambda: directory.check_organisation(
+            organisation, name=form.name.data, org_type=form.type.data,
+            system_id=form.system.data,
+        ))  # fmt: skip
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
 
 

@@ -17,7 +17,7 @@ from community.discussions.forms import ReviewForm
 from community.discussions.reading import threads_page
 from community.errors import RuleViolation
 from community.extensions import db
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.people.forms import choose_person
 from community.visibility import can_facilitate, can_see_community, membership
 
@@ -72,6 +72,8 @@ def propose():
                     "success",
                 )
             return redirect(url_for("communities.home", slug=community.slug))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_details(form.name.data, form.visibility.data))
     return render_template("communities/form.html", form=form, community=None)
 
 
@@ -121,6 +123,10 @@ def edit(slug: str):
         else:
             flash("The community's details have been saved.", "success")
             return redirect(url_for("communities.home", slug=community.slug))
+    elif form.is_submitted():
+        also_check(
+            form, lambda: services.check_details(form.name.data, form.visibility.data, community)
+        )
     return render_template("communities/form.html", form=form, community=community)
 
 

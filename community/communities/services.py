@@ -22,7 +22,7 @@ from community.communities.models import (
     RequestStatus,
     Visibility,
 )
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.search import indexing
 from community.slugs import slugify
@@ -180,17 +180,36 @@ def _unique_slug(name: str, exclude_id: int | None = None) -> str:
     return slug
 
 
+def _checked(name: str, visibility: str, exclude_id: int | None = None) -> str:
+    """Every problem with a community's name and visibility at once (a
+    RuleViolations), or the name's slug."""
+    problems = Problems()
+    slug = ""
+    try:
+        slug = _unique_slug(name.strip(), exclude_id)
+    except RuleViolation as violation:
+        problems.collect(violation)
+    if visibility not in {v.value for v in Visibility}:
+        problems.add("Choose who can see the community", "visibility")
+    problems.raise_any()
+    return slug
+
+
+def check_details(name: str, visibility: str, community: Community | None = None) -> None:
+    """The checks `propose_community` and `update_community` make, saving nothing."""
+    _checked(name or "", visibility or "", community.id if community else None)
+
+
 def propose_community(
     user: User, *, name: str, purpose: str, learning_question: str, visibility: str, listed: bool
 ) -> Community:
     require_confirmed(user, "propose a community")
     name = name.strip()
-    if visibility not in {v.value for v in Visibility}:
-        raise RuleViolation("Choose who can see the community", "visibility")
+    slug = _checked(name, visibility)
     needs_approval = current_app.config["COMMUNITY_APPROVAL_REQUIRED"] and not user.is_admin
     community = Community(
         name=name,
-        slug=_unique_slug(name),
+        slug=slug,
         purpose=purpose.strip(),
         learning_question=learning_question.strip(),
         visibility=visibility,
@@ -231,9 +250,7 @@ def update_community(
     listed: bool,
 ) -> None:
     name = name.strip()
-    if visibility not in {v.value for v in Visibility}:
-        raise RuleViolation("Choose who can see the community", "visibility")
-    slug = _unique_slug(name, community.id)
+    slug = _checked(name, visibility, community.id)
     changes = []
     if community.visibility != visibility:
         changes.append(f"visibility {community.visibility} to {visibility}")

@@ -8,7 +8,7 @@ from flask import abort
 from community.accounts.models import User
 from community.audit.services import record
 from community.directory.models import Organisation, OrganisationType, System
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.projects import services as projects
 from community.search import indexing
@@ -124,15 +124,37 @@ def save_system(admin: User, system: System | None, *, name: str, region: str) -
     return system
 
 
+def _checked_organisation(
+    organisation: Organisation | None, name: str, org_type: str, system_id: int | None
+) -> str:
+    """Every problem with an organisation's details at once (a RuleViolations), or its
+    name's slug."""
+    problems = Problems()
+    slug = ""
+    try:
+        slug = _unique_slug(Organisation, name, organisation.id if organisation else None)
+    except RuleViolation as violation:
+        problems.collect(violation)
+    if org_type not in {t.value for t in OrganisationType}:
+        problems.add("Select the type of organisation", "type")
+    if not system_id or db.session.get(System, system_id) is None:
+        problems.add("Select the integrated care system", "system")
+    problems.raise_any()
+    return slug
+
+
+def check_organisation(
+    organisation: Organisation | None, *, name: str, org_type: str, system_id: int | None
+) -> None:
+    """The checks `save_organisation` makes, saving nothing."""
+    _checked_organisation(organisation, (name or "").strip(), org_type or "", system_id)
+
+
 def save_organisation(
     admin: User, organisation: Organisation | None, *, name: str, org_type: str, system_id: int
 ) -> Organisation:
     name = name.strip()
-    slug = _unique_slug(Organisation, name, organisation.id if organisation else None)
-    if org_type not in {t.value for t in OrganisationType}:
-        raise RuleViolation("Select the type of organisation", "type")
-    if db.session.get(System, system_id) is None:
-        raise RuleViolation("Select the integrated care system", "system")
+    slug = _checked_organisation(organisation, name, org_type, system_id)
     creating = organisation is None
     organisation = organisation or Organisation()
     organisation.name, organisation.slug = name, slug

@@ -17,7 +17,7 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.services import require_confirmed
 from community.directory.models import Organisation, System
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring.models import CapabilityAssessment, CapabilityScore
 from community.mentoring.vocabulary import (
@@ -45,20 +45,23 @@ def record_assessment(
     if not can_assess(user, organisation):
         raise RuleViolation(f"Only members of {organisation.name} can assess its capability")
     rows = []
+    problems = Problems()  # every component's problem at once, not the first
     for component in ImpactComponent:
         score = scores.get(component)
+        note = (evidence.get(component) or "").strip()
         if score is None or not LOWEST_SCORE <= int(score) <= HIGHEST_SCORE:
-            raise RuleViolation(
+            problems.add(
                 f"Choose a score from 1 to 5 for {component.label.lower()}",
                 f"score_{component.value}",
             )
-        note = (evidence.get(component) or "").strip()
+        elif len(note) <= MAX_EVIDENCE:
+            rows.append(CapabilityScore(component=component.value, score=int(score), evidence=note))
         if len(note) > MAX_EVIDENCE:
-            raise RuleViolation(
+            problems.add(
                 f"Evidence must be {MAX_EVIDENCE:,} characters or fewer",
                 f"evidence_{component.value}",
             )
-        rows.append(CapabilityScore(component=component.value, score=int(score), evidence=note))
+    problems.raise_any()
     assessment = CapabilityAssessment(
         organisation_id=organisation.id, assessed_by_id=user.id, scores=rows
     )

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from community.errors import RuleViolation
 from community.extensions import db
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.mentoring import mentorships, queries, services
 from community.mentoring.forms import (
     CloseForm,
@@ -95,6 +95,13 @@ def update_goal(mentorship_id: int, goal_id: int):
     return render_template("mentoring/goal_form.html", form=form, mentorship=mentorship, goal=goal)
 
 
+def _session_answers(form: SessionForm) -> dict:
+    return {
+        "held_on": form.held_on.data, "meeting_format": form.meeting_format.data or "",
+        "notes": form.notes.data or "", "next_steps": form.next_steps.data or "",
+    }  # fmt: skip
+
+
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/sessions/new", methods=["GET", "POST"])
 def log_session(mentorship_id: int):
     mentorship = get_mentorship_or_404(mentorship_id, current_user, participate=True)
@@ -103,11 +110,7 @@ def log_session(mentorship_id: int):
         form.held_on.data = to_uk(utcnow()).date()
     if form.validate_on_submit():
         try:
-            mentorships.log_session(
-                current_user, mentorship, held_on=form.held_on.data,
-                meeting_format=form.meeting_format.data, notes=form.notes.data,
-                next_steps=form.next_steps.data or "",
-            )  # fmt: skip
+            mentorships.log_session(current_user, mentorship, **_session_answers(form))
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -115,6 +118,8 @@ def log_session(mentorship_id: int):
             return redirect(
                 url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#sessions"
             )
+    elif form.is_submitted():
+        also_check(form, lambda: mentorships.check_session(mentorship, **_session_answers(form)))
     return render_template("mentoring/session_form.html", form=form, mentorship=mentorship)
 
 

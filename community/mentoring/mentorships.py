@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring import notify
 from community.mentoring.models import (
@@ -69,9 +69,14 @@ def add_goal(user: User, mentorship: Mentorship, description: str) -> Mentorship
 
 def update_goal(user: User, goal: MentorshipGoal, progress: str, note: str) -> None:
     mentorship = _running(user, db.session.get(Mentorship, goal.mentorship_id), "update goals")
+    problems = Problems()  # the progress and the note's problems at once
     if progress not in set(GoalProgress):
-        raise RuleViolation("Choose the goal's progress", "progress")
-    note = text(note, "progress_note")
+        problems.add("Choose the goal's progress", "progress")
+    try:
+        note = text(note, "progress_note")
+    except RuleViolation as violation:
+        problems.collect(violation)
+    problems.raise_any()
     goal.progress, goal.progress_note, goal.updated_at = progress, note, utcnow()
     record("mentoring.goal_updated", user, goal, f"{GoalProgress(progress).label}")
     notify.mentorship_updated(
@@ -80,25 +85,52 @@ def update_goal(user: User, goal: MentorshipGoal, progress: str, note: str) -> N
     db.session.commit()
 
 
+def _checked_session(
+    mentorship: Mentorship, held_on: date | None, meeting_format: str, notes: str,
+    next_steps: str,
+) -> tuple[str, str]:  # fmt: skip
+    """Every problem with a session at once (a RuleViolations), or its notes and next steps."""
+    problems = Problems()
+    if held_on is None:
+        problems.add("Enter the date of the session", "held_on")
+    elif is_in_the_future(held_on):
+        problems.add("The date of the session must be today or in the past", "held_on")
+    else:
+        started = to_uk(mentorship.started_at).date()
+        if held_on < started:
+            problems.add(
+                f"The date must be on or after the mentorship started "
+                f"({started.day} {started:%B %Y})",
+                "held_on",
+            )
+    if meeting_format not in set(MeetingFormat):
+        problems.add("Choose how you met", "meeting_format")
+    for check in (
+        lambda: text(notes, "notes", required="Write notes on what you covered"),
+        lambda: text(next_steps, "next_steps"),
+    ):
+        try:
+            check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    return text(notes, "notes"), text(next_steps, "next_steps")
+
+
+def check_session(
+    mentorship: Mentorship, *, held_on: date | None, meeting_format: str, notes: str,
+    next_steps: str,
+) -> None:  # fmt: skip
+    """The checks `log_session` makes of what was entered, saving nothing."""
+    _checked_session(mentorship, held_on, meeting_format, notes, next_steps)
+
+
 def log_session(
     user: User, mentorship: Mentorship, *, held_on: date | None, meeting_format: str,
     notes: str, next_steps: str,
 ) -> MentoringSession:  # fmt: skip
     mentorship = _running(user, mentorship, "log sessions")
-    if held_on is None:
-        raise RuleViolation("Enter the date of the session", "held_on")
-    if is_in_the_future(held_on):
-        raise RuleViolation("The date of the session must be today or in the past", "held_on")
-    started = to_uk(mentorship.started_at).date()
-    if held_on < started:
-        raise RuleViolation(
-            f"The date must be on or after the mentorship started ({started.day} {started:%B %Y})",
-            "held_on",
-        )
-    if meeting_format not in set(MeetingFormat):
-        raise RuleViolation("Choose how you met", "meeting_format")
-    notes = text(notes, "notes", required="Write notes on what you covered")
-    next_steps = text(next_steps, "next_steps")
+    notes, next_steps = _checked_session(mentorship, held_on, meeting_format, notes, next_steps)
     session = MentoringSession(
         mentorship_id=mentorship.id, held_on=held_on, format=meeting_format, notes=notes,
         next_steps=next_steps, logged_by_id=user.id,
@@ -128,8 +160,14 @@ def give_feedback(user: User, mentorship: Mentorship, *, rating: int | None, com
     side = feedback_side(user, mentorship)
     if feedback_given(mentorship, side) is not None:
         raise RuleViolation("Feedback from your side has already been given")
-    rating = checked_rating(rating)
-    comment = text(comment, "comment")
+    problems = Problems()  # the rating and the comment's problems at once
+    for check in (lambda: checked_rating(rating), lambda: text(comment, "comment")):
+        try:
+            check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    rating, comment = checked_rating(rating), text(comment, "comment")
     db.session.add(
         MentorshipFeedback(
             mentorship_id=mentorship.id, side=side, author_id=user.id, rating=rating,

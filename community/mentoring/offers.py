@@ -10,7 +10,7 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.services import require_confirmed
 from community.directory.models import System
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring.evidence import recount
 from community.mentoring.models import MentorOffer, MentorOfferComponent
@@ -36,35 +36,56 @@ def _locked_offer(user: User) -> MentorOffer | None:
     ).scalar_one_or_none()
 
 
-def save_offer(
-    user: User, *, components: Iterable[int], approach_ids: Iterable[int],
-    formats: Iterable[str], capacity: int | None, travel_system_ids: Iterable[int], note: str,
-) -> MentorOffer:  # fmt: skip
-    require_confirmed(user, "offer mentoring")
+def _checked(
+    components: Iterable[int], approach_ids: Iterable[int], formats: Iterable[str],
+    capacity: int | None, travel_system_ids: Iterable[int], note: str,
+) -> tuple[list[int], list, set[str], list[System], str]:  # fmt: skip
+    """Every problem with an offer at once (a RuleViolations), or what it keeps."""
+    problems = Problems()
     chosen = sorted({int(c) for c in components})
     if any(c not in ImpactComponent._value2member_map_ for c in chosen):
-        raise RuleViolation("Choose IMPACT components from the list", "components")
+        problems.add("Choose IMPACT components from the list", "components")
     approaches = approach_tags(approach_ids)
     if not chosen and not approaches:
-        raise RuleViolation(
+        problems.add(
             "Choose at least one IMPACT component or improvement approach you can help with",
             "components",
         )
     formats = set(formats)
     if not formats or not formats <= set(MeetingFormat):
-        raise RuleViolation("Choose at least one way you can meet", "formats")
+        problems.add("Choose at least one way you can meet", "formats")
     if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
-        raise RuleViolation(
+        problems.add(
             f"Enter how many organisations you can mentor at once, from 1 to {MAX_CAPACITY}",
             "capacity",
         )
     wanted_systems = {int(s) for s in travel_system_ids}
     systems = list(db.session.scalars(sa.select(System).where(System.id.in_(wanted_systems))))
     if len(systems) != len(wanted_systems):
-        raise RuleViolation("Choose systems from the list", "travel_systems")
+        problems.add("Choose systems from the list", "travel_systems")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise RuleViolation(f"Note must be {MAX_NOTE:,} characters or fewer", "note")
+        problems.add(f"Note must be {MAX_NOTE:,} characters or fewer", "note")
+    problems.raise_any()
+    return chosen, approaches, formats, systems, note
+
+
+def check_offer(
+    *, components: Iterable[int], approach_ids: Iterable[int], formats: Iterable[str],
+    capacity: int | None, travel_system_ids: Iterable[int], note: str,
+) -> None:  # fmt: skip
+    """The checks `save_offer` makes of what was entered, saving nothing."""
+    _checked(components, approach_ids, formats, capacity, travel_system_ids, note)
+
+
+def save_offer(
+    user: User, *, components: Iterable[int], approach_ids: Iterable[int],
+    formats: Iterable[str], capacity: int | None, travel_system_ids: Iterable[int], note: str,
+) -> MentorOffer:  # fmt: skip
+    require_confirmed(user, "offer mentoring")
+    chosen, approaches, formats, systems, note = _checked(
+        components, approach_ids, formats, capacity, travel_system_ids, note
+    )
     offer = _locked_offer(user)
     active = active_mentorship_count(user.id)
     if capacity < active:

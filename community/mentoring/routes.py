@@ -68,6 +68,17 @@ def index():
 # ------------------------------------------------------------------ the mentor offer
 
 
+def _offer_answers(form: MentorOfferForm) -> dict:
+    return {
+        "components": form.components.data or [],
+        "approach_ids": form.approaches.data or [],
+        "formats": form.formats.data or [],
+        "capacity": form.capacity.data,
+        "travel_system_ids": form.travel_systems.data or [],
+        "note": form.note.data or "",
+    }
+
+
 @bp.route("/account/settings/mentoring", methods=["GET", "POST"])
 def offer():
     current = offers.offer_of(current_user)
@@ -86,20 +97,14 @@ def offer():
         form.formats.data = ["video"]
     if form.validate_on_submit():
         try:
-            offers.save_offer(
-                current_user,
-                components=form.components.data or [],
-                approach_ids=form.approaches.data or [],
-                formats=form.formats.data or [],
-                capacity=form.capacity.data,
-                travel_system_ids=form.travel_systems.data or [],
-                note=form.note.data or "",
-            )
+            offers.save_offer(current_user, **_offer_answers(form))
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
             flash("Your mentoring offer has been saved.", "success")
             return redirect(url_for("mentoring.index"))
+    elif form.is_submitted():
+        also_check(form, lambda: offers.check_offer(**_offer_answers(form)))
     return render_template(
         "mentoring/offer_form.html", form=form, offer=current, action_form=ActionForm()
     )

@@ -405,10 +405,16 @@ def close_mentorship(
     mentorship = locked(Mentorship, mentorship.id)
     check_move(MENTORSHIP_MOVES, MENTORSHIP_REFUSALS, mentorship.status, MentorshipStatus.CLOSED)
     check_move(REQUEST_MOVES, REQUEST_REFUSALS, request.status, RequestStatus.CLOSED)
+    problems = Problems()  # the outcome, rating and comment's problems at once
     if outcome not in set(Outcome):
-        raise RuleViolation("Choose the outcome", "outcome")
-    rating = checked_rating(rating)
-    comment = text(comment, "comment")
+        problems.add("Choose the outcome", "outcome")
+    for check in (lambda: checked_rating(rating), lambda: text(comment, "comment")):
+        try:
+            check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    problems.raise_any()
+    rating, comment = checked_rating(rating), text(comment, "comment")
     now = utcnow()
     mentorship.status, mentorship.outcome = MentorshipStatus.CLOSED, outcome
     mentorship.closed_at, mentorship.closed_by_id = now, user.id

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.communities.models import Community
 from community.directory.models import OrganisationType
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.methods.models import (
     Adaptation,
@@ -80,19 +80,22 @@ def normalise(content: MethodContent) -> MethodContent:
 
 
 def check_content(content: MethodContent) -> None:
+    """Every problem with the text and choices at once (a RuleViolations)."""
+    problems = Problems()
     if not content.title:
-        raise RuleViolation("Enter a title", "title")
-    if len(content.title) > MAX_TITLE:
-        raise RuleViolation(f"Title must be {MAX_TITLE} characters or fewer", "title")
+        problems.add("Enter a title", "title")
+    elif len(content.title) > MAX_TITLE:
+        problems.add(f"Title must be {MAX_TITLE} characters or fewer", "title")
     if len(content.summary) > MAX_SUMMARY:
-        raise RuleViolation(f"Summary must be {MAX_SUMMARY} characters or fewer", "summary")
+        problems.add(f"Summary must be {MAX_SUMMARY} characters or fewer", "summary")
     for key, heading in SECTIONS:
         if len(content.sections[key]) > MAX_SECTION:
-            raise RuleViolation(f"{heading} must be {MAX_SECTION:,} characters or fewer", key)
+            problems.add(f"{heading} must be {MAX_SECTION:,} characters or fewer", key)
     if any(n not in IMPACT_COMPONENTS for n in content.impacts):
-        raise RuleViolation("Choose NHS IMPACT components from the list", "impacts")
+        problems.add("Choose NHS IMPACT components from the list", "impacts")
     if any(s not in {c.value for c in CareSetting} for s in content.settings):
-        raise RuleViolation("Choose care settings from the list", "settings")
+        problems.add("Choose care settings from the list", "settings")
+    problems.raise_any()
 
 
 def publish_problems(title: str, summary: str, sections: dict, tag_count: int) -> list[tuple]:
@@ -120,41 +123,45 @@ def check_publishable(method: Method) -> None:
         {key: method.section_source(key) for key in SECTION_KEYS},
         len(method.tags),
     )
-    if problems:
-        field_name, message = problems[0]
-        raise RuleViolation(message, field_name)
+    found = Problems()
+    for field_name, message in problems:
+        found.add(message, field_name)
+    found.raise_any()
 
 
 def check_context(context: AdaptationContext) -> AdaptationContext:
+    """Every problem with an adaptation's context at once (a RuleViolations)."""
+    problems = Problems()
     context.population = one_paragraph(context.population)
     context.results_url = (context.results_url or "").strip()
     for name in ("what_changed", "why", "results"):
         setattr(context, name, (getattr(context, name) or "").strip())
     if context.care_setting not in {c.value for c in CareSetting}:
-        raise RuleViolation("Choose the care setting you adapted it for", "care_setting")
+        problems.add("Choose the care setting you adapted it for", "care_setting")
     if len(context.population) > 300:
-        raise RuleViolation("Population must be 300 characters or fewer", "population")
+        problems.add("Population must be 300 characters or fewer", "population")
     if context.organisation_type and context.organisation_type not in {
         t.value for t in OrganisationType
     }:
-        raise RuleViolation("Choose a type of organisation from the list", "organisation_type")
+        problems.add("Choose a type of organisation from the list", "organisation_type")
     if context.scale and context.scale not in {s.value for s in Scale}:
-        raise RuleViolation("Choose the scale from the list", "scale")
+        problems.add("Choose the scale from the list", "scale")
     if not context.what_changed:
-        raise RuleViolation("Say what you changed", "what_changed")
+        problems.add("Say what you changed", "what_changed")
     if not context.why:
-        raise RuleViolation("Say why you changed it", "why")
+        problems.add("Say why you changed it", "why")
     for name, label in (("what_changed", "What changed"), ("why", "Why"), ("results", "Results")):
         if len(getattr(context, name)) > MAX_SECTION:
-            raise RuleViolation(f"{label} must be {MAX_SECTION:,} characters or fewer", name)
+            problems.add(f"{label} must be {MAX_SECTION:,} characters or fewer", name)
     url = context.results_url
     if url and (
         not url.lower().startswith(("https://", "http://")) or len(url) > 500 or " " in url
     ):
-        raise RuleViolation(
+        problems.add(
             "Enter a web address starting with https://, like https://example.nhs.uk/report",
             "results_url",
         )
+    problems.raise_any()
     return context
 
 

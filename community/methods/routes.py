@@ -25,7 +25,7 @@ from community.communities.forms import ActionForm
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
-from community.forms import show_violation
+from community.forms import also_check, show_violation
 from community.methods import queries, services, uses
 from community.methods.content import copied_from_private
 from community.methods.diffs import diff_versions
@@ -167,11 +167,29 @@ def _publishing() -> bool:
     return request.form.get("action") == "publish"
 
 
+def _ready(form: MethodForm) -> bool:
+    """The form's own checks and, when publishing, what publishing needs: both run, so
+    every problem is shown at once."""
+    valid = form.validate_on_submit()
+    publishable = not _publishing() or form.check_publishable()
+    return valid and publishable
+
+
+def _also_check(form: MethodForm, current_community_id: int | None) -> None:
+    """A submitted form that failed its own checks also shows the service's."""
+    if form.is_submitted():
+        context = form.context() if isinstance(form, AdaptationForm) else None
+        also_check(form, lambda: services.check_method(
+            current_user, form.content(), context=context,
+            current_community_id=current_community_id,
+        ))  # fmt: skip
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = MethodForm()
     _set_choices(form)
-    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+    if _ready(form):
         try:
             method = services.create_method(current_user, form.content(), publish=_publishing())
         except RuleViolation as violation:
@@ -183,6 +201,8 @@ def new():
                 flash("Your draft has been saved. Only you and your co-authors can see it.",
                       "success")  # fmt: skip
             return redirect(method_url(method))
+    else:
+        _also_check(form, None)
     return render_template("methods/form.html", form=form, method=None, parent=None)
 
 
@@ -200,7 +220,7 @@ def adapt(method_id: int, slug: str):
     else:
         form = AdaptationForm()
     _set_choices(form, parent=parent)
-    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+    if _ready(form):
         try:
             method = services.create_method(
                 current_user,
@@ -220,6 +240,9 @@ def adapt(method_id: int, slug: str):
                 "success",
             )
             return redirect(method_url(method))
+    else:
+        source = copied_from_private(parent)
+        _also_check(form, source.id if source else None)
     return render_template(
         "methods/form.html",
         form=form,
@@ -242,7 +265,7 @@ def edit(method_id: int, slug: str):
         form = form_class()
     _set_choices(form, method)
     conflict = None
-    if form.validate_on_submit() and (not _publishing() or form.check_publishable()):
+    if _ready(form):
         context = form.context() if isinstance(form, AdaptationForm) else None
         try:
             changed = services.update_method(
@@ -278,6 +301,8 @@ def edit(method_id: int, slug: str):
             else:
                 flash("Your changes have been saved.", "success")
             return redirect(method_url(method))
+    else:
+        _also_check(form, method.community_id)
     # The warning is for an adaptation still where the private original is.
     source = copied_from_private(services.parent_of(method))
     return render_template(

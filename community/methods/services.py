@@ -20,7 +20,7 @@ from community.communities.models import Community
 from community.communities.services import require_confirmed
 from community.discussions import services as discussions
 from community.discussions.models import Thread
-from community.errors import RuleViolation
+from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.methods.content import (
     AdaptationContext,
@@ -35,6 +35,7 @@ from community.methods.content import (
     community_for,
     copied_from_private,
     normalise,
+    parse_free_tags,
     publish_problems,
     tags_for,
 )
@@ -201,6 +202,43 @@ def _publish(user: User, method: Method, note: str) -> None:
     record("method.published", user, method, method.title[:200], community_id=method.community_id)
 
 
+def check_method(
+    user: User,
+    content: MethodContent,
+    *,
+    context: AdaptationContext | None = None,
+    current_community_id: int | None = None,
+    publish: bool = False,
+) -> None:
+    """Every problem with a method's (or, with `context`, an adaptation's) details at
+    once (a RuleViolations): the checks `create_method` and `update_method` make, saving
+    nothing, so a form shows them all in one submit."""
+    problems = Problems()
+    content = normalise(content)
+    checks = [
+        lambda: check_content(content),
+        lambda: community_for(user, content.community_id, current_community_id),
+        lambda: parse_free_tags(content.free_tags),
+    ]
+    if context is not None:
+        checks.append(lambda: check_context(context))
+    for check in checks:
+        try:
+            check()
+        except RuleViolation as violation:
+            problems.collect(violation)
+    if publish:
+        try:
+            tag_count = len(content.approach_ids) + len(parse_free_tags(content.free_tags))
+        except RuleViolation:
+            tag_count = 0
+        for name, message in publish_problems(
+            content.title, content.summary, content.sections, tag_count
+        ):
+            problems.add(message, name)
+    problems.raise_any()
+
+
 @atomic
 def create_method(
     user: User,
@@ -218,14 +256,19 @@ def create_method(
     """
     require_confirmed(user, "write a method")
     content = normalise(content)
-    check_content(content)
     if parent is not None:
         if not can_see_method(user, parent):
             abort(404)
         if not parent.is_published:
             raise RuleViolation("Only a published method can be adapted")
-        context = check_context(context or AdaptationContext())
+        context = context or AdaptationContext()
     source = copied_from_private(parent)  # an adaptation may always stay where that is
+    check_method(
+        user, content, context=context, current_community_id=source.id if source else None,
+        publish=publish,
+    )  # fmt: skip
+    if context is not None:
+        context = check_context(context)
     community = community_for(user, content.community_id, source.id if source else None)
     check_copied_audience(parent, community, widen_audience)
     co_authors = co_authors_for(user, content.co_authors, user.id, community)
@@ -308,7 +351,11 @@ def update_method(
     if not method.is_author(user):
         raise RuleViolation("Only the method's authors can edit it")
     content = normalise(content)
-    check_content(content)
+    check_method(
+        user, content,
+        context=(context or AdaptationContext()) if method.adaptation is not None else None,
+        current_community_id=method.community_id,
+    )  # fmt: skip
     # Lock the method's row (PostgreSQL; SQLite writers are already serialised),
     # then read it afresh: a co-author's save that landed first is seen here.
     db.session.execute(

@@ -10,7 +10,7 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import RuleViolation
+from community.errors import Problems
 from community.extensions import db
 from community.projects.measure_models import Measure
 from community.projects.models import Decision, PDSACycle, Project, pdsa_cycle_measures
@@ -96,39 +96,46 @@ def cycles_for_measure(measure: Measure) -> list[PDSACycle]:
     )
 
 
-def _text(value: str | None, label: str, name: str, required: bool = False) -> str:
+def _text(problems: Problems, value: str | None, label: str, name: str,
+          required: bool = False) -> str:  # fmt: skip
     value = (value or "").strip()
     if required and not value:
-        raise RuleViolation(f"Enter {label}", name)
-    if len(value) > MAX_TEXT:
-        raise RuleViolation(f"{label.capitalize()} must be {MAX_TEXT:,} characters or fewer", name)
+        problems.add(f"Enter {label}", name)
+    elif len(value) > MAX_TEXT:
+        problems.add(f"{label.capitalize()} must be {MAX_TEXT:,} characters or fewer", name)
     return value
 
 
 def _check(project: Project, details: CycleDetails) -> set[int]:
+    """Every problem with the details at once (a RuleViolations), or the measures wanted."""
+    problems = Problems()
     details.title = " ".join((details.title or "").split())
     if not details.title:
-        raise RuleViolation("Enter a short name for the change you are testing", "title")
-    if len(details.title) > 200:
-        raise RuleViolation("Name must be 200 characters or fewer", "title")
-    details.change = _text(details.change, "the change you will test", "change", True)
-    details.prediction = _text(details.prediction, "what you predict will happen",
+        problems.add("Enter a short name for the change you are testing", "title")
+    elif len(details.title) > 200:
+        problems.add("Name must be 200 characters or fewer", "title")
+    details.change = _text(problems, details.change, "the change you will test", "change", True)
+    details.prediction = _text(problems, details.prediction, "what you predict will happen",
                                "prediction", True)  # fmt: skip
     if details.started_on is None:
-        raise RuleViolation("Enter the date the test started", "started_on")
-    details.do_notes = _text(details.do_notes, "what happened", "do_notes")
-    details.study_notes = _text(details.study_notes, "what you learned", "study_notes")
-    details.act_notes = _text(details.act_notes, "what happens next", "act_notes")
+        problems.add("Enter the date the test started", "started_on")
+    details.do_notes = _text(problems, details.do_notes, "what happened", "do_notes")
+    details.study_notes = _text(problems, details.study_notes, "what you learned", "study_notes")
+    details.act_notes = _text(problems, details.act_notes, "what happens next", "act_notes")
     if details.decision and details.decision not in {d.value for d in Decision}:
-        raise RuleViolation("Choose adopt, adapt or abandon", "decision")
+        problems.add("Choose adopt, adapt or abandon", "decision")
     if details.decision and not details.study_notes:
-        raise RuleViolation(
+        problems.add(
             "Say what happened against your prediction (study) before you decide to adopt, "
             "adapt or abandon", "study_notes",
         )  # fmt: skip
-    if details.ended_on and details.ended_on < details.started_on:
-        raise RuleViolation("The end date must be on or after the start date", "ended_on")
-    wanted = {int(i) for i in details.measure_ids or ()}
+    if details.ended_on and details.started_on and details.ended_on < details.started_on:
+        problems.add("The end date must be on or after the start date", "ended_on")
+    wanted: set[int] = set()
+    try:
+        wanted = {int(i) for i in details.measure_ids or ()}
+    except (TypeError, ValueError):
+        problems.add("Choose measures of this project", "measure_ids")
     if wanted:
         found = set(
             db.session.scalars(
@@ -138,8 +145,14 @@ def _check(project: Project, details: CycleDetails) -> set[int]:
             )
         )
         if found != wanted:
-            raise RuleViolation("Choose measures of this project", "measure_ids")
+            problems.add("Choose measures of this project", "measure_ids")
+    problems.raise_any()
     return wanted
+
+
+def check_details(project: Project, details: CycleDetails) -> None:
+    """The checks `record_cycle` and `update_cycle` make, saving nothing."""
+    _check(project, details)
 
 
 def _apply(cycle: PDSACycle, details: CycleDetails) -> None:

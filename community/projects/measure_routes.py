@@ -389,6 +389,10 @@ def rebaseline(project_id: int, slug: str, measure_id: int):
         else:
             flash(f"Limits are now worked out again from {format_date(chosen)}.", "success")
             return redirect(_measure_url(project, measure))
+    elif form.is_submitted():
+        also_check(form, lambda: services.check_process_change(
+            measure, form.starts_on.data, form.reason.data or ""
+        ))  # fmt: skip
     return render_template(
         "projects/rebaseline.html", project=project, measure=measure, form=form,
         changes=services.process_changes_of(measure),

@@ -348,35 +348,47 @@ def delete_measure(user: User, project: Project, measure: Measure) -> None:
     db.session.commit()
 
 
+def _checked_change(measure: Measure, starts_on: date | None, reason: str) -> str:
+    """Every problem with a re-baseline at once (a RuleViolations), or its reason."""
+    problems = Problems()
+    dates = point_dates(measure)
+    if starts_on is None:
+        problems.add("Enter the date of the first point of the changed process", "starts_on")
+    elif starts_on not in set(dates):
+        problems.add(
+            f"There is no point on {spc_words.format_date(starts_on)}: enter the date of one "
+            "of the measure's points", "starts_on",
+        )  # fmt: skip
+    elif starts_on == dates[0]:
+        problems.add("The first point already starts the chart: choose a later point",
+                     "starts_on")  # fmt: skip
+    reason = " ".join((reason or "").split())
+    if not reason:
+        problems.add("Say what changed in the process", "reason")
+    elif len(reason) > 300:
+        problems.add("Reason must be 300 characters or fewer", "reason")
+    if starts_on is not None and not problems.has("starts_on"):
+        clash = db.session.scalar(
+            sa.select(ProcessChange.id).where(
+                ProcessChange.measure_id == measure.id, ProcessChange.starts_on == starts_on
+            )
+        )
+        if clash is not None:
+            problems.add("The chart is already re-baselined at that point", "starts_on")
+    problems.raise_any()
+    return reason
+
+
+def check_process_change(measure: Measure, starts_on: date | None, reason: str) -> None:
+    """The checks `add_process_change` makes, saving nothing."""
+    _checked_change(measure, starts_on, reason)
+
+
 def add_process_change(
     user: User, project: Project, measure: Measure, starts_on: date | None, reason: str
 ) -> ProcessChange:
     lock_for_change(measure)
-    dates = point_dates(measure)
-    if starts_on is None:
-        raise RuleViolation("Enter the date of the first point of the changed process",
-                            "starts_on")  # fmt: skip
-    if starts_on not in set(dates):
-        raise RuleViolation(
-            f"There is no point on {spc_words.format_date(starts_on)}: enter the date of one "
-            "of the measure's points", "starts_on",
-        )  # fmt: skip
-    if starts_on == dates[0]:
-        raise RuleViolation(
-            "The first point already starts the chart: choose a later point", "starts_on"
-        )
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise RuleViolation("Say what changed in the process", "reason")
-    if len(reason) > 300:
-        raise RuleViolation("Reason must be 300 characters or fewer", "reason")
-    clash = db.session.scalar(
-        sa.select(ProcessChange.id).where(
-            ProcessChange.measure_id == measure.id, ProcessChange.starts_on == starts_on
-        )
-    )
-    if clash is not None:
-        raise RuleViolation("The chart is already re-baselined at that point", "starts_on")
+    reason = _checked_change(measure, starts_on, reason)
     change = ProcessChange(
         measure_id=measure.id, starts_on=starts_on, reason=reason, created_by_id=user.id
     )

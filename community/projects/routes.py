@@ -353,6 +353,8 @@ def new_cycle(project_id: int, slug: str):
         else:
             flash(f"{cycle.label} has been recorded. Come back to add what happened.", "success")
             return redirect(project_url(project, "projects.cycles_list") + f"#cycle-{cycle.number}")
+    elif form.is_submitted():
+        also_check(form, lambda: cycles.check_details(project, _cycle_details(form)))
     return render_template("projects/cycle_form.html", project=project, form=form, cycle=None)
 
 
@@ -372,6 +374,8 @@ def edit_cycle(project_id: int, slug: str, cycle_id: int):
         else:
             flash(f"{cycle.label} has been saved.", "success")
             return redirect(project_url(project, "projects.cycles_list") + f"#cycle-{cycle.number}")
+    elif form.is_submitted():
+        also_check(form, lambda: cycles.check_details(project, _cycle_details(form)))
     return render_template("projects/cycle_form.html", project=project, form=form, cycle=cycle)
 
 

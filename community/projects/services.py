@@ -376,11 +376,13 @@ def remove_team_member(actor: User, project: Project, user: User) -> None:
 
 
 def set_progress(user: User, project: Project, score: float | None, note: str) -> ProgressScore:
+    problems = Problems()  # the score and the note's problems at once
     if score not in PROGRESS_SCALE:
-        raise RuleViolation("Choose a progress score from the scale", "score")
+        problems.add("Choose a progress score from the scale", "score")
     note = " ".join((note or "").split())
     if len(note) > 300:
-        raise RuleViolation("Note must be 300 characters or fewer", "note")
+        problems.add("Note must be 300 characters or fewer", "note")
+    problems.raise_any()
     entry = ProgressScore(project_id=project.id, score=score, note=note, set_by_id=user.id)
     db.session.add(entry)
     project.progress_score = score
