@@ -116,7 +116,9 @@ def test_find_an_expert_and_follow_the_evidence(page: Page, world, sign_in, chec
 
 
 def test_find_an_expert_by_acronym(page: Page, world, sign_in, check_accessibility):
-    """ "SPC" is statistical process control: the finder says so, and finds who knows it."""
+    """ "SPC" is statistical process control: the finder says so, and finds who knows it,
+    on a phone."""
+    page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, world["member"], then="/people")
     page.get_by_label("Find expertise on a topic").fill("SPC")
     page.get_by_role("button", name="Find people").click()
@@ -128,4 +130,5 @@ def test_find_an_expert_by_acronym(page: Page, world, sign_in, check_accessibili
     expect(first.get_by_role("heading")).to_have_text(world["expert"].name)
     expect(first.get_by_text("1 helpful reply")).to_be_visible()
     expect(page.locator(".ic-hits > li")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     check_accessibility(page)
