@@ -379,6 +379,34 @@ def can_moderate_thread(user, thread: Thread, member: Membership | None = None) 
     return can_facilitate(user, thread.community, member)
 
 
+def thread_moderator_ids(thread: Thread) -> set[int]:
+    """The bulk form of `can_moderate_thread`: who it lets moderate `thread`, site
+    administrators aside. A community's facilitators; a method's authors, or a project's
+    leads, and the facilitators of the community it is shared in. Those told of a flag."""
+    community_id = thread.community_id
+    if thread.method_id is not None:
+        ids = set(db.session.scalars(
+            sa.select(MethodAuthor.user_id).where(MethodAuthor.method_id == thread.method_id)
+        ))  # fmt: skip
+        community_id = thread.method.community_id
+    elif thread.project_id is not None:
+        ids = set(db.session.scalars(
+            sa.select(TeamMember.user_id).where(
+                TeamMember.project_id == thread.project_id, TeamMember.is_lead.is_(True)
+            )
+        ))  # fmt: skip
+        community_id = thread.project.community_id
+    else:
+        ids = set()
+    if community_id is not None:
+        ids |= set(db.session.scalars(
+            sa.select(Membership.user_id).where(
+                Membership.community_id == community_id, Membership.role == MemberRole.FACILITATOR
+            )
+        ))  # fmt: skip
+    return ids
+
+
 def users_who_can_see_thread(thread: Thread, user_ids: set[int]) -> set[int]:
     if thread.method_id is not None:
         return users_who_can_see_method(thread.method, user_ids)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.communities.models import Community, CommunityStatus, MemberRole, Membership
+from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
 from community.discussions import redaction
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
@@ -23,6 +23,7 @@ from community.visibility import (
     can_facilitate,
     can_moderate_thread,
     facilitated_community_ids,
+    thread_moderator_ids,
     widens_audience,
 )
 
@@ -188,38 +189,6 @@ def _hide_pending_review(post: Post, thread: Thread, reason: HiddenReason, why: 
     post.hidden_reason = reason
     indexing.post_changed(post)
     record("post.hidden_by_flags", None, post, why, community_id=thread.community_id)
-
-
-def thread_moderator_ids(thread: Thread) -> set[int]:
-    """Who `can_moderate_thread` lets moderate `thread`, site administrators aside: a
-    community's facilitators; a method's authors, or a project's leads, and the
-    facilitators of the community it is shared in. Those told of a flag."""
-    community_id = thread.community_id
-    if thread.method_id is not None:
-        from community.methods.models import MethodAuthor
-
-        ids = set(db.session.scalars(
-            sa.select(MethodAuthor.user_id).where(MethodAuthor.method_id == thread.method_id)
-        ))  # fmt: skip
-        community_id = thread.method.community_id
-    elif thread.project_id is not None:
-        from community.projects.models import TeamMember
-
-        ids = set(db.session.scalars(
-            sa.select(TeamMember.user_id).where(
-                TeamMember.project_id == thread.project_id, TeamMember.is_lead.is_(True)
-            )
-        ))  # fmt: skip
-        community_id = thread.project.community_id
-    else:
-        ids = set()
-    if community_id is not None:
-        ids |= set(db.session.scalars(
-            sa.select(Membership.user_id).where(
-                Membership.community_id == community_id, Membership.role == MemberRole.FACILITATOR
-            )
-        ))  # fmt: skip
-    return ids
 
 
 def moderation_queue(community: Community) -> list[tuple[Post, list[Flag]]]:
