@@ -20,6 +20,27 @@ from community.outbox.models import OutboxMessage
 
 LINK = re.compile(r"https?://\S+")
 
+# The widest element that sticks out of the page, to say what to fix.
+WIDEST_OVERFLOW = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  let widest = null;
+  const clipped = element => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  for (const element of document.body.querySelectorAll('*')) {
+    if (clipped(element)) continue;
+    const right = element.getBoundingClientRect().right;
+    if (right > root.clientWidth + 1 && (!widest || right > widest.right)) {
+      widest = {right, html: element.outerHTML.slice(0, 160)};
+    }
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest};
+}"""
+
 
 @dataclass(frozen=True)
 class Person:
@@ -55,3 +76,13 @@ def emailed_link(db, to_address: str, pattern: re.Pattern = LINK) -> str:
     found = pattern.search(body)
     assert found, f"no link like {pattern.pattern} in the email:\n{body}"
     return found.group(0)
+
+
+def sideways_overflow(page) -> dict | None:
+    """What makes the page wider than the screen (the widest element that sticks out), or None.
+
+    Measured once the page has loaded: before its stylesheets arrive (a busy machine, a
+    form just submitted) every page is unstyled and too wide, which says nothing.
+    """
+    page.wait_for_load_state("load")
+    return page.evaluate(WIDEST_OVERFLOW)

@@ -72,7 +72,9 @@ def test_a_reply_quotes_a_selected_sentence_and_uses_the_toolbar_preview_and_men
     # Type after the quote; make a word bold with the toolbar, reached by keyboard.
     body.press("Control+End")
     body.type("It worked for us too:\n\n- Ward 3\n  - nights as well\n- Ward 4\n\nThanks ")
-    body.type("@sa")
+    with page.expect_response(lambda r: "/people/lookup" in r.url) as lookup:
+        body.type("@sa")
+    assert lookup.value.ok, f"the people lookup answered {lookup.value.status}"
     suggestion = page.get_by_role("option", name="Samira Khan (@sam-nurse)", exact=False)
     expect(suggestion).to_be_visible()
     body.press("Enter")
@@ -96,7 +98,9 @@ def test_a_reply_quotes_a_selected_sentence_and_uses_the_toolbar_preview_and_men
     )
 
     # The preview shows the post as it will be, without leaving the page.
-    page.get_by_role("button", name="Preview").click()
+    with page.expect_response(lambda r: "/preview" in r.url) as previewed:
+        page.get_by_role("button", name="Preview").click()
+    assert previewed.value.ok, f"the preview answered {previewed.value.status}"
     preview = page.get_by_role("region", name="Preview")
     expect(preview.locator("blockquote")).to_have_text("We moved the board round to 8am.")
     expect(preview.locator("li li")).to_have_text("nights as well")

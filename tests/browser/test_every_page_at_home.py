@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 from . import test_accessibility as accessibility
-from .support import Person, release
+from .support import Person, release, sideways_overflow
 from .test_accessibility import VISITORS, VISITS, World
 
 # The pages' data, as the accessibility check builds it, and a project's.
@@ -35,27 +35,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-# The widest element that sticks out of the page, to say what to fix.
-WIDEST_OVERFLOW = """() => {
-  const root = document.documentElement;
-  if (root.scrollWidth <= root.clientWidth) return null;
-  let widest = null;
-  const clipped = element => {
-    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (getComputedStyle(up).overflowX !== 'visible') return true;
-    }
-    return false;
-  };
-  for (const element of document.body.querySelectorAll('*')) {
-    if (clipped(element)) continue;
-    const right = element.getBoundingClientRect().right;
-    if (right > root.clientWidth + 1 && (!widest || right > widest.right)) {
-      widest = {right, html: element.outerHTML.slice(0, 160)};
-    }
-  }
-  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest};
-}"""
 
 
 # Small text that goes on from what is before it in a line, but starts a line of its own.
@@ -111,7 +90,7 @@ def _crawl(
         expect(page.get_by_role("heading", level=1)).to_have_text(visit.heading.format(w=world))
         page.wait_for_load_state("load")
         if phone:
-            overflow = page.evaluate(WIDEST_OVERFLOW)
+            overflow = sideways_overflow(page)
             if overflow:
                 note(f"scrolls sideways: {overflow}")
             # A table that scrolls in its own box is a labelled region a keyboard can reach.
@@ -184,7 +163,7 @@ def test_a_projects_charts_and_tables_fit_a_phone_and_stay_legible(
         page.wait_for_load_state("load")
         found = [f"console error: {text}" for text in errors]
         errors.clear()
-        if overflow := page.evaluate(WIDEST_OVERFLOW):
+        if overflow := sideways_overflow(page):
             found.append(f"scrolls sideways: {overflow}")
         if page.locator("main svg text").count():
             smallest = page.evaluate(SMALLEST_CHART_TEXT)
@@ -239,6 +218,6 @@ def test_a_post_written_as_people_write_it_reads_right_on_a_phone(
     assert preview.locator("img").count() == 0
     # The table sits in its own box, and the page does not scroll sideways.
     expect(preview.locator(".ic-table-scroll > table")).to_have_count(1)
-    assert page.evaluate(WIDEST_OVERFLOW) is None
+    assert sideways_overflow(page) is None
     report = axe_report(page)
     assert report == "", report

@@ -14,7 +14,7 @@ from project_factories import make_project  # noqa: F401
 
 from community.projects.models import TeamMember
 
-from .support import Person, release
+from .support import Person, release, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,8 @@ PHONE = {"width": 375, "height": 812}
 
 
 def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']} px"
+    overflow = sideways_overflow(page)
+    assert overflow is None, f"{page.url} scrolls sideways at {PHONE['width']} px: {overflow}"
 
 
 def _team_of(db, project_id: int) -> set[str]:

@@ -11,7 +11,7 @@ from project_factories import make_project  # noqa: F401
 from community.discussions import services as discussions
 from community.search.commands import reindex
 
-from .support import Person, release
+from .support import Person, release, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -130,5 +130,5 @@ def test_find_an_expert_by_acronym(page: Page, world, sign_in, check_accessibili
     expect(first.get_by_role("heading")).to_have_text(world["expert"].name)
     expect(first.get_by_text("1 helpful reply")).to_be_visible()
     expect(page.locator(".ic-hits > li")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert sideways_overflow(page) is None
     check_accessibility(page)
