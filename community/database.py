@@ -22,6 +22,9 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from community.caching import changes
+from community.caching.changes import CHANGES_NOTHING
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -55,7 +58,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_context() else "BEGIN")
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if _is_write_context() else "BEGIN", execution_options=CHANGES_NOTHING
+        )
 
 
 def configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
@@ -81,11 +86,9 @@ def configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
 
 
 def register_engine_events(app: Flask, db) -> None:
-    from community import generation
-
     with app.app_context():
         engine = db.engine
-        generation.watch(engine)
+        changes.watch(engine)
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         elif engine.dialect.name == "postgresql":

@@ -12,11 +12,12 @@ its error, which radio is checked) is drawn afresh.
 
 from __future__ import annotations
 
-from flask import current_app, get_template_attribute
+from flask import get_template_attribute
 from markupsafe import Markup
 from wtforms import Field, Form
 
-from community.cache import CSRF_STAND_IN, LRU
+from community.caching import store
+from community.caching.pages import CSRF_STAND_IN
 
 COMPONENTS = {
     name: (f"nhsuk/components/{name}/macro.jinja", macro)
@@ -34,7 +35,6 @@ COMPONENTS = {
         ("footer", "footer"),
     ]
 }
-COMPONENT_CACHE_ENTRIES = 1000
 
 INPUT_TYPES = {
     "EmailField": "email",
@@ -155,9 +155,7 @@ def component(name: str, params: dict) -> Markup:
         key = (name, _frozen(params))
     except _Uncacheable:
         return Markup(macro(params))  # noqa: S704  (the macro's own HTML)
-    cache = current_app.extensions.get("component_html")
-    if cache is None:
-        cache = current_app.extensions["component_html"] = LRU(COMPONENT_CACHE_ENTRIES)
+    cache = store("component_html")
     html = cache.get(key)
     if html is None:
         html = Markup(macro(params))  # noqa: S704  (the macro's own HTML)

@@ -6,7 +6,7 @@ again every text made by an older version, from its unchanged source, window
 by window, committing after each so writers are never held up for long. A
 second run finds nothing to do. Search is unaffected (it indexes the source);
 the kept pages and rankings forget on their own, as for any edit
-(community/generation.py counts the updates).
+(community/caching/changes.py counts the updates).
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.audit.models import AuditEvent
+from community.caching.versions import ContentVersion
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
-from community.generation import ContentGeneration
 from community.mentoring.evidence import MentorEvidence
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -62,7 +62,7 @@ __all__ = [
     "MentorshipFeedback",
     "MentorshipGoal",
     "Community",
-    "ContentGeneration",
+    "ContentVersion",
     "DataPoint",
     "Flag",
     "HelpfulReaction",

@@ -10,11 +10,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from community.cache import CSRF_STAND_IN, LRU
-from community.kept_pages import drawing_with_holes, hole
+from community.caching import store
+from community.caching.pages import CSRF_STAND_IN, drawing_with_holes, hole
 
 SERVICE_NAME = "Improvement Commons"
-HEADERS_KEPT = 2000  # headers as drawn for a reader, section and unread count, ~4 KB each
 
 
 class _Globals(ChainMap):
@@ -80,9 +79,7 @@ def header_html() -> str:
                current_user.is_admin, unread)  # fmt: skip
     else:
         unread, key = 0, (request.endpoint,)
-    cache = current_app.extensions.get("page_headers")
-    if cache is None:
-        cache = current_app.extensions["page_headers"] = LRU(HEADERS_KEPT)
+    cache = store("page_headers")
     # (On the development server, drawn every time: a template edited shows at once.)
     html = None if current_app.jinja_env.auto_reload else cache.get(key)
     if html is None:

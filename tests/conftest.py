@@ -22,6 +22,7 @@ import config as config_module
 from community import create_app
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
 from community.accounts.vocabulary import INITIAL_SYNONYMS
+from community.caching import LRU, forget_all
 from community.directory.models import Organisation, System
 from community.extensions import db as _db
 from community.extensions import limiter
@@ -107,12 +108,30 @@ def _empty_tables() -> None:
         )  # fmt: skip
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cached_values_are_frozen():
+    """Every value any cache keeps, in every test, is immutable and holds no ORM object."""
+    from test_caching import frozen_problem
+
+    put = LRU.put
+
+    def checked_put(self, key, value):
+        problem = frozen_problem(value)
+        assert problem is None, f"a cached value may change under its readers: {problem}"
+        put(self, key, value)
+
+    LRU.put = checked_put
+    yield
+    LRU.put = put
+
+
 @pytest.fixture
 def db(app):
     with app.app_context():
         yield _db
         _db.session.remove()
         _empty_tables()
+    forget_all(app)  # every cache: the next test's ids may be this one's again
     limiter.reset()
 
 

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread
 from helpers import run_command
 
-from community import generation
 from community.backup import services
+from community.caching import versions
 from community.extensions import db as _db
 
 KEY_TABLES = ("users", "communities", "memberships", "threads", "posts", "search_documents")
@@ -128,13 +128,13 @@ def test_a_backup_taken_while_the_site_writes_is_one_moment_and_restores_exactly
         connection.execute(sa.text("DELETE FROM posts WHERE position > 1"))
         connection.execute(sa.text("UPDATE users SET name = 'Changed Later'"))
         after_backup_ids = writer_ids(connection)
-    seen = generation.read_now()
+    seen = versions.read_now()
     result = run_command(app, ["backup", "restore", str(path), "--yes"])
     assert result.exit_code == 0, result.output
     assert "Restore complete." in result.output
     # The restored database's older numbers are moved past any a process has seen, so no
     # answer kept before the restore is taken for one made after it.
-    restored = generation.read_now()
+    restored = versions.read_now()
     assert restored.altered > seen.altered and restored.added > seen.added
 
     with db.engine.connect() as connection:

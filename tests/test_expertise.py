@@ -420,20 +420,6 @@ def test_a_kept_ranking_is_shared_only_by_readers_who_may_see_the_same(
     assert again == outsider and len(calls) == 2  # dan may see what vic may: kept
 
 
-def test_a_kept_ranking_is_forgotten_after_its_time(monkeypatch):
-    from community import cache
-
-    now = [1000.0]
-    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
-    kept = cache.Expiring(10, seconds=60)
-    kept.put("panel", ["someone"])
-    now[0] += 59
-    assert kept.get("panel") == ["someone"]
-    now[0] += 2
-    assert kept.get("panel") is None
-    assert cache.Expiring(10, seconds=0).get("panel") is None
-
-
 def test_a_draft_or_a_private_membership_gives_a_visibility_class_of_its_own(builders, app):
     from community.visibility import visibility_class
 

@@ -2,7 +2,7 @@
 
 The kept page must be exactly the page drawn for its reader: each test reads it
 as members would, changes something, and checks that what each reader sees is
-their own and is up to date at once (see community/kept_pages.py).
+their own and is up to date at once (see community/caching/pages.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 from community_factories import client_as, make_community, make_post, make_thread
 from flask import current_app, g
 
-from community import kept_pages
-from community.cache import CSRF_STAND_IN
+from community.caching import pages as kept_pages
+from community.caching import store
+from community.caching.pages import CSRF_STAND_IN
 from community.communities import services as communities
 from community.discussions import moderation, services
-from community.discussions.thread_pages import KEPT_THREAD_PAGES
 from community.extensions import db
 from community.notifications.inbox import unread_count
 from community.notifications.models import WatchLevel
@@ -48,7 +48,8 @@ def thread(lounge, people):
 def new_content_may_wait(app):
     """As in production: what is kept may be used a while after something is added.
     (And nothing kept by an earlier test.)"""
-    app.extensions.pop(KEPT_THREAD_PAGES, None)
+    with app.app_context():
+        store("thread_pages").clear()
     app.config["NEW_CONTENT_WAIT_SECONDS"] = 60
     yield
     app.config["NEW_CONTENT_WAIT_SECONDS"] = 0
@@ -56,8 +57,7 @@ def new_content_may_wait(app):
 
 def kept_pages_now() -> list[kept_pages.PageWithHoles]:
     """The thread pages this app process keeps (each entry: when, then what was kept)."""
-    store = current_app.extensions.get(KEPT_THREAD_PAGES)
-    return [] if store is None else [entry[1][2] for entry in store.items.values()]
+    return [entry[2] for entry in store("thread_pages").values()]
 
 
 def path_of(thread) -> str:

@@ -11,7 +11,7 @@ import re
 import pytest
 from mentoring_factories import ask, count_statements, offer, request_for, start_mentorship
 
-from community import cache
+from community.caching import stores
 from community.mentoring import matching, offers, suggested
 
 
@@ -20,10 +20,10 @@ def keeping(app):
     """Rankings kept for a minute, in a cache of this test's own."""
     seconds = app.config["MENTOR_SUGGESTIONS_CACHE_SECONDS"]
     app.config["MENTOR_SUGGESTIONS_CACHE_SECONDS"] = 60
-    app.extensions.pop("mentor_suggestions", None)
+    stores.remake("mentor_suggestions", app)
     yield
     app.config["MENTOR_SUGGESTIONS_CACHE_SECONDS"] = seconds
-    app.extensions.pop("mentor_suggestions", None)
+    stores.remake("mentor_suggestions", app)
 
 
 @pytest.fixture
@@ -114,8 +114,8 @@ def test_new_evidence_and_new_mentors_show_when_the_kept_ranking_expires(
     offer(newcomer, capacity=9)
     assert "Fin Newcomer" not in names(suggested.ranking(request, 10))
 
-    later = cache.time.monotonic() + 61
-    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
+    later = stores.time.monotonic() + 61
+    monkeypatch.setattr(stores.time, "monotonic", lambda: later)
     ranked = suggested.ranking(request, 10)
     assert "Fin Newcomer" in names(ranked) and ranked.total == 6
 

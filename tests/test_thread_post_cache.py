@@ -12,8 +12,9 @@ from html import unescape
 
 import pytest
 from community_factories import client_as, first_post, make_community, make_post, make_thread
-from flask import current_app, g
+from flask import g
 
+from community.caching import stores
 from community.discussions import rendering
 from community.discussions.models import Thread
 from community.extensions import db
@@ -49,8 +50,8 @@ def new_content_may_wait(app):
 @pytest.fixture
 def cached(app, db):
     """The rendered posts kept by this app process, emptied for the test."""
-    app.extensions.pop("post_fragments", None)
-    return lambda: current_app.extensions["post_fragments"]
+    stores.remake("post_fragments", app)
+    return lambda: stores.store("post_fragments")
 
 
 def read(user, thread: Thread) -> str:

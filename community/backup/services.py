@@ -38,7 +38,8 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 import config as config_module
-from community import ROOT, generation
+from community import ROOT
+from community.caching import versions
 from community.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -107,7 +108,8 @@ def code_revision() -> str:
 
 def current_revision() -> str | None:
     with db.engine.connect() as connection:
-        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        version = sa.table("alembic_version", sa.column("version_num"))
+        return connection.execute(sa.select(version.c.version_num)).scalar()
 
 
 # ------------------------------------------------------------------ SQLite
@@ -342,11 +344,11 @@ def restore_backup(
     """
     backup = checked or check_backup(path)
     db.session.remove()
-    before = generation.read_now()
+    before = versions.read_now()
     if engine_name() == "postgresql":
         _pg_restore(path, progress)
     else:
         _sqlite_restore(path, progress)
     db.engine.dispose()  # pooled connections may hold the old schema's cached statements
-    generation.move_past(before)
+    versions.move_past(before)
     return backup

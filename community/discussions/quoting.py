@@ -16,10 +16,10 @@ shows only "In reply to …" above it, not the post's start as well.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import NamedTuple
 
+from community.caching import store
 from community.markdown import render_markdown
 
 QUOTE_CHARS = 500  # of Markdown source shown above a reply before it is cut
@@ -41,9 +41,17 @@ def _cut(source: str, limit: int) -> str:
     return head.rstrip()
 
 
-@functools.lru_cache(maxsize=1024)  # sources up to 20,000 characters each
 def excerpt(source: str, limit: int = QUOTE_CHARS) -> Excerpt:
     """The start of a post's Markdown, rendered, as a quote shows it."""
+    cache = store("quote_excerpts")  # (sources up to 20,000 characters each)
+    found = cache.get((source, limit))
+    if found is None:
+        found = _excerpt(source, limit)
+        cache.put((source, limit), found)
+    return found
+
+
+def _excerpt(source: str, limit: int) -> Excerpt:
     text = (source or "").strip()
     if len(text) <= limit:
         return Excerpt(render_markdown(text).html, False)

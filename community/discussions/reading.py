@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import SelectPagination
 
-from community import generation
+from community import caching
 from community.accounts.models import User
 from community.communities.models import Community, Membership
 from community.discussions.models import (
@@ -91,8 +93,6 @@ class ShownPost(PostFacts):
     author_name: str | None
 
 
-PAGE_ROWS, PAGES_KEPT = "thread_page_rows", 100  # kept pages of posts, up to ~250 KB each
-
 _SHOWN_COLUMNS = (
     Post.id, Post.thread_id, Post.position, Post.author_id, Post.reply_to_id,
     Post.body_source, Post.body_html, Post.created_at, Post.edit_count, Post.helpful_count,
@@ -140,8 +140,8 @@ def posts_with_authors(clause) -> list[ShownPost]:
 class PageRows(NamedTuple):
     """What a thread page shows the same to every reader (see `thread_page`)."""
 
-    posts: list[ShownPost]
-    quoted: dict[int, ShownPost]  # the posts replies quote, and the key learning, by id
+    posts: tuple[ShownPost, ...]
+    quoted: Mapping[int, ShownPost]  # the posts replies quote, and the key learning, by id
 
 
 def _rows(thread: Thread, number: int) -> PageRows:
@@ -158,7 +158,8 @@ def _rows(thread: Thread, number: int) -> PageRows:
     missing = wanted - by_id.keys()
     if missing:
         by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
-    return PageRows(posts, {pid: by_id[pid] for pid in wanted if pid in by_id})
+    quoted = MappingProxyType({pid: by_id[pid] for pid in wanted if pid in by_id})
+    return PageRows(tuple(posts), quoted)
 
 
 @functools.cache
@@ -183,7 +184,7 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     # The same rows for every reader (what each may see of them is decided below and
     # in rendering.py), kept until anything is altered; a new post changes the count.
     key = (thread.id, number, thread.post_count, thread.key_post_id)
-    rows = generation.kept(PAGE_ROWS, PAGES_KEPT, key, lambda: _rows(thread, number))
+    rows = caching.kept("thread_rows", key, lambda: _rows(thread, number))
     posts = rows.posts
     member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(

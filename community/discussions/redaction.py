@@ -6,8 +6,8 @@ earlier version, and a site administrator can purge a whole post. Either way the
 text is overwritten in the database (not flagged as hidden), and every copy
 this service made of it goes too: the search index, and emails (queued or kept
 after sending) that quoted it. Kept pages and post fragments hold the old
-text under keys that include it or the content generation, which an update to
-a post or a version moves on (community/generation.py), so none is shown again.
+text under keys that include it or the content version, which an update to
+a post or a version moves on (community/caching/changes.py), so none is shown again.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from flask import current_app, get_template_attribute, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from community.cache import CSRF_STAND_IN, LRU
+from community.caching import LRU, store
+from community.caching.pages import CSRF_STAND_IN
 from community.discussions import quoting
 from community.discussions.reading import ShownPost, ThreadPage
 from community.timefmt import relative, utcnow
@@ -79,11 +80,7 @@ class ThreadPosts(NamedTuple):
 
 
 def _fragments() -> LRU:
-    cache = current_app.extensions.get("post_fragments")
-    if cache is None:
-        cache = LRU(current_app.config["POST_CACHE_ENTRIES"])
-        current_app.extensions["post_fragments"] = cache
-    return cache
+    return store("post_fragments")
 
 
 class Reader(NamedTuple):

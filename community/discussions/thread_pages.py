@@ -1,8 +1,8 @@
 """A page of a thread, drawn once for every reader who sees it alike and filled in for each.
 
 Nearly every reader of a busy thread sees the same page. It is drawn with holes
-for each reader's own posts, header and tokens (`community.kept_pages`) and
-kept (`community.generation.kept`) under a key holding everything else the page
+for each reader's own posts, header and tokens (`community.caching.pages`) and
+kept (`community.caching.kept`) under a key holding everything else the page
 shows: the thread, the page, its post count and key learning, what the reader
 may do, their watch setting, the "who else is working on this" panel as they
 see it. A reader's own posts go in as their author sees them (kept with the
@@ -16,7 +16,8 @@ from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from community import generation, kept_pages
+from community import caching
+from community.caching import pages as kept_pages
 from community.communities.forms import ActionForm
 from community.discussions import reading, rendering
 from community.discussions.forms import ReplyForm, WatchForm
@@ -24,9 +25,6 @@ from community.discussions.links import post_url, thread_links, thread_url
 from community.discussions.models import Thread
 from community.search.working_on import working_on
 from community.timefmt import relative_until
-
-# Each ~300 KB: the page, and its posts as a bystander and as their authors see them.
-KEPT_THREAD_PAGES, THREAD_PAGES_KEPT = "thread_pages", 100
 
 
 def show(thread: Thread, number: int, **context) -> bytes | str:
@@ -43,8 +41,8 @@ def show(thread: Thread, number: int, **context) -> bytes | str:
         bool(user.is_admin),  # (a site administrator may purge posts)
         page.watch_level, panel, tuple(sorted(context.items())), request.script_root,
     )  # fmt: skip
-    drawn = generation.kept(
-        KEPT_THREAD_PAGES, THREAD_PAGES_KEPT, key, lambda: _draw_with_holes(page, panel, context),
+    drawn = caching.kept(
+        "thread_pages", key, lambda: _draw_with_holes(page, panel, context),
         # (by the clock the posts' ages are written by)
         still_good=lambda drawn: drawn.is_good_at(rendering.utcnow()),
     )  # fmt: skip

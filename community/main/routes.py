@@ -23,7 +23,7 @@ def index():
 @bp.route("/healthz")
 @limiter.exempt
 def healthz():
-    db.session.execute(sa.text("SELECT 1"))
+    db.session.execute(sa.select(sa.literal(1)))
     return {"status": "ok"}
 
 

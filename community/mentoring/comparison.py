@@ -45,14 +45,14 @@ class Needs:
         return len(self.components) + len(self.approaches)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrackRecord:
     organisations: int = 0
     ratings: int = 0
     average_rating: float | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     """An eligible mentor, as read by the candidates statement."""
 
@@ -83,10 +83,10 @@ class ScorePart:
     reason: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Suggestion:
     candidate: Candidate
-    parts: list[ScorePart] = field(default_factory=list)
+    parts: tuple[ScorePart, ...] = ()
 
     @property
     def score(self) -> float:

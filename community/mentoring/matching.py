@@ -232,20 +232,20 @@ def _scored(needs: Needs, candidates: list[Candidate]) -> list[Suggestion]:
     gathered = {term.key: term.gather(needs, candidate_ids) for term in TERMS}
     suggestions = []
     for candidate in candidates:
-        suggestion = Suggestion(candidate)
-        for term in TERMS:
-            evidence = gathered[term.key].get(candidate.user_id)
-            suggestion.parts.append(term.score(needs, candidate, evidence))
-        suggestions.append(suggestion)
+        parts = tuple(
+            term.score(needs, candidate, gathered[term.key].get(candidate.user_id))
+            for term in TERMS
+        )
+        suggestions.append(Suggestion(candidate, parts))
     return suggestions
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ranking:
     """How many mentors may be suggested, and the best of them in order, with reasons."""
 
     total: int
-    best: list[Suggestion]
+    best: tuple[Suggestion, ...]
 
 
 def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
@@ -266,13 +266,13 @@ def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
     if wanted is None:
         candidates = _Candidates(needs)
         everyone = _scored(needs, candidates.take())
-        return Ranking(candidates.total, sorted(everyone, key=_order))
+        return Ranking(candidates.total, tuple(sorted(everyone, key=_order)))
     size = max(POOL, wanted, 1)
     candidates = _Candidates(needs, first=size)
     if wanted <= 0:
         candidates.take(1)  # for the number of candidates
         candidates.close()
-        return Ranking(candidates.total, [])
+        return Ranking(candidates.total, ())
     scored: list[Suggestion] = []
     while not candidates.exhausted:
         scored.extend(_scored(needs, candidates.take(size)))
@@ -283,7 +283,7 @@ def rank(request: MentoringRequest, wanted: int | None = None) -> Ranking:
         ):
             break
     candidates.close()
-    return Ranking(candidates.total, scored[:wanted])
+    return Ranking(candidates.total, tuple(scored[:wanted]))
 
 
 def suggest(request: MentoringRequest) -> list[Suggestion]:
@@ -292,4 +292,4 @@ def suggest(request: MentoringRequest) -> list[Suggestion]:
     A fixed number of statements whatever the number of mentors: one for the
     candidates and at most one per term.
     """
-    return rank(request).best
+    return list(rank(request).best)

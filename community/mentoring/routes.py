@@ -289,7 +289,7 @@ def suggestions(request_id: int):
     ranked = (
         suggested.ranking(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
         if mentoring_request.is_open
-        else matching.Ranking(0, [])
+        else matching.Ranking(0, ())
     )
     page = ListPagination(ranked.best, number, SUGGESTIONS_PER_PAGE, total=ranked.total)
     form.mentors.choices = [(s.user_id, s.candidate.name) for s in page.items]

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 
 from community.accounts.models import member_expertise
+from community.caching import store
 from community.extensions import db
 from community.mentoring.comparison import (
     Candidate,
@@ -124,9 +124,18 @@ class AreaFit:
         return covered * (float(self.max_points) / needs.area_count)
 
 
-@lru_cache(maxsize=1024)
 def _area_reason(components: tuple, offered: tuple, declared: tuple) -> str | None:
     """Many mentors share the same areas, so each wording is written once."""
+    cache = store("mentor_reasons")
+    key = (components, offered, declared)
+    found = cache.get(key)
+    if found is None:
+        found = (_area_words(components, offered, declared),)  # (None is a wording too)
+        cache.put(key, found)
+    return found[0]
+
+
+def _area_words(components: tuple, offered: tuple, declared: tuple) -> str | None:
     phrases = []
     areas = [ImpactComponent(c).short for c in components] + list(offered)
     if areas:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from community.cache import kept
+from community.caching import store
 from community.extensions import db
 from community.mentoring.comparison import Needs, Suggestion
 from community.mentoring.eligibility import eligible_mentor_ids
@@ -35,8 +35,6 @@ from community.mentoring.models import MentoringRequest
 # pool matching.rank must score (for the bench's request, 151 mentors could reach a
 # page of 10, 167 a page and 5 spare, 205 a page and 10 spare, past its pool of 200).
 SPARE = 5
-# Kept rankings per app process, each of (pages viewed × 10 + SPARE) suggestions.
-KEPT_RANKINGS = 500
 
 
 @dataclass(frozen=True)
@@ -48,13 +46,13 @@ class _Kept:
 def ranking(request: MentoringRequest, wanted: int) -> Ranking:
     """The `wanted` best mentors to suggest for `request`, best first, and how many there are."""
     needs = Needs.of(request)
-    rankings = kept("mentor_suggestions", KEPT_RANKINGS, "MENTOR_SUGGESTIONS_CACHE_SECONDS")
+    rankings = store("mentor_suggestions")
     entry: _Kept | None = rankings.get(needs)
     if entry is not None and (entry.complete or len(entry.ranking.best) >= wanted):
         still = _still_eligible(needs, entry.ranking.best)
         if entry.complete or len(still) >= wanted:
             dropped = len(entry.ranking.best) - len(still)
-            return Ranking(max(entry.ranking.total - dropped, len(still)), still[:wanted])
+            return Ranking(max(entry.ranking.total - dropped, len(still)), tuple(still[:wanted]))
     fresh = rank(request, wanted + SPARE)
     rankings.put(needs, _Kept(fresh, complete=len(fresh.best) >= fresh.total))
     return Ranking(fresh.total, fresh.best[:wanted])

@@ -9,7 +9,7 @@ from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from community import generation
+from community import caching
 from community.markdown import render_markdown
 from community.methods import queries, services
 from community.methods.diffs import diff_versions
@@ -22,7 +22,6 @@ from community.paging import ListPagination, page_number
 from community.visibility import visibility_class
 
 SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
-LINEAGE_CACHE, LINEAGES_KEPT = "lineage_pages", 32  # (a large family's page is 300 KB)
 
 
 @bp.route("/<int:method_id>-<slug>/history")
@@ -90,7 +89,7 @@ def lineage(method_id: int, slug: str):
     # may adapt: it is kept for every reader alike until the methods change.
     reader = (visibility_class(current_user), current_user.is_confirmed)
     key = (method.id, reader, request.query_string)
-    body = generation.kept(LINEAGE_CACHE, LINEAGES_KEPT, key, lambda: _lineage_body(method))
+    body = caching.kept("lineage_pages", key, lambda: _lineage_body(method))
     return render_template("methods/lineage.html", method=method, body=body)
 
 

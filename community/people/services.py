@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.caching import store
 from community.directory.models import Organisation
 from community.extensions import db
 
@@ -70,12 +72,11 @@ def popular_tags(limit: int = 30) -> list[tuple[ExpertiseTag, int]]:
     return [(by_id[tag_id], n) for tag_id, n in counts.items() if tag_id in by_id]
 
 
-def _tag_counts(limit: int) -> dict[int, int]:
-    max_age = current_app.config["POPULAR_TAGS_CACHE_SECONDS"]
-    cache = current_app.extensions.setdefault("popular_tags", {})
+def _tag_counts(limit: int) -> Mapping[int, int]:
+    cache = store("popular_tags")
     kept = cache.get(limit)
-    if max_age > 0 and kept and time.monotonic() - kept[0] < max_age:
-        return kept[1]
+    if kept is not None:
+        return kept
     n = sa.func.count(member_expertise.c.user_id).label("n")
     rows = db.session.execute(
         sa.select(ExpertiseTag.id, n)
@@ -84,6 +85,6 @@ def _tag_counts(limit: int) -> dict[int, int]:
         .order_by(sa.desc(n), ExpertiseTag.name)
         .limit(limit)
     )
-    counts = {tag_id: count for tag_id, count in rows}
-    cache[limit] = (time.monotonic(), counts)
+    counts = MappingProxyType({tag_id: count for tag_id, count in rows})
+    cache.put(limit, counts)
     return counts

@@ -7,8 +7,10 @@ then `refresh_results`); importing a CSV file is in measure_imports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -16,7 +18,7 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.cache import LRU
+from community.caching import store
 from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.projects import charts, csv_import, spc, spc_words
@@ -59,34 +61,51 @@ def measures_of(project: Project) -> list[Measure]:
 
 
 @dataclass(frozen=True)
+class CycleMark:
+    """A PDSA cycle as the measure's page and chart show it."""
+
+    number: int
+    label: str
+    title: str
+    started_on: date
+    decision_label: str
+
+    @classmethod
+    def of(cls, cycle: PDSACycle) -> CycleMark:
+        return cls(cycle.number, cycle.label, cycle.title, cycle.started_on, cycle.decision_label)
+
+
+@dataclass(frozen=True)
 class MeasureView:
     analysis: spc.Analysis
     chart: str
     summary: str
-    signals: list[str]
-    notes: dict[int, str]  # point index → its note
-    point_ids: list[int]
-    cycles: list[PDSACycle]
-
-
-_views = LRU(128)
+    signals: tuple[str, ...]
+    notes: Mapping[int, str]  # point index → its note
+    point_ids: tuple[int, ...]
+    cycles: tuple[CycleMark, ...]
 
 
 def measure_view(measure: Measure) -> MeasureView:
-    """The analysis and chart of a measure, worked out once per version of its data."""
-    # created_at tells apart two measures that reused an id (after a database reset).
-    key = (measure.id, measure.created_at.isoformat(), measure.data_version)
-    view = _views.get(key)
+    """The analysis and chart of a measure, worked out once per version of its data and
+    of the cycles marked on it (the cycles are read each time: one small statement)."""
+    cycles = tuple(CycleMark.of(c) for c in cycles_for_measure(measure))
+    # created_at tells apart two measures that reused an id (after a database reset);
+    # the name and unit are in the chart's words.
+    key = (measure.id, measure.created_at.isoformat(), measure.data_version, measure.name,
+           measure.unit, measure.direction, measure.target, measure.screen_outliers,
+           measure.fix_after, cycles)  # fmt: skip
+    views = store("measure_views")
+    view = views.get(key)
     if view is None:
-        view = _build_view(measure)
-        _views.put(key, view)
+        view = _build_view(measure, cycles)
+        views.put(key, view)
     return view
 
 
-def _build_view(measure: Measure) -> MeasureView:
+def _build_view(measure: Measure, cycles: tuple[CycleMark, ...]) -> MeasureView:
     points = points_of(measure)
     analysis = analyse(measure, points, process_changes_of(measure))
-    cycles = cycles_for_measure(measure)
     summary = spc_words.summary(analysis, measure.unit)
     chart = charts.xmr_chart(
         analysis,
@@ -100,9 +119,9 @@ def _build_view(measure: Measure) -> MeasureView:
         analysis=analysis,
         chart=str(chart),
         summary=summary,
-        signals=spc_words.describe_signals(analysis),
-        notes={i: p[3] for i, p in enumerate(points) if p[3]},
-        point_ids=[p[0] for p in points],
+        signals=tuple(spc_words.describe_signals(analysis)),
+        notes=MappingProxyType({i: p[3] for i, p in enumerate(points) if p[3]}),
+        point_ids=tuple(p[0] for p in points),
         cycles=cycles,
     )
 

@@ -52,9 +52,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
-from community import cache, generation
 from community.accounts.models import User, member_expertise
-from community.cache import Expiring
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
@@ -318,25 +316,12 @@ def rank_experts(rows) -> list[Expert]:
     return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
 
 
-def kept(name: str, entries: int) -> Expiring:
-    """This app's cache `name` of rankings, each kept for EXPERTISE_CACHE_SECONDS."""
-    return cache.kept(name, entries, "EXPERTISE_CACHE_SECONDS")
-
-
 def kept_ranking(name: str, entries: int, key: Hashable, make: Callable[[], list]) -> list:
     """The ranking `make()` gave for `key`, kept for EXPERTISE_CACHE_SECONDS and forgotten
     at once when anything is taken away or altered (a post hidden, a method unpublished, a
     community made private): a score never counts evidence that has gone. New evidence
     may wait for the time to pass."""
-    stamp = generation.current()
-    if stamp is None:
-        return make()  # no generation to tell a change by: keep nothing
-    store, full_key = kept(name, entries), (key, stamp.altered)
-    ranked = store.get(full_key)
-    if ranked is None:
-        ranked = make()
-        store.put(full_key, ranked)
-    return ranked
+    return make()  # (interim: search is being made fast without kept rankings)
 
 
 def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from community import generation
 from community.accounts.models import User
 from community.directory.models import Organisation
 from community.extensions import db
@@ -112,9 +111,7 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     if any(e.user_id == viewer.id for e in ranked):  # the reader is left out of their own
         return _panel(viewer, topic, ranked, limit)
     # The same lines for every reader in the class: kept until anything is altered.
-    return generation.kept(
-        SHOWN_PANELS, PANEL_CACHE_ENTRIES, key, lambda: _panel(viewer, topic, ranked, limit)
-    )
+    return _panel(viewer, topic, ranked, limit)
 
 
 def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int) -> Panel:

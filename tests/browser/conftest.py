@@ -29,6 +29,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from community import create_app
+from community.caching import forget_all
 from community.extensions import db as _db
 
 from .support import Person
@@ -134,9 +135,11 @@ def _serving(app, database_uri) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def live_server(_serving, db) -> LiveServer:
-    """The running server; what a test writes to the database is emptied after it."""
-    return _serving
+def live_server(_serving, db) -> Iterator[LiveServer]:
+    """The running server; what a test writes to the database, and what the server
+    cached of it, are emptied after it."""
+    yield _serving
+    forget_all(_serving.app)
 
 
 # ---------------------------------------------------------------- pages

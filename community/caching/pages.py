@@ -5,7 +5,7 @@ Most readers of a busy page see the same HTML, apart from a few small parts: the
 header (their name, their unread count), the token in each form, the script
 nonce. `render_with_holes` draws a page once with a stand-in where each of those
 goes, and splits it there into a `PageWithHoles`; `fill` puts one reader's values
-in. The caller keeps the split page (with `community.generation.kept`) under a
+in. The caller keeps the split page (with `community.caching.kept`) under a
 key holding everything else the page shows its readers: which way each control
 is drawn, what the reader may do, the page's rows.
 
@@ -21,14 +21,18 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
-from community.cache import CSRF_STAND_IN
 from community.security import csp_nonce
 
 _SECRET = secrets.token_hex(16)
+# Cached HTML holds this where a form's CSRF token goes, and each page swaps in its
+# reader's token. It is made at random when the process starts and never shown, so
+# nothing a member writes can contain it.
+CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 _HOLE = re.compile(f"kept-hole-{_SECRET}-([a-z0-9-]+)-end")
 _DRAWING = "_drawing_with_holes"
 
@@ -70,7 +74,7 @@ class PageWithHoles:
     # Text kept with the page: what goes in each hole that a reader's values do not
     # fill, and other versions of it that the caller may choose for a reader. Its
     # only holes are tokens.
-    kept: Mapping[str, Text] = field(default_factory=dict)
+    kept: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))
 
     def is_good_at(self, moment: datetime) -> bool:
         return self.good_until is None or moment < self.good_until
@@ -102,7 +106,7 @@ def render_with_holes(
             g.pop("csp_nonce")
         else:
             g.csp_nonce = previous_nonce
-    return PageWithHoles(split(html), good_until, kept or {})
+    return PageWithHoles(split(html), good_until, MappingProxyType(dict(kept or {})))
 
 
 def fill(page: PageWithHoles, values: Mapping[str, str | Text]) -> bytes:
