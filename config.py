@@ -158,11 +158,17 @@ class Config:
     # finder's, and each page's "who else is working on this"), per topic and per set of
     # things its readers may see (0: rank on every request).
     EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
-    # Search answers and lineage pages are kept in each app process until content is
-    # taken away or altered, and this long at most (0: not kept) …
+    # Caches that end with the content version (thread pages, lineage pages: see
+    # community/caching) keep an entry until content is taken away or altered, and this
+    # long at most (0: not kept) …
     KEPT_ANSWER_SECONDS = _int("KEPT_ANSWER_SECONDS", 60)
-    # … and used for this long after something new was added (0: not at all).
+    # … and use it for this long after something new was added (0: not at all).
     NEW_CONTENT_WAIT_SECONDS = _int("NEW_CONTENT_WAIT_SECONDS", 15)
+    # Caches switched off, by name (comma-separated, as in community/caching/stores.py):
+    # to measure what each is worth.
+    CACHES_OFF = frozenset(
+        name.strip() for name in os.environ.get("CACHES_OFF", "").split(",") if name.strip()
+    )
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)

@@ -86,6 +86,12 @@ def test_every_cache_made_outside_the_caching_package_is_a_statement_built_once(
     )
 
 
+def test_the_caching_page_lists_every_cache():
+    page = (PACKAGE.parent / "docs" / "caching.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `") for line in page.splitlines() if line.startswith("| `")}
+    assert rows == set(caching.CACHES)
+
+
 def test_a_cache_that_is_not_declared_is_refused(app):
     with app.app_context(), pytest.raises(KeyError):
         caching.store("answers_nobody_declared")

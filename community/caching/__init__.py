@@ -10,8 +10,8 @@ frozen dataclasses, strings), never ORM objects.
 An entry ends in one of three ways:
 
 * INPUTS: its key holds everything the value is made from (a post's HTML is
-  keyed by the post's version and the render version): a change makes a new
-  key, and the old entry is never asked for again;
+  keyed by every value it is drawn from): a change makes a new key, and the
+  old entry is never asked for again;
 * CONTENT: its key holds the content version (`versions.py`), which goes up
   in the same transaction as any change that may alter or take away what a
   cached page shows, on whichever app server made it; `changes.py` reads that

@@ -35,6 +35,8 @@ class Cache:
     seconds: str | None = None  # the setting with the seconds, for SECONDS
 
     def size(self, app: Flask) -> int:
+        if self.name in app.config["CACHES_OFF"]:
+            return 0  # (switched off: to measure what it is worth)
         return app.config[self.entries] if isinstance(self.entries, str) else self.entries
 
     def lifetime(self, app: Flask) -> float | None:
@@ -55,7 +57,8 @@ ADDITIONS_LATE = (
 # checks that no cache is made anywhere else.
 CACHES: dict[str, Cache] = {c.name: c for c in (
     Cache("post_fragments", "a post's HTML as a kind of reader sees it",
-          "post id, body version, render version, what the reader may do with it",
+          "every value the post is drawn from, as the reader sees it (author's name, body "
+          "HTML, age, counts, what they may do)",
           "POST_CACHE_ENTRIES", INPUTS, NOTHING_LATE),
     Cache("page_headers", "the site header's HTML (about 4 KB)",
           "section, reader id, username, name, admin or not, unread count", 2000, INPUTS,
