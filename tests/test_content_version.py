@@ -97,9 +97,9 @@ def _change_of(run) -> str | None:
     db.session.rollback()  # (lets go of SQLite's write lock)
     with db.engine.connect() as connection:
         transaction = connection.begin()
-        # (A statement that breaks a constraint reached the database, and was classified
+        # (A statement the database refuses (a constraint, another dialect) was classified
         # on its way there: that is all this looks at.)
-        with contextlib.suppress(sa.exc.IntegrityError):
+        with contextlib.suppress(sa.exc.DBAPIError):
             run(connection)
         try:
             return connection.info.get(_CHANGED)
