@@ -132,7 +132,7 @@ def main(
             if status != 200:
                 return failed(f"answered {status}")
             load = drive(server.host, paths, cookie, warm_up=chosen.warm_up_s, seconds=duration,
-                         warm_up_paths=warm_up_paths)  # fmt: skip
+                         warm_up_paths=warm_up_paths, settle=server.wait_until_ready)  # fmt: skip
             done = load.requests > 0  # none finished in time: no latency to report
 
             def ms(value: float) -> float | None:

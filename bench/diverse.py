@@ -5,8 +5,8 @@ lists hold thousands of distinct queries of one and two words, drawn from what
 the generators write (bench/text.py's prose, thread, method, project and
 mentoring titles, community names) and from the expertise vocabulary
 (community/accounts/vocabulary.py, as the finder names its tags), so that
-almost every query finds something and the commonest words, which match the
-most posts, come round often.
+almost every query finds something, and the commonest words, which match the
+most posts, are asked too.
 
 * `search_queries()`: the words and pairs for /search, in the order driven;
 * `expertise_topics()`: the vocabulary's names (and their acronyms), then the
@@ -37,10 +37,10 @@ SEED = 21
 COUNT = 2_400
 COLD_COUNT = 50
 WARM_UP_COUNT = 300
-# The commonest words of the prose, each asked once: one is every COMMON_EVERY-th query
-# at the start of the list, so that even a short run asks them.
+# The commonest words of the prose, each asked once, spread evenly through the list
+# (the commonest first): about one request in a hundred asks a word most posts contain.
 COMMONEST = 25
-COMMON_EVERY = 10
+COMMON_EVERY = COUNT // COMMONEST
 # How many posts of prose are sampled to find the commonest words and the pairs people write.
 SAMPLE_POSTS = 400
 PAIR_REACH = 3

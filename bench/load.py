@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,8 +223,14 @@ def drive(
     warm_up: float,
     seconds: float,
     warm_up_paths: Paths | None = None,
+    settle: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Warm the page up (with `warm_up_paths` if given: other queries than those
-    measured), then measure it for a fixed time."""
+    measured), let the server finish what the warm-up left queued (`settle`), then
+    measure the page for a fixed time."""
     start_load(host, warm_up_paths or paths, cookie, warm_up).result()
+    if settle is not None:
+        # A slow page leaves the warm-up's last requests queued at the server: measured
+        # from the start, the run would spend its first seconds answering those.
+        settle()
     return start_load(host, paths, cookie, seconds).result()

@@ -79,7 +79,7 @@ def test_the_diverse_queries_are_thousands_of_distinct_one_and_two_word_queries_
     ]
 
 
-def test_the_commonest_words_of_the_posts_are_asked_early():
+def test_the_commonest_words_of_the_posts_are_asked_spread_through_the_list():
     import random
     from collections import Counter
 
@@ -90,8 +90,13 @@ def test_the_commonest_words_of_the_posts_are_asked_early():
     counted = Counter(w for _ in range(300) for w in diverse.words_of(prose.post()))
     commonest = [word for word, _ in counted.most_common(8)]
     assert "the" in commonest and "and" in commonest
-    first = diverse.search_queries()[:300]
-    assert set(commonest) <= set(first)
+    queries = diverse.search_queries()
+    assert queries[0] == "the"
+    places = sorted(queries.index(word) for word in diverse.commonest_words())
+    assert set(commonest) <= {queries[place] for place in places}
+    # Evenly: one in about a hundred, not bunched at the start.
+    gaps = {later - earlier for earlier, later in zip(places, places[1:], strict=False)}
+    assert gaps == {diverse.COMMON_EVERY}
 
 
 def test_the_expertise_topics_name_the_vocabulary_and_the_cold_queries_are_new():
