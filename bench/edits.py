@@ -15,6 +15,7 @@ the run adds goes with the rest of the run's new rows.
 
 from __future__ import annotations
 
+import http.client
 import random
 import threading
 import time
@@ -126,26 +127,28 @@ class Editor:
 
     def edit(self) -> bool:
         """One edit through the form; True if it was saved."""
-        if self._token is None:
-            self.sign_in()
         body = self.next_body()
         started = time.perf_counter()
         try:
+            if self._token is None:
+                self.sign_in()
+                started = time.perf_counter()
             status, headers, _ = self.visitor.post(
                 self.path, {"csrf_token": self._token, "body": body}
             )
-        except OSError:
-            status, headers = 0, {}
-        elapsed = (time.perf_counter() - started) * 1000
+            elapsed = (time.perf_counter() - started) * 1000
+            if status == 302:
+                # As a browser would (and so the flashed message is shown, not piled up).
+                target = urlsplit(headers["Location"])
+                self.visitor.get(target.path + (f"?{target.query}" if target.query else ""))
+        except (OSError, http.client.HTTPException, RuntimeError):
+            status, elapsed = 0, 0.0
         with self._lock:
             if status == 302:
                 self.latencies.append(elapsed)
             else:
                 self.failures += 1
-        if status == 302:
-            # As a browser would (and so the flashed message is shown, not piled up).
-            target = urlsplit(headers["Location"])
-            self.visitor.get(target.path + (f"?{target.query}" if target.query else ""))
+                self._token = None  # sign in and read the form again next time
         return status == 302
 
     def run(self, seconds: float | None = None, interval: float = INTERVAL_S) -> None:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 import community.models  # noqa: F401  (complete metadata for the generators)
-from bench import database, edits
+from bench import database, diverse, edits
 from bench.generators import build
 from bench.pages import PAGES
 from bench.queries import InstrumentedApp
@@ -186,6 +186,12 @@ def test_every_page_answers_the_bench_user(built):
             assert result.status == 200, page.name
         suggestions = app.request("GET", landmarks["suggestions"])
         assert suggestions.bytes > 0
+        # A sample of the diverse queries, the warm-up's and the cold ones: each answers.
+        for kind in ("search", "expertise"):
+            sample = diverse.paths(kind)[::240] + diverse.cold_paths(kind)[::10]
+            sample += diverse.warm_up_paths(kind)[::60]
+            for path in sample:
+                assert app.request("GET", path).status == 200, path
     finally:
         app.close()
 
