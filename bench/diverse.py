@@ -30,7 +30,6 @@ from urllib.parse import quote_plus
 from bench import text
 from bench.generators import communities, discussions, mentoring, methods, projects
 from community.accounts.vocabulary import INITIAL_SYNONYMS, INITIAL_VOCABULARY
-from community.search.vocabulary import forms
 
 SEED = 21
 # How many distinct queries each list holds, and how many more are kept back for the cold run.
@@ -46,6 +45,7 @@ SAMPLE_POSTS = 400
 PAIR_REACH = 3
 
 _WORD = re.compile(r"[^\W\d_]+")
+_BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
 def words_of(phrase: str) -> list[str]:
@@ -76,9 +76,10 @@ def _vocabulary_names() -> list[str]:
     names += [synonym for synonyms in INITIAL_SYNONYMS.values() for synonym in synonyms]
     found: list[str] = []
     for name in names:
-        found.append(name)
-        # "Model for Improvement (PDSA)": also "Model for Improvement" and "PDSA".
-        found += [form.replace("-", " ") for form in forms(name)[1:]]
+        # "Model for Improvement (PDSA)": also "Model for Improvement" and "PDSA", as the
+        # finder reads them (community.search.vocabulary.forms).
+        outside = " ".join(_BRACKETED.sub(" ", name).split())
+        found += [name, outside, *_BRACKETED.findall(name)]
     return list(dict.fromkeys(found))
 
 
@@ -146,8 +147,13 @@ def search_queries(count: int = COUNT) -> tuple[str, ...]:
 @cache
 def expertise_topics(count: int = COUNT) -> tuple[str, ...]:
     """`count` distinct topics: every name in the vocabulary, spread through prose queries."""
-    names = tuple(dict.fromkeys(n for n in _vocabulary_names() if len(n.split()) <= 2))
-    lowered = {n.lower() for n in names}
+    # One spelling of each ("PDSA", not "pdsa" as well): the finder reads them alike.
+    by_key: dict[str, str] = {}
+    for name in _vocabulary_names():
+        if len(name.split()) <= 2:
+            by_key.setdefault(name.lower(), name)
+    names = tuple(by_key.values())
+    lowered = set(by_key)
     queries = [q for q in _all_queries() if q not in _kept_back() and q not in lowered]
     queries.reverse()  # not the search list's order
     return tuple(_spread(queries[: count - len(names)], names, 4)[:count])
