@@ -180,6 +180,9 @@ def main(
             measured["path"] = paths[0]
             if len(paths) > 1:
                 measured["distinct_paths"] = len(paths)
+                if measured["requests"] > len(paths):
+                    measured["note"] = (f"{measured['requests']} requests for {len(paths)} "
+                                        "queries: some were asked twice")  # fmt: skip
             if editor:
                 measured["edits_during"] = editor.edits - edits_before
             results["pages"][page.name] = measured

@@ -66,7 +66,7 @@ PAGES = (
     Page("search_phrase", "/search?q=%22special+cause+variation%22", p95_ms=100),
     Page("expertise", "/people?topic=discharge", p95_ms=150),
     Page("mentor_suggestions", "{suggestions}", p95_ms=150),
-    # A different query on every request, 2 400 of them (bench/diverse.py).
+    # A different query on every request, 6 000 of them (bench/diverse.py).
     Page("search_diverse", "/search?q=…", p95_ms=100, queries="search"),
     Page("expertise_diverse", "/people?topic=…", p95_ms=150, queries="expertise"),
 )  # fmt: skip

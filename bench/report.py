@@ -156,6 +156,8 @@ def table(results: dict) -> str:
         verdict = ("met" if target.get("met") else "**missed**") if target else ""
         if page.get("failed"):
             verdict += f" ({page['failed']})"
+        if page.get("note"):
+            verdict += f" ({page['note']})"
         share = f"{page['rps'] / floor['rps']:.0%}" if floor["rps"] else "—"
         rows.append(
             f"| {name} | {page['rps']:.0f} | {share} | {_ms(page['p50_ms'])} | "

@@ -180,7 +180,7 @@ def test_the_thread_page_under_edits_is_judged_against_the_floor():
     measured = edited(
         thread_first=page(20.0, rps=300.0),
         thread_last=page(20.0, rps=150.0),
-        search_diverse=page(90.0),
+        search_diverse=page(90.0, note="7000 requests for 6000 queries: some were asked twice"),
         expertise_diverse=page(140.0),
     )
     measured["targets"] = targets = report.evaluate(measured)
@@ -195,6 +195,8 @@ def test_the_thread_page_under_edits_is_judged_against_the_floor():
     table = report.table(measured)
     thread_row = next(row for row in table.splitlines() if row.startswith("| thread_last |"))
     assert "| 150 | 15% |" in thread_row
+    search_row = next(row for row in table.splitlines() if row.startswith("| search_diverse |"))
+    assert search_row.endswith("met (7000 requests for 6000 queries: some were asked twice) |")
     assert (
         "| search, a query no one has asked (one at a time, in-process) | | | 238.0 | 359.0 |"
         in table
