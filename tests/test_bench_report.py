@@ -128,10 +128,12 @@ def test_each_request_takes_the_next_path(monkeypatch, generator):
     from bench import load
 
     asked: list[str] = []
+    signed_in: list[bool] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (the standard library's name)
             asked.append(self.path)
+            signed_in.append(self.headers.get("Cookie") == "session=x")
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -160,6 +162,7 @@ def test_each_request_takes_the_next_path(monkeypatch, generator):
     assert max(counts.values()) - min(counts.values()) <= (
         load.THREADS if generator == "wrk" else 1
     )
+    assert all(signed_in), "every request carries the reader's session"
 
 
 # ------------------------------------------------------------------ under edits
