@@ -12,7 +12,9 @@ Where things live:
 * database.py    a fresh database, the version stamp, reuse and restore;
 * server.py      gunicorn, signing in over HTTP, worker memory;
 * load.py        wrk (or a bounded Python fallback) and its percentiles;
-* queries.py     SQL statements per page, from an instrumented request;
+* queries.py     SQL statements per page, from an instrumented request; cold queries;
+* diverse.py     a different query on every request, and queries no one has asked;
+* edits.py       another member editing one of their posts while the pages are driven;
 * writes.py      creating posts while reads run;
 * report.py      the table, the targets and the JSON results;
 * floor.py, wsgi.py   the app with a constant 20 KB page, for the floor.

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 import click
 import sqlalchemy as sa
 
-from bench import database, report
+from bench import database, edits, report
 from bench.generators import ensure_data
 from bench.load import CONCURRENCY, drive, have_wrk
 from bench.pages import FLOOR_PATH, PAGES
-from bench.queries import InstrumentedApp, count_pages
+from bench.queries import InstrumentedApp, cold, count_pages
 from bench.scales import SCALES
 from bench.server import Server, Visitor
 from bench.writes import create_posts
@@ -32,6 +32,11 @@ def say(message: str = "") -> None:
 @click.option("--pages", "only", default="", help="Comma-separated page names (default: all).")
 @click.option("--seconds", type=float, default=None, help="Drive each page this long instead.")
 @click.option("--no-writes", is_flag=True, help="Skip creating posts.")
+@click.option(
+    "--no-edits",
+    is_flag=True,
+    help="Drive the pages without another member editing a post once a second.",
+)
 @click.option("--data-only", is_flag=True, help="Build (or reuse) the data, then stop.")
 @click.option(
     "--in-process",
@@ -45,6 +50,7 @@ def main(
     only: str,
     seconds: float | None,
     no_writes: bool,
+    no_edits: bool,
     data_only: bool,
     in_process: bool,
 ) -> None:
@@ -84,18 +90,30 @@ def main(
         "generation": generation,
     }  # fmt: skip
     engine = sa.create_engine(url)
+    # The post another member edits while the pages are driven (see bench/edits.py).
+    edited = None if no_edits else edits.choose_post(engine, landmarks)
+    results["edits"] = {"on": edited is not None}
     # What the run will change, kept in the database itself, so that even a run killed
     # half-way is undone by the next one (see ensure_data).
-    database.mark_dirty(engine, database.snapshot(engine, landmarks))
+    in_place = edits.rows_changed(engine, edited) if edited else None
+    database.mark_dirty(engine, database.snapshot(engine, landmarks, in_place))
     server = Server(url, database.DATA_DIR / f"gunicorn-{scale}.log")
     # A SIGTERM ends the run through the `finally` below: servers stopped, data restored.
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    editor = None
     try:
         say("Counting SQL statements per page (one instrumented request each) …")
         counted = count_pages(url, landmarks, pages)
         for name, result in counted.items():
             if result.status != 200:
                 raise click.ClickException(f"{name} answered {result.status} in-process")
+        kinds = [page.queries for page in pages if page.queries]
+        if kinds:
+            say("Timing the first request for queries no one has asked (in-process) …")
+            results["cold"] = cold(url, landmarks, kinds)
+            for kind, figure in results["cold"].items():
+                say(f"  {kind}: p50 {figure['p50_ms']} ms, p95 {figure['p95_ms']} ms "
+                    f"(CPU p50 {figure['cpu_p50_ms']} ms)")  # fmt: skip
         say(f"Starting gunicorn (production settings, 2 workers) on {server.host} …")
         server.start()
         reader = Visitor(server.host)
@@ -105,14 +123,16 @@ def main(
         reader.csrf_token(landmarks["thread"])
         cookie = reader.cookie_header
 
-        def measure(path: str) -> dict:
+        def measure(paths: list[str], warm_up_paths: list[str] | None = None) -> dict:
+            path = paths[0]
             try:
                 status, _, body = reader.get(path)
             except (OSError, http.client.HTTPException) as error:
                 return failed(f"no answer ({error.__class__.__name__})")
             if status != 200:
                 return failed(f"answered {status}")
-            load = drive(server.host, path, cookie, warm_up=chosen.warm_up_s, seconds=duration)
+            load = drive(server.host, paths, cookie, warm_up=chosen.warm_up_s, seconds=duration,
+                         warm_up_paths=warm_up_paths, settle=server.wait_until_ready)  # fmt: skip
             done = load.requests > 0  # none finished in time: no latency to report
 
             def ms(value: float) -> float | None:
@@ -140,25 +160,50 @@ def main(
                     "requests": 0, "timeouts_or_errors": 0, "failed": reason}  # fmt: skip
 
         say(f"Driving each page for {duration:g} s after a {chosen.warm_up_s} s warm-up …")
-        results["floor"] = measure(FLOOR_PATH) | {"cpu_ms": counted["floor"].cpu_ms}
+        results["floor"] = measure([FLOOR_PATH]) | {"cpu_ms": counted["floor"].cpu_ms}
         if "failed" in results["floor"]:
             raise click.ClickException(f"The floor page failed: {results['floor']['failed']}")
         say(f"  floor: {results['floor']['rps']:.0f} rps")
+        if edited:
+            # The floor is measured alone; every page after it, under the edits.
+            say(f"Member {edited.author_id} edits post {edited.post_id} (thread "
+                f"{edited.thread_id}) once every {edits.INTERVAL_S:g} s from now on …")  # fmt: skip
+            editor = edits.Editor(Visitor(server.host), edited, landmarks["user_password"])
+            editor.start()
         results["pages"] = {}
         for page in pages:
-            path = page.url(landmarks)
-            measured = measure(path)
+            paths = page.paths(landmarks)
+            edits_before = editor.edits if editor else 0
+            measured = measure(paths, page.warm_up_paths(landmarks))
             measured["queries"] = counted[page.name].queries
             measured["cpu_ms"] = counted[page.name].cpu_ms
-            measured["path"] = path
+            measured["path"] = paths[0]
+            if len(paths) > 1:
+                measured["distinct_paths"] = len(paths)
+                if measured["requests"] > len(paths):
+                    measured["note"] = (f"{measured['requests']} requests for {len(paths)} "
+                                        "queries: some were asked twice")  # fmt: skip
+            if editor:
+                measured["edits_during"] = editor.edits - edits_before
             results["pages"][page.name] = measured
-            say(f"  {page.name}: {measured['rps']:.0f} rps, p95 {measured['p95_ms']} ms, "
-                f"{measured['queries']} queries")  # fmt: skip
+            share = measured["rps"] / results["floor"]["rps"] * 100
+            say(f"  {page.name}: {measured['rps']:.0f} rps ({share:.0f}% of floor), "
+                f"p95 {measured['p95_ms']} ms, {measured['queries']} queries")  # fmt: skip
+        if editor:
+            results["edits"] |= {
+                "interval_s": edits.INTERVAL_S, "post_id": edited.post_id,
+                "thread_id": edited.thread_id, "author_id": edited.author_id,
+            } | editor.stop().as_dict()  # fmt: skip
+            editor = None
+            say(f"  {results['edits']['edits']} edits, p95 {results['edits']['p95_ms']} ms, "
+                f"{results['edits']['failures']} failed")  # fmt: skip
         if not no_writes:
             results["writes"] = _writes(server, landmarks, cookie, chosen, duration, url)
         results["worker_rss_mb"] = server.worker_peak_mb
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish
+        if editor:
+            editor.stop()
         server.stop()
         database.restore(engine)
         engine.dispose()

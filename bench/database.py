@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -217,9 +218,10 @@ def finish_load(engine: sa.Engine) -> None:
 # ------------------------------------------------------------------ restore
 
 
-def snapshot(engine: sa.Engine, landmarks: dict) -> dict:
+def snapshot(engine: sa.Engine, landmarks: dict, rows: dict[str, list[int]] | None = None) -> dict:
     """What a run may change: the highest id in every table with one (rows above it
-    are the run's), and the counters that creating posts moves."""
+    are the run's), the counters that creating posts moves, and whole `rows` (by
+    table, by id) that the run changes in place (the post it edits)."""
     from community.extensions import db
 
     marks = {}
@@ -235,15 +237,34 @@ def snapshot(engine: sa.Engine, landmarks: dict) -> dict:
             sa.text("SELECT last_activity_at FROM communities WHERE id = :id"),
             {"id": landmarks["community_id"]},
         ).one()
+        kept = {}
+        for name, ids in (rows or {}).items():
+            table = db.metadata.tables[name]
+            found = connection.execute(table.select().where(table.c.id.in_(ids))).mappings()
+            kept[name] = [{key: _text(value) for key, value in row.items()} for row in found]
     return {
         "marks": marks,
         "thread": {"id": landmarks["thread_id"], "n": thread[0], "at": _text(thread[1])},
         "community": {"id": landmarks["community_id"], "at": _text(community[0])},
+        "rows": kept,
     }
 
 
 def _text(moment) -> str | None:
     return moment.isoformat() if hasattr(moment, "isoformat") else moment
+
+
+def _from_text(table: sa.Table, row: dict) -> dict:
+    """A row saved by `snapshot`, its dates and times as Python values again."""
+    values = {}
+    for key, value in row.items():
+        kind = table.c[key].type
+        if value is not None and isinstance(kind, sa.DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(kind, sa.Date):
+            value = date.fromisoformat(value)
+        values[key] = value
+    return values
 
 
 def mark_dirty(engine: sa.Engine, saved: dict) -> None:
@@ -269,4 +290,11 @@ def restore(engine: sa.Engine) -> None:
                 sa.text("UPDATE communities SET last_activity_at = :at WHERE id = :id"),
                 saved["community"],
             )
+            for name, rows in saved.get("rows", {}).items():
+                table = db.metadata.tables[name]
+                for row in rows:
+                    values = _from_text(table, row)
+                    connection.execute(
+                        table.update().where(table.c.id == values.pop("id")).values(values)
+                    )
     write_stamp(engine, state="clean", restore="")

@@ -7,7 +7,11 @@ Transaction control (BEGIN, COMMIT, ROLLBACK) is not counted.
 
 The CPU time one request takes (median of a few, in this thread) changes
 little when other work shares the machine, unlike latency under load, so it
-is the steadier figure for comparing pages and runs.
+is the steadier figure for comparing pages and runs. A page of diverse
+queries is timed on a different query each time.
+
+`cold` times the first request anyone makes for a query: one at a time, a
+fresh query each, in-process (bench/diverse.py's cold list).
 """
 
 from __future__ import annotations
@@ -88,13 +92,16 @@ def count_pages(
     """Each page's statements, CPU and wall time (medians), and the floor's as "floor"."""
     instrumented = InstrumentedApp(database_url, landmarks["user_id"])
     try:
-        paths = {"floor": FLOOR_PATH} | {page.name: page.url(landmarks) for page in pages}
+        paths = {"floor": [FLOOR_PATH]} | {page.name: page.paths(landmarks) for page in pages}
         results = {}
-        for name, url in paths.items():
+        for name, urls in paths.items():
+            url = urls[0]
             instrumented.request("GET", url)  # the first request also fills caches
             result = instrumented.request("GET", url)
             times, walls = [], []
-            for _ in range(samples):
+            for sample in range(samples):
+                # A page of diverse queries: a query not asked before, each time.
+                url = urls[(sample + 1) % len(urls)]
                 started, wall = time.thread_time(), time.perf_counter()
                 instrumented.request("GET", url)
                 times.append((time.thread_time() - started) * 1000)
@@ -103,5 +110,41 @@ def count_pages(
             result.wall_ms = round(statistics.median(walls), 2)
             results[name] = result
         return results
+    finally:
+        instrumented.close()
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def cold(database_url: str, landmarks: dict, kinds: Iterable[str]) -> dict[str, dict]:
+    """The first request for a query no one has asked: for each kind of diverse page
+    ("search", "expertise"), p50 and p95 of wall and CPU time over the cold queries,
+    one request at a time, after one warm-up request of another query."""
+    from bench import diverse
+
+    instrumented = InstrumentedApp(database_url, landmarks["user_id"])
+    figures = {}
+    try:
+        for kind in kinds:
+            instrumented.request("GET", diverse.warm_up_paths(kind)[0])
+            walls, times, failed = [], [], 0
+            for url in diverse.cold_paths(kind):
+                started, wall = time.thread_time(), time.perf_counter()
+                result = instrumented.request("GET", url)
+                times.append((time.thread_time() - started) * 1000)
+                walls.append((time.perf_counter() - wall) * 1000)
+                failed += result.status != 200
+            walls.sort()
+            times.sort()
+            figures[kind] = {
+                "queries": len(walls), "failed": failed,
+                "p50_ms": round(_percentile(walls, 0.5), 2),
+                "p95_ms": round(_percentile(walls, 0.95), 2),
+                "cpu_p50_ms": round(_percentile(times, 0.5), 2),
+                "cpu_p95_ms": round(_percentile(times, 0.95), 2),
+            }  # fmt: skip
+        return figures
     finally:
         instrumented.close()

@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 import community.models  # noqa: F401  (complete metadata for the generators)
-from bench import database
+from bench import database, diverse, edits
 from bench.generators import build
 from bench.pages import PAGES
 from bench.queries import InstrumentedApp
 from bench.scales import Scale
+from bench.server import USER_AGENT, Visitor
 
 TINY = Scale(
     name="tiny", systems=3, organisations=12, members=150, communities=12, threads=60,
@@ -185,8 +186,82 @@ def test_every_page_answers_the_bench_user(built):
             assert result.status == 200, page.name
         suggestions = app.request("GET", landmarks["suggestions"])
         assert suggestions.bytes > 0
+        # A sample of the diverse queries, the warm-up's and the cold ones: each answers.
+        for kind in ("search", "expertise"):
+            sample = diverse.paths(kind)[::240] + diverse.cold_paths(kind)[::10]
+            sample += diverse.warm_up_paths(kind)[::60]
+            for path in sample:
+                assert app.request("GET", path).status == 200, path
     finally:
         app.close()
+
+
+class AppVisitor(Visitor):
+    """The harness's visitor, through the Flask test client instead of a socket."""
+
+    def __init__(self, app):
+        super().__init__("localhost")
+        self.client = app.test_client()
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        response = self.client.open(
+            path, method=method, data=form, headers={"User-Agent": USER_AGENT}
+        )
+        return response.status_code, response.headers, response.get_data()
+
+
+def test_the_edit_loop_changes_another_members_post_and_the_run_puts_it_back(built, tmp_path):
+    """What a reader sees changes once an edit is saved; after the run, nothing has."""
+    import shutil
+
+    from community import create_app
+    from community.search.commands import problems
+
+    _, (first_url, landmarks), _ = built
+    # On a copy: the other tests read the data as built.
+    shutil.copy(sa.make_url(first_url).database, tmp_path / "edited.db")
+    url = f"sqlite:///{tmp_path / 'edited.db'}"
+    engine = sa.create_engine(url)
+    post = edits.choose_post(engine, landmarks)
+    assert post.author_id != landmarks["user_id"]
+    assert post.thread_id != landmarks["thread_id"]
+    before = _digest(url)
+    original = _scalar(engine, f"SELECT body_source FROM posts WHERE id = {post.post_id}")  # noqa: S608
+    database.mark_dirty(
+        engine, database.snapshot(engine, landmarks, edits.rows_changed(engine, post))
+    )
+
+    app = create_app(database.bench_config(url))
+    editor = edits.Editor(AppVisitor(app), post, landmarks["user_password"])
+    editor.sign_in()  # through the form, as the run does
+    editor.run(seconds=1.0, interval=0.25)
+    result = editor.result()
+    assert result.edits >= 2 and result.failures == 0
+    body = _scalar(engine, f"SELECT body_source FROM posts WHERE id = {post.post_id}")  # noqa: S608
+    assert body != original and body.endswith(f"Edited {result.edits}.")
+    # The reader sees the new words, and so does search.
+    reader = InstrumentedApp(url, landmarks["user_id"])
+    try:
+        page = reader.client.get(f"/posts/{post.post_id}", follow_redirects=True)
+        assert f"Edited {result.edits}." in page.get_data(as_text=True)
+    finally:
+        reader.close()
+    with app.app_context():
+        assert problems(limit=5) == []
+    engine.dispose()  # (the edits came through another engine)
+
+    database.restore(engine)
+    assert _scalar(engine, f"SELECT body_source FROM posts WHERE id = {post.post_id}") == original  # noqa: S608
+    # Every table as before, but the editor's time of signing in and the content
+    # generation (a counter that only goes up), which no run puts back.
+    after = _digest(url)
+    assert {t for t in before if before[t] != after[t]} <= {"users", "content_generation"}
+    assert after["posts"] == before["posts"]
+    assert after["post_revisions"] == before["post_revisions"]
+    assert after["search_documents"] == before["search_documents"]
+    with app.app_context():
+        assert problems(limit=5) == []
+    engine.dispose()
 
 
 def _digest(url: str) -> dict[str, str]:
