@@ -13,8 +13,9 @@ Every read is made twice: once with the caches as the earlier reads left them,
 then, after `forget_every_cache`, again; the two pages must be the same, apart
 from what is new on every request (form tokens, script nonces, "3 minutes
 ago"). Tests run with NEW_CONTENT_WAIT_SECONDS = 0, so additions must show at
-once too; a second test sets the production wait for additions and plays only
-changes that take away or alter, which must still show on the very next read.
+once too; a second test sets production's waits (for additions, and for the
+caches that expire by the clock) and plays only changes that take away or
+alter, which must still show on the very next read.
 
 It can fail. With the change counting switched off (an autouse fixture
 monkeypatching `community.generation.change_made_by` to `lambda statement:
@@ -45,6 +46,7 @@ from hypothesis import strategies as st
 from methods_support import content, context
 from werkzeug.exceptions import HTTPException
 
+import config as config_module
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.cache import LRU
@@ -288,12 +290,19 @@ def test_every_read_shows_what_a_fresh_render_shows(
     play(app, make_user, make_organisation, make_client, plan)
 
 
+# What production keeps for a while, as config.Config sets it (the tests' config keeps nothing).
+PRODUCTION_WAITS = (
+    "NEW_CONTENT_WAIT_SECONDS", "EXPERTISE_CACHE_SECONDS", "POPULAR_TAGS_CACHE_SECONDS",
+    "MENTOR_SUGGESTIONS_CACHE_SECONDS", "KEPT_ANSWER_SECONDS",
+)  # fmt: skip
+
+
 @pytest.fixture
-def additions_may_wait(app):
-    """As in production: what was kept may be used a while after something is only added."""
-    app.config["NEW_CONTENT_WAIT_SECONDS"] = 60
-    yield
-    app.config["NEW_CONTENT_WAIT_SECONDS"] = 0
+def additions_may_wait(app, monkeypatch):
+    """As in production: what was kept may be used a while after something is only added,
+    and the caches that also expire by the clock keep their entries that long."""
+    for name in PRODUCTION_WAITS:
+        monkeypatch.setitem(app.config, name, getattr(config_module.Config, name))
 
 
 @settings(
