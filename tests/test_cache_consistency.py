@@ -4,9 +4,9 @@ Each example builds a small world through the real services (two communities
 run by one facilitator, a thread over two pages, members in and out, one
 outsider) and then plays a random sequence of changes members make (edit,
 hide, remove a post; move the thread; make a community private or open again;
-remove a member; rename a member; reply) interleaved with reads by random
+remove a member or add one back; rename a member; reply) interleaved with reads by random
 readers (the thread's author, a member, a facilitator, a non-member, someone
-signed out) of the thread's first and last pages, the community's page, a
+signed out) of the thread's first and last pages, both communities' pages, a
 search for a word in the posts, a method's lineage page, and the home feed.
 
 Every read is made twice: once with the caches as the earlier reads left them,
@@ -103,7 +103,7 @@ def normalised(html: str) -> str:
 WORDS = ("kanban", "huddle", "sepsis", "frailty")
 PEOPLE = ("fay", "ash", "mo", "nia")  # facilitator, author, member, outsider
 READERS = (*PEOPLE, None)
-PAGES = ("thread-first", "thread-last", "community", "search", "lineage", "home")
+PAGES = ("thread-first", "thread-last", "ward", "clinic", "search", "lineage", "home")
 
 
 @dataclass
@@ -191,7 +191,8 @@ def address(world: World, page: str, word: str) -> str:
     return {
         "thread-first": thread_path,
         "thread-last": f"{thread_path}?page={thread.last_page}",
-        "community": f"/communities/{world.ward.slug}",
+        "ward": f"/communities/{world.ward.slug}",
+        "clinic": f"/communities/{world.clinic.slug}",
         "search": f"/search?q={word}",
         "lineage": f"/methods/{world.method.id}-{world.method.slug}/lineage",
         "home": "/",
