@@ -18,8 +18,8 @@ caches that expire by the clock) and plays only changes that take away or
 alter, which must still show on the very next read.
 
 It can fail. With the change counting switched off (an autouse fixture
-monkeypatching `community.generation.change_made_by` to `lambda statement:
-None`, so that no commit moves the content generation) it fails on the first
+monkeypatching `community.caching.changes.change_made_by` to `lambda context:
+None`, so that no commit moves the content version) it fails on the first
 examples: after the author edits the opening post, the facilitator's next read
 of the thread's first page is the cached page with the old words. (Not
 committed: it was run once to see the test catch it.)
@@ -32,9 +32,7 @@ differ.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
-import sys
 from dataclasses import dataclass
 
 import pytest
@@ -49,7 +47,7 @@ from werkzeug.exceptions import HTTPException
 import config as config_module
 from community.accounts import services as accounts
 from community.accounts.models import User
-from community.cache import LRU
+from community.caching import forget_all
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.discussions import models as discussion_models
@@ -63,23 +61,8 @@ from community.methods.models import Method
 
 
 def forget_every_cache(app) -> None:
-    """Empty every cache the app and its modules keep, as a fresh process would start.
-
-    (When the caches move into `community.caching`, this becomes its `forget_all()`.)
-    """
-    for value in list(app.extensions.values()):
-        if isinstance(value, LRU):
-            with value.lock:
-                value.items.clear()
-    for name, module in list(sys.modules.items()):
-        if not (name == "community" or name.startswith("community.")) or module is None:
-            continue
-        for value in list(vars(module).values()):
-            if isinstance(value, LRU):
-                with value.lock:
-                    value.items.clear()
-            elif isinstance(value, functools._lru_cache_wrapper):  # lru_cache and cache
-                value.cache_clear()
+    """Empty every cache the app keeps, as a fresh process would start."""
+    forget_all(app)
 
 
 # ------------------------------------------------------------------ comparing pages

@@ -163,7 +163,7 @@ def test_two_servers_count_failed_sign_ins_together(servers, member):
 # In each test a member reads a page on server B twice (so that B has drawn and kept
 # it), someone changes it through server A, and the member's very next request to B
 # must show the change. (With the change counting switched off in both servers and
-# here, by a sitecustomize.py on PYTHONPATH replacing community.generation.change_made_by
+# here, by a sitecustomize.py on PYTHONPATH replacing community.caching.changes.change_made_by
 # with `lambda statement: None`, every one of these fails: B serves what it kept.)
 
 
