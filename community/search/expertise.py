@@ -35,8 +35,8 @@ source is bounded: evidence is drawn from the newest CANDIDATES documents of
 its kind matching the topic (for "who else is working on this", the newest
 RECENT_WINDOW with any of a title's words), and each source returns at most
 SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
-a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
-`visibility_class`, and forgotten as soon as anything is taken away or altered.
+nothing is kept between requests, so evidence taken away (a post hidden, a
+method unpublished, a community made private) never counts on the next one.
 
 To add another source (mentorships, say): write a function returning such a
 SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
@@ -45,16 +45,13 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
-from community import cache, generation
 from community.accounts.models import User, member_expertise
-from community.cache import Expiring
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
 from community.extensions import db
@@ -68,7 +65,7 @@ from community.search.models import SearchDocument
 from community.search.query import SearchQuery
 from community.search.services import matching
 from community.search.topics import Topic, topic_from
-from community.visibility import shown_to_every_reader, visibility_class
+from community.visibility import shown_to_every_reader
 
 # The expertise finder reads the newest documents of each kind matching the topic,
 # this many at most before visibility: its cost does not grow with the matches.
@@ -78,7 +75,6 @@ CANDIDATES = 500
 # the same however many posts mention "discharge".
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
-RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
 DECLARED_POINTS = 1.5
@@ -318,43 +314,14 @@ def rank_experts(rows) -> list[Expert]:
     return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
 
 
-def kept(name: str, entries: int) -> Expiring:
-    """This app's cache `name` of rankings, each kept for EXPERTISE_CACHE_SECONDS."""
-    return cache.kept(name, entries, "EXPERTISE_CACHE_SECONDS")
-
-
-def kept_ranking(name: str, entries: int, key: Hashable, make: Callable[[], list]) -> list:
-    """The ranking `make()` gave for `key`, kept for EXPERTISE_CACHE_SECONDS and forgotten
-    at once when anything is taken away or altered (a post hidden, a method unpublished, a
-    community made private): a score never counts evidence that has gone. New evidence
-    may wait for the time to pass."""
-    stamp = generation.current()
-    if stamp is None:
-        return make()  # no generation to tell a change by: keep nothing
-    store, full_key = kept(name, entries), (key, stamp.altered)
-    ranked = store.get(full_key)
-    if ranked is None:
-        ranked = make()
-        store.put(full_key, ranked)
-    return ranked
-
-
 def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
-    """The ranking for the topic and filters, kept for a while for every reader who may
-    see the same things (`visibility_class`): each reader's page copies what it shows."""
-    key = (topic, system_id, name, visibility_class(viewer))
-    ranked = kept_ranking(
-        "expertise_rankings",
-        RANKINGS_KEPT,
-        key,
-        lambda: rank_experts(evidence_rows(viewer, topic, system_id, name)),
-    )
-    return ranked
+    """The ranking for the topic and filters, read afresh with the viewer's permissions."""
+    return rank_experts(evidence_rows(viewer, topic, system_id, name))
 
 
 def with_people(ranked: list[Expert]) -> list[Expert]:
-    """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
-    experts = [dataclasses.replace(e, lines=[]) for e in ranked]
+    """These experts, with each one's member (and their tags) loaded."""
+    experts = list(ranked)
     if not experts:
         return []
     people = db.session.scalars(sa.select(User).where(User.id.in_([e.user_id for e in experts])))

@@ -38,7 +38,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
-from community import generation
 from community.accounts.models import User
 from community.communities.models import Community
 from community.directory.models import Organisation, System
@@ -52,7 +51,7 @@ from community.search.query import SearchQuery, Term, parse
 from community.search.result_lines import describe
 from community.slugs import slugify
 from community.timefmt import utcnow
-from community.visibility import visibility_class, visible_communities_clause
+from community.visibility import visible_communities_clause
 
 SORTS = ("relevance", "newest")
 SINCE = {"week": 7, "month": 31, "year": 366}
@@ -65,7 +64,6 @@ MAX_PAGE = 50  # deep pages of a ranked list help nobody
 COUNT_CAP = 1000
 CANDIDATES = 1000
 FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
-RESULTS_KEPT = 256  # answers kept in each app process (about 40 KB each)
 
 
 @dataclass(frozen=True)
@@ -303,21 +301,14 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
            now: datetime | None = None) -> Results:  # fmt: skip
     """Search for `user`: counts per type, then one page of the chosen type.
 
-    The answer is kept for the next reader who may see the same things and
-    asks the same in the same minute: until anything is taken away or
-    altered, and for a few seconds after something new is added (see
-    `community.generation.kept`).
+    Asked of the database every time (nothing is kept between requests), so a
+    new post is found by the next search and a hidden one is gone from it.
     """
     now = now or utcnow()
     query = read_query(text)
     if query.is_empty or not (query.wanted or query.tags or query.has_filters):
         return Results(query=query, filters=filters)
-    minute = now.replace(second=0, microsecond=0)
-    key = (query, filters, page, per_page, visibility_class(user), minute)
-    return generation.kept(
-        "search_results", RESULTS_KEPT, key,
-        lambda: _search(user, query, filters, page, per_page, now),
-    )  # fmt: skip
+    return _search(user, query, filters, page, per_page, now)
 
 
 def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
