@@ -89,7 +89,7 @@ def _newest_matching(stmt: sa.Select, viewer, topic: Topic, group: str,
     """Restrict `stmt` (over SearchDocument) to the newest matches of the topic the
     viewer may see: the newest RECENT_WINDOW with any of its words ("who else is
     working on this"), or the newest CANDIDATES matching it all (the finder)."""
-    stmt, _rank = matching(stmt, viewer, SearchQuery(), [group])
+    stmt = matching(stmt, viewer, SearchQuery(), [group])
     kinds = [k.name for k in kinds_in([group])]
     if topic.any_terms:
         return backend().match_any(stmt, list(topic.any_terms), RECENT_WINDOW, kinds, leave_out)

@@ -152,11 +152,10 @@ def matching(
     stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
     now: datetime | None = None, any_terms: list[Term] | None = None,
     newest: int | None = None, leave_out=None, from_documents: bool = False,
-) -> tuple[sa.Select, sa.ColumnElement | None]:  # fmt: skip
+) -> sa.Select:  # fmt: skip
     """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
 
-    Returns the statement and the text relevance (None when there are no words).
-    With `any_terms`, documents with any of those terms match (no relevance),
+    With `any_terms`, documents with any of those terms match,
     and with `newest` only among the newest that many documents that do
     (not counting those whose ids the SELECT `leave_out` gives). With
     `from_documents`, the documents are read first and each looked up in the
@@ -171,10 +170,10 @@ def matching(
         *_filter_clauses(filters or Filters(), now),
     )
     if any_terms:
-        return backend().match_any(stmt, any_terms, newest, kinds, leave_out), None
+        return backend().match_any(stmt, any_terms, newest, kinds, leave_out)
     if query.has_text:
         return backend().match(stmt, query, () if from_documents else kinds)
-    return stmt.where(backend().leave_out(query)), None
+    return stmt.where(backend().leave_out(query))
 
 
 # ------------------------------------------------------------------ the results page
@@ -261,7 +260,7 @@ def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime,
     groups = _groups(query)
     counts = {}
     for group in groups:  # (one statement per type: SQLite took far longer for all in one)
-        stmt, _rank = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
+        stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
                                from_documents=group in few)  # fmt: skip
         if query.has_text and group not in few:  # (the order only steers SQLite's plan)
             stmt = stmt.order_by(backend().newest_first(query.has_text))
@@ -281,17 +280,18 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
                SearchDocument.dated_at]  # fmt: skip
     from_few = query.has_text and set(groups) <= few
-    stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now,
-                          from_documents=from_few)  # fmt: skip
-    score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
+    stmt = matching(sa.select(*columns), user, query, groups, filters, now,
+                    from_documents=from_few)  # fmt: skip
+    rank = backend().relevance(query) if query.has_text else 1.0
+    score = rank * SearchDocument.boost * backend().recency(now)
     stmt = stmt.add_columns(score.label("score"))
     if from_few:
         # Found from their few documents first, then ranked in one pass over the
         # matches that passes over every other document without reading it.
         # (Looking each up in the full-text index would make SQLite work out
         # bm25's statistics again for each one.)
-        found, _rank = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
-                                from_documents=True)  # fmt: skip
+        found = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
+                         from_documents=True)  # fmt: skip
         stmt = stmt.where(backend().among(found.correlate(None)))
     stmt = stmt.order_by(backend().newest_first(query.has_text))
     return stmt.limit(CANDIDATES).subquery("candidates")

@@ -3,8 +3,10 @@
 Both backends answer the same questions about a parsed `SearchQuery`:
 
 * `match(stmt, query, kinds)`: restrict a SELECT over `search_documents` to the
-  rows whose text matches, and give the text relevance (higher is better);
-  `kinds` lets an engine that can read one kind's matches alone do so;
+  rows whose text matches; `kinds` lets an engine that can read one kind's
+  matches alone do so;
+* `relevance(query)`: the text relevance of each matched row (higher is
+  better), asked only where rows are ranked, and costing only those rows;
 * `match_any(stmt, terms, newest, kinds)` and `match_newest(stmt, query, newest,
   kinds)`: any of the words, or the query, among only the newest `newest`
   matching documents of those kinds (for the expertise finder and "who else
