@@ -45,7 +45,7 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -298,23 +298,45 @@ class Expert:
         return " and ".join(parts)
 
 
-def rank_experts(rows) -> list[Expert]:
+class Ranking(Sequence):
+    """People best first, each made an Expert (with their items and counts) only when
+    a page asks for them: a common topic has thousands of people with evidence, a page
+    shows twenty, and a few floats per row are all the ranking itself needs."""
+
+    def __init__(self, order: list[tuple[int, float]], rows):
+        self._order, self._rows = order, rows
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._experts(self._order[index])
+        return self._experts([self._order[index]])[0]
+
+    def _experts(self, chosen: list[tuple[int, float]]) -> list[Expert]:
+        experts = {user_id: Expert(user_id, score) for user_id, score in chosen}
+        for user_id, _name, source, item_id, points in self._rows:
+            expert = experts.get(user_id)
+            if expert is not None:
+                expert.items.append((float(points), item_id, source))
+                if source in COUNTED:
+                    setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
+        return list(experts.values())
+
+
+def rank_experts(rows) -> Ranking:
     """People by the sum of their evidence's points, then by name: best first."""
-    experts: dict[int, Expert] = {}
+    scores: dict[int, float] = {}
     names: dict[int, str] = {}
-    for user_id, name, source, item_id, points in rows:
-        expert = experts.get(user_id)
-        if expert is None:
-            expert = experts[user_id] = Expert(user_id, 0.0)
-            names[user_id] = name
-        expert.score += float(points)
-        expert.items.append((float(points), item_id, source))
-        if source in COUNTED:
-            setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
-    return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
+    for user_id, name, _source, _item_id, points in rows:
+        scores[user_id] = scores.get(user_id, 0.0) + float(points)
+        names[user_id] = name
+    order = sorted(scores, key=lambda user_id: (-scores[user_id], names[user_id], user_id))
+    return Ranking([(user_id, scores[user_id]) for user_id in order], rows)
 
 
-def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
+def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> Ranking:
     """The ranking for the topic and filters, read afresh with the viewer's permissions."""
     return rank_experts(evidence_rows(viewer, topic, system_id, name))
 
