@@ -11,8 +11,9 @@ Ranking (relevance sort):
 
     score = text relevance × boost × recency
 
-* text relevance: BM25 on SQLite (title ×10, tags ×4, body ×1), ts_rank on
-  PostgreSQL with the same weights (title A, tags B, body D);
+* text relevance: BM25's shape on SQLite without its statistics pass (title ×10,
+  tags ×4, body ×1: `sqlite_fts.relevance`), ts_rank on PostgreSQL with the
+  same weights (title A, tags B, body D), each worked out for the candidates only;
 * boost (stored with the document): ×1.5 for a key learning, ×1.25 for a
   thread that has one, +0.1 per "helpful" reaction up to +0.5; a method +0.05
   per member who has used it, up to +0.5; a project +0.05 per point of its
@@ -288,8 +289,6 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     if from_few:
         # Found from their few documents first, then ranked in one pass over the
         # matches that passes over every other document without reading it.
-        # (Looking each up in the full-text index would make SQLite work out
-        # bm25's statistics again for each one.)
         found = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
                          from_documents=True)  # fmt: skip
         stmt = stmt.where(backend().among(found.correlate(None)))
