@@ -104,6 +104,17 @@ def test_a_type_with_few_documents_counts_the_same_either_way(crowded, monkeypat
     assert by_documents["discussions"] == 2 and by_documents["communities"] == 1
 
 
+def test_a_phrase_counts_a_type_with_few_documents_from_its_matches(crowded):
+    watchers = make_community(crowded["fran"], crowded["admin"], "Numbat watchers")
+    make_community(crowded["fran"], crowded["admin"], "Watchers of the numbat")
+    make_community(crowded["fran"], crowded["admin"], "Numbat watchers club", private=True)
+    index_everyone()
+    assert counts(crowded["outsider"], '"numbat watchers"')["communities"] == 1
+    assert found(crowded["outsider"], '"numbat watchers" type:communities') == [
+        ("community", watchers.id)
+    ]
+
+
 # ------------------------------------------------------------------ phrases, within a window
 
 

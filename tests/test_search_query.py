@@ -266,3 +266,14 @@ def test_any_word_that_might_be_a_kind_keeps_to_the_text_columns(text):
 @pytest.mark.parametrize("text", ["discharge", "pos", "th", "presence", "cause variation"])
 def test_words_that_cannot_be_a_kind_need_no_column_filter(text):
     assert not sqlite_fts.may_match_a_kind(sqlite_fts.match_string(parse(text, TYPES)))
+
+
+@pytest.mark.parametrize(
+    ("text", "cheap"),
+    [("discharge", True), ('"discharge"', True), ("frail*", True), ("tag:lean", True),
+     ('"process mapping"', False), ('tag:"process mapping"', False),
+     ('falls "board round"', False)],
+)  # fmt: skip
+def test_a_phrase_of_several_words_is_never_looked_up_document_by_document(text, cheap):
+    # (FTS5 reads a phrase's whole position lists for each document looked up.)
+    assert sqlite_fts.looked_up_cheaply(parse(text, TYPES)) is cheap

@@ -313,7 +313,9 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
 def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
             now: datetime) -> Results:  # fmt: skip
     results = Results(query=query, filters=filters)
-    few = _with_few_documents(_groups(query))  # (asked once for the counts and the ranking)
+    # Asked once for the counts and the ranking; never for a phrase SQLite cannot look
+    # up document by document (see `backends.sqlite_fts.looked_up_cheaply`).
+    few = _with_few_documents(_groups(query)) if backend().looked_up_cheaply(query) else set()
     results.counts = counts_by_group(user, query, filters, now, few)
     groups = _groups(query, filters.group)
     found = candidates(user, query, groups, filters, now, few)

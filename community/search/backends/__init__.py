@@ -15,6 +15,9 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 * `newest_first(has_text)`: the ordering of the most recently indexed matches
   first, which each engine can follow without ranking every match;
 * `among(ids)`: matches among the ids a SELECT gives (a few, found first);
+* `looked_up_cheaply(query)`: whether matching documents one at a time is cheap
+  (not for a phrase on SQLite), else a type with few documents is counted
+  from its matches like the others;
 * `recency(now)`: the recent-activity multiplier;
 * `highlights(query, ids)`: title, snippet and tags of a page of results with
   the matched words between HIGHLIGHT_START and HIGHLIGHT_END markers;
