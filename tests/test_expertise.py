@@ -6,14 +6,11 @@ import re
 from html import unescape
 
 import pytest
-import sqlalchemy as sa
 from project_factories import make_project  # noqa: F401
 from search_support import add_member, index_everyone, make_community, page_text, reply
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
-from community.discussions.models import Post
-from community.extensions import db
 from community.search import expertise
 from community.search.expertise import find_experts
 
@@ -339,85 +336,45 @@ def test_no_panel_when_nobody_else_has_evidence(builders, reader, make_project):
     assert _panel(reader(builders["vic-viewer"]).get(_project_page(lonely))) == ""
 
 
-# ------------------------------------------------------------------ kept rankings
+# ------------------------------------------------------------------ read afresh
 
 
-@pytest.fixture
-def keeping(app):
-    """Rankings kept for a minute, as in production (tests normally rank every time)."""
-    app.config["EXPERTISE_CACHE_SECONDS"] = 60
-    app.extensions.pop("expertise_rankings", None)
-    app.extensions.pop("working_on_panels", None)
-    yield
-    app.extensions.pop("expertise_rankings", None)
-    app.extensions.pop("working_on_panels", None)
-
-
-def _counting_rankings(monkeypatch) -> list:
-    calls = []
-    original = expertise.evidence_rows
-
-    def counted(*args, **kwargs):
-        calls.append(args[1].text)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(expertise, "evidence_rows", counted)
-    return calls
-
-
-def test_a_kept_panel_is_shared_only_by_readers_who_may_see_the_same(
-    builders, reader, keeping, monkeypatch
-):
-    calls = _counting_rankings(monkeypatch)
+def test_each_reader_s_panel_shows_only_what_they_may_see(builders, reader):
     page = _method_page(builders["method"])
     assert "Fay Private" in _panel(reader(builders["gus-insider"]).get(page))
     assert "Fay Private" not in _panel(reader(builders["vic-viewer"]).get(page))
-    assert len(calls) == 2  # the insider and vic see different things: ranked for each
     dee = _panel(reader(builders["dee-lead"]).get(page))
-    assert len(calls) == 2  # dee may see what vic may: vic's panel, kept
-    assert "Eli Team" in dee and "Dee Lead" not in dee  # but never herself
+    assert "Eli Team" in dee and "Dee Lead" not in dee  # never herself
     assert "Fay Private" not in dee
 
 
-def test_a_kept_panel_never_names_evidence_the_reader_may_no_longer_see(
-    builders, reader, keeping, monkeypatch
-):
+def test_a_panel_never_names_evidence_the_reader_may_no_longer_see(builders, reader):
     from community.methods import services as methods
 
-    calls = _counting_rankings(monkeypatch)
     page = _project_page(builders["project"])
     assert "Ama Author" in _panel(reader(builders["vic-viewer"]).get(page))
     methods.unpublish(builders["ama-author"], builders["method"])
-    panel = _panel(reader(builders["vic-viewer"]).get(page))
-    assert len(calls) == 2  # unpublishing is an alteration: the kept ranking is forgotten
+    panel = _panel(reader(builders["vic-viewer"]).get(page))  # the very next request
     assert "Sepsis screening" not in panel and "Ama Author" not in panel
     assert "Ben Coauthor" not in panel
 
 
-def test_a_kept_ranking_is_forgotten_when_its_evidence_is_taken_away(
-    example, app, keeping, monkeypatch
-):
-    calls = _counting_rankings(monkeypatch)
+def test_a_ranking_drops_evidence_on_the_very_next_request_once_it_is_hidden(example, app):
+    from community.discussions import moderation
+
     first, _ = _ranking(example["vic"], "discharge", app)
+    assert first[0] == ("alice-key", 7.0)
+    moderation.hide_post(example["vic"], example["key"])
     again, _ = _ranking(example["vic"], "discharge", app)
-    assert again == first and len(calls) == 1  # kept while nothing changes
-    post = db.session.scalars(sa.select(Post).order_by(Post.id)).first()
-    post.body_html = "<p>edited</p>"  # any alteration, even one the ranking may not need
-    db.session.commit()
-    _ranking(example["vic"], "discharge", app)
-    assert len(calls) == 2
+    assert "alice-key" not in [name for name, _ in again]  # her only evidence is hidden
 
 
-def test_a_kept_ranking_is_shared_only_by_readers_who_may_see_the_same(
-    example, app, keeping, monkeypatch
-):
-    calls = _counting_rankings(monkeypatch)
+def test_a_ranking_counts_only_what_its_reader_may_see(example, app):
     insider, _ = _ranking(example["eve"], "discharge", app)
     assert ("eve-private", 5.0) in insider
     outsider, _ = _ranking(example["vic"], "discharge", app)
     assert "eve-private" not in [name for name, _ in outsider]
-    again, _ = _ranking(example["dan"], "discharge", app)
-    assert again == outsider and len(calls) == 2  # dan may see what vic may: kept
+    assert _ranking(example["dan"], "discharge", app)[0] == outsider
 
 
 def test_a_draft_or_a_private_membership_gives_a_visibility_class_of_its_own(builders, app):

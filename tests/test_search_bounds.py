@@ -9,6 +9,7 @@ member cannot open never fills a count or a candidate place.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from search_support import (
     add_member,
     counts,
@@ -21,6 +22,7 @@ from search_support import (
     start_thread,
 )
 
+from community.extensions import db as _db
 from community.search import services
 
 
@@ -100,3 +102,46 @@ def test_a_type_with_few_documents_counts_the_same_either_way(crowded, monkeypat
     monkeypatch.setattr(services, "FEW_DOCUMENTS", 0)  # every type counted from its matches
     assert counts(crowded["outsider"], "numbat") == by_documents
     assert by_documents["discussions"] == 2 and by_documents["communities"] == 1
+
+
+def test_a_phrase_counts_a_type_with_few_documents_from_its_matches(crowded):
+    watchers = make_community(crowded["fran"], crowded["admin"], "Numbat watchers")
+    make_community(crowded["fran"], crowded["admin"], "Watchers of the numbat")
+    make_community(crowded["fran"], crowded["admin"], "Numbat watchers club", private=True)
+    index_everyone()
+    assert counts(crowded["outsider"], '"numbat watchers"')["communities"] == 1
+    assert found(crowded["outsider"], '"numbat watchers" type:communities') == [
+        ("community", watchers.id)
+    ]
+
+
+# ------------------------------------------------------------------ phrases, within a window
+
+
+def _phrase_finds(monkeypatch, window: int) -> list[int]:
+    """Posts with "process mapping", among the newest one that has it, looking back over the
+    newest `window` posts that hold both words anywhere (SQLite's bound on phrases)."""
+    from community.search.backends import backend, sqlite_fts
+    from community.search.models import SearchDocument
+    from community.search.query import Term
+
+    monkeypatch.setattr(sqlite_fts, "PHRASE_WINDOW", window)
+    stmt = backend().match_any(
+        sa.select(SearchDocument.object_id), [Term("process mapping", phrase=True)],
+        newest=1, kinds=["post"],
+    )  # fmt: skip
+    return list(_db.session.scalars(stmt))
+
+
+def test_a_phrase_is_looked_for_among_the_newest_documents_with_its_words(db, monkeypatch):
+    from community.search.index import index_document
+    from community.timefmt import utcnow
+
+    texts = ["Our process mapping day.", "Mapping the discharge process.",
+             "A process, then mapping.", "The process of mapping."]  # fmt: skip
+    for number, text in enumerate(texts, start=1):  # the phrase only in the oldest
+        index_document("post", number, title="", body=text, dated_at=utcnow())
+    db.session.commit()
+    assert _phrase_finds(monkeypatch, window=4) == [1]  # four posts back: found
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL reads a phrase from its index
+        assert _phrase_finds(monkeypatch, window=3) == []  # three back: beyond the window

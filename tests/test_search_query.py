@@ -245,9 +245,10 @@ def test_a_members_words_never_match_a_documents_kind():
     assert found("lean -post") == 2
     for kinds, expected in (((), 2), (("person",), 1), (("method", "person"), 1), (("method",), 0)):
         assert found("lean", kinds) == expected, kinds
-    # Threads and posts are too many to name in MATCH: their filter stays in SQL.
-    assert found("lean", ("thread", "post")) == 2
-    assert sqlite_fts.fts_query('"x"', ("thread", "post")) == '"x"'
+    # Threads and posts are named in MATCH too, so FTS5 skips every other kind's matches.
+    assert found("lean", ("thread", "post")) == 1
+    named = sqlite_fts.fts_query('"x"', ("thread", "post"))
+    assert named == '("x") AND kind : ("thread" OR "post")'
     # Words that can never be a kind's leave the columns unnamed (it costs FTS5 less).
     assert sqlite_fts.fts_query('("lean" AND "discharge")') == '("lean" AND "discharge")'
 
@@ -265,3 +266,14 @@ def test_any_word_that_might_be_a_kind_keeps_to_the_text_columns(text):
 @pytest.mark.parametrize("text", ["discharge", "pos", "th", "presence", "cause variation"])
 def test_words_that_cannot_be_a_kind_need_no_column_filter(text):
     assert not sqlite_fts.may_match_a_kind(sqlite_fts.match_string(parse(text, TYPES)))
+
+
+@pytest.mark.parametrize(
+    ("text", "cheap"),
+    [("discharge", True), ('"discharge"', True), ("frail*", True), ("tag:lean", True),
+     ('"process mapping"', False), ('tag:"process mapping"', False),
+     ('falls "board round"', False)],
+)  # fmt: skip
+def test_a_phrase_of_several_words_is_never_looked_up_document_by_document(text, cheap):
+    # (FTS5 reads a phrase's whole position lists for each document looked up.)
+    assert sqlite_fts.looked_up_cheaply(parse(text, TYPES)) is cheap

@@ -216,6 +216,15 @@ def test_a_title_match_ranks_above_a_body_match(world):
     assert ranked.index(("thread", titled.id)) < ranked.index(("post", body_only.id))
 
 
+def test_more_mentions_rank_higher_and_a_long_reply_s_mentions_count_for_less(world):
+    # Each later reply is a moment more recent, which favours it: the words must win.
+    thrice = reply(world.sam, world.criteria, "Tombola, tombolas and one more tombola.")
+    once = reply(world.sam, world.criteria, "The tombola helped.")
+    rambling = reply(world.sam, world.criteria, "Tombola. " + "Other notes on the ward. " * 80)
+    ranked = found(world.sam, "tombolas")  # any form of the word counts
+    assert ranked == [("post", thrice.id), ("post", once.id), ("post", rambling.id)]
+
+
 def test_a_key_learning_ranks_above_an_otherwise_equal_reply(world):
     key = reply(world.priya, world.criteria, "Escalation checklist for weekend discharge.")
     plain = reply(world.priya, world.criteria, "Escalation checklist for weekend discharge.")

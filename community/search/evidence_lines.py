@@ -1,8 +1,7 @@
 """An expert's evidence in words: each piece of evidence named, with a link.
 
-A ranking (`expertise.rank_experts`) may be kept a while and shared by the
-readers of one visibility class, so each reader's lines are read here afresh,
-with their own permissions: a piece they may no longer see is never named.
+Each reader's lines are read here with their own permissions, and each piece
+is checked again as it is put in words: a piece they may not see is never named.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
         .outerjoin(home, home.id == Thread.community_id)
         .where(
             Post.id.in_(list(sources)),
-            # Checked again as they are put in words: a ranking may be kept a while.
+            # Checked again as they are put in words (the rule, stated once more).
             shown_to_every_reader(),
             visible_threads_clause(viewer),
         )

@@ -35,8 +35,8 @@ source is bounded: evidence is drawn from the newest CANDIDATES documents of
 its kind matching the topic (for "who else is working on this", the newest
 RECENT_WINDOW with any of a title's words), and each source returns at most
 SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
-a ranking is kept for EXPERTISE_CACHE_SECONDS for every reader of the same
-`visibility_class`, and forgotten as soon as anything is taken away or altered.
+nothing is kept between requests, so evidence taken away (a post hidden, a
+method unpublished, a community made private) never counts on the next one.
 
 To add another source (mentorships, say): write a function returning such a
 SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
@@ -45,8 +45,7 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -66,7 +65,7 @@ from community.search.models import SearchDocument
 from community.search.query import SearchQuery
 from community.search.services import matching
 from community.search.topics import Topic, topic_from
-from community.visibility import shown_to_every_reader, visibility_class
+from community.visibility import shown_to_every_reader
 
 # The expertise finder reads the newest documents of each kind matching the topic,
 # this many at most before visibility: its cost does not grow with the matches.
@@ -76,7 +75,6 @@ CANDIDATES = 500
 # the same however many posts mention "discharge".
 RECENT_WINDOW = 500
 SOURCE_LIMIT = 5000
-RANKINGS_KEPT = 20  # kept expertise finder rankings, each up to about 2 MB
 EVIDENCE_SHOWN = 3
 KEY_LEARNING_POINTS = 5.0
 DECLARED_POINTS = 1.5
@@ -91,7 +89,7 @@ def _newest_matching(stmt: sa.Select, viewer, topic: Topic, group: str,
     """Restrict `stmt` (over SearchDocument) to the newest matches of the topic the
     viewer may see: the newest RECENT_WINDOW with any of its words ("who else is
     working on this"), or the newest CANDIDATES matching it all (the finder)."""
-    stmt, _rank = matching(stmt, viewer, SearchQuery(), [group])
+    stmt = matching(stmt, viewer, SearchQuery(), [group])
     kinds = [k.name for k in kinds_in([group])]
     if topic.any_terms:
         return backend().match_any(stmt, list(topic.any_terms), RECENT_WINDOW, kinds, leave_out)
@@ -300,46 +298,52 @@ class Expert:
         return " and ".join(parts)
 
 
-def rank_experts(rows) -> list[Expert]:
+class Ranking(Sequence):
+    """People best first, each made an Expert (with their items and counts) only when
+    a page asks for them: a common topic has thousands of people with evidence, a page
+    shows twenty, and a few floats per row are all the ranking itself needs."""
+
+    def __init__(self, order: list[tuple[int, float]], rows):
+        self._order, self._rows = order, rows
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._experts(self._order[index])
+        return self._experts([self._order[index]])[0]
+
+    def _experts(self, chosen: list[tuple[int, float]]) -> list[Expert]:
+        experts = {user_id: Expert(user_id, score) for user_id, score in chosen}
+        for user_id, _name, source, item_id, points in self._rows:
+            expert = experts.get(user_id)
+            if expert is not None:
+                expert.items.append((float(points), item_id, source))
+                if source in COUNTED:
+                    setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
+        return list(experts.values())
+
+
+def rank_experts(rows) -> Ranking:
     """People by the sum of their evidence's points, then by name: best first."""
-    experts: dict[int, Expert] = {}
+    scores: dict[int, float] = {}
     names: dict[int, str] = {}
-    for user_id, name, source, item_id, points in rows:
-        expert = experts.get(user_id)
-        if expert is None:
-            expert = experts[user_id] = Expert(user_id, 0.0)
-            names[user_id] = name
-        expert.score += float(points)
-        expert.items.append((float(points), item_id, source))
-        if source in COUNTED:
-            setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
-    return sorted(experts.values(), key=lambda e: (-e.score, names[e.user_id], e.user_id))
+    for user_id, name, _source, _item_id, points in rows:
+        scores[user_id] = scores.get(user_id, 0.0) + float(points)
+        names[user_id] = name
+    order = sorted(scores, key=lambda user_id: (-scores[user_id], names[user_id], user_id))
+    return Ranking([(user_id, scores[user_id]) for user_id in order], rows)
 
 
-def kept_ranking(name: str, entries: int, key: Hashable, make: Callable[[], list]) -> list:
-    """The ranking `make()` gave for `key`, kept for EXPERTISE_CACHE_SECONDS and forgotten
-    at once when anything is taken away or altered (a post hidden, a method unpublished, a
-    community made private): a score never counts evidence that has gone. New evidence
-    may wait for the time to pass."""
-    return make()  # (interim: search is being made fast without kept rankings)
-
-
-def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
-    """The ranking for the topic and filters, kept for a while for every reader who may
-    see the same things (`visibility_class`): each reader's page copies what it shows."""
-    key = (topic, system_id, name, visibility_class(viewer))
-    ranked = kept_ranking(
-        "expertise_rankings",
-        RANKINGS_KEPT,
-        key,
-        lambda: rank_experts(evidence_rows(viewer, topic, system_id, name)),
-    )
-    return ranked
+def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> Ranking:
+    """The ranking for the topic and filters, read afresh with the viewer's permissions."""
+    return rank_experts(evidence_rows(viewer, topic, system_id, name))
 
 
 def with_people(ranked: list[Expert]) -> list[Expert]:
-    """Copies of these (kept) experts, with each one's member (and their tags) loaded."""
-    experts = [dataclasses.replace(e, lines=[]) for e in ranked]
+    """These experts, with each one's member (and their tags) loaded."""
+    experts = list(ranked)
     if not experts:
         return []
     people = db.session.scalars(sa.select(User).where(User.id.in_([e.user_id for e in experts])))

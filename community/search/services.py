@@ -11,8 +11,9 @@ Ranking (relevance sort):
 
     score = text relevance × boost × recency
 
-* text relevance: BM25 on SQLite (title ×10, tags ×4, body ×1), ts_rank on
-  PostgreSQL with the same weights (title A, tags B, body D);
+* text relevance: BM25's shape on SQLite without its statistics pass (title ×10,
+  tags ×4, body ×1: `sqlite_fts.relevance`), ts_rank on PostgreSQL with the
+  same weights (title A, tags B, body D), each worked out for the candidates only;
 * boost (stored with the document): ×1.5 for a key learning, ×1.25 for a
   thread that has one, +0.1 per "helpful" reaction up to +0.5; a method +0.05
   per member who has used it, up to +0.5; a project +0.05 per point of its
@@ -51,7 +52,7 @@ from community.search.query import SearchQuery, Term, parse
 from community.search.result_lines import describe
 from community.slugs import slugify
 from community.timefmt import utcnow
-from community.visibility import visibility_class, visible_communities_clause
+from community.visibility import visible_communities_clause
 
 SORTS = ("relevance", "newest")
 SINCE = {"week": 7, "month": 31, "year": 366}
@@ -64,7 +65,6 @@ MAX_PAGE = 50  # deep pages of a ranked list help nobody
 COUNT_CAP = 1000
 CANDIDATES = 1000
 FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
-RESULTS_KEPT = 256  # answers kept in each app process (about 40 KB each)
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,10 @@ def matching(
     stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
     now: datetime | None = None, any_terms: list[Term] | None = None,
     newest: int | None = None, leave_out=None, from_documents: bool = False,
-) -> tuple[sa.Select, sa.ColumnElement | None]:  # fmt: skip
+) -> sa.Select:  # fmt: skip
     """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
 
-    Returns the statement and the text relevance (None when there are no words).
-    With `any_terms`, documents with any of those terms match (no relevance),
+    With `any_terms`, documents with any of those terms match,
     and with `newest` only among the newest that many documents that do
     (not counting those whose ids the SELECT `leave_out` gives). With
     `from_documents`, the documents are read first and each looked up in the
@@ -172,10 +171,10 @@ def matching(
         *_filter_clauses(filters or Filters(), now),
     )
     if any_terms:
-        return backend().match_any(stmt, any_terms, newest, kinds, leave_out), None
+        return backend().match_any(stmt, any_terms, newest, kinds, leave_out)
     if query.has_text:
         return backend().match(stmt, query, () if from_documents else kinds)
-    return stmt.where(backend().leave_out(query)), None
+    return stmt.where(backend().leave_out(query))
 
 
 # ------------------------------------------------------------------ the results page
@@ -262,7 +261,7 @@ def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime,
     groups = _groups(query)
     counts = {}
     for group in groups:  # (one statement per type: SQLite took far longer for all in one)
-        stmt, _rank = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
+        stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
                                from_documents=group in few)  # fmt: skip
         if query.has_text and group not in few:  # (the order only steers SQLite's plan)
             stmt = stmt.order_by(backend().newest_first(query.has_text))
@@ -282,17 +281,16 @@ def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
     columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
                SearchDocument.dated_at]  # fmt: skip
     from_few = query.has_text and set(groups) <= few
-    stmt, rank = matching(sa.select(*columns), user, query, groups, filters, now,
-                          from_documents=from_few)  # fmt: skip
-    score = (rank if rank is not None else 1.0) * SearchDocument.boost * backend().recency(now)
+    stmt = matching(sa.select(*columns), user, query, groups, filters, now,
+                    from_documents=from_few)  # fmt: skip
+    rank = backend().relevance(query) if query.has_text else 1.0
+    score = rank * SearchDocument.boost * backend().recency(now)
     stmt = stmt.add_columns(score.label("score"))
     if from_few:
         # Found from their few documents first, then ranked in one pass over the
         # matches that passes over every other document without reading it.
-        # (Looking each up in the full-text index would make SQLite work out
-        # bm25's statistics again for each one.)
-        found, _rank = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
-                                from_documents=True)  # fmt: skip
+        found = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
+                         from_documents=True)  # fmt: skip
         stmt = stmt.where(backend().among(found.correlate(None)))
     stmt = stmt.order_by(backend().newest_first(query.has_text))
     return stmt.limit(CANDIDATES).subquery("candidates")
@@ -302,25 +300,22 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
            now: datetime | None = None) -> Results:  # fmt: skip
     """Search for `user`: counts per type, then one page of the chosen type.
 
-    The answer is kept for the next reader who may see the same things and
-    asks the same in the same minute: until anything is taken away or
-    altered, and for a few seconds after something new is added (see
-    `community.generation.kept`).
+    Asked of the database every time (nothing is kept between requests), so a
+    new post is found by the next search and a hidden one is gone from it.
     """
     now = now or utcnow()
     query = read_query(text)
     if query.is_empty or not (query.wanted or query.tags or query.has_filters):
         return Results(query=query, filters=filters)
-    minute = now.replace(second=0, microsecond=0)
-    key = (query, filters, page, per_page, visibility_class(user), minute)
-    del key  # (interim: answers are no longer kept)
     return _search(user, query, filters, page, per_page, now)
 
 
 def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
             now: datetime) -> Results:  # fmt: skip
     results = Results(query=query, filters=filters)
-    few = _with_few_documents(_groups(query))  # (asked once for the counts and the ranking)
+    # Asked once for the counts and the ranking; never for a phrase SQLite cannot look
+    # up document by document (see `backends.sqlite_fts.looked_up_cheaply`).
+    few = _with_few_documents(_groups(query)) if backend().looked_up_cheaply(query) else set()
     results.counts = counts_by_group(user, query, filters, now, few)
     groups = _groups(query, filters.group)
     found = candidates(user, query, groups, filters, now, few)

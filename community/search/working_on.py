@@ -1,15 +1,12 @@
 """Who else is working on this: the panel beside a thread, a method or a project.
 
 The same engine as the expertise finder (`expertise.py`): the people with
-the most recent evidence on the page's topics, ranked once per
-visibility class and kept for EXPERTISE_CACHE_SECONDS; the panel as shown
-(the evidence in words, with links the class may follow) is kept for the
-class until anything is altered (`community.generation.kept`).
+the most recent evidence on the page's topics, read afresh with the reader's
+permissions on every request (nothing is kept between requests).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,10 +21,6 @@ from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term
 from community.search.topics import STOPWORDS, Topic
 from community.search.vocabulary import phrases, tags_in
-from community.visibility import visibility_class
-
-PANEL_CACHE_ENTRIES = 2000  # kept panel rankings, and panels as shown, each a few KB
-SHOWN_PANELS = "working_on_shown"
 
 
 def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
@@ -81,11 +74,8 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     Any of the title's telling words, the newest threads, replies, methods and
     projects first, leaving out the page's own discussion (`thread_id`), the
     people in `leave_out` (its author, authors or team) and the reader. The
-    ranking is the same for every reader who may see the same things
-    (`visibility_class`), so each app process keeps it for
-    EXPERTISE_CACHE_SECONDS; the evidence lines are read with the reader's
-    permissions (anyone whose evidence they may not see is left out) and kept
-    for their class until anything is taken away or altered.
+    evidence and its lines are read with the reader's permissions (anyone whose
+    evidence they may not see is left out).
     """
     left_out = tuple(sorted({i for i in leave_out if i}))
     named = tags_in(title)
@@ -100,23 +90,14 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
             return Panel((), telling_word(title))
         topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
                       exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
-    key = (topic, limit, visibility_class(viewer))
     # One more than shown: one of them may be the reader.
-    ranked = expertise.kept_ranking(
-        "working_on_panels",
-        PANEL_CACHE_ENTRIES,
-        key,
-        lambda: expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1],
-    )
-    if any(e.user_id == viewer.id for e in ranked):  # the reader is left out of their own
-        return _panel(viewer, topic, ranked, limit)
-    # The same lines for every reader in the class: kept until anything is altered.
+    ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
     return _panel(viewer, topic, ranked, limit)
 
 
 def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int) -> Panel:
     """The panel shown to `viewer`: up to `limit` of `ranked`, with lines they may follow."""
-    others = [dataclasses.replace(e, lines=[]) for e in ranked if e.user_id != viewer.id][:limit]
+    others = [e for e in ranked if e.user_id != viewer.id][:limit]
     explain(viewer, topic, others, 1)
     people = _names([e.user_id for e in others if e.lines])
     colleagues = tuple(

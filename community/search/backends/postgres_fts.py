@@ -77,17 +77,27 @@ def _matches(tsq: sa.ColumnElement) -> sa.ColumnElement[bool]:
     return VECTOR.op("@@")(tsq)
 
 
-def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> tuple[sa.Select, sa.ColumnElement]:
+def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> sa.Select:
     """(`kinds` is for SQLite's index: here the caller's filter on the kind is enough.)"""
-    tsq = tsquery(query)
-    stmt = stmt.where(_matches(tsq))
+    stmt = stmt.where(_matches(tsquery(query)))
     for tag in query.tags:  # tags must match in the tags column itself (weight B)
         stmt = stmt.where(
             sa.func.ts_filter(VECTOR, sa.literal_column("'{b}'::\"char\"[]")).op("@@")(
                 _tag_query(tag)
             )
         )
-    return stmt, sa.func.ts_rank(WEIGHTS, VECTOR, tsq, 1)
+    return stmt
+
+
+def relevance(query: SearchQuery) -> sa.ColumnElement:
+    """ts_rank with the weights, normalised by length: read from each ranked row's own
+    tsvector (PostgreSQL keeps no statistics across documents for it)."""
+    return sa.func.ts_rank(WEIGHTS, VECTOR, tsquery(query), 1)
+
+
+def looked_up_cheaply(query: SearchQuery) -> bool:
+    """Matching one document at a time reads only that row's tsvector."""
+    return True
 
 
 def newest_first(has_text: bool) -> sa.ColumnElement:
@@ -118,7 +128,7 @@ def match_newest(stmt: sa.Select, query: SearchQuery, newest: int, kinds=()) -> 
     tsq = tsquery(query)
     if tsq is None:
         return stmt.where(sa.false())
-    condition = match(sa.select(SearchDocument.id), query)[0].whereclause
+    condition = match(sa.select(SearchDocument.id), query).whereclause
     return _newest(stmt, condition, newest, kinds)
 
 

@@ -1,7 +1,8 @@
-"""SQLite FTS5: MATCH strings built term by term, bm25 relevance, snippet() highlights.
+"""SQLite FTS5: MATCH strings built term by term, BM25-shaped relevance, snippet() highlights.
 
-Relevance is ``-bm25(search_fts, 10.0, 1.0, 4.0, 0.0)``: a match in a title
-counts ten times a match in a body, and a tag four times.
+Relevance (`relevance`) has BM25's shape, mentions saturating and a long body
+discounted, with a word in a title counting ten times one in a body and a
+tag four times, but none of bm25()'s statistics pass (see `relevance`).
 
 The index also holds each document's kind (migration 0015), so a search for
 one type asks FTS5 for that type's matches alone: `"discharge"` in people
@@ -61,13 +62,6 @@ def any_string(terms: list[Term]) -> str | None:
     return " OR ".join(term_string(t) for t in terms) or None
 
 
-# Threads and posts are most of the index: asking FTS5 for them alone would skip
-# little, and bm25 would read their whole list of documents (a million) for its
-# statistics (0.1 s a search). So a search names its kinds in MATCH only for the
-# smaller kinds (people, methods, projects, communities), where it skips the most.
-BULK_KINDS = frozenset({"thread", "post"})
-
-
 # Each kind as the tokenizer indexes it ("community" is stemmed).
 KIND_WORDS = ("post", "thread", "method", "project", "person", "commun")
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"( \*)?')
@@ -97,12 +91,14 @@ def may_match_a_kind(expression: str) -> bool:
 def fts_query(expression: str, kinds=()) -> str:
     """What is given to MATCH: `expression`, kept to the text columns when one of its
     words might match a kind (a member's "person" must not find every person), and
-    of one of `kinds` when they are all among the smaller kinds (see BULK_KINDS).
+    of one of `kinds`: FTS5 then skips the other kinds' matches by its own lists
+    rather than handing each to SQLite to be turned down (a search of discussions
+    passed over every newer person and method that mentions the word).
     (Keeping to columns costs FTS5 a read of each match's positions, so only then.)"""
     text = expression
     if may_match_a_kind(expression):
         text = "{title body tags} : (" + expression + ")"
-    if not kinds or BULK_KINDS & set(kinds):
+    if not kinds:
         return text
     return "(" + text + ") AND kind : (" + " OR ".join(quoted(kind) for kind in kinds) + ")"
 
@@ -112,15 +108,79 @@ def _matches(expression: str, kinds=()) -> sa.ColumnElement[bool]:
     return _FTS_NAME.op("MATCH")(sa.bindparam("fts_query", built, unique=True))
 
 
-def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> tuple[sa.Select, sa.ColumnElement]:
+def looked_up_cheaply(query: SearchQuery) -> bool:
+    """Whether matching the query against one document at a time is cheap. Not with a
+    phrase of several words: FTS5 reads its words' whole position lists for each
+    document looked up (37 ms each for "process mapping" at a million posts, so 13 s to
+    try the 300 communities one by one); reading its matches once is far cheaper."""
+    phrases = [t.text for t in query.wanted if t.phrase] + list(query.tags)
+    return not any(len(re.findall(r"\w+", text)) > 1 for text in phrases)
+
+
+def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> sa.Select:
     return match_expression(stmt, match_string(query), kinds)
 
 
-def match_expression(
-    stmt: sa.Select, expression: str, kinds=()
-) -> tuple[sa.Select, sa.ColumnElement]:
-    stmt = stmt.join(FTS, FTS.c.rowid == SearchDocument.id).where(_matches(expression, kinds))
-    return stmt, -sa.func.bm25(_FTS_NAME, *WEIGHTS)
+def match_expression(stmt: sa.Select, expression: str, kinds=()) -> sa.Select:
+    return stmt.join(FTS, FTS.c.rowid == SearchDocument.id).where(_matches(expression, kinds))
+
+
+# BM25's saturation: a second mention adds less than the first, a tenth hardly any.
+K1 = 1.2
+# How much a long body's mentions are discounted (BM25's b), against a body of
+# AVERAGE_BODY characters (about a reply's length at the benchmark's scale).
+LENGTH_DISCOUNT = 0.75
+AVERAGE_BODY = 1000.0
+
+
+def needle(text: str) -> str:
+    """What a term's mentions are counted by: its lower-case letters, a plain word's
+    ending trimmed the way stemming roughly would ("delays" counts "delayed" too)."""
+    words = re.findall(r"\w+", _plain(text))
+    if len(words) != 1:
+        return " ".join(words)  # a phrase, counted as written
+    word = words[0]
+    return word[: max(4, len(word) - 3)]
+
+
+def mentions(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
+    """How often `text` is found in `column` (lower case, as counted by `needle`)."""
+    lowered = sa.func.lower(column)
+    found = sa.func.length(lowered) - sa.func.length(sa.func.replace(lowered, text, ""))
+    return found / max(1, len(text))
+
+
+def _saturated(count: sa.ColumnElement, length_norm: sa.ColumnElement | float = 1.0):
+    return count * (K1 + 1.0) / (count + K1 * length_norm)
+
+
+def relevance(query: SearchQuery) -> sa.ColumnElement:
+    """BM25's shape without its statistics pass: each word's mentions in each column,
+    saturating, weighted as WEIGHTS (title ×10, body ×1, tags ×4), a long body's
+    discounted by its length; at least one body mention's worth (every candidate
+    matched, if only by a form of the word `needle` does not catch).
+
+    SQLite's bm25() first reads every document holding each word, for its idf:
+    for a word in half a million posts, that pass cost 15–60 ms a search. Every
+    candidate holds every word, so idf would only weigh one word's mentions
+    against another's: without it, the cost is the candidates' own (their text,
+    already read), whatever the word.
+    """
+    title, body, tags = SearchDocument.title, SearchDocument.body, SearchDocument.tags
+    length_norm = 1.0 - LENGTH_DISCOUNT + LENGTH_DISCOUNT * (sa.func.length(body) / AVERAGE_BODY)
+    parts = []
+    for term in query.wanted:
+        text = needle(term.text)
+        if not text:
+            continue
+        parts.append(WEIGHTS[0] * _saturated(mentions(title, text)))
+        parts.append(WEIGHTS[1] * _saturated(mentions(body, text), length_norm))
+        parts.append(WEIGHTS[2] * _saturated(mentions(tags, text)))
+    for tag in query.tags:
+        if text := needle(tag):
+            parts.append(WEIGHTS[2] * _saturated(mentions(tags, text)))
+    floor = _saturated(sa.literal(1.0), length_norm)
+    return sa.func.max(sum(parts[1:], parts[0]), floor) if parts else floor
 
 
 def newest_first(has_text: bool) -> sa.ColumnElement:
@@ -151,8 +211,27 @@ def match_any(
     if expression is None:
         return stmt.where(sa.false())
     if newest is None:
-        return match_expression(stmt, expression, kinds)[0]
-    return _newest(stmt, expression, newest, kinds, leave_out)
+        return match_expression(stmt, expression, kinds)
+    return _newest(stmt, expression, newest, kinds, leave_out, loose_string(terms))
+
+
+# A phrase is looked for among the newest PHRASE_WINDOW × `newest` documents that
+# hold all its words (anywhere), not further back.
+PHRASE_WINDOW = 5
+
+
+def loose_string(terms: list[Term]) -> str | None:
+    """Each term's words, anywhere in a document: what FTS5 finds from its document
+    lists alone. None when no term is a phrase of several words (nothing looser)."""
+    parts, looser = [], False
+    for term in terms:
+        words = re.findall(r"\w+", term.text)
+        if term.phrase and not term.prefix and len(words) > 1:
+            parts.append("(" + " AND ".join(quoted(word) for word in words) + ")")
+            looser = True
+        else:
+            parts.append(term_string(term))
+    return " OR ".join(parts) if looser else None
 
 
 def match_newest(stmt: sa.Select, query: SearchQuery, newest: int, kinds=()) -> sa.Select:
@@ -163,9 +242,18 @@ def match_newest(stmt: sa.Select, query: SearchQuery, newest: int, kinds=()) -> 
     return _newest(stmt, expression, newest, kinds)
 
 
-def _newest(stmt: sa.Select, expression: str, newest: int, kinds, leave_out=None) -> sa.Select:
+def _newest(stmt: sa.Select, expression: str, newest: int, kinds, leave_out=None,
+            loose: str | None = None) -> sa.Select:  # fmt: skip
     """FTS5 walks its document lists newest first and stops after `newest`, so the
-    cost does not grow with how many documents mention a common word."""
+    cost does not grow with how many documents mention a common word.
+
+    With phrases (`loose`: their words anywhere), FTS5 would check the positions
+    in every document holding all of a phrase's words, newest first, until it
+    found `newest` (200 ms for "process mapping" in posts, which hold "process"
+    and "mapping" apart in thousands): so phrases are only looked for among the
+    newest PHRASE_WINDOW × `newest` documents with their words, read oldest
+    first from there (FTS5 reads a phrase within a range far faster that way).
+    """
     document = sa.orm.aliased(SearchDocument)
     recent = (
         sa.select(FTS.c.rowid)
@@ -174,9 +262,18 @@ def _newest(stmt: sa.Select, expression: str, newest: int, kinds, leave_out=None
     )
     if leave_out is not None:
         recent = recent.where(FTS.c.rowid.not_in(leave_out.correlate(None)))
+    newest_first = FTS.c.rowid.desc()
+    if loose is not None:
+        window = (
+            sa.select(FTS.c.rowid.label("rowid")).where(_matches(loose, kinds))
+            .order_by(FTS.c.rowid.desc()).limit(newest * PHRASE_WINDOW).subquery("phrase_window")
+        )  # fmt: skip
+        oldest = sa.select(sa.func.min(window.c.rowid)).scalar_subquery()
+        recent = recent.where(FTS.c.rowid >= oldest)
+        newest_first = (FTS.c.rowid + 0).desc()  # (sorted: FTS5 reads the range in its own order)
     # Joined, not `id IN (…)`: so SQLite starts from these few documents rather
     # than from every document of the kinds, checking who may see each.
-    recent = recent.order_by(FTS.c.rowid.desc()).limit(newest).subquery("recent_matches")
+    recent = recent.order_by(newest_first).limit(newest).subquery("recent_matches")
     return stmt.join(recent, recent.c.rowid == SearchDocument.id)
 
 
