@@ -81,6 +81,10 @@ CACHES: dict[str, Cache] = {c.name: c for c in (
     Cache("lineage_pages", "a method's family tree page as a kind of reader sees it",
           "method, the reader's visibility class; and the content version", 32, CONTENT,
           ADDITIONS_LATE),
+    Cache("working_on_panels", "a 'who else is working on this' panel as a kind of reader "
+          "sees it, and who was ranked for it",
+          "the page's title and the people it leaves out, the reader's visibility class; and "
+          "the content version", 500, CONTENT, ADDITIONS_LATE),
     Cache("mentor_suggestions", "a mentoring request's ranking of mentors",
           "everything the request asks for", 500, SECONDS,
           "the order and words of suggestions for MENTOR_SUGGESTIONS_CACHE_SECONDS (120 s); "

@@ -1,8 +1,12 @@
 """Who else is working on this: the panel beside a thread, a method or a project.
 
 The same engine as the expertise finder (`expertise.py`): the people with
-the most recent evidence on the page's topics, read afresh with the reader's
-permissions on every request (nothing is kept between requests).
+the most recent evidence on the page's topics, read with the reader's
+permissions. Ranking them costs about 100 ms on a national platform, and every
+thread page shows a panel, so the panel is kept for every reader who may see
+the same things (`visibility_class`) until anything is taken away or altered
+(the cache "working_on_panels", community/caching). A reader who is among the
+people ranked gets a panel of their own, without themselves.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from community import caching
 from community.accounts.models import User
 from community.directory.models import Organisation
 from community.extensions import db
@@ -21,6 +26,7 @@ from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term
 from community.search.topics import STOPWORDS, Topic
 from community.search.vocabulary import phrases, tags_in
+from community.visibility import visibility_class
 
 
 def title_terms(title: str, limit: int = 8) -> tuple[Term, ...]:
@@ -78,26 +84,57 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     evidence they may not see is left out).
     """
     left_out = tuple(sorted({i for i in leave_out if i}))
+    reader = getattr(viewer, "id", None)
+    # The title stands for its topics (the vocabulary is content: changing it ends the entry).
+    key = (title, thread_id, left_out, limit, visibility_class(viewer))
+    ranked_ids, panel = caching.kept(
+        "working_on_panels",
+        key,
+        lambda: _for_readers_alike(viewer, title, thread_id, left_out, limit),
+    )
+    if reader is not None and reader in ranked_ids:  # the reader is left out of their own
+        topic = _topic(title, thread_id, left_out)
+        return _panel(viewer, topic, _ranked(viewer, topic, limit), limit, leave_out=reader)
+    return panel
+
+
+def _topic(title: str, thread_id: int | None, left_out: tuple[int, ...]) -> Topic | None:
+    """The topics a page's title names (its tags, else its telling words); None: none."""
     named = tags_in(title)
     if named:
         text = ", ".join(t.name for t in named)
-        topic = Topic(text=text, query=SearchQuery(), tag_ids=tuple(t.id for t in named),
-                      any_terms=phrases(named), exclude_thread_id=thread_id,
-                      exclude_user_ids=left_out)  # fmt: skip
-    else:
-        terms = title_terms(title)
-        if not terms:
-            return Panel((), telling_word(title))
-        topic = Topic(text=title, query=SearchQuery(), any_terms=terms,
-                      exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
+        return Topic(text=text, query=SearchQuery(), tag_ids=tuple(t.id for t in named),
+                     any_terms=phrases(named), exclude_thread_id=thread_id,
+                     exclude_user_ids=left_out)  # fmt: skip
+    terms = title_terms(title)
+    if not terms:
+        return None
+    return Topic(text=title, query=SearchQuery(), any_terms=terms,
+                 exclude_thread_id=thread_id, exclude_user_ids=left_out)  # fmt: skip
+
+
+def _ranked(viewer, topic: Topic, limit: int) -> list[expertise.Expert]:
     # One more than shown: one of them may be the reader.
-    ranked = expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
-    return _panel(viewer, topic, ranked, limit)
+    return expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
 
 
-def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int) -> Panel:
-    """The panel shown to `viewer`: up to `limit` of `ranked`, with lines they may follow."""
-    others = [e for e in ranked if e.user_id != viewer.id][:limit]
+def _for_readers_alike(
+    viewer, title: str, thread_id: int | None, left_out: tuple[int, ...], limit: int
+) -> tuple[tuple[int, ...], Panel]:
+    """Who was ranked, and the panel as every reader in the viewer's class sees it who is
+    not among them."""
+    topic = _topic(title, thread_id, left_out)
+    if topic is None:
+        return (), Panel((), telling_word(title))
+    ranked = _ranked(viewer, topic, limit)
+    return tuple(e.user_id for e in ranked), _panel(viewer, topic, ranked, limit)
+
+
+def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int,
+           leave_out: int | None = None) -> Panel:  # fmt: skip
+    """The panel shown to `viewer`: up to `limit` of `ranked` (without `leave_out`), with
+    lines they may follow."""
+    others = [e for e in ranked if e.user_id != leave_out][:limit]
     explain(viewer, topic, others, 1)
     people = _names([e.user_id for e in others if e.lines])
     colleagues = tuple(
