@@ -58,12 +58,12 @@ SORTS = ("relevance", "newest")
 SINCE = {"week": 7, "month": 31, "year": 366}
 SINCE_LABELS = {"": "Any time", "week": "In the past week", "month": "In the past month",
                 "year": "In the past year"}  # fmt: skip
-MAX_PAGE = 50  # deep pages of a ranked list help nobody
+MAX_PAGE = 15  # deep pages of a ranked list help nobody
 # Each type is counted up to COUNT_CAP ("more than 1 000" beyond), and ranking
 # reads the CANDIDATES most recently indexed matches the member may see: enough
 # for every page that can be opened (MAX_PAGE × 20).
-COUNT_CAP = 1000
-CANDIDATES = 1000
+COUNT_CAP = 300
+CANDIDATES = 300
 FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
 
 
