@@ -154,10 +154,6 @@ class Config:
     POPULAR_TAGS_CACHE_SECONDS = _int("POPULAR_TAGS_CACHE_SECONDS", 300)
     # How many rendered posts each app process keeps for thread pages (0: render every time).
     POST_CACHE_ENTRIES = _int("POST_CACHE_ENTRIES", 2000)
-    # How long each app process reuses a ranking of people by evidence (the expertise
-    # finder's, and each page's "who else is working on this"), per topic and per set of
-    # things its readers may see (0: rank on every request).
-    EXPERTISE_CACHE_SECONDS = _int("EXPERTISE_CACHE_SECONDS", 120)
     # Caches that end with the content version (thread pages, lineage pages: see
     # community/caching) keep an entry until content is taken away or altered, and this
     # long at most (0: not kept) …
@@ -211,7 +207,6 @@ class TestConfig(Config):
     ALLOWED_EMAIL_DOMAINS = frozenset()
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
-    EXPERTISE_CACHE_SECONDS = 0
     NEW_CONTENT_WAIT_SECONDS = 0  # tests find what they add at once
     NOTIFY_AFTER_RESPONSE = False  # notifications are there when the service returns
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0

@@ -276,7 +276,7 @@ def test_every_read_shows_what_a_fresh_render_shows(
 
 # What production keeps for a while, as config.Config sets it (the tests' config keeps nothing).
 PRODUCTION_WAITS = (
-    "NEW_CONTENT_WAIT_SECONDS", "EXPERTISE_CACHE_SECONDS", "POPULAR_TAGS_CACHE_SECONDS",
+    "NEW_CONTENT_WAIT_SECONDS", "POPULAR_TAGS_CACHE_SECONDS",
     "MENTOR_SUGGESTIONS_CACHE_SECONDS", "KEPT_ANSWER_SECONDS",
 )  # fmt: skip
 
