@@ -415,4 +415,4 @@ def test_a_page_needs_few_statements_and_counts_every_suggestion(
         ranking = matching.rank(request, 2)
     assert ranking.total == 8 and len(ranking.best) == 2
     assert counted.count <= 2 + 4 * 4, counted.statements  # the request; at most 4 rounds
-    assert matching.rank(request, 0).best == []
+    assert matching.rank(request, 0).best == ()
