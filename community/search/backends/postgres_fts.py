@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from community.extensions import db
+from community.search.backends.sqlite_fts import AVERAGE_BODY, LENGTH_DISCOUNT
 from community.search.models import SearchDocument
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term
 
@@ -90,9 +91,17 @@ def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> sa.Select:
 
 
 def relevance(query: SearchQuery) -> sa.ColumnElement:
-    """ts_rank with the weights, normalised by length: read from each ranked row's own
-    tsvector (PostgreSQL keeps no statistics across documents for it)."""
-    return sa.func.ts_rank(WEIGHTS, VECTOR, tsquery(query), 1)
+    """ts_rank with the weights (more mentions count for more, each a little less), a
+    long body's discounted by its length as on SQLite (BM25's b against a body of
+    AVERAGE_BODY characters): read from each ranked row's own tsvector (PostgreSQL keeps
+    no statistics across documents for it). ts_rank's own length normalisations count
+    distinct words, which let one mention in a short reply beat three in a longer one."""
+    length_norm = (
+        1.0
+        - LENGTH_DISCOUNT
+        + LENGTH_DISCOUNT * (sa.func.char_length(SearchDocument.body) / AVERAGE_BODY)
+    )
+    return sa.func.ts_rank(WEIGHTS, VECTOR, tsquery(query), 0) / length_norm
 
 
 def looked_up_cheaply(query: SearchQuery) -> bool:
