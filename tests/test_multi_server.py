@@ -236,16 +236,23 @@ def sees_thread(browser: Browser, path: str, words: str) -> bool:
     return status == 200 and words in page
 
 
-def test_an_edit_through_one_server_shows_on_the_other_at_once(servers, ward, people):
+def cached_on_b_and_ash_on_a(servers, ward, people) -> tuple[str, Browser, Browser, str]:
+    """Mo has read the thread and searched for its word on server B twice (so B keeps
+    them); Ash, its reply's author, is signed in on server A. The thread's path, Mo on B,
+    Ash on A, and the id of Ash's reply."""
     a, b = servers
     community, thread = ward
     path = thread_path(community, thread)
     mo_on_b = signed_in(b, people["mo"])
     assert "tangerine boards" in read_twice(mo_on_b, path)
     assert searched_twice(mo_on_b, "tangerine")
-
     ash_on_a = signed_in(a, people["ash"])
     post_id = re.search(r'id="post-(\d+)"', read_twice(ash_on_a, path)).group(1)
+    return path, mo_on_b, ash_on_a, post_id
+
+
+def test_an_edit_through_one_server_shows_on_the_other_at_once(servers, ward, people):
+    path, mo_on_b, ash_on_a, post_id = cached_on_b_and_ash_on_a(servers, ward, people)
     status, _, _ = ash_on_a.submit(f"/posts/{post_id}/edit", {"body": "We use marmalade boards."})
     assert status == 302
 
@@ -256,15 +263,7 @@ def test_an_edit_through_one_server_shows_on_the_other_at_once(servers, ward, pe
 
 
 def test_a_removed_post_goes_from_the_other_server_at_once(servers, ward, people):
-    a, b = servers
-    community, thread = ward
-    path = thread_path(community, thread)
-    mo_on_b = signed_in(b, people["mo"])
-    assert "tangerine boards" in read_twice(mo_on_b, path)
-    assert searched_twice(mo_on_b, "tangerine")
-
-    ash_on_a = signed_in(a, people["ash"])
-    post_id = re.search(r'id="post-(\d+)"', read_twice(ash_on_a, path)).group(1)
+    path, mo_on_b, ash_on_a, post_id = cached_on_b_and_ash_on_a(servers, ward, people)
     status, _, _ = ash_on_a.submit(f"/posts/{post_id}/delete", {})
     assert status == 302
 
