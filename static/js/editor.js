@@ -307,12 +307,21 @@ function setUpDraft(form, textarea, status) {
     announce(status, "Your unsent draft was restored.");
   }
   let timer = 0;
+  const keep = () => {
+    window.clearTimeout(timer);
+    if (textarea.value.trim() && textarea.value !== initial) store.setItem(key, textarea.value);
+    else store.removeItem(key);
+  };
   textarea.addEventListener("input", () => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      if (textarea.value.trim() && textarea.value !== initial) store.setItem(key, textarea.value);
-      else store.removeItem(key);
-    }, 300);
+    timer = window.setTimeout(keep, 300);
+  });
+  // Kept at once, not 300 ms later, when the writer leaves the box or the page: a tab closed
+  // just after the last key keeps it too.
+  textarea.addEventListener("blur", keep);
+  window.addEventListener("pagehide", keep);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") keep();
   });
   form.addEventListener("submit", (event) => {
     const preview = event.submitter && event.submitter.name === "preview";

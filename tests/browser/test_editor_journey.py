@@ -108,6 +108,10 @@ def test_a_reply_quotes_a_selected_sentence_and_uses_the_toolbar_preview_and_men
     check_accessibility(page)
 
     # The tab is closed before posting: the draft comes back on the same reply page.
+    # (Kept in this browser once the writer left the box, for the Preview button.)
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some(key => key.startsWith('ic-draft:'))"
+    )
     reply_path = page.url.removeprefix(live_server.url).split("&quote=")[0]
     browser_context = page.context
     page.close()
