@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
@@ -11,6 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from community.database import reads_only_from_now
 from community.extensions import db, limiter
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,14 @@ class Problems:
     def collect(self, violation: RuleViolation) -> None:
         for each in getattr(violation, "violations", [violation]):
             self.add(each.message, each.field)
+
+    def attempt(self, check: Callable[[], T]) -> T | None:
+        """What `check()` gives, or None when it breaks a rule (kept, to raise with the rest)."""
+        try:
+            return check()
+        except RuleViolation as violation:
+            self.collect(violation)
+            return None
 
     def raise_any(self) -> None:
         if len(self.violations) == 1:

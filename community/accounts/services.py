@@ -121,18 +121,13 @@ def _checked_registration(
     """Every problem with a registration at once (a RuleViolations), or the username
     and organisation it will have."""
     problems = Problems()
-    found: dict = {}
     checks = {
         "username": lambda: check_username(username),
         "email": lambda: _check_new_email(email),
         "password": lambda: _check_new_password(password),
         "organisation": lambda: _organisation(organisation_id),
     }
-    for name, check in checks.items():
-        try:
-            found[name] = check()
-        except RuleViolation as violation:
-            problems.collect(violation)
+    found = {name: problems.attempt(check) for name, check in checks.items()}
     problems.raise_any()
     return found["username"], found["organisation"]
 
@@ -387,16 +382,11 @@ def _checked_profile(
     """Every problem with a profile at once (a RuleViolations), or its other tags'
     names and its organisation."""
     problems = Problems()
-    found: dict = {}
     checks = {
         "names": lambda: parse_free_tags(other_tags or ""),
         "organisation": lambda: _organisation(organisation_id),
     }
-    for name, check in checks.items():
-        try:
-            found[name] = check()
-        except RuleViolation as violation:
-            problems.collect(violation)
+    found = {name: problems.attempt(check) for name, check in checks.items()}
     problems.raise_any()
     return found["names"], found["organisation"]
 

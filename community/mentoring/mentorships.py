@@ -161,13 +161,9 @@ def give_feedback(user: User, mentorship: Mentorship, *, rating: int | None, com
     if feedback_given(mentorship, side) is not None:
         raise RuleViolation("Feedback from your side has already been given")
     problems = Problems()  # the rating and the comment's problems at once
-    for check in (lambda: checked_rating(rating), lambda: text(comment, "comment")):
-        try:
-            check()
-        except RuleViolation as violation:
-            problems.collect(violation)
+    rating = problems.attempt(lambda: checked_rating(rating))
+    comment = problems.attempt(lambda: text(comment, "comment"))
     problems.raise_any()
-    rating, comment = checked_rating(rating), text(comment, "comment")
     db.session.add(
         MentorshipFeedback(
             mentorship_id=mentorship.id, side=side, author_id=user.id, rating=rating,

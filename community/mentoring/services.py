@@ -408,13 +408,9 @@ def close_mentorship(
     problems = Problems()  # the outcome, rating and comment's problems at once
     if outcome not in set(Outcome):
         problems.add("Choose the outcome", "outcome")
-    for check in (lambda: checked_rating(rating), lambda: text(comment, "comment")):
-        try:
-            check()
-        except RuleViolation as violation:
-            problems.collect(violation)
+    rating = problems.attempt(lambda: checked_rating(rating))
+    comment = problems.attempt(lambda: text(comment, "comment"))
     problems.raise_any()
-    rating, comment = checked_rating(rating), text(comment, "comment")
     now = utcnow()
     mentorship.status, mentorship.outcome = MentorshipStatus.CLOSED, outcome
     mentorship.closed_at, mentorship.closed_by_id = now, user.id

@@ -223,10 +223,7 @@ def check_method(
     if context is not None:
         checks.append(lambda: check_context(context))
     for check in checks:
-        try:
-            check()
-        except RuleViolation as violation:
-            problems.collect(violation)
+        problems.attempt(check)
     if publish:
         try:
             tag_count = len(content.approach_ids) + len(parse_free_tags(content.free_tags))
