@@ -168,6 +168,10 @@ class Config:
     # How long each app process reuses a request's ranking of suggested mentors (who may
     # be suggested is checked again on every view; 0: rank on every view).
     MENTOR_SUGGESTIONS_CACHE_SECONDS = _int("MENTOR_SUGGESTIONS_CACHE_SECONDS", 120)
+    # How long each app process reuses who is ranked for a "who else is working on this"
+    # panel (each piece of evidence is checked again whenever a panel is drawn; 0: rank
+    # for every panel drawn).
+    WORKING_ON_RANKING_SECONDS = _int("WORKING_ON_RANKING_SECONDS", 120)
     # Tell a new post's watchers once the reply's response has gone, not before it.
     NOTIFY_AFTER_RESPONSE = _bool("NOTIFY_AFTER_RESPONSE", True)
 
@@ -210,6 +214,7 @@ class TestConfig(Config):
     NEW_CONTENT_WAIT_SECONDS = 0  # tests find what they add at once
     NOTIFY_AFTER_RESPONSE = False  # notifications are there when the service returns
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
+    WORKING_ON_RANKING_SECONDS = 0
 
 
 class ProductionConfig(Config):

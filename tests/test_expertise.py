@@ -174,6 +174,45 @@ def test_the_panel_reads_only_the_newest_matching_documents(example, auth, monke
     assert "Who else is working on this" not in panel_names()
 
 
+def test_a_kept_ranking_never_names_evidence_that_has_gone(example, auth, app, monkeypatch):
+    """Who is ranked is kept for a while (working out a ranking costs ~100 ms), but each
+    panel drawn from it checks every piece as it is now: when Cara's replies stop being
+    helpful, she leaves the very next panel, with no new ranking."""
+    import sqlalchemy as sa
+
+    from community.caching import stores
+    from community.discussions.models import Post
+    from community.extensions import db
+
+    app.config["WORKING_ON_RANKING_SECONDS"] = 120
+    stores.remake("working_on_rankings", app)
+    vic, group = example["vic"], example["open_group"]
+    lounge = discussions.start_thread(vic, group, "Discharge lounge moves", "It moved floors.")
+    path = f"/communities/{group.slug}/threads/{lounge.id}-{lounge.slug}"
+    rankings = []
+    real = expertise.evidence_rows
+    monkeypatch.setattr(
+        expertise, "evidence_rows", lambda *a, **k: rankings.append(1) or real(*a, **k)
+    )
+
+    def panel() -> str:
+        text = page_text(auth.as_user(example["dan"]).get(path))
+        start = text.find("Who else is working on this")
+        return "" if start < 0 else text[start : text.index("Notifications", start)]
+
+    assert "Cara Helpful" in panel() and "Alice Key" in panel()
+    assert len(rankings) == 1  # ranked once, kept for the second page
+    helpful = db.session.scalars(
+        sa.select(Post).where(Post.author_id == example["cara"].id, Post.helpful_count > 0)
+    ).all()
+    assert len(helpful) == 2
+    for post in helpful:
+        discussions.toggle_helpful(vic, post)  # (unmarked)
+    after = panel()
+    assert "Cara Helpful" not in after and "Alice Key" in after
+    assert len(rankings) == 1  # the same kept ranking, drawn again and checked
+
+
 def test_the_panel_is_left_out_when_nobody_has_evidence(example, auth):
     vic, group = example["vic"], example["open_group"]
     lonely = discussions.start_thread(vic, group, "Xylophone tuning", "Unrelated.")

@@ -17,9 +17,9 @@ An entry ends in one of three ways:
   cached page shows, on whichever app server made it; `changes.py` reads that
   from the statements' structure and counts whatever it cannot classify as an
   alteration. New things may show up to NEW_CONTENT_WAIT_SECONDS late;
-* SECONDS: for two rankings that cannot be keyed by what they read (mentor
-  suggestions, popular expertise), after a few minutes at most; each says
-  what it re-checks on every view.
+* SECONDS: for three rankings that cannot be keyed by what they read (mentor
+  suggestions, popular expertise, who else is working on this), after a few
+  minutes at most; each says what it re-checks on every view.
 
 `pages.py` draws a page once with holes for each reader's own parts (thread
 pages use it). `forget_all()` empties every cache (the tests do between

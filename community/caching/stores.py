@@ -81,9 +81,16 @@ CACHES: dict[str, Cache] = {c.name: c for c in (
     Cache("lineage_pages", "a method's family tree page as a kind of reader sees it",
           "method, the reader's visibility class; and the content version", 32, CONTENT,
           ADDITIONS_LATE),
+    Cache("working_on_rankings", "who is ranked for a 'who else is working on this' panel, "
+          "and their evidence's ids (no words, no names)",
+          "the page's title and the people it leaves out, the reader's visibility class",
+          500, SECONDS,
+          "who appears and in what order, for WORKING_ON_RANKING_SECONDS (120 s); every "
+          "piece of evidence is checked, as it is now, each time a panel is drawn",
+          seconds="WORKING_ON_RANKING_SECONDS"),
     Cache("working_on_panels", "a 'who else is working on this' panel as a kind of reader "
-          "sees it, and who was ranked for it",
-          "the page's title and the people it leaves out, the reader's visibility class; and "
+          "sees it, drawn from its kept ranking",
+          "the ranking's key and the ranking, the reader if they are among those ranked; and "
           "the content version", 500, CONTENT, ADDITIONS_LATE),
     Cache("mentor_suggestions", "a mentoring request's ranking of mentors",
           "everything the request asks for", 500, SECONDS,

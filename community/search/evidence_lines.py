@@ -1,7 +1,10 @@
 """An expert's evidence in words: each piece of evidence named, with a link.
 
 Each reader's lines are read here with their own permissions, and each piece
-is checked again as it is put in words: a piece they may not see is never named.
+is checked again as it is put in words: a piece they may not see is never named,
+and each is said as it is now (still theirs, still a key learning, still
+helpful, still listed), so a ranking kept a little while (the panel beside a
+thread) never names evidence that has gone.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from community.accounts.models import ExpertiseTag, member_expertise
 from community.communities.models import Community
 from community.discussions.models import Post, Thread
 from community.extensions import db
-from community.methods.models import Method, MethodStatus
+from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.models import Project, TeamMember
 from community.visibility import (
     shown_to_every_reader,
@@ -38,23 +41,34 @@ class EvidenceLine:
 
 
 def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
-    sources = {item_id: source for _user, source, item_id in items}
+    wanted = {(user, item) for user, _source, item in items}
     # An alias: the visibility clause's own subqueries over communities stay uncorrelated.
     home = sa.orm.aliased(Community)
     rows = db.session.execute(
-        sa.select(Post.id, Post.helpful_count, Thread.title, Thread.community_id, home.name)
+        sa.select(
+            Post.id,
+            Post.author_id,
+            Post.helpful_count,
+            Thread.key_post_id == Post.id,
+            Thread.title,
+            Thread.community_id,
+            home.name,
+        )
         .join(Thread, Thread.id == Post.thread_id)
         .outerjoin(home, home.id == Thread.community_id)
         .where(
-            Post.id.in_(list(sources)),
+            Post.id.in_({item for _user, _source, item in items}),
             # Checked again as they are put in words (the rule, stated once more).
             shown_to_every_reader(),
             visible_threads_clause(viewer),
         )
     )
     lines = {}
-    for post_id, helpful, title, community_id, community_name in rows:
-        if sources[post_id] == "key_learning":
+    for post_id, author_id, helpful, is_key, title, community_id, community_name in rows:
+        # Said as the post is now (a ranking may be a little older than the page).
+        if (author_id, post_id) not in wanted or not (is_key or helpful > 0):
+            continue
+        if is_key:
             text = "Wrote the key learning in"
         else:
             text = (
@@ -68,7 +82,11 @@ def _post_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict
         lines[post_id] = EvidenceLine(
             text, url_for("discussions.post_permalink", post_id=post_id), where
         )
-    return {(user, source, item): lines[item] for user, source, item in items if item in lines}
+    return {
+        (user, source, item): lines[item]
+        for user, source, item in items
+        if item in lines and (user, item) in wanted
+    }
 
 
 def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> dict:
@@ -79,14 +97,15 @@ def _declared_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> 
         .where(member_expertise.c.user_id.in_(users), ExpertiseTag.id.in_(topic.tag_ids))
         .order_by(ExpertiseTag.name)
     )
+    first_listed: dict[int, tuple[str, str]] = {}
+    for user_id, name, slug in rows:
+        first_listed.setdefault(user_id, (name, slug))
     lines = {}
     for user, source, item in items:
-        lines[(user, source, item)] = EvidenceLine("Lists as expertise:")
-    for user_id, name, slug in rows:
-        for key, line in lines.items():
-            if key[0] == user_id and not line.link_text:
-                url = url_for("people.directory", topic=slug)
-                lines[key] = EvidenceLine(line.text, url, name)
+        if user in first_listed:  # (only while they still list it)
+            name, slug = first_listed[user]
+            url = url_for("people.directory", topic=slug)
+            lines[(user, source, item)] = EvidenceLine("Lists as expertise:", url, name)
     return lines
 
 
@@ -94,19 +113,20 @@ def _method_lines(viewer, topic: Topic, items: list[tuple[int, str, int]]) -> di
     # Plain columns: a method's sections, authors and tags are not needed to name it.
     # Found by their keys: `status || ''` keeps SQLite from walking every published
     # method for these few (4 ms at full scale).
-    methods = {
-        row.id: row
-        for row in db.session.execute(
-            sa.select(Method.id, Method.slug, Method.title, Method.parent_id).where(
-                Method.id.in_({item for _u, _s, item in items}),
-                Method.status + "" == MethodStatus.PUBLISHED,
-                visible_methods_clause(viewer),
-            )
+    rows = db.session.execute(
+        sa.select(MethodAuthor.user_id, Method.id, Method.slug, Method.title, Method.parent_id)
+        .join(MethodAuthor, MethodAuthor.method_id == Method.id)
+        .where(
+            Method.id.in_({item for _u, _s, item in items}),
+            MethodAuthor.user_id.in_({user for user, _s, _i in items}),
+            Method.status + "" == MethodStatus.PUBLISHED,
+            visible_methods_clause(viewer),
         )
-    }
+    )
+    methods = {(row.user_id, row.id): row for row in rows}  # (while they are still its author)
     lines = {}
     for key in items:
-        method = methods.get(key[2])
+        method = methods.get((key[0], key[2]))
         if method is not None:
             lines[key] = EvidenceLine(
                 "Wrote the adaptation" if method.parent_id else "Wrote the method",

@@ -3,10 +3,11 @@
 The same engine as the expertise finder (`expertise.py`): the people with
 the most recent evidence on the page's topics, read with the reader's
 permissions. Ranking them costs about 100 ms on a national platform, and every
-thread page shows a panel, so the panel is kept for every reader who may see
-the same things (`visibility_class`) until anything is taken away or altered
-(the cache "working_on_panels", community/caching). A reader who is among the
-people ranked gets a panel of their own, without themselves.
+thread page shows a panel, so the ranking is kept for every reader who may see
+the same things (`visibility_class`) for a minute or two ("working_on_rankings"),
+and the panel drawn from it until anything is taken away or altered
+("working_on_panels", community/caching). A reader who is among the people
+ranked gets a panel of their own, without themselves.
 """
 
 from __future__ import annotations
@@ -73,6 +74,17 @@ def _names(user_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """Someone as ranked for a panel: who, their score, and their evidence's ids (its
+    points, item and source). No words and no names: those are read afresh, with the
+    reader's permissions, each time a panel is drawn."""
+
+    user_id: int
+    score: float
+    items: tuple[tuple[float, int, str], ...]
+
+
 def working_on(viewer, title: str, *, thread_id: int | None = None,
                leave_out: Iterable[int | None] = (), limit: int = 5) -> Panel:  # fmt: skip
     """Who else is working on this: people with recent evidence on a page's subject.
@@ -82,20 +94,38 @@ def working_on(viewer, title: str, *, thread_id: int | None = None,
     people in `leave_out` (its author, authors or team) and the reader. The
     evidence and its lines are read with the reader's permissions (anyone whose
     evidence they may not see is left out).
+
+    Two caches: the ranking (who, in what order: about 100 ms to work out) is kept
+    for WORKING_ON_RANKING_SECONDS whatever changes, and the panel drawn from it (a
+    few ms: each piece of evidence checked and put in words) until anything is taken
+    away or altered. So an edit elsewhere costs the next reader a redraw, not a
+    ranking, and a panel never names evidence that has gone or that they may not see.
     """
     left_out = tuple(sorted({i for i in leave_out if i}))
     reader = getattr(viewer, "id", None)
-    # The title stands for its topics (the vocabulary is content: changing it ends the entry).
     key = (title, thread_id, left_out, limit, visibility_class(viewer))
-    ranked_ids, panel = caching.kept(
+    ranked = _ranking(viewer, key)
+    own = reader if reader is not None and reader in {r.user_id for r in ranked} else None
+    # (A reader who is among the people ranked gets a panel of their own, without themselves.)
+    return caching.kept(
         "working_on_panels",
-        key,
-        lambda: _for_readers_alike(viewer, title, thread_id, left_out, limit),
+        (key, ranked, own),
+        lambda: _panel(viewer, _topic(title, thread_id, left_out), ranked, limit, own, title),
     )
-    if reader is not None and reader in ranked_ids:  # the reader is left out of their own
+
+
+def _ranking(viewer, key: tuple) -> tuple[Ranked, ...]:
+    """Who is ranked for the panel `key` (title, thread, left out, limit, visibility class):
+    one more than a panel shows, since one of them may be the reader."""
+    rankings = caching.store("working_on_rankings")
+    ranked = rankings.get(key)
+    if ranked is None:
+        title, thread_id, left_out, limit, _class = key
         topic = _topic(title, thread_id, left_out)
-        return _panel(viewer, topic, _ranked(viewer, topic, limit), limit, leave_out=reader)
-    return panel
+        found = () if topic is None else _ranked(viewer, topic, limit)
+        ranked = tuple(Ranked(e.user_id, e.score, tuple(e.items)) for e in found)
+        rankings.put(key, ranked)
+    return ranked
 
 
 def _topic(title: str, thread_id: int | None, left_out: tuple[int, ...]) -> Topic | None:
@@ -118,23 +148,17 @@ def _ranked(viewer, topic: Topic, limit: int) -> list[expertise.Expert]:
     return expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
 
 
-def _for_readers_alike(
-    viewer, title: str, thread_id: int | None, left_out: tuple[int, ...], limit: int
-) -> tuple[tuple[int, ...], Panel]:
-    """Who was ranked, and the panel as every reader in the viewer's class sees it who is
-    not among them."""
-    topic = _topic(title, thread_id, left_out)
+def _panel(viewer, topic: Topic | None, ranked: tuple[Ranked, ...], limit: int,
+           leave_out: int | None, title: str) -> Panel:  # fmt: skip
+    """The panel shown to `viewer`: up to `limit` of `ranked` (without `leave_out`), each
+    with the lines they may follow now; anyone with none left is left out."""
     if topic is None:
-        return (), Panel((), telling_word(title))
-    ranked = _ranked(viewer, topic, limit)
-    return tuple(e.user_id for e in ranked), _panel(viewer, topic, ranked, limit)
-
-
-def _panel(viewer, topic: Topic, ranked: list[expertise.Expert], limit: int,
-           leave_out: int | None = None) -> Panel:  # fmt: skip
-    """The panel shown to `viewer`: up to `limit` of `ranked` (without `leave_out`), with
-    lines they may follow."""
-    others = [e for e in ranked if e.user_id != leave_out][:limit]
+        return Panel((), telling_word(title))
+    others = [
+        expertise.Expert(r.user_id, r.score, items=list(r.items))
+        for r in ranked
+        if r.user_id != leave_out
+    ][:limit]
     explain(viewer, topic, others, 1)
     people = _names([e.user_id for e in others if e.lines])
     colleagues = tuple(
