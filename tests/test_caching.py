@@ -100,11 +100,17 @@ def test_a_cache_that_is_not_declared_is_refused(app):
 def test_only_a_cache_that_ends_with_the_content_version_may_keep_by_it(app, db):
     with app.test_request_context(), pytest.raises(ValueError, match="post_fragments"):
         caching.kept("post_fragments", "key", lambda: "value")
+    with app.test_request_context(), pytest.raises(ValueError, match="thread_pages"):
+        caching.kept("thread_pages", "key", lambda: "value")  # (without its thread's version)
+    with app.test_request_context(), pytest.raises(ValueError, match="lineage_pages"):
+        caching.kept("lineage_pages", "key", lambda: "value", thread_version=1)
 
 
 def test_every_declared_cache_says_what_may_show_late(app):
     for cache in caching.CACHES.values():
-        assert cache.ends in {stores.INPUTS, stores.CONTENT, stores.SECONDS}, cache.name
+        assert cache.ends in {stores.INPUTS, stores.CONTENT, stores.THREAD, stores.SECONDS}, (
+            cache.name
+        )
         assert cache.late and cache.holds and cache.key, cache.name
         assert (cache.seconds is not None) == (cache.ends == stores.SECONDS), cache.name
         if cache.seconds:

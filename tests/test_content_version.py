@@ -102,7 +102,8 @@ def _change_of(run) -> str | None:
         with contextlib.suppress(sa.exc.DBAPIError):
             run(connection)
         try:
-            return connection.info.get(_CHANGED)
+            changes = connection.info.get(_CHANGED)
+            return changes.strongest if changes is not None else None
         finally:
             transaction.rollback()
 
@@ -134,21 +135,22 @@ def test_each_committed_change_is_counted_once_and_other_writes_not_at_all(db, m
     db.session.rollback()  # rolled back: nothing changed
     assert versions.current() == start
 
-    member.name = "Sam Patel-Jones"
+    member.name = "Sam Patel-Jones"  # (shown on every thread page: not confined to one)
     db.session.commit()
-    assert versions.current() == (start.altered + 1, start.added)  # once for the transaction
+    once = (start.altered + 1, start.added, start.shared + 1)
+    assert versions.current() == once  # once for the transaction
 
     db.session.execute(sa.update(Post).values(helpful_count=0))  # a bulk statement that adds
     db.session.commit()
-    assert versions.current() == (start.altered + 1, start.added + 1)
+    assert versions.current() == (start.altered + 1, start.added + 1, start.shared + 1)
     db.session.rollback()  # (lets go of SQLite's write lock)
     with db.engine.begin() as connection:  # and SQL outside the session
         connection.execute(sa.text("UPDATE users SET job_title = 'Analyst'"))
-    assert versions.current() == (start.altered + 2, start.added + 1)
+    assert versions.current() == (start.altered + 2, start.added + 1, start.shared + 2)
 
     db.session.add(Notification(recipient_id=member.id, kind="reply"))
     db.session.commit()
-    assert versions.current() == (start.altered + 2, start.added + 1)
+    assert versions.current() == (start.altered + 2, start.added + 1, start.shared + 2)
 
 
 def test_signing_in_leaves_the_content_version_alone(client, member):
@@ -165,10 +167,71 @@ def test_replying_and_marking_helpful_only_add(neighbourhood):
     start = versions.current()
     post = reply(reader, thread, "Our discharge lounge opened in May")
     discussions.toggle_helpful(owner, post, True)
-    assert versions.current() == (start.altered, start.added + 2)
+    assert versions.current() == (start.altered, start.added + 2, start.shared)
+
+
+def test_an_alteration_in_one_thread_moves_that_threads_version_only(neighbourhood):
+    """Hiding or editing a post, or locking a thread, ends the kept pages of that thread
+    (its own version) and of nothing else a thread page shows; every cache that ends
+    with any alteration (`altered`) still forgets."""
+    owner, reader, _other, community, thread = neighbourhood
+    elsewhere = start_thread(owner, community, "Weekend discharges", "Saturday rota")
+    post = reply(reader, thread, "Our discharge lounge opened in May")
+    start, before = versions.current(), (thread.content_version, elsewhere.content_version)
+
     moderation.hide_post(owner, post)
     db.session.commit()
-    assert versions.current() == (start.altered + 1, start.added + 2)
+    assert versions.current() == (start.altered + 1, start.added, start.shared)
+    assert (thread.content_version, elsewhere.content_version) == (before[0] + 1, before[1])
+
+    discussions.edit_post(owner, _opening(thread), "Morning discharge huddles at 9")
+    assert versions.current()[::2] == (start.altered + 2, start.shared)
+    assert (thread.content_version, elsewhere.content_version) == (before[0] + 2, before[1])
+
+    elsewhere.is_locked = True
+    db.session.commit()
+    assert versions.current()[::2] == (start.altered + 3, start.shared)
+    assert (thread.content_version, elsewhere.content_version) == (before[0] + 2, before[1] + 1)
+
+    community.name = "Discharge collaborative (North)"  # shown on every thread's page
+    db.session.commit()
+    assert versions.current()[::2] == (start.altered + 4, start.shared + 1)
+
+
+def _opening(thread: Thread) -> Post:
+    return db.session.scalars(
+        sa.select(Post).where(Post.thread_id == thread.id, Post.position == 1)
+    ).one()
+
+
+def test_an_update_is_confined_only_when_it_names_its_rows_and_their_thread_is_known(db):
+    """Fail closed: an UPDATE of posts by anything but their ids, or of posts the session
+    did not flush (so their thread is unknown), or that moves a post to another thread,
+    alters everywhere."""
+
+    def changes_of(statement):
+        db.session.rollback()
+        with db.engine.connect() as connection:
+            transaction = connection.begin()
+            with contextlib.suppress(sa.exc.DBAPIError):
+                connection.execute(statement)
+            try:
+                return connection.info.get(_CHANGED)
+            finally:
+                transaction.rollback()
+
+    locked = changes_of(sa.update(Thread).where(Thread.id == NOBODY).values(is_locked=True))
+    assert (locked.everywhere, locked.threads) == (False, {NOBODY})
+    searched = changes_of(sa.update(SearchDocument).where(SearchDocument.id == NOBODY)
+                          .values(body="x"))  # fmt: skip
+    assert (searched.altered, searched.everywhere, searched.threads) == (True, False, set())
+    for everywhere in (
+        sa.update(Thread).where(Thread.community_id == NOBODY).values(is_locked=True),
+        sa.update(Thread).where(Thread.id.in_([NOBODY])).values(is_locked=True),
+        sa.update(Post).where(Post.id == NOBODY).values(body_html=""),  # (thread unknown)
+        sa.update(Post).where(Post.id == NOBODY).values(thread_id=NOBODY),
+    ):
+        assert changes_of(everywhere).everywhere, everywhere
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from community_factories import client_as, make_community, make_post, make_thread
+from community_factories import client_as, first_post, make_community, make_post, make_thread
 from flask import current_app, g
 
 from community.caching import pages as kept_pages
@@ -165,6 +165,61 @@ def test_a_helpful_mark_counts_at_once_for_every_reader(people, thread):
     assert "Helpful (1)" in read(people["kit"], thread)
     assert "Marked helpful (1)" in read(people["mo"], thread)
     assert "1 found this helpful" in read(people["ash"], thread)
+
+
+def test_an_edit_in_another_thread_leaves_this_threads_kept_page_alone(
+    people, thread, lounge, monkeypatch
+):
+    """An alteration confined to one thread (a post edited) moves that thread's own
+    version: its page shows the edit at once, every other thread's page stays kept."""
+    from community.discussions import thread_pages
+
+    other = make_thread(people["ash"], lounge, "Pharmacy", "Night-before checks")
+    drawn = []
+    real = thread_pages._draw_with_holes
+    monkeypatch.setattr(
+        thread_pages, "_draw_with_holes", lambda *a: drawn.append(a[0].thread.id) or real(*a)
+    )
+    read(people["kit"], thread)
+    read(people["kit"], other)
+    assert drawn == [thread.id, other.id]
+    services.edit_post(people["ash"], first_post(other), "Night-before checks, and TTOs")
+    assert "and TTOs" in read(people["kit"], other)
+    read(people["kit"], thread)
+    assert drawn == [thread.id, other.id, other.id]  # this thread's page: still kept
+    lounge.name = "Discharge Lounge North"  # shown on every thread's page
+    db.session.commit()
+    assert "Discharge Lounge North" in read(people["kit"], thread)
+    assert drawn[-1] == thread.id
+
+
+def test_a_thread_page_reads_no_table_whose_alterations_count_for_no_thread(
+    people, thread, app, monkeypatch
+):
+    """changes.NOT_ON_THREAD_PAGES: an alteration of those tables leaves every thread's
+    kept page alone, so drawing one (its rows and its page; the side panel is kept by
+    the content version of its own) must not read them."""
+    import sqlalchemy as sa
+
+    from community.caching.changes import NOT_ON_THREAD_PAGES
+    from community.discussions import thread_pages
+    from community.search.working_on import Panel
+
+    make_post(people["ash"], thread, "Pharmacy checks the night before.")
+    monkeypatch.setattr(thread_pages, "working_on", lambda *a, **k: Panel((), "discharge"))
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        read(people["kit"], thread)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert any("from posts" in s for s in statements)  # (it was drawn, not kept)
+    for table in NOT_ON_THREAD_PAGES:
+        assert not [s for s in statements if table in s]
 
 
 def test_a_member_who_joins_may_reply_at_once(people, thread, lounge):

@@ -2,10 +2,10 @@
 
 Every statement the engine runs reaches `watch`'s listener with the statement
 object SQLAlchemy compiled it from (an ORM flush, a bulk update and a Core
-insert alike). Its kind and table, and for an UPDATE the columns it sets, say
-what it changes; its SQL text is never read. What that cannot classify for
-sure counts as an alteration, so every cache that ends with the content
-version forgets:
+insert alike). Its kind and table, and for an UPDATE the columns it sets and
+the rows its WHERE names, say what it changes; its SQL text is never read.
+What that cannot classify for sure counts as an alteration of everything, so
+every cache that ends with the content version forgets:
 
 * a SELECT, or a savepoint, changes nothing;
 * an INSERT adds (an upsert, or any INSERT with a prefix such as OR REPLACE,
@@ -20,18 +20,31 @@ version forgets:
 * anything else alters: SQL given as text (`sa.text`, `exec_driver_sql`), a
   schema change, a statement of a kind not listed here. Code that runs text it
   knows changes nothing says so with the execution option CHANGES_NOTHING.
+
+An alteration is *confined* when the statement says exactly which rows it
+changes and nothing but their own thread's page shows them: an UPDATE of a
+thread by its id, or of posts by their ids when the session that flushed them
+knew their threads (`_note_post_threads`) and the thread is not what changes;
+and an update of a search document, which no thread page reads
+(NOT_ON_THREAD_PAGES). A confined alteration moves `altered` and the threads'
+own versions, but not `shared`, so the pages of every other thread stay kept.
+Every other alteration moves `shared` too.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import dml, operators, selectable
 from sqlalchemy.sql.elements import (
     BinaryExpression,
     BindParameter,
+    BooleanClauseList,
     ClauseElement,
     ColumnClause,
     Null,
@@ -62,42 +75,134 @@ CHANGES_NOTHING = {"changes_content": False}
 
 _READS = (selectable.Select, selectable.CompoundSelect, selectable.TextualSelect)
 _SAVEPOINTS = (SavepointClause, RollbackToSavepointClause, ReleaseSavepointClause)
-_CHANGED = "content_changed"  # on the connection's info: ADDED or ALTERED so far
+# Tables no thread page reads (tests/test_caching.py checks the thread pages' statements).
+NOT_ON_THREAD_PAGES = frozenset({"search_documents"})
+# Where a thread's own version is kept: a column of its row (threads are written with
+# the ORM elsewhere; this is only the version's column).
+_THREADS = sa.table("threads", sa.column("id", sa.Integer), sa.column("content_version"))
+_CHANGED = "content_changed"  # on the connection's info: the Changes so far
+_POST_THREADS = "post_threads"  # on the connection's info: each flushed post's thread
 
 
-def change_made_by(context) -> str | None:
-    """What the statement of execution `context` does to content: ALTERED, ADDED or None."""
+@dataclass(frozen=True)
+class Change:
+    """What one statement does: adds, or alters; an alteration confined to the pages of
+    `threads` (an empty set: to no thread's page), or anywhere (`threads` None)."""
+
+    kind: str  # ADDED or ALTERED
+    threads: frozenset[int] | None = None
+
+
+EVERYWHERE = Change(ALTERED)
+ADDS = Change(ADDED)
+
+
+@dataclass
+class Changes:
+    """What a transaction's statements did so far (kept on its connection)."""
+
+    added: bool = False
+    altered: bool = False
+    everywhere: bool = False
+    threads: set[int] = field(default_factory=set)
+
+    def note(self, change: Change) -> None:
+        if change.kind == ADDED:
+            self.added = True
+            return
+        self.altered = True
+        if change.threads is None:
+            self.everywhere = True
+        else:
+            self.threads |= change.threads
+
+    @property
+    def strongest(self) -> str | None:
+        """ALTERED, ADDED or None: the most this transaction did."""
+        return ALTERED if self.altered else ADDED if self.added else None
+
+
+def change_made_by(context) -> Change | None:
+    """What the statement of execution `context` does to content (None: nothing)."""
     if context.execution_options.get("changes_content") is False:
         return None
     compiled = context.compiled
     statement = compiled.statement if compiled is not None else None
     if statement is None:
-        return ALTERED  # SQL the driver was given as text
+        return EVERYWHERE  # SQL the driver was given as text
     if isinstance(statement, _READS + _SAVEPOINTS):
         return None
     if not isinstance(statement, dml.UpdateBase):
-        return ALTERED  # text, a schema change, anything else
+        return EVERYWHERE  # text, a schema change, anything else
     table = getattr(statement.table, "name", None)
     if table is None:
-        return ALTERED
+        return EVERYWHERE
     if table in IGNORED_TABLES:
         return None
+    change = _write_change(statement, context, table)
+    if change is EVERYWHERE and table in NOT_ON_THREAD_PAGES:
+        return Change(ALTERED, frozenset())  # (alters no thread's page)
+    return change
+
+
+def _write_change(statement: dml.UpdateBase, context, table: str) -> Change | None:
     if isinstance(statement, dml.Insert):
         upsert = getattr(statement, "_post_values_clause", None) is not None
-        return ALTERED if upsert or statement._prefixes else ADDED
+        return EVERYWHERE if upsert or statement._prefixes else ADDS
     if isinstance(statement, dml.Update):
-        return _update_change(statement, compiled, table)
-    return ALTERED  # a DELETE
+        return _update_change(statement, context, table)
+    return EVERYWHERE  # a DELETE
 
 
-def _update_change(statement: dml.Update, compiled, table: str) -> str | None:
+def _update_change(statement: dml.Update, context, table: str) -> Change | None:
+    compiled = context.compiled
     columns, plain = _columns_set(statement, compiled)
     if not columns:
-        return ALTERED
+        return EVERYWHERE
     if table == "users" and columns <= IGNORED_USER_COLUMNS:
         return None
     adding = ADDING_COLUMNS.get(table, frozenset())
-    return ADDED if plain and columns <= adding else ALTERED
+    if plain and columns <= adding:
+        return ADDS
+    rows = _rows_named(statement, context)
+    if rows is None:
+        return EVERYWHERE
+    if table == "threads":
+        return Change(ALTERED, frozenset(rows))
+    if table == "posts" and "thread_id" not in columns:
+        known = context.connection.info.get(_POST_THREADS, {})
+        if all(row in known for row in rows):
+            return Change(ALTERED, frozenset(known[row] for row in rows))
+    return EVERYWHERE
+
+
+def _rows_named(statement: dml.Update, context) -> set[int] | None:
+    """The ids of the rows an UPDATE changes, when its WHERE is exactly `id = value` (as
+    an ORM flush writes it); else None."""
+    criteria = []
+    for criterion in statement._where_criteria:  # (an ORM flush writes `and_(id = value)`)
+        if isinstance(criterion, BooleanClauseList) and criterion.operator is operators.and_:
+            criteria.extend(criterion.clauses)
+        else:
+            criteria.append(criterion)
+    if len(criteria) != 1:
+        return None
+    (criterion,) = criteria
+    if not (
+        isinstance(criterion, BinaryExpression)
+        and criterion.operator is operators.eq
+        and isinstance(criterion.left, sa.Column)
+        and isinstance(criterion.left.table, sa.Table)  # (not an alias)
+        and criterion.left.table.name == statement.table.name
+        and criterion.left.primary_key
+        and isinstance(criterion.right, BindParameter)
+    ):
+        return None
+    name = context.compiled.bind_names.get(criterion.right)
+    values = {params.get(name) for params in context.compiled_parameters or ()}
+    if not values or not all(isinstance(value, int) for value in values):
+        return None
+    return values
 
 
 def _columns_set(statement: dml.Update, compiled) -> tuple[set[str], bool]:
@@ -128,36 +233,75 @@ def _is_plain(value) -> bool:
     return False
 
 
+def _note_post_threads(session, _flush_context, _instances) -> None:
+    """Before a flush: the thread of each post it may update, so that an UPDATE of a post
+    by its id is known to change that thread's page only (`_update_change`)."""
+    posts = {
+        obj.id: obj.thread_id
+        for obj in session.dirty
+        if getattr(obj, "__tablename__", None) == "posts" and obj.id is not None
+    }
+    if posts:
+        session.connection().info.setdefault(_POST_THREADS, {}).update(posts)
+
+
 def watch(engine: Engine) -> None:
     """Move the content version with every committed change to content made through `engine`."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, _statement, _parameters, context, _executemany):
-        info = connection.info
-        if info.get(_CHANGED) == ALTERED:
-            return
+        changes = connection.info.get(_CHANGED)
+        if changes is not None and changes.everywhere and changes.added:
+            return  # (nothing can add to that)
         change = change_made_by(context)
         if change is not None:
-            info[_CHANGED] = change
+            if changes is None:
+                changes = connection.info[_CHANGED] = Changes()
+            changes.note(change)
 
     @event.listens_for(engine, "commit")
     def _count(connection):
-        change = connection.info.pop(_CHANGED, None)
-        if change is None:
+        changes = connection.info.pop(_CHANGED, None)
+        connection.info.pop(_POST_THREADS, None)
+        if changes is None:
             return
         # (Looked up each time: a migration, here or in another process, may add or drop
         # the table. A schema change counts as an alteration, like any statement above.)
-        exists = sa.inspect(connection).has_table(TABLE)
+        columns = _version_columns(connection)
         connection.info.pop(_CHANGED, None)  # (the look-up's own statements are no change)
-        if exists:
-            column = getattr(ContentVersion, change)
+        if not columns:
+            return
+        moved = {}
+        if changes.altered:
+            moved["altered"] = ContentVersion.altered + 1
+            if changes.everywhere and "shared" in columns:
+                moved["shared"] = ContentVersion.shared + 1
+        if changes.added:
+            moved["added"] = ContentVersion.added + 1
+        connection.execute(sa.update(ContentVersion).where(ContentVersion.id == 1).values(moved))
+        if changes.altered and not changes.everywhere and changes.threads:
             connection.execute(
-                sa.update(ContentVersion).where(ContentVersion.id == 1).values({column: column + 1})
+                sa.update(_THREADS)
+                .where(_THREADS.c.id.in_(sorted(changes.threads)))
+                .values(content_version=_THREADS.c.content_version + 1),
+                execution_options=CHANGES_NOTHING,
             )
-            if has_app_context():
-                g.pop(_READ, None)
+        if has_app_context():
+            g.pop(_READ, None)
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "rollback")
     def _forget(connection):
         connection.info.pop(_CHANGED, None)
+        connection.info.pop(_POST_THREADS, None)
+
+    if not event.contains(Session, "before_flush", _note_post_threads):
+        event.listen(Session, "before_flush", _note_post_threads)
+
+
+def _version_columns(connection) -> set[str]:
+    """The content version's columns in the database now (none: it has no such table)."""
+    inspector = sa.inspect(connection)
+    if not inspector.has_table(TABLE):
+        return set()
+    return {column["name"] for column in inspector.get_columns(TABLE)}

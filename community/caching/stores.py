@@ -19,6 +19,11 @@ from flask import Flask, current_app
 # How a cache's entries end (the "ends" column of the table in community/caching/__init__.py).
 INPUTS = "its key holds everything the value is made from: a change makes a new key"
 CONTENT = "the content version (versions.py): any alteration, on any app server, ends it"
+THREAD = (
+    "the thread's own version and the shared content version (versions.py): an "
+    "alteration of that thread, or one not confined to a thread, on any app server, "
+    "ends it"
+)
 SECONDS = "after its setting's number of seconds"
 
 
@@ -30,7 +35,7 @@ class Cache:
     holds: str
     key: str
     entries: int | str  # a number, or the configuration setting that gives it
-    ends: str  # INPUTS, CONTENT or SECONDS
+    ends: str  # INPUTS, CONTENT, THREAD or SECONDS
     late: str  # what a reader may see late because of it, and for how long
     seconds: str | None = None  # the setting with the seconds, for SECONDS
 
@@ -42,7 +47,7 @@ class Cache:
     def lifetime(self, app: Flask) -> float | None:
         if self.ends == SECONDS:
             return app.config[self.seconds]
-        if self.ends == CONTENT:
+        if self.ends in (CONTENT, THREAD):
             return app.config["KEPT_ANSWER_SECONDS"]
         return None
 
@@ -73,11 +78,11 @@ CACHES: dict[str, Cache] = {c.name: c for c in (
           "measure id and creation time, its data version, its PDSA cycles' dates and labels",
           128, INPUTS, NOTHING_LATE),
     Cache("thread_rows", "a thread page's 50 posts and the posts they quote, as plain rows",
-          "thread, page, post count, key learning; and the content version", 100, CONTENT,
-          ADDITIONS_LATE),
+          "thread, page, post count, key learning; and the thread's own and the shared "
+          "content version", 100, THREAD, ADDITIONS_LATE),
     Cache("thread_pages", "a thread page drawn once with holes for each reader's own parts",
           "thread, page, what the reader may do, their watch setting, the side panel; "
-          "and the content version", 100, CONTENT, ADDITIONS_LATE),
+          "and the thread's own and the shared content version", 100, THREAD, ADDITIONS_LATE),
     Cache("lineage_pages", "a method's family tree page as a kind of reader sees it",
           "method, the reader's visibility class; and the content version", 32, CONTENT,
           ADDITIONS_LATE),

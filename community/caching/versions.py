@@ -1,4 +1,4 @@
-"""The content version: two numbers that go up as changes to content commit.
+"""The content version: numbers that go up as changes to content commit.
 
 A cache whose entries end with it (`ends=CONTENT` in CACHES) holds them under a
 key with `altered` in it, through `kept()`:
@@ -7,6 +7,11 @@ key with `altered` in it, through `kept()`:
   it (any removal; any edit but the counters and times in changes.ADDING_COLUMNS),
   so after such a change every reader, on every app server, misses every
   entry kept before it;
+* `shared` goes up with every such change but those confined to one thread's
+  own page (an edit of a post, a thread locked or renamed: see changes.py),
+  which move that thread's own version (`threads.content_version`) instead.
+  A cache of one thread's page (`ends=THREAD`) holds its entries under both, so
+  an edit in one thread leaves every other thread's page kept;
 * `added` goes up with every change that only adds: new rows, and the
   counters and times that new rows move (a thread's post count and latest
   post). An entry made before an addition is used for NEW_CONTENT_WAIT_SECONDS
@@ -29,7 +34,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.caching.stores import CACHES, CONTENT, store
+from community.caching.stores import CACHES, CONTENT, THREAD, store
 from community.extensions import db
 
 T = TypeVar("T")
@@ -44,14 +49,16 @@ class ContentVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)  # one row: 1
     altered: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     added: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    shared: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
 class Version(NamedTuple):
     altered: int
     added: int
+    shared: int
 
 
-_CURRENT = sa.select(ContentVersion.altered, ContentVersion.added).where(
+_CURRENT = sa.select(ContentVersion.altered, ContentVersion.added, ContentVersion.shared).where(
     ContentVersion.id == 1
 )  # (built once: most pages read it)
 
@@ -76,23 +83,30 @@ def kept(
     key: Hashable,
     make: Callable[[], T],
     still_good: Callable[[T], bool] | None = None,
+    thread_version: int | None = None,
 ) -> T:
     """What `make()` gave for `key` before, while nothing it read may have changed; else `make()`.
 
-    Kept in this app process (the cache `name`, declared with ends=CONTENT) until anything
-    is taken away or altered, by any reader on any app server; for
-    NEW_CONTENT_WAIT_SECONDS after something new is added; and for
+    Kept in this app process (the cache `name`, declared with ends=CONTENT or THREAD)
+    until anything it may show is taken away or altered, by any reader on any app
+    server; for NEW_CONTENT_WAIT_SECONDS after something new is added; and for
     KEPT_ANSWER_SECONDS at most. `key` must hold everything else `make` reads:
-    the reader's `visibility_class`, the page's parameters. `still_good(value)` may
-    end a kept value sooner (a page whose "3 minutes ago" has moved on).
+    the reader's `visibility_class`, the page's parameters. A cache of one thread's
+    page (THREAD) gives that thread's `thread_version`, read with the thread's row
+    before anything else of it. `still_good(value)` may end a kept value sooner (a
+    page whose "3 minutes ago" has moved on).
     """
-    if CACHES[name].ends != CONTENT:
+    ends = CACHES[name].ends
+    if ends not in (CONTENT, THREAD):
         raise ValueError(f"the cache {name} does not end with the content version")
+    if (ends == THREAD) != (thread_version is not None):
+        raise ValueError(f"the cache {name} is kept by thread_version only if it ends with it")
     stamp = current()
     if stamp is None:
         return make()
     kept_here = store(name)
-    entry = kept_here.get((key, stamp.altered))
+    version = (stamp.shared, thread_version) if ends == THREAD else stamp.altered
+    entry = kept_here.get((key, version))
     if entry is not None:
         added, made_at, value = entry
         waited = time.monotonic() - made_at
@@ -100,12 +114,12 @@ def kept(
         if fresh and (still_good is None or still_good(value)):
             return value
     value = make()
-    kept_here.put((key, stamp.altered), (stamp.added, time.monotonic(), value))
+    kept_here.put((key, version), (stamp.added, time.monotonic(), value))
     return value
 
 
 def move_past(before: Version | None) -> None:
-    """After a restore put older numbers back: move both past `before` (read before it), so
+    """After a restore put older numbers back: move each past `before` (read before it), so
     no process takes what it kept then for what the restored database holds now."""
     if before is None:
         return
@@ -115,19 +129,15 @@ def move_past(before: Version | None) -> None:
         connection.execute(
             sa.update(ContentVersion)
             .where(ContentVersion.id == 1)
-            .values(
-                altered=sa.case(
-                    (ContentVersion.altered > before.altered, ContentVersion.altered),
-                    else_=before.altered,
+            .values({
+                column: sa.case((column > seen, column), else_=seen) + 1
+                for column, seen in (
+                    (ContentVersion.altered, before.altered),
+                    (ContentVersion.added, before.added),
+                    (ContentVersion.shared, before.shared),
                 )
-                + 1,
-                added=sa.case(
-                    (ContentVersion.added > before.added, ContentVersion.added),
-                    else_=before.added,
-                )
-                + 1,
-            )
-        )
+            })
+        )  # fmt: skip
 
 
 def read_now() -> Version | None:

@@ -102,6 +102,10 @@ class Thread(db.Model):
     key_post_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True)
     )
+    # Goes up in the same transaction as any alteration confined to this thread's own
+    # page (a post edited or hidden, the thread locked or renamed): the pages kept of it
+    # end, those of other threads stay (community/caching/changes.py).
+    content_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     community: Mapped[Optional[Community]] = relationship(lazy="joined")
     method: Mapped[Optional[Method]] = relationship(back_populates="thread", lazy="select")

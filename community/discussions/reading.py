@@ -182,9 +182,11 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     pages = thread.last_page
     number = min(max(number, 1), pages)
     # The same rows for every reader (what each may see of them is decided below and
-    # in rendering.py), kept until anything is altered; a new post changes the count.
+    # in rendering.py), kept until this thread, or anything not confined to one thread,
+    # is altered; a new post changes the count.
     key = (thread.id, number, thread.post_count, thread.key_post_id)
-    rows = caching.kept("thread_rows", key, lambda: _rows(thread, number))
+    rows = caching.kept("thread_rows", key, lambda: _rows(thread, number),
+                        thread_version=thread.content_version)  # fmt: skip
     posts = rows.posts
     member = membership(user, thread.community) if thread.community is not None else None
     result = ThreadPage(

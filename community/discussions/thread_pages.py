@@ -2,12 +2,14 @@
 
 Nearly every reader of a busy thread sees the same page. It is drawn with holes
 for each reader's own posts, header and tokens (`community.caching.pages`) and
-kept (`community.caching.kept`) under a key holding everything else the page
-shows: the thread, the page, its post count and key learning, what the reader
-may do, their watch setting, the "who else is working on this" panel as they
-see it. A reader's own posts go in as their author sees them (kept with the
-page); the few posts they marked, flagged, whose count moved on, or that quote
-their hidden posts are drawn for them.
+kept (`community.caching.kept`) until this thread, or anything not confined to
+one thread, is altered (the thread's own version and the shared one), under a
+key holding everything else the page shows: the thread, the page, its post
+count and key learning, what the reader may do, their watch setting, the "who
+else is working on this" panel as they see it. A reader's own posts go in as
+their author sees them (kept with the page); the few posts they marked,
+flagged, whose count moved on, or that quote their hidden posts are drawn for
+them.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def show(thread: Thread, number: int, **context) -> bytes | str:
         "thread_pages", key, lambda: _draw_with_holes(page, panel, context),
         # (by the clock the posts' ages are written by)
         still_good=lambda drawn: drawn.is_good_at(rendering.utcnow()),
+        thread_version=thread.content_version,
     )  # fmt: skip
     own = rendering.own_posts(page, user.id)
     values = {f"post-{p.id}": drawn.kept[f"post-{p.id}-as-author"] for p in own.as_author}
