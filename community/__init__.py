@@ -121,20 +121,43 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community.accounts.routes import bp as accounts_bp
-    from community.admin.routes import bp as admin_bp
-    from community.communities.routes import bp as communities_bp
-    from community.directory.routes import bp as directory_bp
-    from community.discussions.routes import bp as discussions_bp
-    from community.main.routes import bp as main_bp
-    from community.mentoring.routes import bp as mentoring_bp
-    from community.methods.routes import bp as methods_bp
-    from community.notifications.routes import bp as notifications_bp
-    from community.people.routes import bp as people_bp
-    from community.projects.dashboard_routes import bp as dashboards_bp
-    from community.projects.measure_routes import bp as measures_bp
-    from community.projects.routes import bp as projects_bp
-    from community.search.routes import bp as search_bp
+    """Each feature's blueprint is made in its `blueprint.py`; importing a feature's
+    route modules here is what puts its routes on it. Feature packages import no
+    routes themselves, so a service or a model never drags the web pages in."""
+    import community.accounts.routes  # noqa: F401
+    import community.admin.routes  # noqa: F401
+    import community.communities.routes  # noqa: F401
+    import community.directory.routes  # noqa: F401
+    import community.discussions.routes  # noqa: F401
+    import community.main.routes  # noqa: F401
+    import community.mentoring.mentorship_routes  # noqa: F401
+    import community.mentoring.organisation_routes  # noqa: F401
+    import community.mentoring.routes  # noqa: F401
+    import community.methods.discussion_routes  # noqa: F401
+    import community.methods.past_routes  # noqa: F401
+    import community.methods.routes  # noqa: F401
+    import community.notifications.routes  # noqa: F401
+    import community.people.routes  # noqa: F401
+    import community.projects.archive_routes  # noqa: F401
+    import community.projects.dashboard_routes  # noqa: F401
+    import community.projects.discussion_routes  # noqa: F401
+    import community.projects.measure_routes  # noqa: F401
+    import community.projects.method_routes  # noqa: F401
+    import community.projects.routes  # noqa: F401
+    import community.search.routes  # noqa: F401
+    from community.accounts.blueprint import bp as accounts_bp
+    from community.admin.blueprint import bp as admin_bp
+    from community.communities.blueprint import bp as communities_bp
+    from community.directory.blueprint import bp as directory_bp
+    from community.discussions.blueprint import bp as discussions_bp
+    from community.main.blueprint import bp as main_bp
+    from community.mentoring.blueprint import bp as mentoring_bp
+    from community.methods.blueprint import bp as methods_bp
+    from community.notifications.blueprint import bp as notifications_bp
+    from community.people.blueprint import bp as people_bp
+    from community.projects.blueprint import bp as projects_bp
+    from community.projects.blueprint import dashboards_bp, measures_bp
+    from community.search.blueprint import bp as search_bp
 
     for blueprint in (
         main_bp,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.accounts.services import grant_role, set_synonyms
 from community.actions import Confirmation, act, confirm_then_act
+from community.admin.blueprint import bp
 from community.admin.forms import OrganisationForm, RoleForm, SynonymsForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
@@ -19,8 +20,6 @@ from community.directory.models import Organisation, System
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import also_check, show_violation
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
 from community.discussions import moderation, quoting, redaction, services, thread_pages
+from community.discussions.blueprint import bp
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -25,7 +26,6 @@ from community.markdown import render_markdown
 from community.rate_limits import posting_limit, preview_limit
 from community.visibility import can_facilitate, can_moderate_thread
 
-bp = Blueprint("discussions", __name__)
 bp.add_app_template_global(thread_links)
 
 

@@ -9,6 +9,7 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import also_check, show_violation
 from community.mentoring import mentorships, queries, services
+from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
     CloseForm,
     FeedbackForm,
@@ -17,7 +18,6 @@ from community.mentoring.forms import (
     SessionForm,
 )
 from community.mentoring.models import Mentorship, MentorshipGoal
-from community.mentoring.routes import bp
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
 from community.paging import page_number

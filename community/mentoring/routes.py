@@ -7,7 +7,7 @@ three add their views to this one blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
@@ -20,6 +20,7 @@ from community.extensions import db
 from community.forms import also_check, show_violation
 from community.mentoring import matching, offers, queries, services, suggested
 from community.mentoring.assessments import capability_summary
+from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
     AskMentorsForm,
     MentoringRequestForm,
@@ -31,8 +32,6 @@ from community.mentoring.visibility import can_manage_request, get_request_or_40
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
 from community.paging import ListPagination, page_number
 from community.people.forms import choose_person
-
-bp = Blueprint("mentoring", __name__)
 
 LIST_SIZE = 10
 SUGGESTIONS_PER_PAGE = 10
@@ -362,7 +361,3 @@ def withdraw_ask(request_id: int, ask_id: int):
 def mentor_offer_of(user):
     """The member's offer and how many places are taken, for their profile page."""
     return queries.offer_standing(user)
-
-
-# Register the views that live in the feature's other route modules.
-from community.mentoring import mentorship_routes, organisation_routes  # noqa: E402, F401

@@ -15,7 +15,8 @@ from community.discussions import moderation
 from community.discussions import routes as discussions
 from community.discussions.forms import ReviewForm
 from community.methods import services
-from community.methods.routes import _canonical, bp, method_url
+from community.methods.blueprint import bp
+from community.methods.routes import _canonical, method_url
 from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
 

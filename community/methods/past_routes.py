@@ -12,10 +12,11 @@ from markupsafe import Markup
 from community import caching
 from community.markdown import render_markdown
 from community.methods import queries, services
+from community.methods.blueprint import bp
 from community.methods.diffs import diff_versions
 from community.methods.lineage import LineageNode, ancestors, descendants, family_member, spread
 from community.methods.picture import spread_picture
-from community.methods.routes import _canonical, bp
+from community.methods.routes import _canonical
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.methods.vocabulary import SECTIONS
 from community.paging import ListPagination, page_number

@@ -9,7 +9,6 @@ in discussion_routes.py.
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -27,6 +26,7 @@ from community.discussions.reading import thread_summary
 from community.errors import RuleViolation
 from community.forms import also_check, show_violation
 from community.methods import queries, services, uses
+from community.methods.blueprint import bp
 from community.methods.content import copied_from_private
 from community.methods.diffs import diff_versions
 from community.methods.forms import AdaptationForm, MethodForm, form_data
@@ -39,8 +39,6 @@ from community.methods.snapshots import (
 )
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
-
-bp = Blueprint("methods", __name__, url_prefix="/methods")
 
 
 @bp.before_request
@@ -400,9 +398,3 @@ def used(method_id: int, slug: str):
         "Thank you: your use has been recorded" + (f" for {org.name}." if org is not None else "."),
         method_url(method, _anchor="use"),
     )
-
-
-from community.methods import (  # noqa: E402, F401  (routes on this blueprint)
-    discussion_routes,
-    past_routes,
-)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -12,9 +12,8 @@ from community.actions import require_action_form
 from community.communities.forms import ActionForm
 from community.errors import RuleViolation
 from community.notifications import digests, inbox
+from community.notifications.blueprint import bp
 from community.notifications.models import EmailFrequency
-
-bp = Blueprint("notifications", __name__)
 
 
 class EmailSettingsForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from community.actions import Confirmation, act, confirm_then_act
 from community.projects import services
-from community.projects.routes import bp
+from community.projects.blueprint import bp
 from community.projects.routing import load_project, project_crumbs, project_url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask import Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from community.actions import Confirmation, confirm_then_act
@@ -14,6 +14,7 @@ from community.forms import also_check, show_violation
 from community.paging import ListPagination, page_number
 from community.projects import charts, measure_imports, pending_imports
 from community.projects import measure_services as services
+from community.projects.blueprint import measures_bp as bp
 from community.projects.csv_import import MAX_BYTES
 from community.projects.forms import (
     ConfirmImportForm,
@@ -27,7 +28,6 @@ from community.projects.spc import Variation
 from community.projects.spc_words import format_date, format_number, point_signals, with_unit
 from community.slugs import slugify
 
-bp = Blueprint("measures", __name__, url_prefix="/projects")
 PREFIX = "/<int:project_id>-<slug>/measures"
 ROWS_PER_PAGE = 50
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from community.actions import act
 from community.communities.forms import ActionForm
 from community.projects import method_links
-from community.projects.routes import bp
+from community.projects.blueprint import bp
 from community.projects.routing import load_project, project_url
 
 

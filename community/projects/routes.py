@@ -4,7 +4,6 @@ updates and PDSA cycles. Measure pages are in measure_routes.py."""
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -26,6 +25,7 @@ from community.forms import also_check, show_violation
 from community.paging import page_number
 from community.people.forms import choose_person
 from community.projects import cycles, measure_services, method_links, services
+from community.projects.blueprint import bp
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
     STATUS_CHOICES,
@@ -39,8 +39,6 @@ from community.projects.models import ProgrammeType, ProjectStatus
 from community.projects.routing import load_project, project_crumbs, project_url
 from community.search.working_on import working_on
 from community.timefmt import nhs_date
-
-bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
 @bp.before_request
@@ -403,11 +401,3 @@ def delete_cycle(project_id: int, slug: str, cycle_id: int):
         f"{cycle.label} has been deleted.",
         cycles_page,
     )
-
-
-# Routes on this blueprint kept in their own modules.
-from community.projects import (  # noqa: E402, F401
-    archive_routes,
-    discussion_routes,
-    method_routes,
-)
