@@ -35,6 +35,7 @@ def create_app(config: type[config_module.Config] | None = None) -> Flask:
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    register_signals(app)
     register_errorhandlers(app)
     register_security(app)
     register_commands(app)
@@ -176,6 +177,14 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def register_signals(app: Flask) -> None:
+    """Features that react to another's events listen to its signals (see each
+    feature's signals.py), rather than the two importing each other."""
+    from community.notifications import listeners
+
+    listeners.connect()
 
 
 def register_errorhandlers(app: Flask) -> None:
