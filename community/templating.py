@@ -12,6 +12,9 @@ from markupsafe import Markup
 
 from community.caching import store
 from community.caching.pages import CSRF_STAND_IN, drawing_with_holes, hole
+from community.form_rendering import register_form_rendering
+from community.notifications.inbox import unread_count
+from community.urls import external_url
 
 SERVICE_NAME = "Improvement Commons"
 
@@ -62,7 +65,6 @@ def navigation_items() -> list[dict]:
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
-    from community.notifications.inbox import unread_count
 
     return unread_count(current_user)
 
@@ -106,9 +108,6 @@ def page_url(page: int, param: str = "page") -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from community.form_rendering import register_form_rendering
-    from community.urls import external_url
-
     register_form_rendering(app)
     app.jinja_env.globals.update(
         external_url=external_url,

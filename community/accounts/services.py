@@ -29,6 +29,7 @@ from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.outbox.services import queue_email
 from community.search import indexing
+from community.search.vocabulary import normalised
 from community.slugs import slugify
 from community.timefmt import utcnow
 from community.urls import external_url
@@ -445,8 +446,6 @@ def set_synonyms(admin: User, tag: ExpertiseTag, lines: Iterable[str]) -> Expert
     Each name means one area of expertise: a name already another tag's, or
     another tag's other name, is refused with both named, and nothing is saved.
     """
-    from community.search.vocabulary import normalised
-
     wanted: dict[str, str] = {}
     for line in lines:
         text = " ".join(line.split())

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.communities.models import Community
 from community.discussions.models import Post, Thread
 from community.extensions import db
+from community.mentoring.models import MentorOffer
 from community.models_base import created_at_column
 from community.timefmt import utcnow
 from community.visibility import open_community_clause, shown_to_every_reader
@@ -95,8 +96,6 @@ def refresh_evidence(user_ids: Iterable[int] | None = None) -> int:
     Commits after each batch of a thousand, so a long refresh never holds the
     database for long. Returns how many members were recounted.
     """
-    from community.mentoring.models import MentorOffer
-
     if user_ids is None:
         user_ids = db.session.scalars(sa.select(MentorOffer.user_id).order_by(MentorOffer.user_id))
     user_ids = list(user_ids)
