@@ -131,8 +131,8 @@ def register_blueprints(app: Flask) -> None:
     import community.directory.routes  # noqa: F401
     import community.discussions.routes  # noqa: F401
     import community.main.routes  # noqa: F401
-    import community.mentoring.mentorship_routes  # noqa: F401
-    import community.mentoring.organisation_routes  # noqa: F401
+    import community.mentoring.mentorships.routes  # noqa: F401
+    import community.mentoring.organisations.routes  # noqa: F401
     import community.mentoring.routes  # noqa: F401
     import community.methods.discussion_routes  # noqa: F401
     import community.methods.past_routes  # noqa: F401

@@ -17,7 +17,7 @@ from community.communities.models import Community
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.mentoring import offers, services
-from community.mentoring.evidence import refresh_evidence
+from community.mentoring.matching.evidence import refresh_evidence
 from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
 from community.slugs import slugify
 

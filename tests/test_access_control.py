@@ -76,8 +76,8 @@ from community.directory.models import Organisation, System
 from community.discussions import moderation
 from community.discussions import services as discussion_services
 from community.extensions import db, limiter
-from community.mentoring import mentorships
-from community.mentoring.assessments import record_assessment
+from community.mentoring.mentorships import progress as mentorships
+from community.mentoring.organisations.assessments import record_assessment
 from community.notifications.models import Notification
 from community.projects import cycles, measure_imports, measure_services, method_links, services
 from community.projects.measure_models import DataPoint, ProcessChange

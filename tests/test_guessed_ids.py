@@ -25,7 +25,7 @@ from methods_support import draft_method
 from project_factories import make_measure, make_project  # noqa: F401
 
 from community.communities.models import Visibility
-from community.mentoring import mentorships
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import MentorshipGoal
 from community.notifications.models import Notification
 from community.projects import cycles, measure_services

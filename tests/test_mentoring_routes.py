@@ -398,7 +398,7 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
         )
     assert few.count == many.count, many.statements
     # A later page ranks as the full list does, though only a pool is scored in full.
-    from community.mentoring import matching
+    from community.mentoring.matching import ranking as matching
 
     ranked = [s.candidate.name for s in matching.suggest(request)]
     with count_statements() as page_five:

@@ -11,7 +11,8 @@ from mentoring_factories import ask, ask_of, offer, request_for, start_mentorshi
 from community.audit.models import AuditEvent
 from community.errors import RuleViolation
 from community.extensions import db as _db
-from community.mentoring import mentorships, offers, services
+from community.mentoring import offers, services
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -427,8 +428,8 @@ def test_a_goal_update_and_feedback_refuse_every_problem_at_once(db, people):
 
 
 def test_a_self_assessment_refuses_every_component_at_once(db, people):
-    from community.mentoring.assessments import record_assessment
     from community.mentoring.models import CapabilityAssessment
+    from community.mentoring.organisations.assessments import record_assessment
 
     organisation = people.requester.organisation
     with pytest.raises(RuleViolation) as refused:

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from community.accounts.models import TagKind, User
 from community.directory.models import Organisation, System
 from community.extensions import db
-from community.mentoring import assessments, mentorships, offers, services
-from community.mentoring.evidence import refresh_evidence
+from community.mentoring import offers, services
+from community.mentoring.matching.evidence import refresh_evidence
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import (
     CapabilityAssessment,
     MentoringAsk,
@@ -27,6 +28,7 @@ from community.mentoring.models import (
     MentorshipFeedback,
     MentorshipGoal,
 )
+from community.mentoring.organisations import assessments
 from community.mentoring.vocabulary import ImpactComponent, Outcome
 from community.timefmt import utcnow
 

@@ -12,7 +12,7 @@ from community.communities.services import require_confirmed
 from community.directory.models import System
 from community.errors import Problems, RuleViolation
 from community.extensions import db
-from community.mentoring.evidence import recount
+from community.mentoring.matching.evidence import recount
 from community.mentoring.models import MentorOffer, MentorOfferComponent
 from community.mentoring.services import active_mentorship_count, approach_tags
 from community.mentoring.vocabulary import ImpactComponent, MeetingFormat

@@ -18,8 +18,7 @@ from community.directory.services import system_choices
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import also_check, show_violation
-from community.mentoring import matching, offers, queries, services, suggested
-from community.mentoring.assessments import capability_summary
+from community.mentoring import offers, queries, services
 from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
     AskMentorsForm,
@@ -27,7 +26,10 @@ from community.mentoring.forms import (
     MentorOfferForm,
     RespondForm,
 )
+from community.mentoring.matching import ranking as matching
+from community.mentoring.matching import suggested
 from community.mentoring.models import MentoringAsk, MentoringRequest
+from community.mentoring.organisations.assessments import capability_summary
 from community.mentoring.visibility import can_manage_request, get_request_or_404
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
 from community.paging import ListPagination, page_number

@@ -41,8 +41,16 @@ from community.communities.services import require_confirmed
 from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring import notify
-from community.mentoring.eligibility import eligible_mentor_ids
-from community.mentoring.matching import Needs
+from community.mentoring.checks import (
+    aware,
+    checked_rating,
+    feedback_side,
+    locked,
+    require_participant,
+    text,
+)
+from community.mentoring.matching.eligibility import eligible_mentor_ids
+from community.mentoring.matching.ranking import Needs
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -51,7 +59,7 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipFeedback,
 )
-from community.mentoring.moves import (
+from community.mentoring.transitions import (
     ASK_MOVES,
     ASK_REFUSALS,
     MENTORSHIP_MOVES,
@@ -60,14 +68,6 @@ from community.mentoring.moves import (
     REQUEST_REFUSALS,
     ask_state,
     check_move,
-)
-from community.mentoring.rules import (
-    aware,
-    checked_rating,
-    feedback_side,
-    locked,
-    require_participant,
-    text,
 )
 from community.mentoring.vocabulary import (
     ANY_FORMAT,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.mentoring.comparison import (
+from community.mentoring.matching.comparison import (
     Candidate,
     CandidateColumns,
     Needs,

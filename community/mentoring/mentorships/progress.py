@@ -17,20 +17,20 @@ from community.audit.services import record
 from community.errors import Problems, RuleViolation
 from community.extensions import db
 from community.mentoring import notify
-from community.mentoring.models import (
-    MentoringSession,
-    Mentorship,
-    MentorshipFeedback,
-    MentorshipGoal,
-)
-from community.mentoring.moves import MENTORSHIP_REFUSALS
-from community.mentoring.rules import (
+from community.mentoring.checks import (
     checked_rating,
     feedback_side,
     locked,
     require_participant,
     text,
 )
+from community.mentoring.models import (
+    MentoringSession,
+    Mentorship,
+    MentorshipFeedback,
+    MentorshipGoal,
+)
+from community.mentoring.transitions import MENTORSHIP_REFUSALS
 from community.mentoring.vocabulary import GoalProgress, MeetingFormat, MentorshipStatus
 from community.timefmt import is_in_the_future, to_uk, utcnow
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from community.accounts.models import User, member_expertise
-from community.mentoring.comparison import Needs, among
+from community.mentoring.matching.comparison import Needs, among
 from community.mentoring.models import (
     MentoringAsk,
     MentorOffer,

@@ -9,10 +9,11 @@ from community.directory.models import Organisation
 from community.directory.services import get_organisation_or_404, get_system_or_404
 from community.errors import RuleViolation
 from community.forms import show_violation
-from community.mentoring import assessments, dashboard, queries
+from community.mentoring import queries
 from community.mentoring.blueprint import bp
-from community.mentoring.charts import bar_chart
 from community.mentoring.forms import AssessmentForm
+from community.mentoring.organisations import assessments, dashboard
+from community.mentoring.organisations.charts import bar_chart
 from community.mentoring.vocabulary import HIGHEST_SCORE, ImpactComponent
 from community.paging import page_number
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from community.caching import store
 from community.extensions import db
-from community.mentoring.comparison import Needs, Suggestion
-from community.mentoring.eligibility import eligible_mentor_ids
-from community.mentoring.matching import Ranking, rank
+from community.mentoring.matching.comparison import Needs, Suggestion
+from community.mentoring.matching.eligibility import eligible_mentor_ids
+from community.mentoring.matching.ranking import Ranking, rank
 from community.mentoring.models import MentoringRequest
 
 # Ranked beyond what the page shows, so mentors who drop out leave it full (a request

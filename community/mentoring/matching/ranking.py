@@ -70,23 +70,30 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.directory.models import Organisation
 from community.extensions import db
-from community.mentoring.comparison import (
+from community.mentoring.matching.comparison import (
     Candidate,
     CandidateColumns,
     Needs,
     Suggestion,
     Term,
 )
-from community.mentoring.eligibility import active_counts, area_matches, conditions
-from community.mentoring.evidence import MentorEvidence
+from community.mentoring.matching.eligibility import active_counts, area_matches, conditions
+from community.mentoring.matching.evidence import MentorEvidence
+from community.mentoring.matching.scoring import (
+    AREA,
+    CAPACITY,
+    DISCUSSIONS,
+    FORMAT,
+    PROXIMITY,
+    TRACK,
+)
+from community.mentoring.matching.work_terms import METHODS, PROJECTS
 from community.mentoring.models import (
     MentoringRequest,
     MentorOffer,
     mentor_offer_systems,
 )
-from community.mentoring.scoring import AREA, CAPACITY, DISCUSSIONS, FORMAT, PROXIMITY, TRACK
 from community.mentoring.vocabulary import MeetingFormat
-from community.mentoring.work_terms import METHODS, PROJECTS
 
 __all__ = ["MAX_SCORE", "Needs", "Ranking", "Suggestion", "rank", "suggest"]
 

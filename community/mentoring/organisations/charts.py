@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from community.mentoring.comparison import number
+from community.mentoring.matching.comparison import number
 
 WIDTH = 640
 LABEL_WIDTH = 230

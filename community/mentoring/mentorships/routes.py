@@ -8,7 +8,7 @@ from flask_login import current_user
 from community.errors import RuleViolation
 from community.extensions import db
 from community.forms import also_check, show_violation
-from community.mentoring import mentorships, queries, services
+from community.mentoring import queries, services
 from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
     CloseForm,
@@ -17,6 +17,7 @@ from community.mentoring.forms import (
     GoalProgressForm,
     SessionForm,
 )
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import Mentorship, MentorshipGoal
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
