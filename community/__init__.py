@@ -135,14 +135,14 @@ def register_blueprints(app: Flask) -> None:
     import community.mentoring.organisations.routes  # noqa: F401
     import community.mentoring.routes  # noqa: F401
     import community.methods.discussion_routes  # noqa: F401
-    import community.methods.past_routes  # noqa: F401
+    import community.methods.history_routes  # noqa: F401
     import community.methods.routes  # noqa: F401
     import community.notifications.routes  # noqa: F401
     import community.people.routes  # noqa: F401
     import community.projects.archive_routes  # noqa: F401
     import community.projects.dashboard_routes  # noqa: F401
     import community.projects.discussion_routes  # noqa: F401
-    import community.projects.measure_routes  # noqa: F401
+    import community.projects.measures.routes  # noqa: F401
     import community.projects.method_routes  # noqa: F401
     import community.projects.routes  # noqa: F401
     import community.search.routes  # noqa: F401
@@ -157,7 +157,8 @@ def register_blueprints(app: Flask) -> None:
     from community.notifications.blueprint import bp as notifications_bp
     from community.people.blueprint import bp as people_bp
     from community.projects.blueprint import bp as projects_bp
-    from community.projects.blueprint import dashboards_bp, measures_bp
+    from community.projects.blueprint import dashboards_bp
+    from community.projects.measures.blueprint import bp as measures_bp
     from community.search.blueprint import bp as search_bp
 
     for blueprint in (

@@ -195,8 +195,8 @@ def improving_project(member: User, title: str = "Discharge before noon"):
     from datetime import date
 
     from community.projects import services as projects
-    from community.projects.measure_models import Measure
-    from community.projects.spc import Direction, Variation
+    from community.projects.measures.models import Measure
+    from community.projects.measures.spc import Direction, Variation
 
     project = projects.start_project(
         member,

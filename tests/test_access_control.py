@@ -79,8 +79,10 @@ from community.extensions import db, limiter
 from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.organisations.assessments import record_assessment
 from community.notifications.models import Notification
-from community.projects import cycles, measure_imports, measure_services, method_links, services
-from community.projects.measure_models import DataPoint, ProcessChange
+from community.projects import cycles, method_links, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.models import DataPoint, ProcessChange
 from community.timefmt import utcnow
 
 ROLES = (

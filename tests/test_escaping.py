@@ -75,7 +75,7 @@ JOINED_TAG = re.compile(
     re.I,
 )
 # `| safe` only on HTML that community/markdown.py sanitised (stored as `*_html`, or a
-# preview it rendered) and on charts community/projects/charts.py built with escape().
+# preview it rendered) and on charts community/projects/measures/charts.py built with escape().
 TRUSTED_AS_HTML = re.compile(r"([^{}|]*?)\s*\|\s*safe\b|Markup\(")
 SANITISED = re.compile(r"\s*(?:[\w.]*_html|html|preview|view\.chart)")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -28,8 +28,9 @@ from community.communities.models import Visibility
 from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import MentorshipGoal
 from community.notifications.models import Notification
-from community.projects import cycles, measure_services
+from community.projects import cycles
 from community.projects import services as projects
+from community.projects.measures import services as measure_services
 from community.projects.models import DataPoint
 
 

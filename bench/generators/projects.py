@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from bench.generators.build import ANCHOR, Build, batched, directory, next_thread_id
 from bench.text import SUBJECTS, Prose, to_html
 from community.markdown import RENDER_VERSION
-from community.projects import spc, spc_words
 from community.projects.forms import NATIONAL_PROGRAMMES
+from community.projects.measures import spc, spc_words
 from community.projects.models import PROGRESS_SCALE
 from community.slugs import slugify
 

@@ -19,15 +19,10 @@ from community.discussions import services as discussions
 from community.errors import RuleViolation
 from community.extensions import db
 from community.methods.models import Method
-from community.projects import (
-    cycles,
-    measure_imports,
-    measure_services,
-    method_links,
-    project_threads,
-    services,
-)
-from community.projects.csv_import import write_points
+from community.projects import cycles, method_links, project_threads, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import write_points
 from community.projects.models import ProgressScore, Project, ProjectUpdate
 from community.timefmt import utcnow
 

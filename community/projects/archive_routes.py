@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from community.actions import Confirmation, act, confirm_then_act
 from community.projects import services
+from community.projects.addresses import load_project, project_crumbs, project_url
 from community.projects.blueprint import bp
-from community.projects.routing import load_project, project_crumbs, project_url
 
 
 @bp.route("/<int:project_id>-<slug>/archive", methods=["GET", "POST"])

@@ -4,5 +4,4 @@ them and nothing imports back."""
 from flask import Blueprint
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
-measures_bp = Blueprint("measures", __name__, url_prefix="/projects")
 dashboards_bp = Blueprint("dashboards", __name__)

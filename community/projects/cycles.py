@@ -12,7 +12,7 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.errors import Problems
 from community.extensions import db
-from community.projects.measure_models import Measure
+from community.projects.measures.models import Measure
 from community.projects.models import Decision, PDSACycle, Project, pdsa_cycle_measures
 from community.timefmt import utcnow
 

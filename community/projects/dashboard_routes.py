@@ -10,7 +10,7 @@ from community.communities.services import get_community_or_404
 from community.directory.services import get_organisation_or_404, get_system_or_404
 from community.projects import dashboards
 from community.projects.blueprint import dashboards_bp as bp
-from community.projects.spc_words import VARIATION_LABELS
+from community.projects.measures.spc_words import VARIATION_LABELS
 
 
 @bp.route("/systems/<slug>/dashboard")

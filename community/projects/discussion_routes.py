@@ -14,9 +14,9 @@ from flask_login import current_user
 from community.discussions import moderation
 from community.discussions import routes as discussions
 from community.discussions.forms import ReviewForm
+from community.projects.addresses import load_project, project_url
 from community.projects.blueprint import bp
 from community.projects.project_threads import thread_of
-from community.projects.routing import load_project, project_url
 from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 from community.actions import act
 from community.communities.forms import ActionForm
 from community.projects import method_links
+from community.projects.addresses import load_project, project_url
 from community.projects.blueprint import bp
-from community.projects.routing import load_project, project_url
 
 
 @bp.route("/<int:project_id>-<slug>/methods", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from community.directory.models import Organisation
 from community.extensions import db
 from community.markdown import render_markdown
 from community.models_base import created_at_column
-from community.projects.measure_models import DataPoint, Measure, ProcessChange
+from community.projects.measures.models import DataPoint, Measure, ProcessChange
 
 
 class ProjectStatus(StrEnum):

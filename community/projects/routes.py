@@ -1,5 +1,5 @@
 """Project pages: the list, a project's results page, its details, team, progress,
-updates and PDSA cycles. Measure pages are in measure_routes.py."""
+updates and PDSA cycles. Measure pages are in measures/routes.py."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from community.extensions import db
 from community.forms import also_check, show_violation
 from community.paging import page_number
 from community.people.forms import choose_person
-from community.projects import cycles, measure_services, method_links, services
+from community.projects import cycles, method_links, services
+from community.projects.addresses import load_project, project_crumbs, project_url
 from community.projects.blueprint import bp
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
@@ -35,8 +36,8 @@ from community.projects.forms import (
     TeamMemberForm,
     UpdateForm,
 )
+from community.projects.measures import services as measure_services
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import load_project, project_crumbs, project_url
 from community.search.working_on import working_on
 from community.timefmt import nhs_date
 

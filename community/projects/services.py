@@ -3,7 +3,7 @@
 Each function that changes something checks its rules, commits once with its
 audit entry and notifications, and raises RuleViolation (with the form field
 it concerns) leaving nothing changed. PDSA cycles are in cycles.py and
-measures in measure_services.py.
+measures in measures/services.py.
 """
 
 from __future__ import annotations

@@ -23,9 +23,9 @@ from community.mentoring.matching.comparison import (
 )
 from community.mentoring.models import MentorOffer
 from community.methods.models import Method, MethodAuthor, MethodImpact, MethodStatus, method_tags
-from community.projects.measure_models import Measure
+from community.projects.measures.models import Measure
+from community.projects.measures.spc import Variation
 from community.projects.models import Project, TeamMember
-from community.projects.spc import Variation
 from community.visibility import open_to_every_member
 
 # Up to this many candidates, their methods and projects are looked up by member.

@@ -10,8 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
 from community.models_base import created_at_column
-from community.projects.spc import Direction, Variation
-from community.projects.spc_words import ASSURANCE_LABELS, DIRECTION_LABELS, VARIATION_LABELS
+from community.projects.measures.spc import Direction, Variation
+from community.projects.measures.spc_words import (
+    ASSURANCE_LABELS,
+    DIRECTION_LABELS,
+    VARIATION_LABELS,
+)
 from community.timefmt import utcnow
 
 

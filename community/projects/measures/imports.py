@@ -1,6 +1,6 @@
 """Importing a CSV file into a measure: a preview first, saved only on confirm.
 
-`preview_import` checks the file (csv_import) and sorts its rows into dates to
+`preview_import` checks the file (csv_files) and sorts its rows into dates to
 add, dates already on the measure with a different value or note, and dates
 unchanged; nothing is saved. `apply_import` saves a preview in one
 transaction, replacing the changed dates or keeping them as the member chose,
@@ -17,16 +17,16 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.errors import RuleViolation
 from community.extensions import db
-from community.projects import csv_import
-from community.projects.measure_data import describe_point, lock_for_change, refresh_results
-from community.projects.measure_models import DataPoint, Measure
+from community.projects.measures import csv_files
+from community.projects.measures.data import describe_point, lock_for_change, refresh_results
+from community.projects.measures.models import DataPoint, Measure
 from community.projects.models import Project
 from community.timefmt import utcnow
 
 
 @dataclass(frozen=True)
 class ChangedRow:
-    row: csv_import.ParsedRow
+    row: csv_files.ParsedRow
     old_value: float
     old_note: str
 
@@ -35,10 +35,10 @@ class ChangedRow:
 class ImportPreview:
     """What importing a file would do to a measure, before anything is saved."""
 
-    result: csv_import.ImportResult
-    added: list[csv_import.ParsedRow] = field(default_factory=list)
+    result: csv_files.ImportResult
+    added: list[csv_files.ParsedRow] = field(default_factory=list)
     changed: list[ChangedRow] = field(default_factory=list)
-    unchanged: list[csv_import.ParsedRow] = field(default_factory=list)
+    unchanged: list[csv_files.ParsedRow] = field(default_factory=list)
     data_version: int = 0
 
     @property
@@ -46,11 +46,11 @@ class ImportPreview:
         return self.result.ok
 
     @property
-    def problems(self) -> list[csv_import.Problem]:
+    def problems(self) -> list[csv_files.Problem]:
         return self.result.problems
 
 
-def _compare(measure: Measure, result: csv_import.ImportResult) -> ImportPreview:
+def _compare(measure: Measure, result: csv_files.ImportResult) -> ImportPreview:
     preview = ImportPreview(result, data_version=measure.data_version)
     if not result.ok:
         return preview
@@ -79,12 +79,12 @@ def _tidy(note: str) -> str:
 
 def preview_import(measure: Measure, data: bytes) -> ImportPreview:
     """Check a CSV file and sort its rows into added, changed and unchanged; saves nothing."""
-    return _compare(measure, csv_import.parse_points(data))
+    return _compare(measure, csv_files.parse_points(data))
 
 
-def preview_rows(measure: Measure, rows: list[csv_import.ParsedRow]) -> ImportPreview:
+def preview_rows(measure: Measure, rows: list[csv_files.ParsedRow]) -> ImportPreview:
     """The preview of rows already checked (kept, signed, between preview and confirm)."""
-    return _compare(measure, csv_import.ImportResult(rows=list(rows)))
+    return _compare(measure, csv_files.ImportResult(rows=list(rows)))
 
 
 def apply_import(
@@ -142,7 +142,7 @@ def apply_import(
 
 def import_points(
     user: User, project: Project, measure: Measure, data: bytes
-) -> csv_import.ImportResult:
+) -> csv_files.ImportResult:
     """Check a CSV file and, only if every row is good, save all of it at once (replacing
     values on dates already there): the preview and its confirmation in one step."""
     preview = preview_import(measure, data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from community.projects.spc import (
+from community.projects.measures.spc import (
     HIGH,
     MIN_POINTS_FOR_LIMITS,
     Analysis,

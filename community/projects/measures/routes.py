@@ -12,10 +12,7 @@ from community.actions import Confirmation, confirm_then_act
 from community.errors import RuleViolation
 from community.forms import also_check, show_violation
 from community.paging import ListPagination, page_number
-from community.projects import charts, measure_imports, pending_imports
-from community.projects import measure_services as services
-from community.projects.blueprint import measures_bp as bp
-from community.projects.csv_import import MAX_BYTES
+from community.projects.addresses import load_project, project_crumbs, project_url
 from community.projects.forms import (
     ConfirmImportForm,
     ImportForm,
@@ -23,9 +20,17 @@ from community.projects.forms import (
     PointForm,
     RebaselineForm,
 )
-from community.projects.routing import load_project, project_crumbs, project_url
-from community.projects.spc import Variation
-from community.projects.spc_words import format_date, format_number, point_signals, with_unit
+from community.projects.measures import charts, pending_imports, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures.blueprint import bp
+from community.projects.measures.csv_files import MAX_BYTES
+from community.projects.measures.spc import Variation
+from community.projects.measures.spc_words import (
+    format_date,
+    format_number,
+    point_signals,
+    with_unit,
+)
 from community.slugs import slugify
 
 PREFIX = "/<int:project_id>-<slug>/measures"

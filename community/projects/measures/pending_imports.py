@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from community.projects.csv_import import ParsedRow
+from community.projects.measures.csv_files import ParsedRow
 
 MAX_AGE = 3600  # seconds: long enough to read a preview, short enough not to linger
 _SALT = "projects.measure-import"

@@ -17,8 +17,8 @@ from datetime import date
 
 from markupsafe import Markup
 
-from community.projects.spc import MIN_POINTS_FOR_LIMITS, Analysis, Variation
-from community.projects.spc_words import format_number, nhsr_label, point_label
+from community.projects.measures.spc import MIN_POINTS_FOR_LIMITS, Analysis, Variation
+from community.projects.measures.spc_words import format_number, nhsr_label, point_label
 
 WIDTH = 800
 LEFT, RIGHT, TOP = 76, 40, 44

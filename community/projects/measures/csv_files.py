@@ -2,7 +2,7 @@
 
 `parse_points` checks every row and reports each problem by row and column in
 plain words; it never raises, whatever bytes it is given. The caller saves
-nothing unless there are no problems (measure_services compares the rows with
+nothing unless there are no problems (measures/services.py compares the rows with
 the measure's points, for a preview, before anything is saved). `write_points`
 writes the same format, so a downloaded file imports again unchanged.
 """

@@ -21,9 +21,9 @@ from community.audit.services import record
 from community.caching import store
 from community.errors import Problems, RuleViolation
 from community.extensions import db
-from community.projects import charts, csv_import, spc, spc_words
 from community.projects.cycles import cycles_for_measure
-from community.projects.measure_data import (
+from community.projects.measures import charts, csv_files, spc, spc_words
+from community.projects.measures.data import (
     analyse,
     describe_point,
     lock_for_change,
@@ -32,11 +32,11 @@ from community.projects.measure_data import (
     process_changes_of,
     refresh_results,
 )
-from community.projects.measure_models import DataPoint, Measure, ProcessChange
+from community.projects.measures.models import DataPoint, Measure, ProcessChange
 from community.projects.models import PDSACycle, Project, pdsa_cycle_measures
 from community.timefmt import is_in_the_future, utcnow
 
-MAX_NOTE = csv_import.MAX_NOTE
+MAX_NOTE = csv_files.MAX_NOTE
 
 
 # ------------------------------------------------------------------ finding
@@ -221,7 +221,7 @@ def add_point(
     refresh_results(measure)
     record(
         "measure.point_added", user, measure,
-        f"{measure.name}: {observed_on.isoformat()} {csv_import.format_value(value)}"[:300],
+        f"{measure.name}: {observed_on.isoformat()} {csv_files.format_value(value)}"[:300],
         community_id=measure_community_id(measure),
     )  # fmt: skip
     db.session.commit()
@@ -348,7 +348,7 @@ def remove_point(user: User, project: Project, measure: Measure, point_id: int) 
 
 
 def export_csv(measure: Measure) -> str:
-    return csv_import.write_points((p[1], p[2], p[3]) for p in points_of(measure))
+    return csv_files.write_points((p[1], p[2], p[3]) for p in points_of(measure))
 
 
 def delete_measure(user: User, project: Project, measure: Measure) -> None:

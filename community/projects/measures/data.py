@@ -14,8 +14,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.projects import csv_import, spc, spc_words
-from community.projects.measure_models import DataPoint, Measure, ProcessChange
+from community.projects.measures import csv_files, spc, spc_words
+from community.projects.measures.models import DataPoint, Measure, ProcessChange
 from community.projects.models import Project
 from community.timefmt import utcnow
 
@@ -94,5 +94,5 @@ def refresh_results(measure: Measure) -> None:
 
 
 def describe_point(observed_on: date, value: float, note: str) -> str:
-    text = f"{observed_on.isoformat()} {csv_import.format_value(value)}"
+    text = f"{observed_on.isoformat()} {csv_files.format_value(value)}"
     return f"{text} ({note})" if note else text
