@@ -13,7 +13,7 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 import config as config_module
-from community.extensions import csrf, db, limiter, login_manager, migrate
+from community.core.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,8 +81,8 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    from community import timefmt
-    from community.templating import Environment, register_template_helpers
+    from community.core import timefmt
+    from community.web.templating import Environment, register_template_helpers
 
     app.jinja_environment = Environment
     # Our templates first, then the NHS.UK frontend macros and page template.
@@ -102,7 +102,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from community.database import register_engine_events
+    from community.core.database import register_engine_events
 
     db.init_app(app)
     register_engine_events(app, db)
@@ -189,13 +189,13 @@ def register_signals(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from community.errors import register_errorhandlers as register
+    from community.core.errors import register_errorhandlers as register
 
     register(app)
 
 
 def register_security(app: Flask) -> None:
-    from community.security import register_security as register
+    from community.web.security import register_security as register
 
     register(app)
 
@@ -203,8 +203,8 @@ def register_security(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
     from community.backup.commands import backup_cli
+    from community.core.markdown_commands import markdown_cli
     from community.demo.commands import seed_demo
-    from community.markdown_commands import markdown_cli
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli

@@ -60,8 +60,8 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
+from community.core.extensions import db
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.mentoring import visibility as mentoring_visibility
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus

@@ -14,12 +14,12 @@ from sqlalchemy import event
 
 from community.accounts.models import ExpertiseTag, User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.mentoring import offers, services
 from community.mentoring.matching.evidence import refresh_evidence
 from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
-from community.slugs import slugify
 
 
 def tag(name: str) -> ExpertiseTag:

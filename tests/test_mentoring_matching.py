@@ -385,7 +385,7 @@ def test_a_page_of_suggestions_is_exactly_the_top_of_the_full_ranking(
 )
 def test_no_mentor_scores_above_their_bound(db, requester, varied_mentors, preferred_format, areas):
     """What lets a page score only a pool: every term's bound is at least its points."""
-    from community.extensions import db as database
+    from community.core.extensions import db as database
 
     request = request_for(requester, preferred_format=preferred_format, **areas)
     needs = matching.Needs.of(request)

@@ -18,6 +18,7 @@ from mentoring_factories import (
     visit,
 )
 
+from community.core.timefmt import to_uk, utcnow
 from community.mentoring import offers, services
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -27,7 +28,6 @@ from community.mentoring.models import (
     MentorOffer,
 )
 from community.mentoring.vocabulary import AskStatus, RequestStatus
-from community.timefmt import to_uk, utcnow
 
 
 def text(response) -> str:

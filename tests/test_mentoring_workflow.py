@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
 
 from community.audit.models import AuditEvent
-from community.errors import RuleViolation
-from community.extensions import db as _db
+from community.core.errors import RuleViolation
+from community.core.extensions import db as _db
+from community.core.timefmt import to_uk, utcnow
 from community.mentoring import offers, services
 from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import (
@@ -24,7 +25,6 @@ from community.mentoring.models import (
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, RequestStatus
 from community.notifications.models import Notification, NotificationKind
 from community.outbox.models import OutboxMessage
-from community.timefmt import to_uk, utcnow
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from methods_support import (
     switch_to,
 )
 
-from community.extensions import db
+from community.core.extensions import db
 from community.methods import services, uses
 from community.methods.lineage import ancestors, descendants, spread
 from community.methods.models import MethodUse

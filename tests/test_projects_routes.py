@@ -499,7 +499,7 @@ def test_every_problem_with_a_rebaseline_is_shown_at_once(member, make_project, 
 
 
 def test_a_progress_score_refuses_every_problem_at_once(member, make_project, db):
-    from community.errors import RuleViolation
+    from community.core.errors import RuleViolation
     from community.projects import services
 
     project = make_project(member)

@@ -13,7 +13,7 @@ from bench.generators.build import Progress
 
 
 def build(url: str) -> int:
-    from community.extensions import db
+    from community.core.extensions import db
     from community.mentoring.matching.evidence import BATCH_SIZE, MentorEvidence, recount
     from community.mentoring.models import MentorOffer
 

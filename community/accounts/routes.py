@@ -29,13 +29,13 @@ from community.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from community.core.errors import RuleViolation
+from community.core.extensions import limiter
+from community.core.timefmt import utcnow
 from community.directory.services import organisation_choices
-from community.errors import RuleViolation
-from community.extensions import limiter
-from community.forms import also_check, show_violation
-from community.rate_limits import configured
-from community.security import safe_next_url
-from community.timefmt import utcnow
+from community.web.forms import also_check, show_violation
+from community.web.rate_limits import configured
+from community.web.security import safe_next_url
 
 
 def _account_key() -> str:

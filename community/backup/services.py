@@ -39,7 +39,7 @@ from sqlalchemy.engine import URL
 
 import config as config_module
 from community.caching import versions
-from community.extensions import db
+from community.core.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_ARCHIVE_HEADER = b"PGDMP"

@@ -6,8 +6,8 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from community.communities.models import Visibility
-from community.forms import strip_filter
 from community.people.forms import chosen_field
+from community.web.forms import strip_filter
 
 VISIBILITY_CHOICES = [
     (Visibility.OPEN.value, "Open: anyone signed in can read it and join"),

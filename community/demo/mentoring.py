@@ -14,8 +14,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from community.accounts.models import TagKind, User
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.mentoring import offers, services
 from community.mentoring.matching.evidence import refresh_evidence
 from community.mentoring.mentorships import progress as mentorships
@@ -30,7 +31,6 @@ from community.mentoring.models import (
 )
 from community.mentoring.organisations import assessments
 from community.mentoring.vocabulary import ImpactComponent, Outcome
-from community.timefmt import utcnow
 
 ASSESSED_ORGANISATIONS = 15
 MENTORS = 20

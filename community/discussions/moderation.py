@@ -12,12 +12,12 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions import redaction, signals
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.search import indexing
-from community.timefmt import utcnow
 from community.visibility import (
     can_facilitate,
     can_moderate_thread,

@@ -16,6 +16,11 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, Membership
 from community.communities.services import require_confirmed
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.markdown import mentioned_usernames
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.discussions import signals
 from community.discussions.models import (
     HelpfulReaction,
@@ -24,13 +29,8 @@ from community.discussions.models import (
     Thread,
     author_name_only,
 )
-from community.errors import RuleViolation
-from community.extensions import db
-from community.markdown import mentioned_usernames
 from community.notifications.models import ThreadWatch, WatchLevel
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import (
     can_moderate_thread,
     can_read_hidden_post,

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask import current_app, render_template, request, send_from_directory
 from flask_login import current_user
 
+from community.core.extensions import db, limiter
 from community.discussions.feed import home_feed, key_posts_for
-from community.extensions import db, limiter
 from community.main.blueprint import bp
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from community.accounts.models import User
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.mentoring.models import Mentorship
 from community.mentoring.vocabulary import FeedbackSide
 

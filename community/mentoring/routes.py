@@ -12,12 +12,10 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
-from community.actions import Confirmation, act, ask_first, confirm_then_act
 from community.communities.forms import ActionForm
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.directory.services import system_choices
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
 from community.mentoring import offers, queries, services
 from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
@@ -32,8 +30,10 @@ from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.mentoring.organisations.assessments import capability_summary
 from community.mentoring.visibility import can_manage_request, get_request_or_404
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
-from community.paging import ListPagination, page_number
 from community.people.forms import choose_person
+from community.web.actions import Confirmation, act, ask_first, confirm_then_act
+from community.web.forms import also_check, show_violation
+from community.web.paging import ListPagination, page_number
 
 LIST_SIZE = 10
 SUGGESTIONS_PER_PAGE = 10

@@ -38,8 +38,9 @@ from flask import current_app
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.audit.services import record
 from community.communities.services import require_confirmed
-from community.errors import Problems, RuleViolation
-from community.extensions import db
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.mentoring import notify
 from community.mentoring.checks import (
     aware,
@@ -79,7 +80,6 @@ from community.mentoring.vocabulary import (
     RequestStatus,
     Timescale,
 )
-from community.timefmt import utcnow
 
 MAX_PENDING_ASKS = 3
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from community.errors import RuleViolation
+from community.core.errors import RuleViolation
 from community.mentoring.models import MentoringAsk
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, RequestStatus
 

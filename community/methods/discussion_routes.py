@@ -17,8 +17,8 @@ from community.discussions.forms import ReviewForm
 from community.methods import services
 from community.methods.blueprint import bp
 from community.methods.routes import _canonical, method_url
-from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
+from community.web.rate_limits import posting_limit
 
 
 def _method_and_thread(method_id: int):

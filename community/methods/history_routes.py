@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from community import caching
-from community.markdown import render_markdown
+from community.core.markdown import render_markdown
 from community.methods import queries, services
 from community.methods.blueprint import bp
 from community.methods.diffs import diff_versions
@@ -19,8 +19,8 @@ from community.methods.picture import spread_picture
 from community.methods.routes import _canonical
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.methods.vocabulary import SECTIONS
-from community.paging import ListPagination, page_number
 from community.visibility import visibility_class
+from community.web.paging import ListPagination, page_number
 
 SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
 

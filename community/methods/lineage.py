@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.methods.models import (
     Adaptation,
     AdaptationLabels,

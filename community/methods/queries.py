@@ -14,8 +14,8 @@ from flask import abort
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.communities.models import Community, CommunityStatus
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.methods.models import (
     Adaptation,
     Method,

@@ -19,12 +19,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from community.actions import Confirmation, act, confirm_then_act
 from community.communities.forms import ActionForm
+from community.core.errors import RuleViolation
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
-from community.errors import RuleViolation
-from community.forms import also_check, show_violation
 from community.methods import queries, services, uses
 from community.methods.blueprint import bp
 from community.methods.content import copied_from_private
@@ -39,6 +37,8 @@ from community.methods.snapshots import (
 )
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
+from community.web.actions import Confirmation, act, confirm_then_act
+from community.web.forms import also_check, show_violation
 
 
 @bp.before_request

@@ -29,13 +29,13 @@ import sqlalchemy as sa
 from flask import after_this_request, copy_current_request_context, current_app, has_request_context
 
 from community.accounts.models import User
+from community.core.extensions import db
+from community.core.markdown import mentioned_usernames
+from community.core.timefmt import utcnow
 from community.discussions.models import Post, Thread
 from community.discussions.services import existing_usernames
-from community.extensions import db
-from community.markdown import mentioned_usernames
 from community.notifications import services as notify
 from community.notifications.models import PendingDelivery
-from community.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 

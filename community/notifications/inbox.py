@@ -15,19 +15,19 @@ from flask import url_for
 
 from community.accounts.models import User
 from community.communities.models import Community
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions.models import Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.mentoring.visibility import visible_request_ids
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
-from community.paging import counted_ahead
-from community.timefmt import utcnow
-from community.urls import external_url
 from community.visibility import (
     visible_community_ids,
     visible_method_ids,
     visible_threads_clause,
 )
+from community.web.paging import counted_ahead
+from community.web.urls import external_url
 
 
 def visible_to_recipient(user: User):

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.models import JoinRequest, Membership
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.notifications.inbox import absolute_link
 from community.notifications.models import (
     EMAILED_AT_ONCE,
@@ -27,9 +28,8 @@ from community.notifications.models import (
     WatchLevel,
 )
 from community.outbox.services import queue_emails
-from community.timefmt import utcnow
-from community.urls import external_url
 from community.visibility import users_who_can_see_method, users_who_can_see_thread
+from community.web.urls import external_url
 
 
 def excerpt(text: str, length: int = 240) -> str:

@@ -9,8 +9,8 @@ from community.directory.services import system_choices
 from community.people import lookup as people_lookup
 from community.people import services
 from community.people.blueprint import bp
-from community.rate_limits import people_lookup_limit
 from community.search import expertise
+from community.web.rate_limits import people_lookup_limit
 
 
 @bp.route("")

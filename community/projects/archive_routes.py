@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
-from community.actions import Confirmation, act, confirm_then_act
 from community.projects import services
 from community.projects.addresses import load_project, project_crumbs, project_url
 from community.projects.blueprint import bp
+from community.web.actions import Confirmation, act, confirm_then_act
 
 
 @bp.route("/<int:project_id>-<slug>/archive", methods=["GET", "POST"])

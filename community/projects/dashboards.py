@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from community.extensions import db
+from community.core.extensions import db
 from community.methods.models import Method
 from community.projects import method_links
 from community.projects.measures.charts import Bar, bar_chart

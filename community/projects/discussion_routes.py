@@ -17,8 +17,8 @@ from community.discussions.forms import ReviewForm
 from community.projects.addresses import load_project, project_url
 from community.projects.blueprint import bp
 from community.projects.project_threads import thread_of
-from community.rate_limits import posting_limit
 from community.visibility import can_moderate_thread
+from community.web.rate_limits import posting_limit
 
 
 @bp.route("/<int:project_id>-<slug>/discussion")

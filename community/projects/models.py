@@ -14,10 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.markdown import render_markdown
+from community.core.models_base import created_at_column
 from community.directory.models import Organisation
-from community.extensions import db
-from community.markdown import render_markdown
-from community.models_base import created_at_column
 from community.projects.measures.models import DataPoint, Measure, ProcessChange
 
 

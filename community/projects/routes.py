@@ -14,15 +14,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import Confirmation, confirm_then_act
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import nhs_date
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
-from community.paging import page_number
 from community.people.forms import choose_person
 from community.projects import cycles, method_links, services
 from community.projects.addresses import load_project, project_crumbs, project_url
@@ -39,7 +37,9 @@ from community.projects.forms import (
 from community.projects.measures import services as measure_services
 from community.projects.models import ProgrammeType, ProjectStatus
 from community.search.working_on import working_on
-from community.timefmt import nhs_date
+from community.web.actions import Confirmation, confirm_then_act
+from community.web.forms import also_check, show_violation
+from community.web.paging import page_number
 
 
 @bp.before_request

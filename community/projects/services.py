@@ -19,10 +19,12 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, CommunityStatus, Membership
 from community.communities.services import require_confirmed
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation
 from community.discussions import services as discussions
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.notifications import services as notify
 from community.projects import project_threads
 from community.projects.models import (
@@ -35,8 +37,6 @@ from community.projects.models import (
     TeamMember,
 )
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import (
     can_see_project,
     users_who_can_see_project,

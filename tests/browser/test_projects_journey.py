@@ -10,8 +10,8 @@ from methods_support import publish_method
 from playwright.sync_api import Page, expect
 from project_factories import make_project  # noqa: F401
 
+from community.core.extensions import db as _db
 from community.discussions import services as discussions
-from community.extensions import db as _db
 from community.projects import method_links, project_threads, services
 from community.projects.measures import imports as measure_imports
 from community.projects.measures import services as measure_services

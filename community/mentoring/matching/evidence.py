@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.models_base import created_at_column
+from community.core.timefmt import utcnow
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.mentoring.models import MentorOffer
-from community.models_base import created_at_column
-from community.timefmt import utcnow
 from community.visibility import open_community_clause, shown_to_every_reader
 
 BATCH_SIZE = 1000

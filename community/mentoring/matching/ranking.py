@@ -68,8 +68,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.mentoring.matching.comparison import (
     Candidate,
     CandidateColumns,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import member_expertise
 from community.caching import store
-from community.extensions import db
+from community.core.extensions import db
 from community.mentoring.matching.comparison import (
     Candidate,
     CandidateColumns,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from community.caching import store
-from community.extensions import db
+from community.core.extensions import db
 from community.mentoring.matching.comparison import Needs, Suggestion
 from community.mentoring.matching.eligibility import eligible_mentor_ids
 from community.mentoring.matching.ranking import Ranking, rank

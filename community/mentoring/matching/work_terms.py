@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from community.extensions import db
+from community.core.extensions import db
 from community.mentoring.matching.comparison import (
     Candidate,
     CandidateColumns,

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import Problems, RuleViolation
-from community.extensions import db
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import is_in_the_future, to_uk, utcnow
 from community.mentoring import notify
 from community.mentoring.checks import (
     checked_rating,
@@ -32,7 +33,6 @@ from community.mentoring.models import (
 )
 from community.mentoring.transitions import MENTORSHIP_REFUSALS
 from community.mentoring.vocabulary import GoalProgress, MeetingFormat, MentorshipStatus
-from community.timefmt import is_in_the_future, to_uk, utcnow
 
 MAX_GOALS = 10
 

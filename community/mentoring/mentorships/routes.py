@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import nhs_date, to_uk, utcnow
 from community.mentoring import queries, services
 from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
@@ -21,8 +21,8 @@ from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import Mentorship, MentorshipGoal
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
-from community.paging import page_number
-from community.timefmt import nhs_date, to_uk, utcnow
+from community.web.forms import also_check, show_violation
+from community.web.paging import page_number
 
 SESSIONS_PER_PAGE = 10
 

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.audit.services import record
 from community.communities.services import require_confirmed
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
 from community.directory.models import Organisation, System
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.mentoring.models import CapabilityAssessment, CapabilityScore
 from community.mentoring.vocabulary import (
     HIGHEST_SCORE,

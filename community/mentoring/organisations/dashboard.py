@@ -11,11 +11,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.mentoring.models import MentoringRequest, Mentorship
 from community.mentoring.vocabulary import MentorshipStatus, Outcome, RequestStatus
-from community.timefmt import utcnow
 
 MONTHS_SHOWN = 12
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from community.core.errors import RuleViolation
 from community.directory.models import Organisation
 from community.directory.services import get_organisation_or_404, get_system_or_404
-from community.errors import RuleViolation
-from community.forms import show_violation
 from community.mentoring import queries
 from community.mentoring.blueprint import bp
 from community.mentoring.forms import AssessmentForm
 from community.mentoring.organisations import assessments, dashboard
 from community.mentoring.organisations.charts import bar_chart
 from community.mentoring.vocabulary import HIGHEST_SCORE, ImpactComponent
-from community.paging import page_number
+from community.web.forms import show_violation
+from community.web.paging import page_number
 
 HISTORY_PER_PAGE = 10
 

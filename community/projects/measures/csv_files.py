@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from community.timefmt import uk_today
+from community.core.timefmt import uk_today
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000

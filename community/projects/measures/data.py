@@ -13,11 +13,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.projects.measures import csv_files, spc, spc_words
 from community.projects.measures.models import DataPoint, Measure, ProcessChange
 from community.projects.models import Project
-from community.timefmt import utcnow
 
 
 def process_changes_of(measure: Measure) -> list[ProcessChange]:

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.projects.measures import csv_files
 from community.projects.measures.data import describe_point, lock_for_change, refresh_results
 from community.projects.measures.models import DataPoint, Measure
 from community.projects.models import Project
-from community.timefmt import utcnow
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.extensions import db
-from community.models_base import created_at_column
+from community.core.extensions import db
+from community.core.models_base import created_at_column
+from community.core.timefmt import utcnow
 from community.projects.measures.spc import Direction, Variation
 from community.projects.measures.spc_words import (
     ASSURANCE_LABELS,
     DIRECTION_LABELS,
     VARIATION_LABELS,
 )
-from community.timefmt import utcnow
 
 
 class Measure(db.Model):

@@ -8,10 +8,8 @@ import contextlib
 from flask import Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from community.actions import Confirmation, confirm_then_act
-from community.errors import RuleViolation
-from community.forms import also_check, show_violation
-from community.paging import ListPagination, page_number
+from community.core.errors import RuleViolation
+from community.core.slugs import slugify
 from community.projects.addresses import load_project, project_crumbs, project_url
 from community.projects.forms import (
     ConfirmImportForm,
@@ -31,7 +29,9 @@ from community.projects.measures.spc_words import (
     point_signals,
     with_unit,
 )
-from community.slugs import slugify
+from community.web.actions import Confirmation, confirm_then_act
+from community.web.forms import also_check, show_violation
+from community.web.paging import ListPagination, page_number
 
 PREFIX = "/<int:project_id>-<slug>/measures"
 ROWS_PER_PAGE = 50

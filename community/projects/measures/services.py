@@ -19,8 +19,9 @@ from flask import abort
 from community.accounts.models import User
 from community.audit.services import record
 from community.caching import store
-from community.errors import Problems, RuleViolation
-from community.extensions import db
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import is_in_the_future, utcnow
 from community.projects.cycles import cycles_for_measure
 from community.projects.measures import charts, csv_files, spc, spc_words
 from community.projects.measures.data import (
@@ -34,7 +35,6 @@ from community.projects.measures.data import (
 )
 from community.projects.measures.models import DataPoint, Measure, ProcessChange
 from community.projects.models import PDSACycle, Project, pdsa_cycle_measures
-from community.timefmt import is_in_the_future, utcnow
 
 MAX_NOTE = csv_files.MAX_NOTE
 

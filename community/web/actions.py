@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, render_template, request
 
 from community.communities.forms import ActionForm
-from community.errors import RuleViolation
+from community.core.errors import RuleViolation
 
 
 def require_action_form() -> None:

@@ -11,8 +11,8 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from community.database import reads_only_from_now
-from community.extensions import db, limiter
+from community.core.database import reads_only_from_now
+from community.core.extensions import db, limiter
 
 T = TypeVar("T")
 
@@ -40,7 +40,7 @@ class RuleViolation(Exception):
 
 class RuleViolations(RuleViolation):
     """Several rules broken at once, each about its own field: a form shows them all
-    together (community.forms.show_violation), not one per submit. Caught as a
+    together (community.web.forms.show_violation), not one per submit. Caught as a
     RuleViolation anywhere, it reads as its first."""
 
     def __init__(self, violations: list[RuleViolation]):

@@ -1,7 +1,7 @@
 """`flask markdown rerender`: stored HTML brought up to the renderer's RENDER_VERSION.
 
 Every text members write is stored as source, HTML and the render version that
-made the HTML. When the renderer changes (community/markdown.py), this renders
+made the HTML. When the renderer changes (community/core/markdown.py), this renders
 again every text made by an older version, from its unchanged source, window
 by window, committing after each so writers are never held up for long. A
 second run finds nothing to do. Search is unaffected (it indexes the source);
@@ -20,10 +20,10 @@ from flask.cli import AppGroup
 
 from community.accounts.models import User
 from community.audit.services import record
+from community.core.extensions import db
+from community.core.markdown import RENDER_VERSION, mentioned_usernames
 from community.discussions.models import Post
 from community.discussions.services import existing_usernames
-from community.extensions import db
-from community.markdown import RENDER_VERSION, mentioned_usernames
 from community.methods.models import Adaptation, Method
 from community.methods.vocabulary import SECTION_KEYS
 from community.projects.models import Project, ProjectUpdate

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user
 
-from community.extensions import limiter
+from community.core.extensions import limiter
 
 
 def configured(name: str):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
-from community.extensions import db
+from community.core.extensions import db
 
 COUNT_AHEAD = 1000  # rows counted past the page shown, at most
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
-from community.errors import RuleViolation
+from community.core.errors import RuleViolation
 
 
 class MultiCheckboxField(SelectMultipleField):

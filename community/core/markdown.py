@@ -20,7 +20,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from community.markdown_lists import NestedListsExtension
+from community.core.markdown_lists import NestedListsExtension
 
 # 3: lists nest under two, three or four spaces; bare web and email addresses become links;
 # footnotes work; an image becomes a link to it, named by its alt text.

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.timefmt import utcnow
+from community.core.timefmt import utcnow
 
 
 def created_at_column() -> Mapped[datetime]:

@@ -1,4 +1,4 @@
-"""gunicorn settings (`gunicorn --config python:community.gunicorn_conf wsgi:app`).
+"""gunicorn settings (`gunicorn --config python:community.web.gunicorn_conf wsgi:app`).
 
 App servers keep no state of their own, so any number can run behind a load
 balancer; each reads its database and Redis addresses from the environment.

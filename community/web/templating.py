@@ -12,9 +12,9 @@ from markupsafe import Markup
 
 from community.caching import store
 from community.caching.pages import CSRF_STAND_IN, drawing_with_holes, hole
-from community.form_rendering import register_form_rendering
 from community.notifications.inbox import unread_count
-from community.urls import external_url
+from community.web.form_rendering import register_form_rendering
+from community.web.urls import external_url
 
 SERVICE_NAME = "Improvement Commons"
 
