@@ -3,7 +3,7 @@
 A method's address is /methods/<id>-<slug>; the id finds it and a stale slug
 redirects (301) to the current one, so shared links keep working after a
 title changes. Its history and lineage are in history_routes.py, its discussion
-in discussion_routes.py.
+in discussion_routes.py (its pages are community.discussions.attached's).
 """
 
 from __future__ import annotations
