@@ -201,8 +201,8 @@ def register_security(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
+    from community.admin.markdown_commands import markdown_cli
     from community.backup.commands import backup_cli
-    from community.core.markdown_commands import markdown_cli
     from community.demo.commands import seed_demo
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli

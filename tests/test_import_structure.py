@@ -277,3 +277,30 @@ def test_every_allowed_function_import_is_still_needed():
     _, every = import_graph()
     used = {(imp.importer, imp.function) for imp in every if imp.function}
     assert set(FUNCTION_IMPORTS_ALLOWED) <= used, set(FUNCTION_IMPORTS_ALLOWED) - used
+
+
+# What the two shared layers may import besides themselves (see docs/architecture.md).
+LAYER_EXCEPTIONS = {
+    ("community.core.database", "community.caching.changes"): "every transaction tells caching",
+    ("community.web.form_rendering", "community.caching"): "a form on a kept page",
+    ("community.web.form_rendering", "community.caching.pages"): "a form on a kept page",
+    ("community.web.templating", "community.caching"): "the header, drawn once per reader",
+    ("community.web.templating", "community.caching.pages"): "the header's hole",
+    ("community.web.templating", "community.notifications.inbox"): "the header's unread count",
+}
+
+
+def test_core_and_web_import_no_feature():
+    """core/ is what every feature builds on and web/ what every feature's pages share:
+    neither imports a feature (a feature's change cannot break them)."""
+    graph, _ = import_graph()
+    below = {"core": ("community.core",), "web": ("community.core", "community.web")}
+    wrong = sorted(
+        f"{module} imports {imported}"
+        for layer, allowed in below.items()
+        for module, imports in graph.items()
+        if module.startswith(f"community.{layer}")
+        for imported in imports
+        if not imported.startswith(allowed) and (module, imported) not in LAYER_EXCEPTIONS
+    )
+    assert not wrong, "\n".join(wrong)

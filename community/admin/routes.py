@@ -12,14 +12,13 @@ from community.admin.blueprint import bp
 from community.admin.forms import OrganisationForm, RoleForm, SynonymsForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
-from community.communities.forms import ActionForm
 from community.communities.models import Community
 from community.core.errors import RuleViolation
 from community.core.extensions import db
 from community.directory import services as directory
 from community.directory.models import Organisation, System
 from community.web.actions import Confirmation, act, confirm_then_act
-from community.web.forms import also_check, show_violation
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request

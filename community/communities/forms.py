@@ -80,7 +80,3 @@ class InviteForm(FlaskForm):
             ]
             return ""
         return typed
-
-
-class ActionForm(FlaskForm):
-    """CSRF protection for one-button actions."""

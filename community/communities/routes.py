@@ -10,7 +10,7 @@ from community.accounts.services import user_by_username
 from community.audit.services import recent_events
 from community.communities import joining, services
 from community.communities.blueprint import bp
-from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
+from community.communities.forms import CommunityForm, InviteForm, JoinRequestForm
 from community.communities.models import Community, JoinRequest
 from community.core.errors import RuleViolation
 from community.core.extensions import db
@@ -20,7 +20,7 @@ from community.discussions.reading import threads_page
 from community.people.forms import choose_person
 from community.visibility import can_facilitate, can_see_community, membership
 from community.web.actions import Confirmation, act, confirm_then_act
-from community.web.forms import also_check, show_violation
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request

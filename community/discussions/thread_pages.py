@@ -18,13 +18,13 @@ from markupsafe import Markup
 
 from community import caching
 from community.caching import pages as kept_pages
-from community.communities.forms import ActionForm
 from community.core.timefmt import relative_until
 from community.discussions import reading, rendering
 from community.discussions.forms import ReplyForm, WatchForm
 from community.discussions.links import post_url, thread_links, thread_url
 from community.discussions.models import Thread
 from community.search.working_on import working_on
+from community.web.forms import ActionForm
 from community.web.templating import header_html
 
 

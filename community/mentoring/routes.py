@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
-from community.communities.forms import ActionForm
 from community.core.errors import RuleViolation
 from community.core.extensions import db
 from community.directory.services import system_choices
@@ -32,7 +31,7 @@ from community.mentoring.visibility import can_manage_request, get_request_or_40
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
 from community.people.forms import choose_person
 from community.web.actions import Confirmation, act, ask_first, confirm_then_act
-from community.web.forms import also_check, show_violation
+from community.web.forms import ActionForm, also_check, show_violation
 from community.web.paging import ListPagination, page_number
 
 LIST_SIZE = 10

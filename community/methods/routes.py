@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from community.communities.forms import ActionForm
 from community.core.errors import RuleViolation
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
@@ -38,7 +37,7 @@ from community.methods.snapshots import (
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
 from community.web.actions import Confirmation, act, confirm_then_act
-from community.web.forms import also_check, show_violation
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request

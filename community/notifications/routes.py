@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from community.communities.forms import ActionForm
 from community.core.errors import RuleViolation
 from community.notifications import digests, inbox
 from community.notifications.blueprint import bp
 from community.notifications.models import EmailFrequency
 from community.web.actions import require_action_form
+from community.web.forms import ActionForm
 
 
 class EmailSettingsForm(FlaskForm):

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request
 
-from community.communities.forms import ActionForm
 from community.core.errors import RuleViolation
+from community.web.forms import ActionForm
 
 
 def require_action_form() -> None:

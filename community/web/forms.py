@@ -10,6 +10,10 @@ from wtforms import SelectMultipleField, widgets
 from community.core.errors import RuleViolation
 
 
+class ActionForm(FlaskForm):
+    """CSRF protection for one-button actions."""
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (rendered by the form macros as NHS.UK checkboxes)."""
 
