@@ -23,8 +23,7 @@ from community.mentoring.forms import (
     MentorOfferForm,
     RespondForm,
 )
-from community.mentoring.matching import ranking as matching
-from community.mentoring.matching import suggested
+from community.mentoring.matching import ranking, suggested
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.mentoring.organisations.assessments import capability_summary
 from community.mentoring.visibility import can_manage_request, get_request_or_404
@@ -289,7 +288,7 @@ def suggestions(request_id: int):
     ranked = (
         suggested.ranking(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
         if mentoring_request.is_open
-        else matching.Ranking(0, ())
+        else ranking.Ranking(0, ())
     )
     page = ListPagination(ranked.best, number, SUGGESTIONS_PER_PAGE, total=ranked.total)
     form.mentors.choices = [(s.user_id, s.candidate.name) for s in page.items]
@@ -301,7 +300,7 @@ def suggestions(request_id: int):
         manages=manages,
         waiting=services.live_pending_asks(mentoring_request),
         max_asks=services.MAX_PENDING_ASKS,
-        max_score=matching.MAX_SCORE,
+        max_score=ranking.MAX_SCORE,
     )
 
 

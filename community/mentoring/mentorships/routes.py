@@ -17,7 +17,7 @@ from community.mentoring.forms import (
     GoalProgressForm,
     SessionForm,
 )
-from community.mentoring.mentorships import progress as mentorships
+from community.mentoring.mentorships import progress
 from community.mentoring.models import Mentorship, MentorshipGoal
 from community.mentoring.visibility import get_mentorship_or_404, is_participant
 from community.mentoring.vocabulary import FeedbackSide
@@ -47,7 +47,7 @@ def _render_mentorship(mentorship: Mentorship, goal_form: GoalForm | None = None
         participant=side is not None,
         can_give_feedback=side is not None and not mentorship.is_active and side not in feedback,
         goal_form=goal_form or GoalForm(),
-        max_goals=mentorships.MAX_GOALS,
+        max_goals=progress.MAX_GOALS,
     )
 
 
@@ -62,7 +62,7 @@ def add_goal(mentorship_id: int):
     form = GoalForm()
     if form.validate_on_submit():
         try:
-            mentorships.add_goal(current_user, mentorship, form.goal.data)
+            progress.add_goal(current_user, mentorship, form.goal.data)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -85,7 +85,7 @@ def update_goal(mentorship_id: int, goal_id: int):
     form = GoalProgressForm(obj=goal)
     if form.validate_on_submit():
         try:
-            mentorships.update_goal(
+            progress.update_goal(
                 current_user, goal, form.progress.data, form.progress_note.data or ""
             )
         except RuleViolation as violation:
@@ -111,7 +111,7 @@ def log_session(mentorship_id: int):
         form.held_on.data = to_uk(utcnow()).date()
     if form.validate_on_submit():
         try:
-            mentorships.log_session(current_user, mentorship, **_session_answers(form))
+            progress.log_session(current_user, mentorship, **_session_answers(form))
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -120,7 +120,7 @@ def log_session(mentorship_id: int):
                 url_for("mentoring.mentorship", mentorship_id=mentorship.id) + "#sessions"
             )
     elif form.is_submitted():
-        also_check(form, lambda: mentorships.check_session(mentorship, **_session_answers(form)))
+        also_check(form, lambda: progress.check_session(mentorship, **_session_answers(form)))
     return render_template("mentoring/session_form.html", form=form, mentorship=mentorship)
 
 
@@ -172,7 +172,7 @@ def feedback(mentorship_id: int):
     form = FeedbackForm()
     if form.validate_on_submit():
         try:
-            mentorships.give_feedback(
+            progress.give_feedback(
                 current_user, mentorship, rating=form.rating.data, comment=form.comment.data or ""
             )
         except RuleViolation as violation:
