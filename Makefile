@@ -52,7 +52,7 @@ run: setup
 	@echo "Links in emails start with $(SITE_URL) (set SITE_URL to change it)."
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --config python:community.gunicorn_conf --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --config python:community.web.gunicorn_conf --bind $(HOST):$(PORT) wsgi:app
 
 # The development server with the reloader and debugger (never in production).
 dev: setup

@@ -133,7 +133,7 @@ class Config:
     # -Proto and -Host; 0 when the app server faces visitors directly.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # The public address every emailed link starts with (community/urls.py), whichever
+    # The public address every emailed link starts with (community/web/urls.py), whichever
     # host a request came in on. Production refuses to start without it; `make run` sets
     # it from its HOST and PORT; elsewhere it falls back to http://127.0.0.1:5000.
     SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")

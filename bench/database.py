@@ -91,7 +91,7 @@ def loading_app(url: str):
     A build that dies half-way leaves no stamp, so losing its writes costs nothing.
     """
     from community import create_app
-    from community.extensions import db
+    from community.core.extensions import db
 
     app = create_app(bench_config(url))
     with app.app_context():
@@ -181,7 +181,7 @@ def migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     from community import create_app
-    from community.extensions import db
+    from community.core.extensions import db
 
     app = create_app(bench_config(url))
     with app.app_context():
@@ -192,7 +192,7 @@ def migrate(url: str) -> None:
 
 def finish_load(engine: sa.Engine) -> None:
     """After a bulk load: sequences past the loaded ids, statistics, journal back on."""
-    from community.extensions import db
+    from community.core.extensions import db
 
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -222,7 +222,7 @@ def snapshot(engine: sa.Engine, landmarks: dict, rows: dict[str, list[int]] | No
     """What a run may change: the highest id in every table with one (rows above it
     are the run's), the counters that creating posts moves, and whole `rows` (by
     table, by id) that the run changes in place (the post it edits)."""
-    from community.extensions import db
+    from community.core.extensions import db
 
     marks = {}
     with engine.connect() as connection:
@@ -273,7 +273,7 @@ def mark_dirty(engine: sa.Engine, saved: dict) -> None:
 
 def restore(engine: sa.Engine) -> None:
     """Undo a run's writes, as recorded by mark_dirty, and mark the data clean."""
-    from community.extensions import db
+    from community.core.extensions import db
 
     saved = json.loads(read_stamp(engine).get("restore") or "null")
     if saved:

@@ -31,7 +31,7 @@ PYTHON_MAX_REQUESTS = 200_000
 LUA = """
 wrk.headers["Cookie"] = %(cookie)s
 wrk.headers["User-Agent"] = %(agent)s
--- A connection per request, as nginx opens to the app servers (see community/gunicorn_conf.py).
+-- A connection per request, as nginx opens to the app servers (see community/web/gunicorn_conf.py).
 wrk.headers["Connection"] = "close"
 %(paths)s
 done = function(summary, latency, requests)

@@ -48,7 +48,7 @@ class InstrumentedApp:
         from bench.floor import bp as floor
         from community import create_app
         from community.accounts.models import User
-        from community.extensions import db
+        from community.core.extensions import db
 
         self.app = create_app(bench_config(database_url, WTF_CSRF_ENABLED=False))
         self.app.register_blueprint(floor)

@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`gunicorn bench.wsgi:app` with community/gunicorn_conf.py, in its own process group."""
+    """`gunicorn bench.wsgi:app` with community/web/gunicorn_conf.py, in its own process group."""
 
     def __init__(self, database_url: str, log_path: Path):
         self.database_url = database_url
@@ -69,7 +69,7 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")  # noqa: SIM115 (handed to the child process)
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "--config", "python:community.gunicorn_conf",
+            [sys.executable, "-m", "gunicorn", "--config", "python:community.web.gunicorn_conf",
              "bench.wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

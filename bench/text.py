@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from community.markdown import render_markdown
+from community.core.markdown import render_markdown
 
 OPENERS = (
     "We", "Our team", "The ward team", "Our practice", "The discharge hub", "Our PCN",

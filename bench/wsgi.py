@@ -1,6 +1,6 @@
 """What the benchmark serves: the production app, plus the floor page when BENCH_FLOOR=1.
 
-gunicorn --config python:community.gunicorn_conf bench.wsgi:app
+gunicorn --config python:community.web.gunicorn_conf bench.wsgi:app
 """
 
 import os

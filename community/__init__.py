@@ -13,7 +13,7 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 import config as config_module
-from community.extensions import csrf, db, limiter, login_manager, migrate
+from community.core.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +35,7 @@ def create_app(config: type[config_module.Config] | None = None) -> Flask:
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    register_signals(app)
     register_errorhandlers(app)
     register_security(app)
     register_commands(app)
@@ -80,8 +81,8 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    from community import timefmt
-    from community.templating import Environment, register_template_helpers
+    from community.core import timefmt
+    from community.web.templating import Environment, register_template_helpers
 
     app.jinja_environment = Environment
     # Our templates first, then the NHS.UK frontend macros and page template.
@@ -101,7 +102,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from community.database import register_engine_events
+    from community.core.database import register_engine_events
 
     db.init_app(app)
     register_engine_events(app, db)
@@ -121,20 +122,43 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community.accounts.routes import bp as accounts_bp
-    from community.admin.routes import bp as admin_bp
-    from community.communities.routes import bp as communities_bp
-    from community.directory.routes import bp as directory_bp
-    from community.discussions.routes import bp as discussions_bp
-    from community.main.routes import bp as main_bp
-    from community.mentoring.routes import bp as mentoring_bp
-    from community.methods.routes import bp as methods_bp
-    from community.notifications.routes import bp as notifications_bp
-    from community.people.routes import bp as people_bp
-    from community.projects.dashboard_routes import bp as dashboards_bp
-    from community.projects.measure_routes import bp as measures_bp
-    from community.projects.routes import bp as projects_bp
-    from community.search.routes import bp as search_bp
+    """Each feature's blueprint is made in its `blueprint.py`; importing a feature's
+    route modules here is what puts its routes on it. Feature packages import no
+    routes themselves, so a service or a model never drags the web pages in."""
+    import community.accounts.routes  # noqa: F401
+    import community.admin.routes  # noqa: F401
+    import community.communities.routes  # noqa: F401
+    import community.directory.routes  # noqa: F401
+    import community.discussions.routes  # noqa: F401
+    import community.main.routes  # noqa: F401
+    import community.mentoring.mentorships.routes  # noqa: F401
+    import community.mentoring.organisations.routes  # noqa: F401
+    import community.mentoring.routes  # noqa: F401
+    import community.methods.discussion_routes  # noqa: F401
+    import community.methods.history_routes  # noqa: F401
+    import community.methods.routes  # noqa: F401
+    import community.notifications.routes  # noqa: F401
+    import community.people.routes  # noqa: F401
+    import community.projects.dashboard_routes  # noqa: F401
+    import community.projects.discussion_routes  # noqa: F401
+    import community.projects.measures.routes  # noqa: F401
+    import community.projects.method_routes  # noqa: F401
+    import community.projects.routes  # noqa: F401
+    import community.search.routes  # noqa: F401
+    from community.accounts.blueprint import bp as accounts_bp
+    from community.admin.blueprint import bp as admin_bp
+    from community.communities.blueprint import bp as communities_bp
+    from community.directory.blueprint import bp as directory_bp
+    from community.discussions.blueprint import bp as discussions_bp
+    from community.main.blueprint import bp as main_bp
+    from community.mentoring.blueprint import bp as mentoring_bp
+    from community.methods.blueprint import bp as methods_bp
+    from community.notifications.blueprint import bp as notifications_bp
+    from community.people.blueprint import bp as people_bp
+    from community.projects.blueprint import bp as projects_bp
+    from community.projects.blueprint import dashboards_bp
+    from community.projects.measures.blueprint import bp as measures_bp
+    from community.search.blueprint import bp as search_bp
 
     for blueprint in (
         main_bp,
@@ -155,23 +179,31 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_signals(app: Flask) -> None:
+    """Features that react to another's events listen to its signals (see each
+    feature's signals.py), rather than the two importing each other."""
+    from community.notifications import listeners
+
+    listeners.connect()
+
+
 def register_errorhandlers(app: Flask) -> None:
-    from community.errors import register_errorhandlers as register
+    from community.core.errors import register_errorhandlers as register
 
     register(app)
 
 
 def register_security(app: Flask) -> None:
-    from community.security import register_security as register
+    from community.web.security import register_security as register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
     from community.accounts.commands import create_admin
+    from community.admin.markdown_commands import markdown_cli
     from community.backup.commands import backup_cli
     from community.demo.commands import seed_demo
-    from community.markdown_commands import markdown_cli
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli

@@ -6,7 +6,7 @@ from community.caching.versions import ContentVersion
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
-from community.mentoring.evidence import MentorEvidence
+from community.mentoring.matching.evidence import MentorEvidence
 from community.mentoring.models import (
     CapabilityAssessment,
     CapabilityScore,

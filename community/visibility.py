@@ -60,12 +60,12 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
+from community.core.extensions import db
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.mentoring import visibility as mentoring_visibility
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus
-from community.projects.measure_models import Measure
+from community.projects.measures.models import Measure
 from community.projects.models import Project, TeamMember
 
 

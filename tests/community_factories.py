@@ -20,9 +20,9 @@ from community.accounts.models import User
 from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
+from community.core.extensions import db
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
 

@@ -23,12 +23,12 @@ from community import create_app
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
 from community.accounts.vocabulary import INITIAL_SYNONYMS
 from community.caching import LRU, forget_all
+from community.core.extensions import db as _db
+from community.core.extensions import limiter
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db as _db
-from community.extensions import limiter
 from community.search.vocabulary import normalised
-from community.slugs import slugify
-from community.timefmt import utcnow
 
 PASSWORD = "a sturdy test passphrase"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)

@@ -14,7 +14,7 @@ from itsdangerous.timed import TimestampSigner
 from werkzeug.security import generate_password_hash
 
 from community.accounts.models import User
-from community.extensions import db
+from community.core.extensions import db
 from community.outbox.models import OutboxMessage
 
 _SUMMARY_ITEM = re.compile(r'<a href="#([\w-]+)"\s*>\s*(.*?)\s*</a>', re.DOTALL)

@@ -14,12 +14,12 @@ from sqlalchemy import event
 
 from community.accounts.models import ExpertiseTag, User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.mentoring import offers, services
-from community.mentoring.evidence import refresh_evidence
+from community.mentoring.matching.evidence import refresh_evidence
 from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
-from community.slugs import slugify
 
 
 def tag(name: str) -> ExpertiseTag:
@@ -195,8 +195,8 @@ def improving_project(member: User, title: str = "Discharge before noon"):
     from datetime import date
 
     from community.projects import services as projects
-    from community.projects.measure_models import Measure
-    from community.projects.spc import Direction, Variation
+    from community.projects.measures.models import Measure
+    from community.projects.measures.spc import Direction, Variation
 
     project = projects.start_project(
         member,

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseTag
 from community.communities.models import Community, MemberRole, Membership
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.discussions.models import Thread
-from community.extensions import db
 from community.methods import services
 from community.methods.content import AdaptationContext, MethodContent
 from community.methods.models import Method
-from community.slugs import slugify
 
 _numbers = itertools.count(1)
 
@@ -141,8 +141,8 @@ def build_tree(author, organisations, level_sizes, *, title="Root method"):
     Each level's adaptations hang round-robin from the previous level's; each
     is made at one of `organisations` in turn. Returns (root, levels).
     """
+    from community.core.timefmt import utcnow
     from community.methods.models import Adaptation, AuthorRole, MethodAuthor, MethodStatus
-    from community.timefmt import utcnow
 
     now = utcnow()
 

@@ -12,8 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from community.projects import measure_imports, measure_services, services
-from community.projects.csv_import import write_points
+from community.projects import services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import write_points
 from community.projects.models import Project
 
 _sequence = itertools.count(1)

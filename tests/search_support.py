@@ -13,8 +13,8 @@ from community.accounts.models import User
 from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
+from community.core.extensions import db
 from community.discussions import services as discussions
-from community.extensions import db
 from community.search.commands import problems, reindex
 from community.search.models import SearchDocument
 from community.search.services import Filters, search

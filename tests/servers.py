@@ -70,7 +70,7 @@ def gunicorn(env: dict[str, str], log: Path):
     host = f"127.0.0.1:{free_port()}"
     with open(log, "wb") as output:
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "--config", "python:community.gunicorn_conf",
+            [sys.executable, "-m", "gunicorn", "--config", "python:community.web.gunicorn_conf",
              "wsgi:app"],
             cwd=ROOT, env={**env, "GUNICORN_BIND": host}, stdout=output,
             stderr=subprocess.STDOUT, start_new_session=True,

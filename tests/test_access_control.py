@@ -72,16 +72,18 @@ from community.accounts.models import ExpertiseTag, Role, User
 from community.communities import joining
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
+from community.core.extensions import db, limiter
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
 from community.discussions import moderation
 from community.discussions import services as discussion_services
-from community.extensions import db, limiter
-from community.mentoring import mentorships
-from community.mentoring.assessments import record_assessment
+from community.mentoring.mentorships import progress as mentorships
+from community.mentoring.organisations.assessments import record_assessment
 from community.notifications.models import Notification
-from community.projects import cycles, measure_imports, measure_services, method_links, services
-from community.projects.measure_models import DataPoint, ProcessChange
-from community.timefmt import utcnow
+from community.projects import cycles, method_links, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.models import DataPoint, ProcessChange
 
 ROLES = (
     "anonymous", "unconfirmed", "member", "non_member", "author", "facilitator",

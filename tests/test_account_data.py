@@ -21,10 +21,10 @@ from community.accounts.export import member_data
 from community.accounts.models import RetiredUsername, User, member_expertise
 from community.audit.models import AuditEvent
 from community.communities.models import Community, Membership
+from community.core.errors import RuleViolation
+from community.core.extensions import db as _db
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db as _db
 from community.mentoring.models import MentorOffer, Mentorship
 from community.methods import services as methods
 from community.methods import uses

@@ -23,8 +23,8 @@ from community.accounts import services, tokens
 from community.accounts.models import ExpertiseTag, User
 from community.accounts.passwords import password_problem
 from community.audit.models import AuditEvent
-from community.errors import RuleViolation
-from community.markdown import RENDER_VERSION
+from community.core.errors import RuleViolation
+from community.core.markdown import RENDER_VERSION
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from conftest import PASSWORD, sign_in_as
 from helpers import emails_to, link_token
 
 from community.audit.models import AuditEvent
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 
 NEW_PASSWORD = "a different sturdy passphrase"
 

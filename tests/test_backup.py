@@ -20,7 +20,7 @@ from helpers import run_command
 
 from community.backup import services
 from community.caching import versions
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 
 KEY_TABLES = ("users", "communities", "memberships", "threads", "posts", "search_documents")
 WRITER_ACTION = "test.backup_writer"

@@ -50,12 +50,12 @@ from community.accounts.models import User
 from community.caching import forget_all
 from community.communities import services as communities
 from community.communities.models import Community, Visibility
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import models as discussion_models
 from community.discussions import moderation, reading
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.methods import services as methods
 from community.methods.models import Method
 

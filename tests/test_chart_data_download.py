@@ -12,8 +12,8 @@ import re
 
 from project_factories import make_measure, make_project  # noqa: F401
 
-from community.projects.measure_models import Measure
-from community.projects.spc_words import format_number
+from community.projects.measures.models import Measure
+from community.projects.measures.spc_words import format_number
 
 # vignettes/deviations.Rmd (NHSRplotthedots): one outlier of 10 among ones and twos.
 DEVIATIONS = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]

@@ -25,8 +25,8 @@ from community.communities.models import (
     RequestStatus,
     Visibility,
 )
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.notifications.models import NotificationKind
 from community.visibility import membership
 

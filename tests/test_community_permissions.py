@@ -40,12 +40,12 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
+from community.core.extensions import db
+from community.core.markdown import RENDER_VERSION, render_markdown
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.discussions.models import Post, PostRevision, Thread
-from community.extensions import db
-from community.markdown import RENDER_VERSION, render_markdown
 from community.notifications.models import Notification, NotificationKind, ThreadWatch, WatchLevel
-from community.slugs import slugify
-from community.timefmt import utcnow
 
 SIGN_IN = "sign in"  # a 302 to the sign-in page
 SIGNED_IN_ROLES = (

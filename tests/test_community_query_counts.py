@@ -22,9 +22,9 @@ from community_factories import (
 )
 
 from community.communities import services as communities
+from community.core.extensions import db
 from community.discussions import moderation
 from community.discussions import services as discussions
-from community.extensions import db
 
 
 @contextmanager

@@ -29,8 +29,8 @@ from community.communities.models import (
     RequestStatus,
     Visibility,
 )
+from community.core.extensions import db
 from community.discussions.models import Post
-from community.extensions import db
 from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 from community.mentoring.vocabulary import AskStatus
 from community.mentoring.vocabulary import RequestStatus as MentoringStatus

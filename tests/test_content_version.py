@@ -24,10 +24,10 @@ from community.caching import versions
 from community.caching.changes import _CHANGED, ADDED, ALTERED, CHANGES_NOTHING
 from community.communities import services as communities
 from community.communities.models import Community, Membership, Visibility
+from community.core.extensions import db
 from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import HelpfulReaction, Post, PostRevision, Thread
-from community.extensions import db
 from community.notifications.models import Notification
 from community.outbox.models import OutboxMessage
 from community.search.models import SearchDocument

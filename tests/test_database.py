@@ -76,7 +76,7 @@ WRITE = "directory.system_created"
 def _write_events(app, label: str, count: int, errors: list, pause: float = 0.0):
     try:
         with app.app_context():
-            from community.extensions import db
+            from community.core.extensions import db
 
             for n in range(count):
                 record(WRITE, None, summary=f"{label} {n}")
@@ -114,7 +114,7 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(app, db):
 
     def hold_the_lock():
         with app.app_context():
-            from community.extensions import db
+            from community.core.extensions import db
 
             record(WRITE, None, summary="holder")
             db.session.flush()  # BEGIN IMMEDIATE: the write lock is now held

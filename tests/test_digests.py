@@ -21,7 +21,7 @@ from community_factories import (
 )
 from mentoring_factories import ask, offer, request_for
 
-from community.extensions import db
+from community.core.extensions import db
 from community.notifications import digests
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.outbox.models import OutboxMessage, OutboxStatus

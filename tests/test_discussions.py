@@ -16,10 +16,10 @@ from community_factories import (
 
 from community.communities import services as communities
 from community.communities.models import Visibility
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import services
 from community.discussions.models import HelpfulReaction, Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.notifications.models import NotificationKind, ThreadWatch, WatchLevel
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import RequestPerContextClient, sign_in_as
 from test_access_control import ROLES, ROWS, Row, build_world, world  # noqa: F401
 
-from community.extensions import limiter
+from community.core.extensions import limiter
 
 LITERAL = re.compile(r"<(textarea|pre|code|script|style)\b.*?</\1\s*>", re.S | re.I)
 TAG = re.compile(r"<[^>]*>")
@@ -74,8 +74,8 @@ JOINED_TAG = re.compile(
     r"""|(?P<q2>['"])(?:\\.|(?!(?P=q2)).)*?</?[a-z](?:\\.|(?!(?P=q2)).)*(?P=q2)\s*~)""",
     re.I,
 )
-# `| safe` only on HTML that community/markdown.py sanitised (stored as `*_html`, or a
-# preview it rendered) and on charts community/projects/charts.py built with escape().
+# `| safe` only on HTML that community/core/markdown.py sanitised (stored as `*_html`, or a
+# preview it rendered) and on charts community/projects/measures/charts.py built with escape().
 TRUSTED_AS_HTML = re.compile(r"([^{}|]*?)\s*\|\s*safe\b|Markup\(")
 SANITISED = re.compile(r"\s*(?:[\w.]*_html|html|preview|view\.chart)")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

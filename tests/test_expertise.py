@@ -181,8 +181,8 @@ def test_a_kept_ranking_never_names_evidence_that_has_gone(example, auth, app, m
     import sqlalchemy as sa
 
     from community.caching import stores
+    from community.core.extensions import db
     from community.discussions.models import Post
-    from community.extensions import db
 
     app.config["WORKING_ON_RANKING_SECONDS"] = 120
     stores.remake("working_on_rankings", app)

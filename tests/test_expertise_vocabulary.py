@@ -7,9 +7,9 @@ import pytest
 from search_support import add_member, index_everyone, make_community, page_text, reply
 
 from community.accounts import services as accounts
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import services as discussions
-from community.errors import RuleViolation
-from community.extensions import db
 from community.search.expertise import find_experts
 from community.search.vocabulary import forms, tags_in, tags_named
 from community.search.working_on import working_on

@@ -19,7 +19,7 @@ from conftest import make_test_config, sign_in_as
 from community import create_app
 from community.accounts.models import User
 from community.audit.models import AuditEvent
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 from community.search.models import SearchDocument
 
 BUSY_TIMEOUT_MS = 300
@@ -187,6 +187,6 @@ class _Orig(Exception):
 def test_storage_full_is_told_apart_from_a_busy_database(orig, full):
     from sqlalchemy.exc import OperationalError
 
-    from community.errors import is_storage_full
+    from community.core.errors import is_storage_full
 
     assert is_storage_full(OperationalError("INSERT …", {}, orig)) is full

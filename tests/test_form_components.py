@@ -7,7 +7,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 
 from community.discussions.forms import WatchForm
-from community.form_rendering import _frozen, component, field_params
+from community.web.form_rendering import _frozen, component, field_params
 
 
 @pytest.fixture

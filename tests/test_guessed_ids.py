@@ -25,11 +25,12 @@ from methods_support import draft_method
 from project_factories import make_measure, make_project  # noqa: F401
 
 from community.communities.models import Visibility
-from community.mentoring import mentorships
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import MentorshipGoal
 from community.notifications.models import Notification
-from community.projects import cycles, measure_services
+from community.projects import cycles
 from community.projects import services as projects
+from community.projects.measures import services as measure_services
 from community.projects.models import DataPoint
 
 

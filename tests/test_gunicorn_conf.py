@@ -7,7 +7,7 @@ import importlib
 import pytest
 from gunicorn.config import Config
 
-import community.gunicorn_conf
+import community.web.gunicorn_conf
 
 
 def _settings(monkeypatch, **env: str) -> Config:
@@ -15,7 +15,7 @@ def _settings(monkeypatch, **env: str) -> Config:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    module = importlib.reload(community.gunicorn_conf)
+    module = importlib.reload(community.web.gunicorn_conf)
     config = Config()
     for name in ("worker_class", "threads", "workers"):
         config.set(name, getattr(module, name))
@@ -25,7 +25,7 @@ def _settings(monkeypatch, **env: str) -> Config:
 @pytest.fixture(autouse=True)
 def _restore():
     yield
-    importlib.reload(community.gunicorn_conf)
+    importlib.reload(community.web.gunicorn_conf)
 
 
 def test_sync_workers_by_default_and_gunicorn_keeps_them_sync(monkeypatch):
@@ -46,7 +46,7 @@ def test_each_worker_freezes_the_loaded_app_out_of_full_collections():
 
     gc.unfreeze()
     try:
-        community.gunicorn_conf.post_worker_init(worker=None)
+        community.web.gunicorn_conf.post_worker_init(worker=None)
         assert gc.get_freeze_count() > 10_000  # the modules, models and app just loaded
     finally:
         gc.unfreeze()

@@ -17,8 +17,8 @@ from community.caching import pages as kept_pages
 from community.caching import store
 from community.caching.pages import CSRF_STAND_IN
 from community.communities import services as communities
+from community.core.extensions import db
 from community.discussions import moderation, services
-from community.extensions import db
 from community.notifications.inbox import unread_count
 from community.notifications.models import WatchLevel
 

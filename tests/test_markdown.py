@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.markdown import RENDER_VERSION, render_markdown
+from community.core.markdown import RENDER_VERSION, render_markdown
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")

@@ -8,8 +8,8 @@ from helpers import run_command
 from methods_support import adapt, publish_method
 
 from community.audit.models import AuditEvent
+from community.core.markdown import RENDER_VERSION
 from community.discussions.models import Post
-from community.markdown import RENDER_VERSION
 from community.methods.models import Adaptation, Method
 
 NESTED = "Our huddle:\n\n- before the shift\n  - who is at risk\n- after a fall\n"

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from mentoring_factories import ask, ask_of, offer, request_for
 
-from community.errors import RuleViolation
-from community.extensions import db as _db
+from community.core.errors import RuleViolation
+from community.core.extensions import db as _db
 from community.mentoring import services
 from community.mentoring.models import MentoringAsk, Mentorship
 from community.mentoring.vocabulary import MentorshipStatus

@@ -12,7 +12,9 @@ import pytest
 from mentoring_factories import ask, count_statements, offer, request_for, start_mentorship
 
 from community.caching import stores
-from community.mentoring import matching, offers, suggested
+from community.mentoring import offers
+from community.mentoring.matching import ranking as matching
+from community.mentoring.matching import suggested
 
 
 @pytest.fixture

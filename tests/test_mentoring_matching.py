@@ -16,7 +16,8 @@ from mentoring_factories import (
     tag,
 )
 
-from community.mentoring import matching, offers
+from community.mentoring import offers
+from community.mentoring.matching import ranking as matching
 
 SPC = "Statistical process control"
 
@@ -263,7 +264,7 @@ def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
     app, db, make_user, make_organisation, requester, south
 ):
     from community.discussions.models import Post
-    from community.mentoring.evidence import MentorEvidence
+    from community.mentoring.matching.evidence import MentorEvidence
 
     mentor = make_user("eve", name="Eve Evans", organisation=make_organisation("S4", system=south))
     discussion_evidence(mentor, helpful=6, key_learnings=1)  # before offering
@@ -384,7 +385,7 @@ def test_a_page_of_suggestions_is_exactly_the_top_of_the_full_ranking(
 )
 def test_no_mentor_scores_above_their_bound(db, requester, varied_mentors, preferred_format, areas):
     """What lets a page score only a pool: every term's bound is at least its points."""
-    from community.extensions import db as database
+    from community.core.extensions import db as database
 
     request = request_for(requester, preferred_format=preferred_format, **areas)
     needs = matching.Needs.of(request)

@@ -16,7 +16,8 @@ from mentoring_factories import ask, ask_of, offer, request_for, visit
 from test_access_control import covered
 
 from community.accounts.models import Role
-from community.mentoring import mentorships, services
+from community.mentoring import services
+from community.mentoring.mentorships import progress as mentorships
 
 ROLES = ("anonymous", "unrelated", "org_member", "other_mentor", "admin", "offered_mentor",
          "requester")  # fmt: skip
@@ -37,7 +38,7 @@ class World:
 
 @pytest.fixture
 def world(db, make_user, make_organisation, make_system) -> World:
-    from community.mentoring.assessments import record_assessment
+    from community.mentoring.organisations.assessments import record_assessment
 
     north = make_system("North")
     riverside = make_organisation("Riverside Trust", system=north)

@@ -18,6 +18,7 @@ from mentoring_factories import (
     visit,
 )
 
+from community.core.timefmt import to_uk, utcnow
 from community.mentoring import offers, services
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -27,7 +28,6 @@ from community.mentoring.models import (
     MentorOffer,
 )
 from community.mentoring.vocabulary import AskStatus, RequestStatus
-from community.timefmt import to_uk, utcnow
 
 
 def text(response) -> str:
@@ -398,7 +398,7 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
         )
     assert few.count == many.count, many.statements
     # A later page ranks as the full list does, though only a pool is scored in full.
-    from community.mentoring import matching
+    from community.mentoring.matching import ranking as matching
 
     ranked = [s.candidate.name for s in matching.suggest(request)]
     with count_statements() as page_five:

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
 
 from community.audit.models import AuditEvent
-from community.errors import RuleViolation
-from community.extensions import db as _db
-from community.mentoring import mentorships, offers, services
+from community.core.errors import RuleViolation
+from community.core.extensions import db as _db
+from community.core.timefmt import to_uk, utcnow
+from community.mentoring import offers, services
+from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -23,7 +25,6 @@ from community.mentoring.models import (
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, RequestStatus
 from community.notifications.models import Notification, NotificationKind
 from community.outbox.models import OutboxMessage
-from community.timefmt import to_uk, utcnow
 
 
 @pytest.fixture
@@ -427,8 +428,8 @@ def test_a_goal_update_and_feedback_refuse_every_problem_at_once(db, people):
 
 
 def test_a_self_assessment_refuses_every_component_at_once(db, people):
-    from community.mentoring.assessments import record_assessment
     from community.mentoring.models import CapabilityAssessment
+    from community.mentoring.organisations.assessments import record_assessment
 
     organisation = people.requester.organisation
     with pytest.raises(RuleViolation) as refused:

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from methods_support import make_community, publish_method, switch_to
 from sqlalchemy.exc import IntegrityError
 
+from community.core.extensions import db
 from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import Flag, Post, Thread
-from community.extensions import db
 from community.methods import services, uses
 from community.notifications import inbox
 from community.notifications.models import Notification

@@ -13,7 +13,7 @@ from methods_support import (
     switch_to,
 )
 
-from community.extensions import db
+from community.core.extensions import db
 from community.methods import services, uses
 from community.methods.lineage import ancestors, descendants, spread
 from community.methods.models import MethodUse
@@ -178,9 +178,9 @@ def test_a_family_is_read_without_each_methods_text_tags_or_author_expertise(
 def test_the_spread_table_is_paged_while_the_picture_shows_everyone(
     client, auth, author, make_user, places, monkeypatch
 ):
-    from community.methods import past_routes
+    from community.methods import history_routes
 
-    monkeypatch.setattr(past_routes, "SPREAD_ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(history_routes, "SPREAD_ROWS_PER_PAGE", 2)
     root = publish_method(author, "Board rounds")
     for organisation in places:
         uses.record_use(make_user(organisation=organisation), root)

@@ -14,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 from migration_rows import COMMUNITY_THREAD_ROWS
 
 from community import create_app
-from community.extensions import db
+from community.core.extensions import db
 
 ROWS = (
     COMMUNITY_THREAD_ROWS

@@ -18,7 +18,7 @@ from conftest import sign_in_as
 from methods_support import approach, draft_method, make_community, publish_method
 from test_access_control import covered
 
-from community.extensions import db
+from community.core.extensions import db
 
 # In this order, nothing an earlier role does changes a later role's answer.
 ROLES = ("anonymous", "member", "community_member", "admin", "co_author", "author")

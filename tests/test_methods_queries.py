@@ -102,7 +102,7 @@ def _plans(action) -> dict[str, str]:
     """SQLite's plan for each statement `action` runs: {statement: plan}."""
     import sqlalchemy as sa
 
-    from community.extensions import db
+    from community.core.extensions import db
 
     ran: list[tuple[str, tuple]] = []
 

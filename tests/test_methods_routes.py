@@ -16,8 +16,8 @@ from methods_support import (
     switch_to,
 )
 
+from community.core.extensions import db
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.methods import services, uses
 from community.methods.models import Method, MethodUse
 from community.methods.snapshots import content_of

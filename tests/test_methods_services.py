@@ -8,9 +8,9 @@ from methods_support import adapt, content, context, draft_method, publish_metho
 
 from community.accounts.models import ExpertiseTag, TagKind
 from community.audit.models import AuditEvent
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions.models import Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.methods import services, uses
 from community.methods.models import Method, MethodStatus, MethodUse
 from community.methods.queries import revisions_of

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from community.accounts.vocabulary import INITIAL_VOCABULARY
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 from community.search.schema import include_name, include_object
 
 

@@ -20,15 +20,15 @@ from methods_support import publish_method
 from project_factories import make_project  # noqa: F401  (a fixture)
 
 from community.audit.models import AuditEvent
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import Flag, FlagStatus, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.methods import services as methods
 from community.notifications.models import NotificationKind
 from community.projects import project_threads
-from community.timefmt import utcnow
 
 HIDDEN_PLACEHOLDER = "This post has been hidden by the community's facilitators."
 

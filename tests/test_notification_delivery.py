@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from community_factories import client_as, make_community, make_thread, notifications_for
 from helpers import run_command
 
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions import moderation
 from community.discussions import services as discussions
-from community.extensions import db
 from community.notifications import delivery
 from community.notifications.models import (
     EmailFrequency,
@@ -27,7 +28,6 @@ from community.notifications.models import (
     WatchLevel,
 )
 from community.outbox.models import OutboxMessage
-from community.timefmt import utcnow
 
 
 @pytest.fixture

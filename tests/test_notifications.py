@@ -20,8 +20,8 @@ from community_factories import (
 from community.accounts.models import Role
 from community.communities import services as communities
 from community.communities.models import Visibility
+from community.core.extensions import db
 from community.discussions import moderation
-from community.extensions import db
 from community.notifications import inbox
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.outbox.models import OutboxMessage
@@ -292,7 +292,7 @@ def test_the_daily_digest_has_only_what_each_member_can_still_see(
 def test_a_long_list_is_counted_only_so_far_past_the_page(lounge, huddle, mo, monkeypatch):
     """Thousands of notifications are not all counted on every visit: the count stops
     COUNT_AHEAD past the page, says "more than", and the pager still reaches further."""
-    from community import paging
+    from community.web import paging
 
     monkeypatch.setattr(paging, "COUNT_AHEAD", 3)
     for n in range(12):

@@ -9,7 +9,7 @@ from community_factories import client_as, make_community, page_text
 from search_support import index_everyone
 
 from community.communities.models import Community, Visibility
-from community.extensions import db
+from community.core.extensions import db
 from community.visibility import can_find_community, listed_communities_clause
 
 

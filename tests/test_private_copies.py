@@ -34,11 +34,11 @@ from search_support import index_everyone
 from community.accounts.export import member_data
 from community.communities import services as communities
 from community.communities.models import Visibility
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.methods import services
 from community.methods.lineage import descendants, spread
 from community.methods.models import Method

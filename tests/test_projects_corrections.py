@@ -19,10 +19,11 @@ from community_factories import client_as, page_text
 from project_factories import import_file, make_measure, make_project, signed_rows  # noqa: F401
 
 from community.audit.models import AuditEvent
-from community.projects import cycles, measure_services, services
-from community.projects.measure_models import DataPoint, Measure
+from community.core.timefmt import uk_today
+from community.projects import cycles, services
+from community.projects.measures import services as measure_services
+from community.projects.measures.models import DataPoint, Measure
 from community.projects.models import PDSACycle, Project, ProjectUpdate, TeamMember
-from community.timefmt import uk_today
 from community.visibility import can_see_project, users_who_can_see_project, visible_projects_clause
 
 

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from project_factories import make_measure, make_project  # noqa: F401
 
-from community.projects import measure_imports, measure_services
-from community.projects.csv_import import (
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import (
     MAX_BYTES,
     MAX_NOTE,
     parse_date,
@@ -26,7 +27,7 @@ from community.projects.csv_import import (
     parse_value,
     write_points,
 )
-from community.projects.measure_models import DataPoint, Measure
+from community.projects.measures.models import DataPoint, Measure
 
 
 def messages(result) -> list[str]:

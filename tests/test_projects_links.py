@@ -11,8 +11,8 @@ from community_factories import client_as, make_community, page_text
 from methods_support import adapt, publish_method
 from project_factories import make_measure, make_project  # noqa: F401
 
+from community.core.errors import RuleViolation
 from community.discussions import services as discussions
-from community.errors import RuleViolation
 from community.methods.lineage import descendants, spread
 from community.notifications.models import Notification
 from community.projects import dashboards, method_links, project_threads, services

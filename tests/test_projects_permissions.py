@@ -24,9 +24,11 @@ from methods_support import publish_method
 from project_factories import csv_of, make_measure, make_project  # noqa: F401
 from test_access_control import covered
 
-from community.projects import cycles, measure_services, method_links, pending_imports, services
-from community.projects.csv_import import ParsedRow
-from community.projects.measure_models import DataPoint, ProcessChange
+from community.projects import cycles, method_links, services
+from community.projects.measures import pending_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import ParsedRow
+from community.projects.measures.models import DataPoint, ProcessChange
 from community.projects.models import TeamMember
 
 ROLES = ("anonymous", "outsider", "member", "team", "lead", "admin")

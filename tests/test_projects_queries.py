@@ -15,8 +15,8 @@ from methods_support import publish_method
 from project_factories import make_measure, make_project  # noqa: F401
 from sqlalchemy import event
 
+from community.core.extensions import db as _db
 from community.discussions import services as discussions
-from community.extensions import db as _db
 from community.projects import cycles, method_links, project_threads, services
 
 

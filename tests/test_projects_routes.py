@@ -13,7 +13,7 @@ from project_factories import import_file, make_measure, make_project  # noqa: F
 
 from community.audit.models import AuditEvent
 from community.notifications.models import Notification
-from community.projects.measure_models import DataPoint, Measure
+from community.projects.measures.models import DataPoint, Measure
 from community.projects.models import PDSACycle, Project, ProjectUpdate, TeamMember
 
 SHIFT = [10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 13, 15, 16, 15, 16, 15, 16, 15, 16]
@@ -499,7 +499,7 @@ def test_every_problem_with_a_rebaseline_is_shown_at_once(member, make_project, 
 
 
 def test_a_progress_score_refuses_every_problem_at_once(member, make_project, db):
-    from community.errors import RuleViolation
+    from community.core.errors import RuleViolation
     from community.projects import services
 
     project = make_project(member)

@@ -11,7 +11,7 @@ from conftest import sign_in_as
 
 from community.accounts.models import Role
 from community.audit.services import record
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 
 
 @contextlib.contextmanager

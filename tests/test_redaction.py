@@ -13,11 +13,11 @@ from community_factories import page_text as text_of
 
 from community.accounts.models import Role
 from community.audit.models import AuditEvent
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import redaction
 from community.discussions import services as discussions
 from community.discussions.models import Flag, Post, PostRevision, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.notifications.models import EmailFrequency
 from community.outbox.models import OutboxMessage
 from community.search.models import SearchDocument

@@ -22,7 +22,7 @@ from search_support import (
     start_thread,
 )
 
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 from community.search import services
 
 
@@ -134,8 +134,8 @@ def _phrase_finds(monkeypatch, window: int) -> list[int]:
 
 
 def test_a_phrase_is_looked_for_among_the_newest_documents_with_its_words(db, monkeypatch):
+    from community.core.timefmt import utcnow
     from community.search.index import index_document
-    from community.timefmt import utcnow
 
     texts = ["Our process mapping day.", "Mapping the discharge process.",
              "A process, then mapping.", "The process of mapping."]  # fmt: skip

@@ -15,12 +15,12 @@ from search_support import add_member, documents_of, in_step, index_everyone, ma
 
 from community.accounts import services as accounts
 from community.communities import services as communities
+from community.core.errors import RuleViolation
+from community.core.extensions import db as _db
 from community.directory import services as directory
 from community.discussions import moderation
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db as _db
 from community.methods import services as methods
 from community.methods import uses
 from community.methods.models import Method

@@ -22,8 +22,9 @@ from search_support import (
     tab_counts,
 )
 
+from community.core.extensions import db as _db
+from community.core.timefmt import utcnow
 from community.discussions import services as discussions
-from community.extensions import db as _db
 from community.methods import services as methods
 from community.methods import uses
 from community.methods.snapshots import content_of
@@ -31,7 +32,6 @@ from community.projects import services as projects
 from community.projects.project_threads import thread_of as project_thread
 from community.search.index import Document, save
 from community.search.models import SearchDocument
-from community.timefmt import utcnow
 
 
 @pytest.fixture

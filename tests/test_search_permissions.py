@@ -229,8 +229,8 @@ def test_people_are_found_by_every_signed_in_member(private_world):
 
 def test_even_a_stale_index_cannot_show_a_hidden_post_or_a_private_thread(private_world, db):
     """The index's own copy of where things live is never trusted for permission."""
+    from community.core.timefmt import utcnow
     from community.search.index import Document, save
-    from community.timefmt import utcnow
 
     w = private_world
     # As if an update had been missed: the hidden post back in the index, and the

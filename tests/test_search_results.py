@@ -24,9 +24,9 @@ from search_support import (
 )
 
 from community.accounts import services as accounts
+from community.core.timefmt import utcnow
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.timefmt import utcnow
 
 
 @dataclass

@@ -18,8 +18,8 @@ from helpers import quick_hashes
 import config as config_module
 from community import create_app
 from community.accounts.models import Role, User
-from community.extensions import db as _db
-from community.security import safe_next_url
+from community.core.extensions import db as _db
+from community.web.security import safe_next_url
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,9 @@ from community_factories import client_as, emails_to, first_post, make_community
 import config as config_module
 from community import create_app
 from community.accounts import services as accounts
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 from community.notifications.models import EmailFrequency
-from community.urls import external_url
+from community.web.urls import external_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "https://improvement.example.org/commons"

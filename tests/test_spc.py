@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from community.projects import spc, spc_words
-from community.projects.spc import (
+from community.projects.measures import spc, spc_words
+from community.projects.measures.spc import (
     HIGH,
     LOW,
     Assurance,

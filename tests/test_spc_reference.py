@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from community.projects import spc
-from community.projects.spc import HIGH, Direction, Limits, Variation
-from community.projects.spc_words import nhsr_label
+from community.projects.measures import spc
+from community.projects.measures.spc import HIGH, Direction, Limits, Variation
+from community.projects.measures.spc_words import nhsr_label
 
 # set.seed(123); rnorm(20): the data of tests/testthat/test-ptd_spc_standard.R
 # and test-ptd_spc.R, dated 2020-01-02 onwards, one a day.

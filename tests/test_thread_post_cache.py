@@ -15,10 +15,10 @@ from community_factories import client_as, first_post, make_community, make_post
 from flask import g
 
 from community.caching import stores
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions import rendering
 from community.discussions.models import Thread
-from community.extensions import db
-from community.timefmt import utcnow
 
 
 @pytest.fixture

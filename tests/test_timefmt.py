@@ -8,7 +8,7 @@ import pytest
 from flask import render_template_string
 from markupsafe import Markup
 
-from community.timefmt import nhs_date, nhs_datetime, relative, time_element
+from community.core.timefmt import nhs_date, nhs_datetime, relative, time_element
 
 
 def utc(*args) -> datetime:

@@ -35,12 +35,12 @@ from community.communities.models import (
     Membership,
     Visibility,
 )
+from community.core.timefmt import utcnow
 from community.discussions.models import Post, Thread
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import AuthorRole, Method, MethodAuthor, MethodStatus
-from community.projects.measure_models import Measure
+from community.projects.measures.models import Measure
 from community.projects.models import Project, TeamMember
-from community.timefmt import utcnow
 
 _names = itertools.count(1)
 

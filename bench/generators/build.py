@@ -38,7 +38,7 @@ class Build:
         return random.Random(int.from_bytes(digest[:8], "big"))
 
     def table(self, name: str) -> sa.Table:
-        from community.extensions import db
+        from community.core.extensions import db
 
         return db.metadata.tables[name]
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from itertools import product
 
 from bench.generators.build import ANCHOR, Build, zipf_weights
-from community.slugs import slugify
+from community.core.slugs import slugify
 
 TOPICS = (
     "Discharge and flow", "Frailty", "Falls prevention", "Sepsis", "Maternity safety",

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from bench.generators.build import ANCHOR, Build, batched, distribute
 from bench.text import SUBJECTS, Prose, to_html
+from community.core.markdown import RENDER_VERSION
+from community.core.slugs import slugify
 from community.discussions.models import POSTS_PER_PAGE
-from community.markdown import RENDER_VERSION
-from community.slugs import slugify
 
 DAY = 86_400.0
 READER = 1

@@ -13,8 +13,8 @@ from bench.generators.build import Progress
 
 
 def build(url: str) -> int:
-    from community.extensions import db
-    from community.mentoring.evidence import BATCH_SIZE, MentorEvidence, recount
+    from community.core.extensions import db
+    from community.mentoring.matching.evidence import BATCH_SIZE, MentorEvidence, recount
     from community.mentoring.models import MentorOffer
 
     app = loading_app(url)

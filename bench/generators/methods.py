@@ -19,11 +19,11 @@ from datetime import timedelta
 
 from bench.generators.build import ANCHOR, Build, directory, next_thread_id, zipf_weights
 from bench.text import SUBJECTS, Prose, to_html
-from community.markdown import RENDER_VERSION
+from community.core.markdown import RENDER_VERSION
+from community.core.slugs import slugify
 from community.methods.content import AdaptationContext
 from community.methods.snapshots import _classification_lines, adaptation_text
 from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting, Scale
-from community.slugs import slugify
 
 READER = 1
 TITLE_SHAPES = (

@@ -10,9 +10,9 @@ from werkzeug.security import generate_password_hash
 
 from bench.generators.build import ANCHOR, Build, batched, zipf_weights
 from bench.text import Prose, to_html
+from community.core.markdown import RENDER_VERSION
+from community.core.slugs import slugify
 from community.directory.models import OrganisationType
-from community.markdown import RENDER_VERSION
-from community.slugs import slugify
 
 BENCH_EMAIL = "robin.bench@nhs.example"
 BENCH_PASSWORD = "benchmark passphrase for loopback only"  # noqa: S105 (made-up data)

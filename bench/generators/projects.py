@@ -22,11 +22,11 @@ import sqlalchemy as sa
 
 from bench.generators.build import ANCHOR, Build, batched, directory, next_thread_id
 from bench.text import SUBJECTS, Prose, to_html
-from community.markdown import RENDER_VERSION
-from community.projects import spc, spc_words
+from community.core.markdown import RENDER_VERSION
+from community.core.slugs import slugify
 from community.projects.forms import NATIONAL_PROGRAMMES
+from community.projects.measures import spc, spc_words
 from community.projects.models import PROGRESS_SCALE
-from community.slugs import slugify
 
 READER = 1
 LANDMARK = 1

@@ -22,7 +22,7 @@ INSERT_TRIGGER = "search_documents_after_insert"
 
 
 def build(url: str) -> int:
-    from community.extensions import db
+    from community.core.extensions import db
     from community.search import index
     from community.search.commands import reindex
     from community.search.models import SearchDocument

@@ -10,10 +10,10 @@ from community.accounts.models import Role, User
 from community.accounts.passwords import password_problem
 from community.accounts.services import check_username, normalise_email, user_by_email
 from community.audit.services import record
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation
-from community.errors import RuleViolation
-from community.extensions import db
-from community.timefmt import utcnow
 
 
 @click.command("create-admin")

@@ -21,9 +21,10 @@ from community.accounts.models import RetiredUsername, User
 from community.audit.models import AuditEvent
 from community.audit.services import record
 from community.communities.models import Community, Invitation, MemberRole, Membership
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions.models import HelpfulReaction, Post
-from community.errors import RuleViolation
-from community.extensions import db
 from community.mentoring import notify as mentoring_notify
 from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 from community.mentoring.services import live_pending_asks
@@ -36,7 +37,6 @@ from community.projects.models import Project, TeamMember
 from community.search import indexing
 from community.search.index import follow_author, remove_document
 from community.search.kinds.people import KIND as PERSON
-from community.timefmt import utcnow
 
 FORMER_MEMBER = "a former member"
 

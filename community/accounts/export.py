@@ -18,8 +18,9 @@ from community.accounts.models import User
 from community.audit.models import AuditEvent
 from community.audit.services import record
 from community.communities.models import Community, Membership
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions.models import HelpfulReaction, Post, Thread
-from community.extensions import db
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -31,7 +32,6 @@ from community.mentoring.models import (
 from community.methods.models import AuthorRole, Method, MethodAuthor, MethodUse
 from community.notifications.models import ThreadWatch
 from community.projects.models import Project, TeamMember
-from community.timefmt import utcnow
 from community.visibility import visible_methods_clause, visible_projects_clause
 
 FORMAT = "Improvement Commons member data, version 1"

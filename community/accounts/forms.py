@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from community.accounts.passwords import MAX_LENGTH
-from community.forms import MultiCheckboxField, strip_filter
+from community.web.forms import MultiCheckboxField, strip_filter
 
 EMAIL_VALIDATORS = [
     InputRequired("Enter your email address"),

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
-from community.extensions import db
+from community.core.extensions import db
 
 # Built once: building it (with its option) on every request cost more than running it.
 # Every request loads the member; their expertise only when a page shows it.

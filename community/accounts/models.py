@@ -13,10 +13,10 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from community.core.extensions import db
+from community.core.markdown import render_markdown
+from community.core.models_base import created_at_column
 from community.directory.models import Organisation
-from community.extensions import db
-from community.markdown import render_markdown
-from community.models_base import created_at_column
 
 
 class Role(StrEnum):

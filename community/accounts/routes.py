@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import deletion, services
+from community.accounts.blueprint import bp
 from community.accounts.export import export_member_data
 from community.accounts.forms import (
     ChangeEmailForm,
@@ -29,15 +29,13 @@ from community.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from community.core.errors import RuleViolation
+from community.core.extensions import limiter
+from community.core.timefmt import utcnow
 from community.directory.services import organisation_choices
-from community.errors import RuleViolation
-from community.extensions import limiter
-from community.forms import also_check, show_violation
-from community.rate_limits import configured
-from community.security import safe_next_url
-from community.timefmt import utcnow
-
-bp = Blueprint("accounts", __name__, url_prefix="/account")
+from community.web.forms import also_check, show_violation
+from community.web.rate_limits import configured
+from community.web.security import safe_next_url
 
 
 def _account_key() -> str:

@@ -24,14 +24,15 @@ from community.accounts.models import (
 )
 from community.accounts.passwords import password_problem
 from community.audit.services import record
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.outbox.services import queue_email
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
-from community.urls import external_url
+from community.search.vocabulary import normalised
+from community.web.urls import external_url
 
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{2,29}$")
 RESERVED_USERNAMES = frozenset(
@@ -445,8 +446,6 @@ def set_synonyms(admin: User, tag: ExpertiseTag, lines: Iterable[str]) -> Expert
     Each name means one area of expertise: a name already another tag's, or
     another tag's other name, is refused with both named, and nothing is saved.
     """
-    from community.search.vocabulary import normalised
-
     wanted: dict[str, str] = {}
     for line in lines:
         text = " ".join(line.split())

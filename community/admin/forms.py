@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length
 
 from community.accounts.models import Role
 from community.directory.models import ORGANISATION_TYPE_LABELS
-from community.forms import strip_filter
+from community.web.forms import strip_filter
 
 
 class SystemForm(FlaskForm):

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.accounts.services import grant_role, set_synonyms
-from community.actions import Confirmation, act, confirm_then_act
+from community.admin.blueprint import bp
 from community.admin.forms import OrganisationForm, RoleForm, SynonymsForm, SystemForm
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
-from community.communities.forms import ActionForm
 from community.communities.models import Community
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.directory import services as directory
 from community.directory.models import Organisation, System
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from community.web.actions import Confirmation, act, confirm_then_act
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request

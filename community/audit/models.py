@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.audit.vocabulary import action_words
-from community.extensions import db
-from community.models_base import created_at_column
+from community.core.extensions import db
+from community.core.models_base import created_at_column
 
 
 class AuditEvent(db.Model):

@@ -8,7 +8,7 @@ from flask import has_request_context, request
 from community.accounts.models import User
 from community.audit.models import AuditEvent
 from community.audit.vocabulary import ACTIONS, action_words
-from community.extensions import db
+from community.core.extensions import db
 
 
 def record(

@@ -38,9 +38,8 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 import config as config_module
-from community import ROOT
 from community.caching import versions
-from community.extensions import db
+from community.core.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_ARCHIVE_HEADER = b"PGDMP"
@@ -92,7 +91,7 @@ def _check_revision(revision: str | None) -> str:
             "The file has no schema version: it is not an Improvement Commons backup."
         )
     try:
-        ScriptDirectory(str(ROOT / "migrations")).get_revision(revision)
+        ScriptDirectory(str(config_module.BASE_DIR / "migrations")).get_revision(revision)
     except CommandError:
         raise BackupError(
             f"The backup was made by a newer release (schema {revision}): restore it with that "
@@ -103,7 +102,7 @@ def _check_revision(revision: str | None) -> str:
 
 def code_revision() -> str:
     """The schema this release's migrations end at."""
-    return ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    return ScriptDirectory(str(config_module.BASE_DIR / "migrations")).get_current_head()
 
 
 def current_revision() -> str | None:

@@ -26,7 +26,7 @@ from types import MappingProxyType
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
-from community.security import csp_nonce
+from community.web.security import csp_nonce
 
 _SECRET = secrets.token_hex(16)
 # Cached HTML holds this where a form's CSRF token goes, and each page swaps in its
@@ -110,13 +110,12 @@ def render_with_holes(
 
 
 def fill(page: PageWithHoles, values: Mapping[str, str | Text]) -> bytes:
-    """The page with `values` in its holes (HTML, or `Text` whose only holes are tokens),
-    this reader's header and this response's nonce in theirs, and this reader's CSRF
-    token in its forms: a response's body."""
-    from community.templating import header_html  # (which draws its own hole)
-
+    """The page with `values` in its holes (HTML, or `Text` whose only holes are tokens;
+    the caller gives the reader's header, `community.web.templating.header_html`), this
+    response's nonce in its own, and this reader's CSRF token in its forms: a
+    response's body."""
     token = generate_csrf()
-    given = {"nonce": csp_nonce(), "header": header_html(), **values}
+    given = {"nonce": csp_nonce(), **values}
     own = {
         name: (text.replace(CSRF_STAND_IN, token).encode(),) if isinstance(text, str) else text
         for name, text in given.items()

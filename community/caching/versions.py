@@ -35,7 +35,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.caching.stores import CACHES, CONTENT, THREAD, store
-from community.extensions import db
+from community.core.extensions import db
 
 T = TypeVar("T")
 

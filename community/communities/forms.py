@@ -6,8 +6,8 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from community.communities.models import Visibility
-from community.forms import strip_filter
 from community.people.forms import chosen_field
+from community.web.forms import strip_filter
 
 VISIBILITY_CHOICES = [
     (Visibility.OPEN.value, "Open: anyone signed in can read it and join"),
@@ -80,7 +80,3 @@ class InviteForm(FlaskForm):
             ]
             return ""
         return typed
-
-
-class ActionForm(FlaskForm):
-    """CSRF protection for one-button actions."""

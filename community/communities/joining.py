@@ -16,13 +16,13 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, Invitation, JoinRequest, RequestStatus
 from community.communities.services import add_member, facilitators_of, pending_request_of
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.notifications import services as notify
 from community.outbox.services import queue_email
-from community.timefmt import utcnow
-from community.urls import external_url
 from community.visibility import membership
+from community.web.urls import external_url
 
 
 def request_to_join(user: User, community: Community, message: str) -> JoinRequest:

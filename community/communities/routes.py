@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import Confirmation, act, confirm_then_act
 from community.audit.services import recent_events
 from community.communities import joining, services
-from community.communities.forms import ActionForm, CommunityForm, InviteForm, JoinRequestForm
+from community.communities.blueprint import bp
+from community.communities.forms import CommunityForm, InviteForm, JoinRequestForm
 from community.communities.models import Community, JoinRequest
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import moderation
 from community.discussions.forms import ReviewForm
 from community.discussions.reading import threads_page
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
 from community.people.forms import choose_person
 from community.visibility import can_facilitate, can_see_community, membership
-
-bp = Blueprint("communities", __name__, url_prefix="/communities")
+from community.web.actions import Confirmation, act, confirm_then_act
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request

@@ -22,11 +22,11 @@ from community.communities.models import (
     RequestStatus,
     Visibility,
 )
-from community.errors import Problems, RuleViolation
-from community.extensions import db
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import (
     can_facilitate,
     can_find_community,

@@ -10,16 +10,16 @@ from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from community.accounts.models import ExpertiseTag, Role, TagKind, User
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.demo import data
 from community.demo.discussions import seed_discussions
 from community.demo.mentoring import seed_mentoring
 from community.demo.methods import seed_methods
 from community.demo.projects import seed_projects
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.search.commands import reindex
-from community.slugs import slugify
-from community.timefmt import utcnow
 
 SEED = 20261126
 

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.communities import services as communities
 from community.communities.models import Community, Membership
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.demo import discussions_data as data
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.extensions import db
-from community.timefmt import utcnow
 
 
 def seed_discussions(rng: random.Random, members: list[User], admin: User, demo_member: User):

@@ -14,10 +14,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from community.accounts.models import TagKind, User
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db
-from community.mentoring import assessments, mentorships, offers, services
-from community.mentoring.evidence import refresh_evidence
+from community.mentoring import offers, services
+from community.mentoring.matching.evidence import refresh_evidence
+from community.mentoring.mentorships import progress
 from community.mentoring.models import (
     CapabilityAssessment,
     MentoringAsk,
@@ -27,8 +29,8 @@ from community.mentoring.models import (
     MentorshipFeedback,
     MentorshipGoal,
 )
+from community.mentoring.organisations import assessments
 from community.mentoring.vocabulary import ImpactComponent, Outcome
-from community.timefmt import utcnow
 
 ASSESSED_ORGANISATIONS = 15
 MENTORS = 20
@@ -223,7 +225,7 @@ def _requests_and_mentorships(rng, assessed, members, mentors, demo_member, made
                 requester, mentorship, outcome=rng.choice(list(Outcome)[:3]), rating=rating,
                 comment=comment,
             )  # fmt: skip
-            mentorships.give_feedback(
+            progress.give_feedback(
                 mentor, mentorship, rating=rng.randint(4, 5), comment="A committed team."
             )
             busy[mentor.id] -= 1
@@ -235,9 +237,9 @@ def _requests_and_mentorships(rng, assessed, members, mentors, demo_member, made
 
 def _work(rng, mentorship, requester, mentor) -> None:
     for description in rng.sample(GOALS, 2):
-        mentorships.add_goal(mentor, mentorship, description)
+        progress.add_goal(mentor, mentorship, description)
     for notes, next_steps in SESSION_NOTES[: rng.randint(2, 4)]:
-        mentorships.log_session(
+        progress.log_session(
             rng.choice([requester, mentor]), mentorship, held_on=utcnow().date(),
             meeting_format=rng.choice(["video", "phone"]), notes=notes, next_steps=next_steps,
         )  # fmt: skip

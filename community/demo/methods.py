@@ -14,16 +14,16 @@ import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseTag, User
 from community.communities.models import Community, Membership
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.demo import methods_data as data
 from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.methods import services, uses
 from community.methods.content import AdaptationContext, MethodContent
 from community.methods.models import Method, MethodRevision, MethodUse
 from community.methods.snapshots import content_of, context_of
 from community.methods.vocabulary import SECTION_KEYS
-from community.timefmt import utcnow
 
 
 def _content(

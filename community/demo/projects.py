@@ -13,23 +13,18 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.demo.projects_data import DISCUSSION, METHODS_USED, PROJECTS
 from community.directory.models import Organisation
 from community.discussions import services as discussions
-from community.errors import RuleViolation
-from community.extensions import db
 from community.methods.models import Method
-from community.projects import (
-    cycles,
-    measure_imports,
-    measure_services,
-    method_links,
-    project_threads,
-    services,
-)
-from community.projects.csv_import import write_points
+from community.projects import cycles, method_links, project_threads, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import write_points
 from community.projects.models import ProgressScore, Project, ProjectUpdate
-from community.timefmt import utcnow
 
 # The demo member leads these projects (none is in a community they are not in).
 DEMO_MEMBER_LEADS = ("Sepsis antibiotics within the hour", "Ambulance handovers within 30 minutes")

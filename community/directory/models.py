@@ -8,8 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.extensions import db
-from community.models_base import created_at_column
+from community.core.extensions import db
+from community.core.models_base import created_at_column
 
 
 class OrganisationType(StrEnum):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_login import login_required
 
 from community.directory import services
+from community.directory.blueprint import bp
 from community.directory.models import ORGANISATION_TYPE_LABELS, OrganisationType
-
-bp = Blueprint("directory", __name__)
 
 
 @bp.route("/systems")

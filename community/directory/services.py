@@ -7,12 +7,12 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.directory.models import Organisation, OrganisationType, System
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.projects import services as projects
 from community.search import indexing
-from community.slugs import slugify
 
 
 def organisation_choices() -> list[tuple[int, str]]:

@@ -11,9 +11,9 @@ from flask_sqlalchemy.pagination import Pagination
 
 from community.accounts.models import User
 from community.communities.models import Community, Membership
+from community.core.extensions import db
 from community.discussions.models import Post, Thread
 from community.discussions.reading import ShownPost, posts_with_authors
-from community.extensions import db
 from community.visibility import shown_to_every_reader, visible_community_ids
 
 

@@ -5,8 +5,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length
 
 from community.discussions.models import FLAG_REASON_LABELS
-from community.forms import strip_filter
 from community.notifications.models import WatchLevel
+from community.web.forms import strip_filter
 
 BODY_HINT = (
     "You can use Markdown: **bold**, lists, links and tables. Mention people with @username."

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from community.accounts.models import User
 from community.communities.models import Community
-from community.extensions import db
-from community.markdown import render_markdown
-from community.models_base import created_at_column
+from community.core.extensions import db
+from community.core.markdown import render_markdown
+from community.core.models_base import created_at_column
 
 if TYPE_CHECKING:
     from community.methods.models import Method

@@ -12,13 +12,12 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, CommunityStatus
 from community.communities.services import require_confirmed
-from community.discussions import redaction
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
+from community.discussions import redaction, signals
 from community.discussions.models import Flag, FlagReason, FlagStatus, HiddenReason, Post, Thread
-from community.errors import RuleViolation
-from community.extensions import db
-from community.notifications import services as notify
 from community.search import indexing
-from community.timefmt import utcnow
 from community.visibility import (
     can_facilitate,
     can_moderate_thread,
@@ -173,9 +172,9 @@ def flag_post(user: User, post: Post, reason: str, note: str) -> Flag:
         )
         if open_flaggers >= FLAGS_TO_HIDE and not post.is_hidden:
             _hide_pending_review(post, thread, HiddenReason.FLAGS, f"{open_flaggers} flags")
-    notify.post_flagged(
-        post, thread, user, FlagReason(reason).label, thread_moderator_ids(thread),
-        quote_text=reason not in HIDES_AT_ONCE,
+    signals.post_flagged.send(
+        post, thread=thread, flagger=user, reason_label=FlagReason(reason).label,
+        moderator_ids=thread_moderator_ids(thread), quote_text=reason not in HIDES_AT_ONCE,
     )  # fmt: skip
     record("post.flagged", user, post, FlagReason(reason).label, community_id=thread.community_id)
     db.session.commit()
@@ -268,7 +267,7 @@ def review_flags(user: User, post: Post, decision: str, message: str = "") -> No
             thread.key_post_id = None
     indexing.key_learning_changed(thread, post)
     if decision == "warn" and post.author_id:
-        notify.warned(post, thread, user, message)
+        signals.author_warned.send(post, thread=thread, facilitator=user, message=message)
     record(f"flags.{decision}", user, post, f"in {thread.title[:150]}",
            community_id=thread.community_id)  # fmt: skip
     db.session.commit()

@@ -20,7 +20,7 @@ import re
 from typing import NamedTuple
 
 from community.caching import store
-from community.markdown import render_markdown
+from community.core.markdown import render_markdown
 
 QUOTE_CHARS = 500  # of Markdown source shown above a reply before it is cut
 SELECTION_CHARS = 2000  # the most of a selection taken into a reply

@@ -15,6 +15,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from community import caching
 from community.accounts.models import User
 from community.communities.models import Community, Membership
+from community.core.extensions import db
 from community.discussions.models import (
     POSTS_PER_PAGE,
     Flag,
@@ -25,7 +26,6 @@ from community.discussions.models import (
     author_name_only,
 )
 from community.discussions.services import _may_post, watch_level
-from community.extensions import db
 from community.notifications.models import WatchLevel
 from community.visibility import can_moderate_thread, membership
 

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.audit.services import record
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions.models import Flag, FlagStatus, Post, PostRevision, Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.notifications.services import excerpt
 from community.outbox.models import OutboxMessage
 from community.search import indexing
-from community.timefmt import utcnow
 from community.visibility import can_moderate_thread
 
 REMOVED_FROM_EMAIL = "[This text has been removed.]"

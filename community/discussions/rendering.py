@@ -27,9 +27,9 @@ from markupsafe import Markup
 
 from community.caching import LRU, store
 from community.caching.pages import CSRF_STAND_IN
+from community.core.timefmt import relative, utcnow
 from community.discussions import quoting
 from community.discussions.reading import ShownPost, ThreadPage
-from community.timefmt import relative, utcnow
 
 
 class Quote(NamedTuple):

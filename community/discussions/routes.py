@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from community.actions import Confirmation, confirm_then_act, require_action_form
 from community.communities.services import get_community_or_404
+from community.core.errors import RuleViolation
+from community.core.markdown import render_markdown
 from community.discussions import moderation, quoting, redaction, services, thread_pages
+from community.discussions.blueprint import bp
 from community.discussions.forms import (
     EditPostForm,
     FlagForm,
@@ -19,13 +21,11 @@ from community.discussions.forms import (
 )
 from community.discussions.links import post_url, thread_links, thread_url
 from community.discussions.models import Thread
-from community.errors import RuleViolation
-from community.forms import show_violation
-from community.markdown import render_markdown
-from community.rate_limits import posting_limit, preview_limit
 from community.visibility import can_facilitate, can_moderate_thread
+from community.web.actions import Confirmation, confirm_then_act, require_action_form
+from community.web.forms import show_violation
+from community.web.rate_limits import posting_limit, preview_limit
 
-bp = Blueprint("discussions", __name__)
 bp.add_app_template_global(thread_links)
 
 
@@ -50,7 +50,7 @@ PREVIEW_CHARS = 20000  # as long as a post may be
 @preview_limit
 def preview():
     """The editor's preview (static/js/editor.js): Markdown rendered exactly as a post will
-    be, through community/markdown.py. JSON {"html": …}; CSRF protected like every POST."""
+    be, through community/core/markdown.py. JSON {"html": …}; CSRF protected like every POST."""
     body = (request.form.get("body") or "")[:PREVIEW_CHARS]
     html = render_markdown(body, services.existing_usernames(services.mentioned_usernames(body)))
     return jsonify({"html": html.html})

@@ -16,6 +16,12 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, Membership
 from community.communities.services import require_confirmed
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.markdown import mentioned_usernames
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
+from community.discussions import signals
 from community.discussions.models import (
     HelpfulReaction,
     Post,
@@ -23,15 +29,8 @@ from community.discussions.models import (
     Thread,
     author_name_only,
 )
-from community.errors import RuleViolation
-from community.extensions import db
-from community.markdown import mentioned_usernames
-from community.notifications import delivery
-from community.notifications import services as notify
 from community.notifications.models import ThreadWatch, WatchLevel
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import (
     can_moderate_thread,
     can_read_hidden_post,
@@ -178,7 +177,9 @@ def _append_post(thread: Thread, author: User, body: str, reply_to: Post | None)
     if thread.community is not None:
         thread.community.last_activity_at = now
     db.session.flush()
-    delivery.post_added(post, thread, author, mentions, reply_to)
+    signals.post_added.send(
+        post, thread=thread, author=author, mentions=mentions, reply_to=reply_to
+    )
     _watch(author, thread)
     return post
 
@@ -200,7 +201,7 @@ def start_thread(user: User, community: Community, title: str, body: str) -> Thr
     db.session.flush()
     _append_post(thread, user, body, None)
     indexing.thread_changed(thread)
-    notify.new_thread(thread, user)
+    signals.thread_started.send(thread, author=user)
     db.session.commit()
     return thread
 
@@ -313,7 +314,7 @@ def set_key_learning(user: User, post: Post, mark: bool) -> None:
         thread.key_post_id = post.id
         if thread.community is not None:
             thread.community.last_activity_at = utcnow()
-        notify.key_learning(thread, post, user)
+        signals.key_learning_marked.send(post, thread=thread, actor=user)
     elif thread.key_post_id == post.id:
         thread.key_post_id = None
     indexing.key_learning_changed(thread, post, previous)

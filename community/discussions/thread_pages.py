@@ -20,13 +20,14 @@ from markupsafe import Markup
 
 from community import caching
 from community.caching import pages as kept_pages
-from community.communities.forms import ActionForm
+from community.core.timefmt import relative_until
 from community.discussions import reading, rendering
 from community.discussions.forms import ReplyForm, WatchForm
 from community.discussions.links import post_url, thread_links, thread_url
 from community.discussions.models import Thread
 from community.search.working_on import working_on
-from community.timefmt import relative_until
+from community.web.forms import ActionForm
+from community.web.templating import header_html
 
 
 def show(thread: Thread, number: int, **context) -> bytes | str:
@@ -51,6 +52,7 @@ def show(thread: Thread, number: int, **context) -> bytes | str:
     )  # fmt: skip
     own = rendering.own_posts(page, user.id)
     values = {f"post-{p.id}": drawn.kept[f"post-{p.id}-as-author"] for p in own.as_author}
+    values["header"] = header_html()  # (which draws its own hole)
     if own.others:
         views = _views(page)
         reader = views.reader()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request, send_from_directory
+from flask import current_app, render_template, request, send_from_directory
 from flask_login import current_user
 
+from community.core.extensions import db, limiter
 from community.discussions.feed import home_feed, key_posts_for
-from community.extensions import db, limiter
-
-bp = Blueprint("main", __name__)
+from community.main.blueprint import bp
 
 
 @bp.route("/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from community.mentoring.evidence import refresh_evidence
+from community.mentoring.matching.evidence import refresh_evidence
 from community.mentoring.services import expire_overdue_asks
 
 mentoring_cli = AppGroup("mentoring", help="Mentoring jobs.")

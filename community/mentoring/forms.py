@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from community.forms import MultiCheckboxField, strip_filter
 from community.mentoring.offers import MAX_CAPACITY
 from community.mentoring.vocabulary import (
     ANY_FORMAT,
@@ -18,6 +17,7 @@ from community.mentoring.vocabulary import (
     ImpactComponent,
 )
 from community.people.forms import chosen_field
+from community.web.forms import MultiCheckboxField, strip_filter
 
 COMPONENT_CHOICES = [(c.value, c.label) for c in ImpactComponent]
 FORMAT_CHOICES = [(f.value, label) for f, label in FORMAT_LABELS.items()]

@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import ExpertiseTag, User
+from community.core.extensions import db
+from community.core.models_base import created_at_column
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.mentoring.vocabulary import (
     ANY_FORMAT,
     AskStatus,
@@ -22,8 +24,6 @@ from community.mentoring.vocabulary import (
     RequestStatus,
     Timescale,
 )
-from community.models_base import created_at_column
-from community.timefmt import utcnow
 
 # ------------------------------------------------------------------ offers
 

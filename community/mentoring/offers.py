@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.audit.services import record
 from community.communities.services import require_confirmed
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import System
-from community.errors import Problems, RuleViolation
-from community.extensions import db
-from community.mentoring.evidence import recount
+from community.mentoring.matching.evidence import recount
 from community.mentoring.models import MentorOffer, MentorOfferComponent
 from community.mentoring.services import active_mentorship_count, approach_tags
 from community.mentoring.vocabulary import ImpactComponent, MeetingFormat
-from community.timefmt import utcnow
 
 MAX_CAPACITY = 10
 MAX_NOTE = 1000

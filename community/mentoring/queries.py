@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.accounts.models import User
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation
-from community.extensions import db
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -24,7 +25,6 @@ from community.mentoring.models import (
 from community.mentoring.services import active_mentorship_count
 from community.mentoring.visibility import visible_requests_clause
 from community.mentoring.vocabulary import AskStatus, MentorshipStatus, RequestStatus
-from community.timefmt import utcnow
 
 
 def pending_asks_page(mentor: User, page: int, per_page: int):

@@ -7,32 +7,31 @@ three add their views to this one blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.models import TagKind
 from community.accounts.services import expertise_vocabulary
-from community.actions import Confirmation, act, ask_first, confirm_then_act
-from community.communities.forms import ActionForm
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.directory.services import system_choices
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
-from community.mentoring import matching, offers, queries, services, suggested
-from community.mentoring.assessments import capability_summary
+from community.mentoring import offers, queries, services
+from community.mentoring.blueprint import bp
 from community.mentoring.forms import (
     AskMentorsForm,
     MentoringRequestForm,
     MentorOfferForm,
     RespondForm,
 )
+from community.mentoring.matching import ranking, suggested
 from community.mentoring.models import MentoringAsk, MentoringRequest
+from community.mentoring.organisations.assessments import capability_summary
 from community.mentoring.visibility import can_manage_request, get_request_or_404
 from community.mentoring.vocabulary import AskStatus, ImpactComponent
-from community.paging import ListPagination, page_number
 from community.people.forms import choose_person
-
-bp = Blueprint("mentoring", __name__)
+from community.web.actions import Confirmation, act, ask_first, confirm_then_act
+from community.web.forms import ActionForm, also_check, show_violation
+from community.web.paging import ListPagination, page_number
 
 LIST_SIZE = 10
 SUGGESTIONS_PER_PAGE = 10
@@ -289,7 +288,7 @@ def suggestions(request_id: int):
     ranked = (
         suggested.ranking(mentoring_request, wanted=number * SUGGESTIONS_PER_PAGE)
         if mentoring_request.is_open
-        else matching.Ranking(0, ())
+        else ranking.Ranking(0, ())
     )
     page = ListPagination(ranked.best, number, SUGGESTIONS_PER_PAGE, total=ranked.total)
     form.mentors.choices = [(s.user_id, s.candidate.name) for s in page.items]
@@ -301,7 +300,7 @@ def suggestions(request_id: int):
         manages=manages,
         waiting=services.live_pending_asks(mentoring_request),
         max_asks=services.MAX_PENDING_ASKS,
-        max_score=matching.MAX_SCORE,
+        max_score=ranking.MAX_SCORE,
     )
 
 
@@ -362,7 +361,3 @@ def withdraw_ask(request_id: int, ask_id: int):
 def mentor_offer_of(user):
     """The member's offer and how many places are taken, for their profile page."""
     return queries.offer_standing(user)
-
-
-# Register the views that live in the feature's other route modules.
-from community.mentoring import mentorship_routes, organisation_routes  # noqa: E402, F401

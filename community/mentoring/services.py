@@ -38,11 +38,20 @@ from flask import current_app
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.audit.services import record
 from community.communities.services import require_confirmed
-from community.errors import Problems, RuleViolation
-from community.extensions import db
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.mentoring import notify
-from community.mentoring.eligibility import eligible_mentor_ids
-from community.mentoring.matching import Needs
+from community.mentoring.checks import (
+    aware,
+    checked_rating,
+    feedback_side,
+    locked,
+    require_participant,
+    text,
+)
+from community.mentoring.matching.eligibility import eligible_mentor_ids
+from community.mentoring.matching.ranking import Needs
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -51,7 +60,7 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipFeedback,
 )
-from community.mentoring.moves import (
+from community.mentoring.transitions import (
     ASK_MOVES,
     ASK_REFUSALS,
     MENTORSHIP_MOVES,
@@ -60,14 +69,6 @@ from community.mentoring.moves import (
     REQUEST_REFUSALS,
     ask_state,
     check_move,
-)
-from community.mentoring.rules import (
-    aware,
-    checked_rating,
-    feedback_side,
-    locked,
-    require_participant,
-    text,
 )
 from community.mentoring.vocabulary import (
     ANY_FORMAT,
@@ -79,7 +80,6 @@ from community.mentoring.vocabulary import (
     RequestStatus,
     Timescale,
 )
-from community.timefmt import utcnow
 
 MAX_PENDING_ASKS = 3
 

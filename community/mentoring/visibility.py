@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import AnonymousUserMixin
 
-from community.extensions import db
+from community.core.extensions import db
 from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 
 

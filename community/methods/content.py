@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.communities.models import Community
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.directory.models import OrganisationType
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.methods.models import (
     Adaptation,
     Method,
@@ -25,7 +26,6 @@ from community.methods.vocabulary import (
     CareSetting,
     Scale,
 )
-from community.slugs import slugify
 from community.visibility import can_see_community, membership, widens_audience
 
 MAX_TITLE = 200

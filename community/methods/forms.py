@@ -14,9 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from community.core.errors import RuleViolation
 from community.directory.models import ORGANISATION_TYPE_LABELS
-from community.errors import RuleViolation
-from community.forms import MultiCheckboxField, strip_filter
 from community.methods.content import (
     AdaptationContext,
     MethodContent,
@@ -29,6 +28,7 @@ from community.methods.vocabulary import (
     SCALE_LABELS,
     SECTION_KEYS,
 )
+from community.web.forms import MultiCheckboxField, strip_filter
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, numbered and bulleted lists, links and tables."
 

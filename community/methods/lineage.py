@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.methods.models import (
     Adaptation,
     AdaptationLabels,
@@ -31,6 +31,7 @@ from community.methods.models import (
     MethodState,
     MethodUse,
 )
+from community.projects.method_links import project_uses_by_organisation
 from community.visibility import visible_methods_clause
 
 MAX_DEPTH = 1000  # a guard only: a parent is fixed when a method is created, so no cycles
@@ -303,8 +304,6 @@ def spread(method: Method, family: Descendants, viewer=None) -> Spread:
             made_at[m.adaptation.organisation_id].append(m)
     project_uses = []
     if viewer is not None:
-        from community.projects.method_links import project_uses_by_organisation
-
         project_uses = project_uses_by_organisation(viewer, ids)
     org_ids = {org_id for _, org_id, _ in uses} | set(made_at) | {o for _, o, _ in project_uses}
     if not org_ids:

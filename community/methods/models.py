@@ -20,11 +20,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import ExpertiseTag, User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.markdown import render_markdown
+from community.core.models_base import created_at_column
 from community.directory.models import ORGANISATION_TYPE_LABELS, Organisation, OrganisationType
-from community.extensions import db
-from community.markdown import render_markdown
 from community.methods.vocabulary import SECTIONS, CareSetting, Scale
-from community.models_base import created_at_column
 
 if TYPE_CHECKING:
     from community.discussions.models import Thread

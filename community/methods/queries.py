@@ -14,8 +14,8 @@ from flask import abort
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.communities.models import Community, CommunityStatus
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.methods.models import (
     Adaptation,
     Method,
@@ -27,6 +27,7 @@ from community.methods.models import (
     method_tags,
 )
 from community.methods.vocabulary import IMPACT_COMPONENTS, CareSetting
+from community.projects.method_links import projects_using
 from community.visibility import (
     authored_method_ids,
     member_community_ids,
@@ -260,8 +261,6 @@ def use_summary(user, method: Method) -> UseSummary:
         .outerjoin(Organisation, MethodUse.organisation_id == Organisation.id)
         .where(MethodUse.method_id == method.id)
     ).one()
-    from community.projects.method_links import projects_using
-
     projects, project_count = projects_using(user, [method.id], limit=5)
     return UseSummary(
         members=method.use_count,

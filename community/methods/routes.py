@@ -2,14 +2,13 @@
 
 A method's address is /methods/<id>-<slug>; the id finds it and a stale slug
 redirects (301) to the current one, so shared links keep working after a
-title changes. Its history and lineage are in past_routes.py, its discussion
-in discussion_routes.py.
+title changes. Its history and lineage are in history_routes.py, its discussion
+in discussion_routes.py (its pages are community.discussions.attached's).
 """
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -20,13 +19,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from community.actions import Confirmation, act, confirm_then_act
-from community.communities.forms import ActionForm
+from community.core.errors import RuleViolation
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
-from community.errors import RuleViolation
-from community.forms import also_check, show_violation
 from community.methods import queries, services, uses
+from community.methods.blueprint import bp
 from community.methods.content import copied_from_private
 from community.methods.diffs import diff_versions
 from community.methods.forms import AdaptationForm, MethodForm, form_data
@@ -39,8 +36,8 @@ from community.methods.snapshots import (
 )
 from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
-
-bp = Blueprint("methods", __name__, url_prefix="/methods")
+from community.web.actions import Confirmation, act, confirm_then_act
+from community.web.forms import ActionForm, also_check, show_violation
 
 
 @bp.before_request
@@ -400,9 +397,3 @@ def used(method_id: int, slug: str):
         "Thank you: your use has been recorded" + (f" for {org.name}." if org is not None else "."),
         method_url(method, _anchor="use"),
     )
-
-
-from community.methods import (  # noqa: E402, F401  (routes on this blueprint)
-    discussion_routes,
-    past_routes,
-)

@@ -18,10 +18,11 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community
 from community.communities.services import require_confirmed
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.discussions import services as discussions
 from community.discussions.models import Thread
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.methods.content import (
     AdaptationContext,
     MethodContent,
@@ -50,7 +51,6 @@ from community.methods.models import (
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.notifications import services as notify
 from community.search import indexing
-from community.timefmt import utcnow
 from community.visibility import can_see_method
 
 MAX_NOTE = 200

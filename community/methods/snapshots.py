@@ -8,8 +8,8 @@ compared line by line.
 from __future__ import annotations
 
 from community.accounts.models import User
+from community.core.errors import RuleViolation
 from community.directory.models import ORGANISATION_TYPE_LABELS
-from community.errors import RuleViolation
 from community.methods.content import (
     AdaptationContext,
     MethodContent,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.services import require_confirmed
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.methods.models import Method, MethodUse
 from community.methods.services import atomic
 from community.notifications import services as notify

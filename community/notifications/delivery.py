@@ -29,10 +29,13 @@ import sqlalchemy as sa
 from flask import after_this_request, copy_current_request_context, current_app, has_request_context
 
 from community.accounts.models import User
-from community.extensions import db
+from community.core.extensions import db
+from community.core.markdown import mentioned_usernames
+from community.core.timefmt import utcnow
+from community.discussions.models import Post, Thread
+from community.discussions.services import existing_usernames
 from community.notifications import services as notify
 from community.notifications.models import PendingDelivery
-from community.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +68,6 @@ def post_added(post, thread, author, mentions: set[str], reply_to) -> None:
 
 def deliver(pending_id: int) -> bool:
     """Write the notifications one pending delivery stands for; False if it was gone."""
-    from community.discussions.models import Post, Thread
-    from community.discussions.services import existing_usernames
-    from community.markdown import mentioned_usernames
-
     post_id = db.session.scalar(
         sa.select(PendingDelivery.post_id).where(PendingDelivery.id == pending_id)
     )

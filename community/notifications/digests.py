@@ -28,12 +28,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.accounts.models import User
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import UK, nhs_time, to_uk, utcnow
 from community.notifications.inbox import absolute_link, visible_to_recipient
 from community.notifications.models import EmailFrequency, Notification
 from community.outbox.services import queue_email
-from community.timefmt import UK, nhs_time, to_uk, utcnow
-from community.urls import external_url
+from community.web.urls import external_url
 
 DIGEST_LIMIT = 50  # notifications listed in one digest email; the rest are counted
 CLAIM_LIMIT = 1000  # notifications one digest claims (and so tells of) at most

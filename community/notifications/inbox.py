@@ -15,22 +15,22 @@ from flask import url_for
 
 from community.accounts.models import User
 from community.communities.models import Community
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
+from community.discussions.models import Thread
+from community.mentoring.visibility import visible_request_ids
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
-from community.paging import counted_ahead
-from community.timefmt import utcnow
-from community.urls import external_url
+from community.visibility import (
+    visible_community_ids,
+    visible_method_ids,
+    visible_threads_clause,
+)
+from community.web.paging import counted_ahead
+from community.web.urls import external_url
 
 
 def visible_to_recipient(user: User):
-    from community.discussions.models import Thread
-    from community.mentoring.visibility import visible_request_ids
-    from community.visibility import (
-        visible_community_ids,
-        visible_method_ids,
-        visible_threads_clause,
-    )
-
     visible = visible_community_ids(user)
     # Checked per notification (a primary-key lookup each), not by listing every visible
     # thread: that list grows with the whole site, a member's notifications do not.
@@ -164,8 +164,6 @@ def mark_all_read(user: User) -> int:
 
 
 def set_email_frequency(user: User, frequency: str) -> None:
-    from community.errors import RuleViolation
-
     if frequency not in {f.value for f in EmailFrequency}:
         raise RuleViolation("Choose how often we email you", "frequency")
     user.email_notifications = frequency

@@ -9,8 +9,8 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.extensions import db
-from community.models_base import created_at_column
+from community.core.extensions import db
+from community.core.models_base import created_at_column
 
 
 class WatchLevel(StrEnum):

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from community.actions import require_action_form
-from community.communities.forms import ActionForm
-from community.errors import RuleViolation
+from community.core.errors import RuleViolation
 from community.notifications import digests, inbox
+from community.notifications.blueprint import bp
 from community.notifications.models import EmailFrequency
-
-bp = Blueprint("notifications", __name__)
+from community.web.actions import require_action_form
+from community.web.forms import ActionForm
 
 
 class EmailSettingsForm(FlaskForm):

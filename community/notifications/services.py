@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.communities.models import JoinRequest, Membership
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.notifications.inbox import absolute_link
 from community.notifications.models import (
     EMAILED_AT_ONCE,
@@ -27,8 +28,8 @@ from community.notifications.models import (
     WatchLevel,
 )
 from community.outbox.services import queue_emails
-from community.timefmt import utcnow
-from community.urls import external_url
+from community.visibility import users_who_can_see_method, users_who_can_see_thread
+from community.web.urls import external_url
 
 
 def excerpt(text: str, length: int = 240) -> str:
@@ -120,8 +121,6 @@ def _thread_place(thread) -> str:
 
 
 def new_post(post, thread, author: User, mentions: set[str], reply_to) -> None:
-    from community.visibility import users_who_can_see_thread
-
     levels = dict(
         db.session.execute(
             sa.select(ThreadWatch.user_id, ThreadWatch.level).where(
@@ -187,8 +186,6 @@ def new_thread(thread, author: User) -> None:
 
 
 def key_learning(thread, post, actor: User) -> None:
-    from community.visibility import users_who_can_see_thread
-
     recipients = {}
     if post.author_id and post.author_id != actor.id:
         recipients[post.author_id] = NotificationKind.KEY_LEARNING
@@ -232,8 +229,6 @@ def join_approved(join_request: JoinRequest, facilitator: User) -> None:
 
 
 def warned(post, thread, facilitator: User, message: str) -> None:
-    from community.visibility import users_who_can_see_thread
-
     # An author who has since left a private community (or can no longer see
     # the method) is not told its thread's title.
     if post.author_id not in users_who_can_see_thread(thread, {post.author_id}):
@@ -273,8 +268,6 @@ def post_flagged(
 
 def method_adapted(adaptation, parent, author: User) -> None:
     """Tell the parent method's authors that `adaptation` of it has been published."""
-    from community.visibility import users_who_can_see_method
-
     recipients = users_who_can_see_method(adaptation, parent.author_ids() - {author.id})
     organisation = f" at {author.organisation.name}" if author.organisation else ""
     _create(
@@ -293,8 +286,6 @@ def method_adapted(adaptation, parent, author: User) -> None:
 
 def method_used(method, user: User, organisation) -> None:
     """Tell a method's authors that `user` has used it."""
-    from community.visibility import users_who_can_see_method
-
     where = f" at {organisation.name}" if organisation is not None else ""
     _create(
         {
@@ -312,8 +303,6 @@ def method_used(method, user: User, organisation) -> None:
 
 def method_used_in_project(method, project, actor: User, recipients: set[int]) -> None:
     """Tell a method's authors (those who may see the project) that a project uses it."""
-    from community.visibility import users_who_can_see_method
-
     at = f" at {project.organisation.name}" if project.organisation is not None else ""
     _create(
         {
@@ -334,8 +323,6 @@ def method_used_in_project(method, project, actor: User, recipients: set[int]) -
 
 
 def method_co_author_added(method, user_ids: set[int], actor: User) -> None:
-    from community.visibility import users_who_can_see_method
-
     _create(
         {
             uid: NotificationKind.METHOD_CO_AUTHOR

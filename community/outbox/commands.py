@@ -7,11 +7,11 @@ import time
 import click
 from flask.cli import AppGroup
 
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import nhs_datetime
 from community.notifications import delivery
 from community.notifications import digests as digest_emails
 from community.outbox import services
-from community.timefmt import nhs_datetime
 
 DIGEST_CHECK_SECONDS = 60
 

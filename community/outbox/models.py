@@ -9,9 +9,9 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.extensions import db
-from community.models_base import created_at_column
-from community.timefmt import utcnow
+from community.core.extensions import db
+from community.core.models_base import created_at_column
+from community.core.timefmt import utcnow
 
 
 class OutboxStatus(StrEnum):

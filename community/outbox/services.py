@@ -27,9 +27,9 @@ from email.utils import make_msgid
 import sqlalchemy as sa
 from flask import current_app
 
-from community.extensions import db
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.outbox.models import OutboxMessage, OutboxStatus
-from community.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 
 MOST = 10  # suggestions and choices shown at once
 SHORTEST = 2  # characters typed before anyone is suggested

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from community.directory.services import system_choices
 from community.people import lookup as people_lookup
 from community.people import services
-from community.rate_limits import people_lookup_limit
+from community.people.blueprint import bp
 from community.search import expertise
-
-bp = Blueprint("people", __name__, url_prefix="/people")
+from community.web.rate_limits import people_lookup_limit
 
 
 @bp.route("")

@@ -10,8 +10,8 @@ from flask import abort
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
 from community.caching import store
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 
 
 def get_member_or_404(username: str) -> User:

@@ -10,11 +10,11 @@ from flask import abort
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import Problems
-from community.extensions import db
-from community.projects.measure_models import Measure
+from community.core.errors import Problems
+from community.core.extensions import db
+from community.core.timefmt import utcnow
+from community.projects.measures.models import Measure
 from community.projects.models import Decision, PDSACycle, Project, pdsa_cycle_measures
-from community.timefmt import utcnow
 
 MAX_TEXT = 5000
 

@@ -3,15 +3,14 @@ and /communities/<slug>/dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from community.communities.services import get_community_or_404
 from community.directory.services import get_organisation_or_404, get_system_or_404
 from community.projects import dashboards
-from community.projects.spc_words import VARIATION_LABELS
-
-bp = Blueprint("dashboards", __name__)
+from community.projects.blueprint import dashboards_bp as bp
+from community.projects.measures.spc_words import VARIATION_LABELS
 
 
 @bp.route("/systems/<slug>/dashboard")

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from community.extensions import db
+from community.core.extensions import db
 from community.methods.models import Method
 from community.projects import method_links
-from community.projects.charts import Bar, bar_chart
-from community.projects.measure_models import VARIATION_TAG_COLOURS, Measure
+from community.projects.measures.charts import Bar, bar_chart
+from community.projects.measures.models import VARIATION_TAG_COLOURS, Measure
+from community.projects.measures.spc import Variation
+from community.projects.measures.spc_words import VARIATION_LABELS
 from community.projects.models import ProgrammeType, Project, ProjectStatus
-from community.projects.spc import Variation
-from community.projects.spc_words import VARIATION_LABELS
 from community.visibility import visible_projects_clause
 
 BAR_COLOURS = {"grey": "#768692", "blue": "#005eb8", "orange": "#d06000", "purple": "#330072",

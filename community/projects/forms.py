@@ -17,11 +17,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
-from community.forms import MultiCheckboxField, strip_filter
 from community.people.forms import chosen_field
+from community.projects.measures.spc import Direction
+from community.projects.measures.spc_words import DIRECTION_LABELS, format_number
 from community.projects.models import PROGRESS_SCALE, Decision, ProgrammeType, ProjectStatus
-from community.projects.spc import Direction
-from community.projects.spc_words import DIRECTION_LABELS, format_number
+from community.web.forms import MultiCheckboxField, strip_filter
 
 
 class DayField(Field):

@@ -12,12 +12,12 @@ from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
 from community.audit.services import record
-from community.errors import RuleViolation
-from community.extensions import db
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import utcnow
 from community.methods.models import Method, MethodStatus
 from community.notifications import services as notify
 from community.projects.models import Project, ProjectMethod
-from community.timefmt import utcnow
 from community.visibility import (
     can_see_method,
     users_who_can_see_project,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from community.actions import act
-from community.communities.forms import ActionForm
 from community.projects import method_links
-from community.projects.routes import bp
-from community.projects.routing import load_project, project_url
+from community.projects.addresses import load_project, project_url
+from community.projects.blueprint import bp
+from community.web.actions import act
+from community.web.forms import ActionForm
 
 
 @bp.route("/<int:project_id>-<slug>/methods", methods=["GET", "POST"])

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.markdown import render_markdown
+from community.core.models_base import created_at_column
 from community.directory.models import Organisation
-from community.extensions import db
-from community.markdown import render_markdown
-from community.models_base import created_at_column
+from community.projects.measures.models import DataPoint, Measure, ProcessChange
 
 
 class ProjectStatus(StrEnum):
@@ -294,9 +295,6 @@ class PDSACycle(db.Model):
     def label(self) -> str:
         return f"PDSA {self.number}"
 
-
-# Measures live in their own module; importing them here keeps "the project's models" one import.
-from community.projects.measure_models import DataPoint, Measure, ProcessChange  # noqa: E402
 
 __all__ = [
     "DataPoint",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
+from community.core.errors import RuleViolation
+from community.core.extensions import db
 from community.discussions import services as discussions
 from community.discussions.models import Thread
-from community.errors import RuleViolation
-from community.extensions import db
 from community.projects.models import Project
 from community.search import indexing
 

@@ -1,31 +1,32 @@
 """Project pages: the list, a project's results page, its details, team, progress,
-updates and PDSA cycles. Measure pages are in measure_routes.py."""
+updates and PDSA cycles, and archiving or deleting it. Measure pages are in
+measures/routes.py."""
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    url_for,
 )
 from flask_login import current_user, login_required
 
 from community.accounts.services import user_by_username
-from community.actions import Confirmation, confirm_then_act
+from community.core.errors import RuleViolation
+from community.core.extensions import db
+from community.core.timefmt import nhs_date
 from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
-from community.errors import RuleViolation
-from community.extensions import db
-from community.forms import also_check, show_violation
-from community.paging import page_number
 from community.people.forms import choose_person
-from community.projects import cycles, measure_services, method_links, services
+from community.projects import cycles, method_links, services
+from community.projects.addresses import load_project, project_crumbs, project_url
+from community.projects.blueprint import bp
 from community.projects.forms import (
     NATIONAL_PROGRAMMES,
     STATUS_CHOICES,
@@ -35,12 +36,12 @@ from community.projects.forms import (
     TeamMemberForm,
     UpdateForm,
 )
+from community.projects.measures import services as measure_services
 from community.projects.models import ProgrammeType, ProjectStatus
-from community.projects.routing import load_project, project_crumbs, project_url
 from community.search.working_on import working_on
-from community.timefmt import nhs_date
-
-bp = Blueprint("projects", __name__, url_prefix="/projects")
+from community.web.actions import Confirmation, act, confirm_then_act
+from community.web.forms import also_check, show_violation
+from community.web.paging import page_number
 
 
 @bp.before_request
@@ -405,9 +406,67 @@ def delete_cycle(project_id: int, slug: str, cycle_id: int):
     )
 
 
-# Routes on this blueprint kept in their own modules.
-from community.projects import (  # noqa: E402, F401
-    archive_routes,
-    discussion_routes,
-    method_routes,
-)
+# Archiving a project (out of the active lists, still readable, restorable) and
+# deleting it (gone for everyone): its leads' choices, each asked first.
+
+
+@bp.route("/<int:project_id>-<slug>/archive", methods=["GET", "POST"])
+def archive(project_id: int, slug: str):
+    access, moved = load_project(project_id, slug, lead=True)
+    if moved:
+        return moved
+    project = access.project
+    confirmation = Confirmation(
+        question=f"Archive {project.title}?",
+        consequences=[
+            "It will leave the lists of projects and the results dashboards.",
+            "Its pages, measures, data and discussion stay readable at the same addresses, "
+            "for the same people.",
+            "A lead can restore it at any time from its page.",
+        ],
+        button="Archive the project", cancel=project_url(project),
+        cancel_text="Keep it active", undoable=True, crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.archive_project(current_user, project),
+        f"{project.title} has been archived.",
+        project_url(project),
+    )
+
+
+@bp.route("/<int:project_id>-<slug>/restore", methods=["POST"])
+def restore(project_id: int, slug: str):
+    access, _ = load_project(project_id, slug, lead=True)
+    project = access.project
+    return act(
+        lambda: services.restore_project(current_user, project),
+        f"{project.title} is active again.",
+        project_url(project),
+    )
+
+
+@bp.route("/<int:project_id>-<slug>/delete", methods=["GET", "POST"])
+def delete(project_id: int, slug: str):
+    access, moved = load_project(project_id, slug, lead=True)
+    if moved:
+        return moved
+    project = access.project
+    confirmation = Confirmation(
+        question=f"Delete {project.title}?",
+        consequences=[
+            "The project will be gone for everyone, with everything in it: its measures and "
+            "their data, its PDSA cycles, its updates, its team and its discussion.",
+            "Methods it used will no longer show it where they have spread.",
+            "If you may want it again, archive it instead: it leaves the lists but can be "
+            "restored.",
+        ],
+        button="Delete the project", cancel=project_url(project),
+        cancel_text="Keep the project", crumbs=project_crumbs(project),
+    )  # fmt: skip
+    return confirm_then_act(
+        confirmation,
+        lambda: services.delete_project(current_user, project),
+        f"{project.title} has been deleted.",
+        url_for("projects.index"),
+    )

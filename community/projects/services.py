@@ -3,7 +3,7 @@
 Each function that changes something checks its rules, commits once with its
 audit entry and notifications, and raises RuleViolation (with the form field
 it concerns) leaving nothing changed. PDSA cycles are in cycles.py and
-measures in measure_services.py.
+measures in measures/services.py.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from community.accounts.models import User
 from community.audit.services import record
 from community.communities.models import Community, CommunityStatus, Membership
 from community.communities.services import require_confirmed
+from community.core.errors import Problems, RuleViolation
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation
 from community.discussions import services as discussions
-from community.errors import Problems, RuleViolation
-from community.extensions import db
 from community.notifications import services as notify
 from community.projects import project_threads
 from community.projects.models import (
@@ -35,8 +37,6 @@ from community.projects.models import (
     TeamMember,
 )
 from community.search import indexing
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import (
     can_see_project,
     users_who_can_see_project,

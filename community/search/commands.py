@@ -14,7 +14,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from community.extensions import db
+from community.core.extensions import db
 from community.search import index
 from community.search import kinds as _kinds  # noqa: F401  (registers the kinds)
 from community.search.backends import backend

@@ -17,8 +17,8 @@ from flask import url_for
 
 from community.accounts.models import ExpertiseTag, member_expertise
 from community.communities.models import Community
+from community.core.extensions import db
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.models import Project, TeamMember
 from community.visibility import (

@@ -52,9 +52,9 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from community.accounts.models import User, member_expertise
+from community.core.extensions import db
 from community.directory.models import Organisation
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.models import TeamMember
 from community.search.backends import backend

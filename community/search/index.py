@@ -43,7 +43,7 @@ from typing import Any
 import nh3
 import sqlalchemy as sa
 
-from community.extensions import db
+from community.core.extensions import db
 from community.search.models import SearchDocument
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START
 

@@ -25,7 +25,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.extensions import db
+from community.core.extensions import db
 
 
 class SearchDocument(db.Model):

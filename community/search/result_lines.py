@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
-from community.extensions import db
+from community.core.extensions import db
 from community.search.backends import backend
 from community.search.hits import Hit
 from community.search.index import KINDS

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from community.directory.services import system_choices
 from community.search import services
+from community.search.blueprint import bp
 from community.search.index import GROUPS
-
-bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_ID = 2**31 - 1

@@ -41,8 +41,10 @@ from flask_sqlalchemy.pagination import Pagination
 
 from community.accounts.models import User
 from community.communities.models import Community
+from community.core.extensions import db
+from community.core.slugs import slugify
+from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.search import kinds as _kinds  # noqa: F401  (registers the kinds)
 from community.search.backends import backend
 from community.search.hits import Hit
@@ -50,8 +52,6 @@ from community.search.index import GROUPS, kinds_in, type_names
 from community.search.models import SearchDocument
 from community.search.query import SearchQuery, Term, parse
 from community.search.result_lines import describe
-from community.slugs import slugify
-from community.timefmt import utcnow
 from community.visibility import visible_communities_clause
 
 SORTS = ("relevance", "newest")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseTag
-from community.extensions import db
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.search.query import SearchQuery, Term
 from community.search.services import read_query
 from community.search.vocabulary import phrases, tags_named
-from community.slugs import slugify
 
 STOPWORDS = frozenset(
     ("a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how",

@@ -20,9 +20,9 @@ import re
 import sqlalchemy as sa
 
 from community.accounts.models import ExpertiseSynonym, ExpertiseTag, TagKind
-from community.extensions import db
+from community.core.extensions import db
+from community.core.slugs import slugify
 from community.search.query import Term
-from community.slugs import slugify
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 

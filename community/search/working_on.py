@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from community import caching
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.search import expertise
 from community.search.evidence_lines import EvidenceLine, explain
 from community.search.query import SearchQuery, Term

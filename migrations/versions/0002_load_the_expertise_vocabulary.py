@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from community.accounts.vocabulary import INITIAL_VOCABULARY
-from community.slugs import slugify
+from community.core.slugs import slugify
 
 revision = "0002"
 down_revision = "0001"

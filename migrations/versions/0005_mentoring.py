@@ -7,7 +7,7 @@ columns, so existing rows are untouched), and indexes threads by their key
 post, which the mentor matcher joins on when it counts key learnings.
 
 Reviewed by hand: constraint names follow the naming convention in
-community/extensions.py, and changes to existing tables go through
+community/core/extensions.py, and changes to existing tables go through
 batch_alter_table so that SQLite can apply them.
 
 Revision ID: 0005

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from community.accounts.vocabulary import INITIAL_SYNONYMS
-from community.slugs import slugify
+from community.core.slugs import slugify
 
 revision = "0026"
 down_revision = "0024"

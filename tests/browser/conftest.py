@@ -30,7 +30,7 @@ from werkzeug.serving import make_server
 
 from community import create_app
 from community.caching import forget_all
-from community.extensions import db as _db
+from community.core.extensions import db as _db
 
 from .support import Person
 

@@ -1,7 +1,7 @@
 """Reading the database from a browser test without holding up the live server.
 
 Outside a request, every SQLite transaction begins with BEGIN IMMEDIATE
-(community/database.py), so a test that has merely read a model attribute
+(community/core/database.py), so a test that has merely read a model attribute
 holds the database's write lock until its transaction ends, and the live
 server's next write waits for it and then fails ("The service is busy").
 So tests copy what they need into plain values and end the transaction

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from community.projects import measure_imports, measure_services, services
-from community.projects.csv_import import write_points
+from community.projects import services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import write_points
 
 from .support import Person, release
 

@@ -10,17 +10,13 @@ from methods_support import publish_method
 from playwright.sync_api import Page, expect
 from project_factories import make_project  # noqa: F401
 
+from community.core.extensions import db as _db
 from community.discussions import services as discussions
-from community.extensions import db as _db
-from community.projects import (
-    measure_imports,
-    measure_services,
-    method_links,
-    project_threads,
-    services,
-)
-from community.projects.csv_import import write_points
-from community.projects.measure_models import DataPoint, Measure
+from community.projects import method_links, project_threads, services
+from community.projects.measures import imports as measure_imports
+from community.projects.measures import services as measure_services
+from community.projects.measures.csv_files import write_points
+from community.projects.measures.models import DataPoint, Measure
 
 from .support import Person, release
 

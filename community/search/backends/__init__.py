@@ -30,7 +30,7 @@ plainto_tsquery/phraseto_tsquery, and prefixes from letters and digits only).
 
 from __future__ import annotations
 
-from community.extensions import db
+from community.core.extensions import db
 
 
 def backend():

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from community.extensions import db
+from community.core.extensions import db
 from community.search.models import SearchDocument
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term
 

@@ -3,10 +3,17 @@
 Each module says, for its content: the document it calls for, who may see it
 (a SQL clause built from the content's own tables and `community.visibility`),
 how to list every document for reindex/check, and how a result line reads.
-Add a module here (and import it below) to make more content searchable.
+Add a module here (and import it here) to make more content searchable.
 """
 
 from community.search.index import Group, register_group
+from community.search.kinds import (  # noqa: F401  (each registers its kinds)
+    communities,
+    discussions,
+    methods,
+    people,
+    projects,
+)
 
 register_group(Group("discussions", "Discussions", ("discussion", "threads", "thread", "posts",
                                                     "post", "replies", "reply")))  # fmt: skip
@@ -14,11 +21,3 @@ register_group(Group("methods", "Methods", ("method", "adaptations", "adaptation
 register_group(Group("projects", "Projects", ("project",)))
 register_group(Group("people", "People", ("person", "members", "member")))
 register_group(Group("communities", "Communities", ("community",)))
-
-from community.search.kinds import (  # noqa: E402, F401
-    communities,
-    discussions,
-    methods,
-    people,
-    projects,
-)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from community.communities.models import Community
-from community.extensions import db
+from community.core.extensions import db
 from community.search.hits import Hit
 from community.search.index import Document, Kind, register_kind, save
 from community.search.models import SearchDocument

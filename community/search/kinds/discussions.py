@@ -20,10 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
 from community.communities.models import Community
+from community.core.extensions import db
 from community.directory.models import Organisation
 from community.discussions.links import thread_url
 from community.discussions.models import Post, Thread
-from community.extensions import db
 from community.search.hits import Hit
 from community.search.index import Document, Kind, plain_text, register_kind, save_or_remove
 from community.search.models import SearchDocument

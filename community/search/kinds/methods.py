@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask import url_for
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.methods.models import Method
 from community.methods.vocabulary import IMPACT_COMPONENTS, SECTION_KEYS, CareSetting
 from community.search.hits import Hit

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask import url_for
 
 from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.core.extensions import db
 from community.directory.models import Organisation, System
-from community.extensions import db
 from community.search.hits import Hit
 from community.search.index import (
     BATCH,

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from flask import url_for
 
 from community.accounts.models import User
+from community.core.extensions import db
 from community.directory.models import Organisation
-from community.extensions import db
 from community.projects.models import Project, ProjectStatus, TeamMember
 from community.search.hits import Hit
 from community.search.index import (
