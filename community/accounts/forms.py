@@ -52,7 +52,8 @@ class RegisterForm(FlaskForm):
         "Organisation",
         coerce=int,
         validators=[InputRequired("Select your organisation")],
-        description="Where you work. Ask an administrator if yours is missing.",
+        description="Where you work. If your email address is at your organisation's own "
+        "domain, it decides this. Ask an administrator if yours is missing.",
     )
     password = new_password_field("Create a password")
     password_confirm = PasswordField(
