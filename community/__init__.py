@@ -122,6 +122,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from community.accounts.routes import bp as accounts_bp
+    from community.accounts.single_sign_on_routes import bp as single_sign_on_bp
     from community.admin.routes import bp as admin_bp
     from community.communities.routes import bp as communities_bp
     from community.directory.routes import bp as directory_bp
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp,
         accounts_bp,
+        single_sign_on_bp,
         people_bp,
         directory_bp,
         communities_bp,

@@ -153,3 +153,22 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[InputRequired("Enter your password to delete your account")]
     )
+
+
+class SingleSignOnAccountForm(FlaskForm):
+    """What a first sign-in with NHSmail asks that the provider did not say."""
+
+    username = RegisterForm.username
+    # Asked only when the address's domain does not decide it (the service checks it).
+    organisation = SelectField(
+        "Organisation",
+        coerce=int,
+        default=0,
+        description="Where you work. Ask an administrator if yours is missing.",
+    )
+
+
+class LinkWithPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Your Improvement Commons password", validators=[InputRequired("Enter your password")]
+    )
