@@ -25,8 +25,11 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning"
 def provider():
     # The provider serves plain http on loopback; Authlib refuses that unless told.
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-    with running_provider() as provider:
-        yield provider
+    try:
+        with running_provider() as provider:
+            yield provider
+    finally:
+        os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
 
 
 @pytest.fixture
@@ -347,3 +350,17 @@ def test_an_unreachable_provider_ends_on_a_clear_page(http, sso, app, monkeypatc
     assert response.status_code == 400
     assert "could not be reached" in response.text
     assert failures()[0].startswith("provider unreachable")
+
+
+def test_a_name_from_the_provider_is_only_ever_text(http, sso, organisation):
+    from test_xss import PAYLOADS, executable_content
+
+    name = " ".join(PAYLOADS[:3])
+    sign_in_at_provider(http, sso, "sub-xss", email="x@nhs.example", name=name)
+    pages = [http.get("/account/sso/new-account")]
+    http.post(
+        "/account/sso/new-account", data={"username": "x-s-s", "organisation": organisation.id}
+    )
+    assert accounts.user_by_email("x@nhs.example").name == name[:100]
+    pages += [http.get("/account/settings"), http.get("/people/x-s-s")]
+    assert [executable_content(page) for page in pages] == [[], [], []]
