@@ -190,3 +190,19 @@ def test_removing_a_domain_asks_first_then_removes_and_audits(http, admin, kept,
 def test_members_may_not_keep_domains(http, member):
     sign_in_as(http, member)
     assert http.get("/admin/email-domains").status_code == 403
+
+
+# ---------------------------------------------------------------- the demo data
+
+
+def test_demo_organisations_have_plausible_domains(make_organisation):
+    from community.demo.commands import email_domain_of
+
+    trust = make_organisation("Riverside Hospitals NHS Foundation Trust")
+    council = make_organisation("Riverside City Council", type="local_authority")
+    hospice = make_organisation("Saint Anne Hospice", type="hospice")
+    assert [email_domain_of(o) for o in (trust, council, hospice)] == [
+        "riverside-hospitals.nhs.uk", "riverside-city-council.gov.uk", "saint-anne-hospice.org.uk",
+    ]  # fmt: skip
+    for domain in map(email_domain_of, (trust, council, hospice)):
+        assert email_domains.DOMAIN_PATTERN.match(domain)
