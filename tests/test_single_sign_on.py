@@ -364,3 +364,16 @@ def test_a_name_from_the_provider_is_only_ever_text(http, sso, organisation):
     assert accounts.user_by_email("x@nhs.example").name == name[:100]
     pages += [http.get("/account/settings"), http.get("/people/x-s-s")]
     assert [executable_content(page) for page in pages] == [[], [], []]
+
+
+def test_the_link_is_in_the_members_data_and_goes_with_their_account(http, linked_member, sso):
+    data = http.post("/account/settings/data/export").get_json()
+    (link,) = data["profile"]["single_sign_on"]
+    assert (link["provider"], link["email"]) == (sso.issuer, linked_member.email)
+
+    response = http.post("/account/settings/delete", data={"password": PASSWORD})
+    assert response.status_code == 302
+    assert accounts.db.session.scalar(sa.select(SingleSignOnIdentity.id)) is None
+    # The same NHSmail account now finds no one: a new account would be made.
+    again = sign_in_at_provider(http, sso, "sub-sam", email="sam-patel@nhs.example")
+    assert again.headers["Location"] == "/account/sso/new-account"
