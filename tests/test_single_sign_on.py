@@ -377,3 +377,11 @@ def test_the_link_is_in_the_members_data_and_goes_with_their_account(http, linke
     # The same NHSmail account now finds no one: a new account would be made.
     again = sign_in_at_provider(http, sso, "sub-sam", email="sam-patel@nhs.example")
     assert again.headers["Location"] == "/account/sso/new-account"
+
+
+def test_an_account_made_before_its_domain_was_refused_can_still_be_linked(
+    http, sso, riverside_domains, make_user
+):
+    old_hand = make_user("old-hand", email="old.hand@legacy.example")
+    response = sign_in_at_provider(http, sso, "sub-old", email=old_hand.email, name="Old Hand")
+    assert response.headers["Location"] == "/account/sso/link"

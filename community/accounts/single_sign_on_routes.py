@@ -90,10 +90,13 @@ def callback():
         _start_session(user)
         flash(f"Signed in as {user.name}.", "success")
         return redirect(url_for("main.index"))
-    try:
-        sso.decision_for(identity)
-    except sso.SignInRefused as refusal:
-        return _refused(refusal)
+    # Linking an account that already exists makes no account, so the allow-list (which
+    # governs making them) is asked only about a new one.
+    if user_by_email(identity.email) is None:
+        try:
+            sso.decision_for(identity)
+        except sso.SignInRefused as refusal:
+            return _refused(refusal)
     session.clear()
     sso.keep_pending(identity)
     if user_by_email(identity.email) is not None:
