@@ -385,3 +385,16 @@ def test_an_account_made_before_its_domain_was_refused_can_still_be_linked(
     old_hand = make_user("old-hand", email="old.hand@legacy.example")
     response = sign_in_at_provider(http, sso, "sub-old", email=old_hand.email, name="Old Hand")
     assert response.headers["Location"] == "/account/sso/link"
+
+
+def test_a_sign_in_left_too_long_at_the_provider_is_refused(http, sso):
+    sso.set_user("sub-slow", email="slow@nhs.example", email_verified=True)
+    authorize = go_to_provider(http)
+    with http.session_transaction() as session:  # an hour and more passes
+        for key, kept in session.items():
+            if key.startswith("_state_"):
+                session[key] = {**kept, "exp": kept["exp"] - 3700}
+    response = http.get(sso.consent(authorize, "sub-slow"))
+    assert response.status_code == 400
+    assert "Signing in took too long" in response.text
+    assert failures() == ["state expired or mismatched"]

@@ -28,7 +28,7 @@ import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app, session
+from flask import current_app, request, session
 from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from community.accounts import tokens
@@ -137,8 +137,10 @@ def redirect_to_provider(callback_url: str):
 def identity_from_callback() -> Identity:
     """Check the provider's answer on the callback and return who it vouched for."""
     name = _short_name()
+    client = _client()
     try:
-        token = _client().authorize_access_token()
+        _refuse_an_expired_state(client)
+        token = client.authorize_access_token()
     except MismatchingStateError as error:
         raise SignInRefused(
             "state expired or mismatched",
@@ -213,6 +215,16 @@ def identity_from_callback() -> Identity:
     )  # fmt: skip
 
 
+def _refuse_an_expired_state(client) -> None:
+    """Authlib keeps each sign-in's state, nonce and PKCE verifier in the session with an
+    expiry (an hour) that it does not itself check on the way back: we do."""
+    key = f"_state_{client.name}_{request.args.get('state', '')}"
+    kept = session.get(key)
+    if isinstance(kept, dict) and kept.get("exp", 0) < time.time():
+        session.pop(key)
+        raise MismatchingStateError()
+
+
 def _email_verified(claims) -> bool:
     """OpenID Connect's email_verified, or Entra ID's optional xms_edov (the address's
     domain is verified by the tenant that owns it), which Entra sends instead."""
@@ -239,8 +251,9 @@ def linked_identity(user: User) -> SingleSignOnIdentity | None:
     return db.session.scalars(query.order_by(SingleSignOnIdentity.id)).first()
 
 
-def refuse(reason: str, message: str, user: User | None = None, detail: str = "") -> None:
-    """Audit a refused single sign-on (the routes show `message`)."""
+def audit_refusal(refusal: SignInRefused, user: User | None = None) -> None:
+    """Record a refused single sign-on in the audit log, with its reason."""
+    reason, detail = refusal.reason, refusal.detail
     summary = f"{reason}: {detail}" if detail else reason
     record("account.sso_failed", user, user, summary[:300])
     db.session.commit()

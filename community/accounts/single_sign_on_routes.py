@@ -58,7 +58,7 @@ def _start_session(user: User) -> None:
 
 
 def _refused(refusal: sso.SignInRefused, user: User | None = None):
-    sso.refuse(refusal.reason, refusal.message, user, refusal.detail)
+    sso.audit_refusal(refusal, user)
     return render_template("accounts/single_sign_on_problem.html", message=refusal.message), 400
 
 
