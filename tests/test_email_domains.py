@@ -206,3 +206,9 @@ def test_demo_organisations_have_plausible_domains(make_organisation):
     ]  # fmt: skip
     for domain in map(email_domain_of, (trust, council, hospice)):
         assert email_domains.DOMAIN_PATTERN.match(domain)
+
+
+def test_an_organisations_page_for_administrators_names_its_domains(http, admin, kept, riverside):
+    sign_in_as(http, admin)
+    page = http.get(f"/admin/organisations/{riverside.id}/edit").text
+    assert "Addresses at riverside.nhs.uk place new members here." in page

@@ -398,3 +398,10 @@ def test_a_sign_in_left_too_long_at_the_provider_is_refused(http, sso):
     assert response.status_code == 400
     assert "Signing in took too long" in response.text
     assert failures() == ["state expired or mismatched"]
+
+
+def test_an_administrator_sees_how_a_member_signs_in(http, linked_member, admin, make_client):
+    looking = make_client()
+    sign_in_as(looking, admin)
+    page = looking.get(f"/admin/members/{linked_member.id}").text
+    assert "a password and single sign-on as sam-patel@nhs.example" in page

@@ -95,7 +95,10 @@ def edit_organisation(organisation_id: int | None = None):
             organisation, name=form.name.data, org_type=form.type.data,
             system_id=form.system.data,
         ))  # fmt: skip
-    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+    domains = email_domains.domains_of(organisation) if organisation else []
+    return render_template(
+        "admin/organisation_form.html", form=form, organisation=organisation, domains=domains
+    )
 
 
 @bp.route("/email-domains", methods=["GET", "POST"])
