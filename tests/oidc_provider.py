@@ -35,7 +35,7 @@ CLIENT_SECRET = "a secret only the tests know"
 @dataclass
 class Provider:
     issuer: str
-    # "audience", "expired", "signature" or None: what to do to the next ID tokens.
+    # "audience", "issuer", "expired", "signature" or None: what to do to the next ID tokens.
     tamper: str | None = None
     issued: list[dict] = field(default_factory=list)
 
@@ -78,6 +78,8 @@ def _tampered(provider: Provider, response: flask.Response) -> flask.Response:
     else:
         if provider.tamper == "audience":
             claims["aud"] = "another-service"
+        elif provider.tamper == "issuer":
+            claims["iss"] = "http://127.0.0.1:1"  # another provider's name, this one's key
         elif provider.tamper == "expired":
             claims["iat"] = int(time.time()) - 3600
             claims["exp"] = int(time.time()) - 600  # beyond Authlib's two minutes' leeway

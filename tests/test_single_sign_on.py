@@ -306,6 +306,7 @@ def test_denied_consent_ends_on_a_clear_page(http, sso):
         ("signature", "token not trusted: BadSignatureError", "could not be checked"),
         ("expired", "expired token", "had expired"),
         ("audience", "wrong audience", "not meant for Improvement Commons"),
+        ("issuer", "wrong issuer", "not meant for Improvement Commons"),
     ],
 )
 def test_a_tampered_expired_or_misdirected_token_signs_nobody_in(

@@ -193,6 +193,15 @@ def identity_from_callback() -> Identity:
             f"{name} did not say who you are. Start again, or sign in with your email address "
             "and password.",
         )
+    if claims["iss"] != current_app.config["OIDC_ISSUER"]:
+        # Authlib checked it against the discovery document; that must name OIDC_ISSUER
+        # too (OpenID Connect Discovery), so links are kept under the issuer configured.
+        raise SignInRefused(
+            "wrong issuer",
+            f"The sign-in from {name} came from another issuer than the one configured, so it "
+            "cannot be used. Tell the site administrators.",
+            str(claims["iss"])[:120],
+        )
     email = normalise_email(str(claims.get("email") or ""))
     if "@" not in email:
         raise SignInRefused(
