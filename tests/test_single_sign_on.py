@@ -406,3 +406,11 @@ def test_an_administrator_sees_how_a_member_signs_in(http, linked_member, admin,
     sign_in_as(looking, admin)
     page = looking.get(f"/admin/members/{linked_member.id}").text
     assert "a password and single sign-on as sam-patel@nhs.example" in page
+
+
+def test_a_member_without_a_password_is_told_how_to_delete_their_account(
+    http, sso, riverside_domains
+):
+    sign_in_at_provider(http, sso, "sub-del", email="del@riverside.nhs.uk", name="Del Ete")
+    http.post("/account/sso/new-account", data={"username": "del-ete"})
+    assert "set a password</a> first" in http.get("/account/settings/delete").text
