@@ -414,3 +414,15 @@ def test_a_member_without_a_password_is_told_how_to_delete_their_account(
     sign_in_at_provider(http, sso, "sub-del", email="del@riverside.nhs.uk", name="Del Ete")
     http.post("/account/sso/new-account", data={"username": "del-ete"})
     assert "set a password</a> first" in http.get("/account/settings/delete").text
+
+
+def test_a_username_taken_at_the_last_moment_is_refused_not_a_server_error(
+    http, sso, riverside_domains, member, monkeypatch
+):
+    from community.accounts import single_sign_on
+
+    sign_in_at_provider(http, sso, "sub-race", email="race@riverside.nhs.uk", name="Ray Ce")
+    monkeypatch.setattr(single_sign_on, "check_username", lambda username: username)
+    response = http.post("/account/sso/new-account", data={"username": member.username})
+    assert error_summary(response) == ["That username is taken: choose another"]
+    assert accounts.user_by_email("race@riverside.nhs.uk") is None

@@ -434,7 +434,12 @@ def make_account(identity: Identity, *, username: str, organisation_id: int | No
             last_used_at=now,
         )  # fmt: skip
     )
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # Someone took the username (or the account was made) between the checks and now.
+        db.session.rollback()
+        raise RuleViolation("That username is taken: choose another", "username") from None
     indexing.person_changed(user)
     record("account.sso_registered", user, user, f"{username} registered with single sign-on")
     db.session.commit()
