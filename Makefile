@@ -15,7 +15,7 @@ SCALE ?= small
 # Test processes side by side (pytest-xdist); TEST_WORKERS=0 runs the suite in one.
 TEST_WORKERS ?= 2
 
-.PHONY: run dev test lint bench lock setup clean
+.PHONY: run run-sso dev test lint bench lock setup clean
 
 setup: $(VENV)/.installed static/vendor/.copied
 
@@ -53,6 +53,21 @@ run: setup
 	$(BIN)/flask outbox send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config python:community.web.gunicorn_conf --bind $(HOST):$(PORT) wsgi:app
+
+# `make run` with "Sign in with NHSmail" against a mock OpenID Connect provider on loopback
+# (SSO_PORT), so the whole flow can be tried on one machine (docs/single-sign-on.md). Its
+# consent page offers two NHSmail people: one new (at the shared nhs.net), and the demo's
+# Morgan Member, whose existing account is linked once the password is given.
+SSO_PORT ?= 9400
+SSO_PEOPLE := \
+  --user-claims '{"sub": "nhsmail-alex", "name": "Alex Newstarter", "email": "alex.newstarter@nhs.net", "email_verified": true}' \
+  --user-claims '{"sub": "nhsmail-morgan", "name": "Morgan Member", "email": "morgan@improvement-commons.example", "email_verified": true}'
+run-sso: setup
+	@echo "Mock NHSmail on http://127.0.0.1:$(SSO_PORT); sign in at $(SITE_URL)/account/sign-in"
+	$(BIN)/python -m oidc_provider_mock --host 127.0.0.1 --port $(SSO_PORT) $(SSO_PEOPLE) & provider=$$!; \
+	trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
+	OIDC_ISSUER=http://127.0.0.1:$(SSO_PORT) OIDC_CLIENT_ID=improvement-commons-local \
+	OIDC_CLIENT_SECRET=local-only OIDC_PROVIDER_NAME="Sign in with NHSmail" $(MAKE) run
 
 # The development server with the reloader and debugger (never in production).
 dev: setup

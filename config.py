@@ -80,7 +80,13 @@ class Config:
     DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 5000)
 
     # Accounts
+    # Email domains allowed to make accounts, with those administrators keep on the admin
+    # pages (community/directory/email_domains.py says how they combine); while neither
+    # lists any, any address may be used. EMAIL_DOMAIN_ALLOW_LIST=false: open pilots.
     ALLOWED_EMAIL_DOMAINS = _domains(os.environ.get("ALLOWED_EMAIL_DOMAINS"))
+    EMAIL_DOMAIN_ALLOW_LIST = _bool("EMAIL_DOMAIN_ALLOW_LIST", True)
+    # Who a refused address is told to ask to add their organisation's domain.
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "").strip()
     EMAIL_TOKEN_MAX_AGE = timedelta(hours=_int("EMAIL_TOKEN_MAX_AGE_HOURS", 48))
     RESET_TOKEN_MAX_AGE = timedelta(hours=2)
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
@@ -96,6 +102,13 @@ class Config:
     PEOPLE_LOOKUP_LIMIT_PER_MEMBER = os.environ.get(
         "PEOPLE_LOOKUP_LIMIT_PER_MEMBER", "60 per minute"
     )
+
+    # Single sign-on by OpenID Connect (NHSmail: Microsoft Entra ID). Unset OIDC_ISSUER: no
+    # button, and email and password is the only way in (docs/single-sign-on.md).
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "Sign in with NHSmail"
 
     # Sessions and cookies
     SESSION_COOKIE_NAME = "ic_session"
@@ -209,6 +222,11 @@ class TestConfig(Config):
     SERVER_NAME = None
     MAIL_SERVER = ""
     ALLOWED_EMAIL_DOMAINS = frozenset()
+    EMAIL_DOMAIN_ALLOW_LIST = True
+    SUPPORT_EMAIL = ""
+    OIDC_ISSUER = ""  # tests that sign in with NHSmail point it at a provider on loopback
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
     RATELIMIT_STORAGE_URI = "memory://"
     POPULAR_TAGS_CACHE_SECONDS = 0  # tests see every change at once
     NEW_CONTENT_WAIT_SECONDS = 0  # tests find what they add at once

@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     route modules here is what puts its routes on it. Feature packages import no
     routes themselves, so a service or a model never drags the web pages in."""
     import community.accounts.routes  # noqa: F401
+    import community.accounts.single_sign_on_routes  # noqa: F401
     import community.admin.routes  # noqa: F401
     import community.communities.routes  # noqa: F401
     import community.directory.routes  # noqa: F401
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     import community.projects.routes  # noqa: F401
     import community.search.routes  # noqa: F401
     from community.accounts.blueprint import bp as accounts_bp
+    from community.accounts.blueprint import single_sign_on_bp
     from community.admin.blueprint import bp as admin_bp
     from community.communities.blueprint import bp as communities_bp
     from community.directory.blueprint import bp as directory_bp
@@ -163,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp,
         accounts_bp,
+        single_sign_on_bp,
         people_bp,
         directory_bp,
         communities_bp,

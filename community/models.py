@@ -1,10 +1,10 @@
 """Every model, imported in one place so that the metadata is complete."""
 
-from community.accounts.models import ExpertiseTag, User, member_expertise
+from community.accounts.models import ExpertiseTag, SingleSignOnIdentity, User, member_expertise
 from community.audit.models import AuditEvent
 from community.caching.versions import ContentVersion
 from community.communities.models import Community, Invitation, JoinRequest, Membership
-from community.directory.models import Organisation, System
+from community.directory.models import EmailDomain, Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
 from community.mentoring.matching.evidence import MentorEvidence
 from community.mentoring.models import (
@@ -91,6 +91,8 @@ __all__ = [
     "Thread",
     "ThreadWatch",
     "ExpertiseTag",
+    "EmailDomain",
+    "SingleSignOnIdentity",
     "Organisation",
     "OutboxMessage",
     "System",

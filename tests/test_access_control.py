@@ -74,7 +74,7 @@ from community.communities import services as communities
 from community.communities.models import Community, Visibility
 from community.core.extensions import db, limiter
 from community.core.timefmt import utcnow
-from community.directory.models import Organisation, System
+from community.directory.models import EmailDomain, Organisation, System
 from community.discussions import moderation
 from community.discussions import services as discussion_services
 from community.mentoring.mentorships import progress as mentorships
@@ -229,6 +229,14 @@ row("accounts.your_data", lambda w, t: "/account/settings/data", signed_in())
 row("accounts.export_data", lambda w, t: "/account/settings/data/export", signed_in(), "POST")
 row("accounts.delete_account", lambda w, t: "/account/settings/delete", signed_in())
 row("notifications.settings", lambda w, t: "/account/settings/notifications", signed_in())
+# Sign in with NHSmail: the access-control world configures no provider, so its pages are
+# not there (tests/test_single_sign_on.py has them against one); nobody here is linked.
+row("single_sign_on.start", lambda w, t: "/account/sso/start", everyone(404))
+row("single_sign_on.callback", lambda w, t: "/account/sso/callback?code=x&state=y", everyone(404))
+row("single_sign_on.new_account", lambda w, t: "/account/sso/new-account", everyone(404))
+row("single_sign_on.link", lambda w, t: "/account/sso/link", everyone(404))
+row("single_sign_on.confirm_link", lambda w, t: "/account/sso/link/a-token", everyone(404))
+row("single_sign_on.unlink", lambda w, t: "/account/settings/sso", signed_in(404))
 row("mentoring.offer", lambda w, t: "/account/settings/mentoring", signed_in())
 # None of the eight has an offer to pause (the offered mentor is in the mentoring table).
 row("mentoring.pause_offer", lambda w, t: "/account/settings/mentoring/pause",
@@ -243,6 +251,16 @@ def _tag_id() -> int:
     )
 
 
+def _email_domain_id(w) -> int:
+    """Riverside's email domain (kept once; removing it is asked first, on GET)."""
+    kept = db.session.scalar(sa.select(EmailDomain).where(EmailDomain.domain == "riverside.test"))
+    if kept is None:
+        kept = EmailDomain(domain="riverside.test", organisation_id=w.organisation.id)
+        db.session.add(kept)
+        db.session.commit()
+    return kept.id
+
+
 row("admin.index", lambda w, t: "/admin/", admins())
 row("admin.audit", lambda w, t: "/admin/audit", admins())
 row("admin.members", lambda w, t: "/admin/members", admins())
@@ -252,6 +270,9 @@ row("admin.edit_system", lambda w, t: f"/admin/systems/{w.system.id}/edit", admi
 row("admin.edit_organisation", lambda w, t: "/admin/organisations/new", admins())
 row("admin.edit_organisation", lambda w, t: f"/admin/organisations/{w.organisation.id}/edit",
     admins())
+row("admin.email_domains_list", lambda w, t: "/admin/email-domains", admins())
+row("admin.remove_email_domain",
+    lambda w, t: f"/admin/email-domains/{_email_domain_id(w)}/remove", admins())
 row("admin.expertise", lambda w, t: "/admin/expertise", admins())
 row("admin.edit_synonyms", lambda w, t: f"/admin/expertise/{_tag_id()}", admins())
 row("admin.community_proposals", lambda w, t: "/admin/communities", admins())

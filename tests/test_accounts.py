@@ -257,7 +257,8 @@ def test_allow_list_refuses_other_domains_with_a_clear_message(
 ):
     response = http.post("/account/register", data=registration(email="ria@gmail.com"))
     assert error_summary(response) == [
-        "Use your work email address. Accounts can only be made with an address at nhs.net"
+        "Use your work email address. Addresses at gmail.com cannot be used here yet: ask the "
+        "site administrators to add your organisation's email domain"
     ]
     assert user_count(db) == 0
     assert outbox_count() == 0
@@ -638,7 +639,8 @@ def test_changing_the_email_respects_the_allow_list(nhs_net_only, http, member):
     sign_in_as(http, member)
     response = change_email(http, "sam@gmail.com")
     assert error_summary(response) == [
-        "Use your work email address. Accounts can only be made with an address at nhs.net"
+        "Use your work email address. Addresses at gmail.com cannot be used here yet: ask the "
+        "site administrators to add your organisation's email domain"
     ]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from community.accounts.models import User
+from community.accounts.models import SingleSignOnIdentity, User
 from community.audit.models import AuditEvent
 from community.audit.services import record
 from community.communities.models import Community, Membership
@@ -66,6 +66,17 @@ def _profile(user: User) -> dict[str, Any]:
         "joined_at": _when(user.created_at),
         "last_signed_in_at": _when(user.last_sign_in_at),
         "address": f"/people/{user.username}",
+        "single_sign_on": [
+            {
+                "provider": link.issuer,
+                "email": link.email,
+                "linked_at": _when(link.linked_at),
+                "last_used_at": _when(link.last_used_at),
+            }
+            for link in db.session.scalars(
+                sa.select(SingleSignOnIdentity).where(SingleSignOnIdentity.user_id == user.id)
+            )
+        ],
     }
 
 

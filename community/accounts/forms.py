@@ -52,7 +52,8 @@ class RegisterForm(FlaskForm):
         "Organisation",
         coerce=int,
         validators=[InputRequired("Select your organisation")],
-        description="Where you work. Ask an administrator if yours is missing.",
+        description="Where you work. If your email address is at your organisation's own "
+        "domain, it decides this. Ask an administrator if yours is missing.",
     )
     password = new_password_field("Create a password")
     password_confirm = PasswordField(
@@ -151,4 +152,23 @@ class ProfileForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[InputRequired("Enter your password to delete your account")]
+    )
+
+
+class SingleSignOnAccountForm(FlaskForm):
+    """What a first sign-in with NHSmail asks that the provider did not say."""
+
+    username = RegisterForm.username
+    # Asked only when the address's domain does not decide it (the service checks it).
+    organisation = SelectField(
+        "Organisation",
+        coerce=int,
+        default=0,
+        description="Where you work. Ask an administrator if yours is missing.",
+    )
+
+
+class LinkWithPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Your Improvement Commons password", validators=[InputRequired("Enter your password")]
     )

@@ -150,8 +150,13 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
+    @property
+    def has_password(self) -> bool:
+        """False for a member who joined by single sign-on and never set one."""
+        return bool(self.password_hash)
+
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.has_password and check_password_hash(self.password_hash, password)
 
     def end_other_sessions(self) -> None:
         self.session_token = _new_session_token()
@@ -176,3 +181,30 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class SingleSignOnIdentity(db.Model):
+    """A member's account at the single sign-on provider (NHSmail): the provider's
+    issuer and its subject for them, which stay the same when their name or address
+    changes. One per member per provider, and one member per subject."""
+
+    __tablename__ = "single_sign_on_identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    # The address the provider gave when the link was made, to show in settings.
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    linked_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("issuer", "subject", name="uq_single_sign_on_identities_subject"),
+        sa.UniqueConstraint("user_id", "issuer", name="uq_single_sign_on_identities_member"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<SingleSignOnIdentity {self.user_id} at {self.issuer}>"

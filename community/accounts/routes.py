@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import deletion, services
+from community.accounts import deletion, services, single_sign_on
 from community.accounts.blueprint import bp
 from community.accounts.export import export_member_data
 from community.accounts.forms import (
@@ -118,9 +118,13 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    # A session that began at NHSmail ends here; the provider's own is offered to end too.
+    provider_sign_out = single_sign_on.provider_sign_out_url()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
+    if provider_sign_out:
+        return render_template("accounts/signed_out.html", provider_sign_out=provider_sign_out)
     return redirect(url_for("main.index"))
 
 

@@ -28,6 +28,7 @@ from community.core.errors import Problems, RuleViolation
 from community.core.extensions import db
 from community.core.slugs import slugify
 from community.core.timefmt import utcnow
+from community.directory import email_domains
 from community.directory.models import Organisation
 from community.outbox.services import queue_email
 from community.search import indexing
@@ -57,16 +58,8 @@ def normalise_username(username: str) -> str:
 
 
 def email_domain_allowed(email: str) -> bool:
-    allowed = current_app.config["ALLOWED_EMAIL_DOMAINS"]
-    if not allowed:
-        return True
-    domain = email.rsplit("@", 1)[-1]
-    return any(domain == d or domain.endswith("." + d) for d in allowed)
-
-
-def _domain_refusal() -> str:
-    allowed = ", ".join(sorted(current_app.config["ALLOWED_EMAIL_DOMAINS"]))
-    return f"Use your work email address. Accounts can only be made with an address at {allowed}"
+    """Whether the address's domain is on the allow-list (community.directory.email_domains)."""
+    return email_domains.decide(email).allowed
 
 
 def user_by_email(email: str) -> User | None:
@@ -77,13 +70,13 @@ def user_by_username(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
 
 
-def _check_new_email(email: str, field: str = "email") -> None:
-    if not email_domain_allowed(email):
-        raise RuleViolation(_domain_refusal(), field)
+def _check_new_email(email: str, field: str = "email") -> email_domains.DomainDecision:
+    decision = email_domains.check_allowed(email, field)
     if user_by_email(email) is not None:
         raise RuleViolation(
             "An account already uses this email address. Sign in, or reset your password", field
         )
+    return decision
 
 
 def _check_new_password(password: str, field: str = "password") -> None:
@@ -126,9 +119,13 @@ def _checked_registration(
         "username": lambda: check_username(username),
         "email": lambda: _check_new_email(email),
         "password": lambda: _check_new_password(password),
-        "organisation": lambda: _organisation(organisation_id),
     }
     found = {name: problems.attempt(check) for name, check in checks.items()}
+    # The address's domain may decide the organisation (a refused one says so itself).
+    decision = email_domains.decide(email)
+    found["organisation"] = problems.attempt(
+        lambda: email_domains.organisation_for(decision, organisation_id)
+    )
     problems.raise_any()
     return found["username"], found["organisation"]
 

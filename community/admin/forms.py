@@ -52,3 +52,19 @@ class SynonymsForm(FlaskForm):
         "when someone asks for it, but is not looked for in posts.",
         render_kw={"rows": 10},
     )
+
+
+class EmailDomainForm(FlaskForm):
+    domain = StringField(
+        "Email domain",
+        validators=[InputRequired("Enter an email domain, like riverside.nhs.uk"),
+                    Length(max=253, message="An email domain is 253 characters or fewer")],
+        description="The part of the address after @, like riverside.nhs.uk. Its subdomains "
+        "count as it.",
+        filters=[strip_filter],
+    )  # fmt: skip
+    organisation = SelectField(
+        "Whose addresses are these?", coerce=int,
+        description="An organisation's domain places its staff there when they join. A shared "
+        "domain (nhs.net) asks them which organisation they work for.",
+    )  # fmt: skip

@@ -9,14 +9,21 @@ from flask_login import current_user, login_required
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.accounts.services import grant_role, set_synonyms
 from community.admin.blueprint import bp
-from community.admin.forms import OrganisationForm, RoleForm, SynonymsForm, SystemForm
+from community.admin.forms import (
+    EmailDomainForm,
+    OrganisationForm,
+    RoleForm,
+    SynonymsForm,
+    SystemForm,
+)
 from community.audit.services import actions_logged, recent_events
 from community.communities import services as communities
 from community.communities.models import Community
 from community.core.errors import RuleViolation
 from community.core.extensions import db
+from community.directory import email_domains
 from community.directory import services as directory
-from community.directory.models import Organisation, System
+from community.directory.models import EmailDomain, Organisation, System
 from community.web.actions import Confirmation, act, confirm_then_act
 from community.web.forms import ActionForm, also_check, show_violation
 
@@ -86,7 +93,60 @@ def edit_organisation(organisation_id: int | None = None):
             organisation, name=form.name.data, org_type=form.type.data,
             system_id=form.system.data,
         ))  # fmt: skip
-    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+    domains = email_domains.domains_of(organisation) if organisation else []
+    return render_template(
+        "admin/organisation_form.html", form=form, organisation=organisation, domains=domains
+    )
+
+
+@bp.route("/email-domains", methods=["GET", "POST"])
+def email_domains_list():
+    """The allow-list's kept domains, and a form to add one."""
+    form = EmailDomainForm()
+    form.organisation.choices = [
+        (-1, "Select the organisation, or shared"),
+        (email_domains.SHARED, "Shared by several organisations, like nhs.net"),
+    ] + directory.organisation_choices()
+    if form.validate_on_submit():
+        try:
+            kept = email_domains.add_domain(current_user, form.domain.data, form.organisation.data)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            flash(f"{kept.domain} has been added.", "success")
+            return redirect(url_for("admin.email_domains_list"))
+    page = email_domains.kept_domains_page(_page(), current_app.config["PER_PAGE"])
+    return render_template(
+        "admin/email_domains.html", form=form, page=page,
+        allow_list_in_force=email_domains.allow_list_in_force(),
+    )  # fmt: skip
+
+
+@bp.route("/email-domains/<int:domain_id>/remove", methods=["GET", "POST"])
+def remove_email_domain(domain_id: int):
+    kept = _get_or_404(EmailDomain, domain_id)
+    listing = url_for("admin.email_domains_list")
+    owner = kept.organisation.name if kept.organisation else "several organisations"
+    confirmation = Confirmation(
+        question=f"Remove {kept.domain}?",
+        consequences=[
+            f"People with addresses at {kept.domain} ({owner}) will no longer be able to "
+            "register or sign in with NHSmail for the first time, unless another listed "
+            "domain covers theirs.",
+            "Members who already have accounts keep them, and their organisation.",
+        ],
+        button="Remove the domain",
+        cancel=listing,
+        cancel_text="Go back to the email domains",
+        undoable=True,
+        crumbs=[(url_for("admin.index"), "Administration"), (listing, "Email domains")],
+    )
+    return confirm_then_act(
+        confirmation,
+        lambda: email_domains.remove_domain(current_user, kept),
+        f"{kept.domain} has been removed.",
+        listing,
+    )
 
 
 @bp.route("/expertise")

@@ -21,6 +21,12 @@ ACTIONS: dict[str, str] = {
     "account.role_changed": "Changed a member's role",
     "account.data_exported": "Downloaded their data",
     "account.deleted": "Deleted an account",
+    "account.sso_signed_in": "Signed in with single sign-on",
+    "account.sso_registered": "Made an account with single sign-on",
+    "account.sso_linked": "Linked their single sign-on account",
+    "account.sso_link_requested": "Asked by email to link their single sign-on account",
+    "account.sso_unlinked": "Unlinked their single sign-on account",
+    "account.sso_failed": "Failed to sign in with single sign-on",
     # the platform
     "markdown.rerender": "Rendered stored text again with the current Markdown renderer",
     # reference data
@@ -28,6 +34,8 @@ ACTIONS: dict[str, str] = {
     "directory.organisation_created": "Added an organisation",
     "directory.system_updated": "Changed an integrated care system",
     "directory.organisation_updated": "Changed an organisation",
+    "directory.email_domain_added": "Added an organisation's email domain",
+    "directory.email_domain_removed": "Removed an organisation's email domain",
     "expertise.synonyms_changed": "Changed the other names of an area of expertise",
     # communities
     "community.proposed": "Proposed a community",

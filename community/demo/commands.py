@@ -18,7 +18,7 @@ from community.demo.discussions import seed_discussions
 from community.demo.mentoring import seed_mentoring
 from community.demo.methods import seed_methods
 from community.demo.projects import seed_projects
-from community.directory.models import Organisation, System
+from community.directory.models import EmailDomain, Organisation, System
 from community.search.commands import reindex
 
 SEED = 20261126
@@ -50,6 +50,36 @@ def _organisations(rng: random.Random, systems: list[System]) -> list[Organisati
     return organisations
 
 
+NHS_TYPES = {
+    "acute_trust", "mental_health_trust", "community_provider", "ambulance_trust", "icb",
+    "primary_care_network", "gp_practice",
+}  # fmt: skip
+# nhs.net is NHSmail's shared domain: its people choose their organisation.
+SHARED_DOMAINS = ("nhs.net",)
+
+
+def email_domain_of(organisation: Organisation) -> str:
+    """A plausible email domain, e.g. Riverside Hospitals NHS Foundation Trust's is
+    riverside-hospitals.nhs.uk."""
+    words = [
+        w for w in organisation.slug.split("-") if w not in {"nhs", "foundation", "trust", "the"}
+    ]
+    label = "-".join(words)[:40].strip("-") or organisation.slug[:40]
+    if organisation.type in NHS_TYPES:
+        return f"{label}.nhs.uk"
+    if organisation.type == "local_authority":
+        return f"{label}.gov.uk"
+    return f"{label}.org.uk"
+
+
+def _email_domains(organisations: list[Organisation]) -> None:
+    """Each organisation's own domain, and the shared ones, as administrators would keep them."""
+    kept = {domain: None for domain in SHARED_DOMAINS}
+    for organisation in organisations:
+        kept.setdefault(email_domain_of(organisation), organisation)
+    db.session.add_all(EmailDomain(domain=d, organisation=o) for d, o in kept.items())
+
+
 def _members(
     rng: random.Random, organisations: list[Organisation], tags: list[ExpertiseTag], count: int
 ) -> list[User]:
@@ -74,7 +104,7 @@ def _members(
         user = User(
             name=f"{first} {last}",
             username=username,
-            email=f"{username.replace('-', '.')}@{organisation.slug[:40]}.example",
+            email=f"{username.replace('-', '.')}@{email_domain_of(organisation)}",
             password_hash=password_hash,
             organisation=organisation,
             job_title=rng.choice(data.JOB_TITLES),
@@ -130,6 +160,8 @@ def seed_demo(if_empty: bool, members: int) -> None:
         made["systems"] = _systems(rng)
         bar.update(1)
         made["organisations"] = _organisations(rng, made["systems"])
+        db.session.flush()
+        _email_domains(made["organisations"])
         bar.update(1)
         made["members"] = _members(rng, made["organisations"], tags, members)
         bar.update(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,3 +81,32 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class EmailDomain(db.Model):
+    """An email domain site administrators know: one organisation's (its staff's
+    addresses place them there) or shared by many (nhs.net: the member says which).
+
+    Together with ALLOWED_EMAIL_DOMAINS these make the allow-list for registering
+    and for signing in with NHSmail (`community.directory.email_domains`).
+    """
+
+    __tablename__ = "email_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Lower-case, without "@": "riverside.nhs.uk". Its subdomains count as it.
+    domain: Mapped[str] = mapped_column(sa.String(253), unique=True)
+    # None for a shared domain.
+    organisation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = created_at_column()
+
+    organisation: Mapped[Optional[Organisation]] = relationship(lazy="joined")
+
+    @property
+    def is_shared(self) -> bool:
+        return self.organisation_id is None
+
+    def __repr__(self) -> str:
+        return f"<EmailDomain {self.domain}>"
