@@ -12,9 +12,9 @@ import re
 from html import unescape
 
 import sqlalchemy as sa
-from conftest import sign_in_as
 from flask import current_app, g
 from flask.testing import FlaskClient
+from helpers import sign_in_as
 
 from community.accounts.models import User
 from community.communities import joining

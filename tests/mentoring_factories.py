@@ -165,7 +165,7 @@ def count_statements():
 def visit(app, user: User | None, method: str, url: str, data: dict | None = None, **options):
     """One request from `user`'s own browser (None: signed out), as a server would run it:
     in its own app context and database session (see conftest.RequestPerContextClient)."""
-    from conftest import RequestPerContextClient, sign_in_as
+    from helpers import RequestPerContextClient, sign_in_as
 
     client = RequestPerContextClient(app, app.response_class, use_cookies=True)
     if user is not None:

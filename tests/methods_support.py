@@ -127,8 +127,8 @@ def switch_to(client, user):
     Flask-Login keeps the signed-in user on `g` for that context, so a second
     user needs the first one cleared as well as a new session.
     """
-    from conftest import sign_in_as
     from flask import g
+    from helpers import sign_in_as
 
     sign_in_as(client, user)
     g.pop("_login_user", None)

@@ -12,7 +12,7 @@ import json
 import pytest
 import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread, notifications_for
-from conftest import PASSWORD, sign_in_as
+from helpers import PASSWORD, sign_in_as
 from mentoring_factories import ask, offer, request_for, start_mentorship
 from methods_support import content, draft_method, publish_method
 

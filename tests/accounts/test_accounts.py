@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, sign_in_as
 from helpers import (
+    PASSWORD,
     clock_turned_back,
     emails_to,
     error_summary,
@@ -17,6 +17,7 @@ from helpers import (
     outbox_count,
     quick_hashes,
     reload,
+    sign_in_as,
 )
 
 from community.accounts import services, tokens

@@ -7,8 +7,7 @@ test_moderation.py); these cover signing in and the account's credentials.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import PASSWORD, sign_in_as
-from helpers import emails_to, link_token
+from helpers import PASSWORD, emails_to, link_token, sign_in_as
 
 from community.audit.models import AuditEvent
 from community.extensions import db as _db
@@ -88,7 +87,7 @@ def test_every_action_the_code_records_has_words(app):
         "measure", "mentoring", "markdown", "expertise",
     ))  # fmt: skip
     literal = re.compile(rf'"((?:{areas})\.[a-z_]+)"')
-    root = Path(__file__).resolve().parents[1] / "community"
+    root = Path(__file__).resolve().parents[2] / "community"
     named = {code for path in root.rglob("*.py") for code in literal.findall(path.read_text())}
     named -= {rule.endpoint for rule in app.url_map.iter_rules()}
     named |= {f"thread.{a}" for a in THREAD_ACTIONS} | {f"flags.{d}" for d in REVIEW_DECISIONS}

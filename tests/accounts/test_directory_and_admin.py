@@ -6,8 +6,15 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, sign_in_as
-from helpers import error_summary, quick_hashes, reload, run_command, table_rows
+from helpers import (
+    PASSWORD,
+    error_summary,
+    quick_hashes,
+    reload,
+    run_command,
+    sign_in_as,
+    table_rows,
+)
 from project_factories import make_project  # noqa: F401 (a fixture)
 
 from community.accounts.models import Role, User

@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import PASSWORD, make_test_config
 from flask import Flask
+from helpers import PASSWORD, make_test_config
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 

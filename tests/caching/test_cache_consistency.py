@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 from community_factories import add_member, make_community, make_post, make_thread
-from conftest import _empty_tables, sign_in_as
+from helpers import empty_tables, sign_in_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from methods_support import content, context
@@ -228,7 +228,7 @@ def small_thread_pages(monkeypatch):
 def play(app, make_user, make_organisation, make_client, plan) -> None:
     """Build a world, then make `plan`'s changes and reads: every read as a fresh render."""
     db.session.remove()
-    _empty_tables()
+    empty_tables()
     forget_every_cache(app)
     world = build(make_user, make_organisation)
     # Every page read once by a member and an outsider first, so that each has something

@@ -8,13 +8,11 @@ cache against, for the whole suite.
 from __future__ import annotations
 
 import ast
-import dataclasses
-from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from markupsafe import Markup
+from helpers import frozen_problem
 
 from community import caching
 from community.caching import stores
@@ -29,31 +27,6 @@ BUILT_ONCE = {
     "discussions/feed.py": {"_newest_merged"},
     "accounts/passwords.py": {"common_passwords"},
 }
-_PLAIN = (str, bytes, int, float, bool, type(None), date, datetime, Markup)
-
-
-def frozen_problem(value, path: str = "value") -> str | None:
-    """Why `value` may not be cached (it, or something in it, can change), or None."""
-    if hasattr(value, "_sa_instance_state"):
-        return f"{path} is an ORM object ({type(value).__name__})"
-    if isinstance(value, _PLAIN):
-        return None
-    if isinstance(value, tuple | frozenset):
-        items = value._asdict().items() if hasattr(value, "_asdict") else enumerate(value)
-        return next((p for k, v in items if (p := frozen_problem(v, f"{path}[{k}]"))), None)
-    if isinstance(value, MappingProxyType):
-        return next(
-            (p for k, v in value.items() if (p := frozen_problem(v, f"{path}[{k!r}]"))), None
-        )
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if not type(value).__dataclass_params__.frozen:
-            return f"{path} is a dataclass that is not frozen ({type(value).__name__})"
-        return next(
-            (p for f in dataclasses.fields(value)
-             if (p := frozen_problem(getattr(value, f.name), f"{path}.{f.name}"))),
-            None,
-        )  # fmt: skip
-    return f"{path} is a {type(value).__name__}, which can change"
 
 
 def test_every_cache_made_outside_the_caching_package_is_a_statement_built_once():

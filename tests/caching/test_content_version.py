@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD
+from helpers import PASSWORD
 from search_support import add_member, counts, found, make_community, reply, start_thread
 from sqlalchemy.dialects import postgresql, sqlite
 

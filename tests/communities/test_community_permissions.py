@@ -6,7 +6,7 @@ and a facilitator of another community) get 404 from every private route, so
 a private community's existence never leaks. Signed-out visitors are sent to
 sign in. A new route without a row fails `test_every_route_has_a_row`.
 
-The private column of a row that tests/test_access_control.py also has (every
+The private column of a row that tests/platform/test_access_control.py also has (every
 GET, and every POST-only route, in its private community C with the same
 roles) is not run here, and rows that do not depend on the community at all
 are left to that table; the open community and the POST half of the pages that
@@ -281,7 +281,7 @@ BLUEPRINTS = ("communities.", "discussions.", "notifications.")
 
 def _cases():
     """The open community's rows, and the private community's rows that the one table
-    (tests/test_access_control.py, with a private community) does not have: the POST half
+    (tests/platform/test_access_control.py, with a private community) does not have: the POST half
     of the pages that also answer GET."""
     for route in ROUTES:
         in_access_table = covered(route.endpoint, route.method)

@@ -512,7 +512,7 @@ def test_the_home_feed_shows_only_the_members_own_communities(fay, mo, ash, make
 
 def test_the_home_feed_merges_communities_newest_first_across_pages(fay, mo, ash):
     """Each community gives its newest threads; the pages continue without gaps or repeats."""
-    from conftest import PASSWORD
+    from helpers import PASSWORD
 
     from community.accounts import deletion
 
@@ -585,7 +585,7 @@ def test_posting_is_limited_per_member_across_threads_and_replies(
 
 def test_a_deleted_members_posts_stay_by_a_former_member(lounge, fay, mo, ash):
     """Their name goes from their reply, the quote of it and the key learning it became."""
-    from conftest import PASSWORD
+    from helpers import PASSWORD
 
     from community.accounts import deletion
 

@@ -273,7 +273,7 @@ def page_text_of(html: str) -> str:
 @pytest.fixture
 def reader(make_client):
     """A device signed in as `user` (its own cookies, a fresh request context each time)."""
-    from conftest import sign_in_as
+    from helpers import sign_in_as
 
     def signed_in(user):
         client = make_client()

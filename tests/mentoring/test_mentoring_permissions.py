@@ -153,7 +153,7 @@ ROUTES = [Route(*row) for row in [
 ]]  # fmt: skip
 
 
-# tests/test_access_control.py has every GET and POST-only mentoring route for the
+# tests/platform/test_access_control.py has every GET and POST-only mentoring route for the
 # anonymous visitor, a member with no part in the request, an administrator and the
 # requester: for those routes only the roles it does not have are checked here.
 COVERED_ROLES = ("anonymous", "unrelated", "admin", "requester")

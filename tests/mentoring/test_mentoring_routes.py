@@ -410,7 +410,7 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
 
 def followed(app, user, method: str, url: str, data: dict | None = None):
     """The page a person lands on after `url` redirects them, flash message and all."""
-    from conftest import RequestPerContextClient, sign_in_as
+    from helpers import RequestPerContextClient, sign_in_as
 
     client = RequestPerContextClient(app, app.response_class, use_cookies=True)
     sign_in_as(client, user)

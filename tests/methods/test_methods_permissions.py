@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from conftest import sign_in_as
+from helpers import sign_in_as
 from methods_support import approach, draft_method, make_community, publish_method
 from test_access_control import covered
 
@@ -223,7 +223,7 @@ for target in ("published", "draft", "private"):
 # fresh world; every other row checks all roles in turn on one world (in an
 # order where earlier roles' actions cannot change later roles' answers).
 ONE_SHOT = {("methods.unpublish", "POST"), ("methods.delete", "POST")}
-# tests/test_access_control.py has every GET and POST-only route on a method in a
+# tests/platform/test_access_control.py has every GET and POST-only route on a method in a
 # private community (and publishing a draft there) for the anonymous visitor, a
 # non-member, a community member, the author and an administrator; for those rows
 # only the co-author, whom that table does not have, is checked here.

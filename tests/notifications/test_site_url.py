@@ -18,7 +18,7 @@ from community.extensions import db as _db
 from community.notifications.models import EmailFrequency
 from community.urls import external_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = "https://improvement.example.org/commons"
 
 

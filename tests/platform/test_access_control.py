@@ -29,7 +29,7 @@ The eight roles:
 
 Each URL-map rule (except ``static``) has one row: the method tried is GET
 where the rule allows it, otherwise POST with the form needed to reach the
-permission decision (CSRF is off in tests; tests/test_security.py proves every
+permission decision (CSRF is off in tests; tests/platform/test_security.py proves every
 POST needs a token). Roles a feature adds (co-authors, team members, offered
 mentors, people in the requester's organisation) and the POST half of
 GET-and-POST rules stay in the feature tables (tests/test_*_permissions.py).
@@ -61,7 +61,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread
-from conftest import _PASSWORD_HASH, RequestPerContextClient, _empty_tables, sign_in_as
+from helpers import PASSWORD_HASH, RequestPerContextClient, empty_tables, sign_in_as
 from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
 from methods_support import draft_method, publish_method
 from project_factories import csv_of
@@ -310,7 +310,8 @@ row("discussions.post_permalink", lambda w, t: f"/posts/{w.post.id}", in_c(302))
 row("discussions.edit_post", lambda w, t: f"/posts/{w.post.id}/edit", in_c(403, author=200))
 row("discussions.post_history", lambda w, t: f"/posts/{w.post.id}/history", in_c())
 # The post's author and the thread's moderators redact an earlier version; only site
-# administrators purge a post (the POST halves are in tests/test_community_permissions.py).
+# administrators purge a post (the POST halves are in
+# tests/communities/test_community_permissions.py).
 row("discussions.redact_version", lambda w, t: f"/posts/{w.post.id}/history/1/redact",
     in_c(403, author=200, facilitator=200, admin=200))
 row("discussions.purge_post", lambda w, t: f"/posts/{w.post.id}/purge", in_c(403, admin=200))
@@ -531,7 +532,7 @@ class World(SimpleNamespace):
 def _person(username: str, organisation: Organisation, **fields) -> User:
     user = User(
         username=username, name=username.replace("-", " ").title(),
-        email=f"{username}@nhs.example", password_hash=_PASSWORD_HASH,
+        email=f"{username}@nhs.example", password_hash=PASSWORD_HASH,
         organisation=organisation,
         email_confirmed_at=fields.pop("email_confirmed_at", utcnow()), **fields,
     )  # fmt: skip
@@ -639,7 +640,7 @@ def world(app):
             yield build_world()
         finally:
             db.session.remove()
-            _empty_tables()
+            empty_tables()
             limiter.reset()
 
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import RequestPerContextClient, sign_in_as
+from helpers import RequestPerContextClient, sign_in_as
 from test_access_control import ROLES, ROWS, Row, build_world, world  # noqa: F401
 
 from community.extensions import limiter
@@ -78,7 +78,7 @@ JOINED_TAG = re.compile(
 # preview it rendered) and on charts community/projects/charts.py built with escape().
 TRUSTED_AS_HTML = re.compile(r"([^{}|]*?)\s*\|\s*safe\b|Markup\(")
 SANITISED = re.compile(r"\s*(?:[\w.]*_html|html|preview|view\.chart)")
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def markup_built_from_strings(source: str) -> list[str]:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_test_config, sign_in_as
+from helpers import make_test_config, sign_in_as
 
 from community import create_app
 from community.accounts.models import User

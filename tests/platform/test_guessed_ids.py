@@ -18,8 +18,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from community_factories import make_community, make_post, make_thread
-from conftest import sign_in_as
 from flask import url_for
+from helpers import sign_in_as
 from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
 from methods_support import draft_method
 from project_factories import make_measure, make_project  # noqa: F401

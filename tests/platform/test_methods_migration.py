@@ -9,8 +9,8 @@ because the hazard is SQLite's.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import make_test_config
 from flask_migrate import downgrade, upgrade
+from helpers import make_test_config
 from migration_rows import COMMUNITY_THREAD_ROWS
 
 from community import create_app

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from community_factories import make_community, make_post, make_thread
-from conftest import PASSWORD
+from helpers import PASSWORD
 from servers import Browser, free_port, gunicorn, production_env, stop, wait_for
 from werkzeug.security import generate_password_hash
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_test_config
 from flask import request
+from helpers import make_test_config
 
 from community import create_app
 

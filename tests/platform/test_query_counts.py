@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from conftest import sign_in_as
+from helpers import sign_in_as
 
 from community.accounts.models import Role
 from community.audit.services import record

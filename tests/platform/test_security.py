@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, make_test_config, sign_in_as
 from flask import abort
-from helpers import quick_hashes
+from helpers import PASSWORD, make_test_config, quick_hashes, sign_in_as
 
 import config as config_module
 from community import create_app

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD
+from helpers import PASSWORD
 from servers import Browser, gunicorn, production_env, wait_for, workers_of
 from werkzeug.security import generate_password_hash
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from community_factories import make_community, make_post, make_thread
-from conftest import sign_in_as
+from helpers import sign_in_as
 from mentoring_factories import ask, offer, request_for
 from methods_support import adapt, publish_method
 from project_factories import make_measure, make_project  # noqa: F401

@@ -212,7 +212,7 @@ TABLE = {
 
 GETS = [key for key in TABLE if key[1] == "GET"]
 POSTS = [key for key in TABLE if key[1] == "POST"]
-# tests/test_access_control.py has every GET and POST-only route of a project in a
+# tests/platform/test_access_control.py has every GET and POST-only route of a project in a
 # private community for the anonymous visitor, an outsider, a community member, the
 # lead and an administrator: for those, only the team member is checked here.
 ADDED_ROLES = ("team",)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from conftest import sign_in_as
+from helpers import sign_in_as
 from methods_support import publish_method
 from project_factories import make_measure, make_project  # noqa: F401
 from sqlalchemy import event

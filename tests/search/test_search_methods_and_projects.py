@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from conftest import sign_in_as
+from helpers import sign_in_as
 from methods_support import adapt, approach, content, draft_method, publish_method
 from project_factories import make_project  # noqa: F401
 from search_support import (

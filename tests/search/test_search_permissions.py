@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from conftest import sign_in_as
+from helpers import sign_in_as
 from search_support import (
     add_member,
     counts,
@@ -46,7 +46,7 @@ def signed_in(status: int = 200) -> dict[str, int | str]:
 
 
 # Odd and hostile parameters on the search page and the expertise finder it adds to
-# /people (the plain pages are rows of tests/test_access_control.py).
+# /people (the plain pages are rows of tests/platform/test_access_control.py).
 ROUTES = [
     Route("search.index", "/search?q=discharge&type=people&sort=newest&since=week", signed_in()),
     Route(
