@@ -26,6 +26,11 @@ from community.extensions import limiter
 from community.slugs import slugify
 from community.timefmt import utcnow
 
+# Fixtures every folder may use, kept in modules of their own: the factories that need
+# fixtures (make_project, make_measure), the cast several features meet (Fay, Mo, Ash, Nia,
+# Ama and the Discharge Lounge), and the demo data seeded once per run (demo_app).
+pytest_plugins = ["factories.projects", "cast", "demo_database"]
+
 
 def pytest_configure(config) -> None:
     """Under `pytest -n` each worker gets its own PostgreSQL database, named after it."""

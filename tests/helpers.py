@@ -45,7 +45,9 @@ def run_command(app, args: list[str], input: str | None = None):
     return contextvars.Context().run(runner.invoke, args=args, input=input)
 
 
-def emails_to(address: str) -> list[OutboxMessage]:
+def emails_to(user_or_address: User | str) -> list[OutboxMessage]:
+    """What the outbox holds for a member (or an address), oldest first."""
+    address = getattr(user_or_address, "email", user_or_address)
     db.session.expire_all()
     return list(
         db.session.scalars(
@@ -220,3 +222,48 @@ def frozen_problem(value, path: str = "value") -> str | None:
             None,
         )  # fmt: skip
     return f"{path} is a {type(value).__name__}, which can change"
+
+    """The page's visible words, tags stripped and whitespace squeezed, as a reader sees them."""
+
+
+def page_text(response) -> str:
+    """The page's visible words, tags stripped and whitespace squeezed, as a person reads them."""
+    markup = response.get_data(as_text=True)
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+class Queries:
+    """The SQL statements run inside a `count_queries()` block, in order."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __iter__(self):
+        return iter(self.statements)
+
+    def __getitem__(self, index):
+        return self.statements[index]
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block (not BEGIN, SAVEPOINT or RELEASE)."""
+    queries = Queries()
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            queries.statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield queries
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)

@@ -11,10 +11,20 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from community_factories import make_community, make_post, make_thread, notifications_for
+from factories import (
+    ask,
+    content,
+    draft_method,
+    make_community,
+    make_post,
+    make_thread,
+    notifications_for,
+    offer,
+    publish_method,
+    request_for,
+    start_mentorship,
+)
 from helpers import PASSWORD, sign_in_as
-from mentoring_factories import ask, offer, request_for, start_mentorship
-from methods_support import content, draft_method, publish_method
 
 from community.accounts import deletion, services
 from community.accounts.export import member_data

@@ -1,13 +1,9 @@
 """Finding a person by name, organisation or username: the suggestions and the team form."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import sqlalchemy as sa
-from community_factories import client_as
-from project_factories import make_project  # noqa: F401
+from factories import client_as
 
 from community.projects.models import TeamMember
 
@@ -116,7 +112,8 @@ def test_an_exact_username_is_that_person_and_nobody_matching_says_so(
 
 
 def test_a_facilitator_invites_a_member_by_name_without_seeing_their_address(make_user, db):
-    from community_factories import emails_to, make_community, page_text
+    from factories import make_community
+    from helpers import emails_to, page_text
 
     from community.communities.models import Visibility
 
@@ -144,8 +141,8 @@ def test_a_facilitator_invites_a_member_by_name_without_seeing_their_address(mak
 
 
 def test_a_member_asks_a_mentor_they_know_by_name(make_user, make_organisation, db):
-    from community_factories import page_text
-    from mentoring_factories import offer, request_for
+    from factories import offer, request_for
+    from helpers import page_text
 
     from community.mentoring.models import MentoringAsk
 
@@ -180,7 +177,7 @@ def test_more_than_ten_matches_ask_for_more_of_the_name(member, make_user, make_
 
 
 def test_suggestions_are_people_only_never_a_private_community(member, make_user):
-    from community_factories import make_community
+    from factories import make_community
 
     from community.communities.models import Visibility
 

@@ -37,11 +37,10 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from community_factories import add_member, make_community, make_post, make_thread
+from factories import add_member, content, context, make_community, make_post, make_thread
 from helpers import empty_tables, sign_in_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from methods_support import content, context
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
@@ -58,6 +57,9 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.methods import services as methods
 from community.methods.models import Method
+
+# The slow tier, `make test-fast` leaves it out: hypothesis plays long random sequences of changes.
+pytestmark = pytest.mark.slow
 
 
 def forget_every_cache(app) -> None:

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from factories import add_member, counts, found, make_community, reply, start_thread
 from helpers import PASSWORD
-from search_support import add_member, counts, found, make_community, reply, start_thread
 from sqlalchemy.dialects import postgresql, sqlite
 
 from community.accounts.models import User
@@ -174,7 +174,7 @@ def test_replying_and_marking_helpful_only_add(neighbourhood):
 @pytest.fixture
 def neighbourhood(make_user, admin):
     owner, reader, other = make_user("owner"), make_user("reader"), make_user("other")
-    community = make_community(owner, admin, "Discharge collaborative")
+    community = make_community(owner, "Discharge collaborative")
     add_member(community, reader, owner)
     thread = start_thread(owner, community, "Discharge before noon", "Morning discharge huddles")
     return owner, reader, other, community, thread
@@ -213,7 +213,7 @@ def test_a_new_reply_is_found_by_the_next_search(neighbourhood):
 
 def test_a_private_members_answer_is_not_kept_for_others(neighbourhood, make_user, admin):
     owner, reader, other, _community, _thread = neighbourhood
-    private = make_community(owner, admin, "Night nurses", private=True)
+    private = make_community(owner, "Night nurses", private=True)
     add_member(private, reader, owner)
     secret = start_thread(owner, private, "Discharge at night", "Night discharge lounge")
     assert ("thread", secret.id) in found(reader, "night")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from community_factories import client_as, make_community, make_post, make_thread
+from factories import add_member, client_as, make_post
 from flask import current_app, g
 
 from community.caching import pages as kept_pages
@@ -24,24 +24,17 @@ from community.notifications.models import WatchLevel
 
 
 @pytest.fixture
-def people(make_user):
-    names = {"fay": "Fay Facilitator", "ash": "Ash Author", "mo": "Mo Member",
-             "kit": "Kit Member", "nia": "Nia Newcomer"}  # fmt: skip
-    people = {key: make_user(f"{key}-user", name=name) for key, name in names.items()}
+def people(people, make_user):
+    """The folder's people, a newcomer outside the lounge, and an unconfirmed member in it."""
+    people["nia"] = make_user("nia-user", name="Nia Newcomer")
     people["una"] = make_user("una-user", name="Una Unconfirmed", confirmed=False)
     return people
 
 
 @pytest.fixture
-def lounge(people):
-    p = people
-    members = [p["ash"], p["mo"], p["kit"], p["una"]]
-    return make_community(p["fay"], "Discharge Lounge", members=members)
-
-
-@pytest.fixture
-def thread(lounge, people):
-    return make_thread(people["mo"], lounge, "Weekend discharges", "What works at weekends?")
+def lounge(lounge, people):
+    add_member(lounge, people["una"])
+    return lounge
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from mentoring_factories import ask, count_statements, offer, request_for, start_mentorship
+from factories import ask, offer, request_for, start_mentorship
+from helpers import count_queries
 
 from community.caching import stores
 from community.mentoring import matching, offers, suggested
@@ -57,10 +58,10 @@ def names(ranking) -> list[str]:
 
 def test_a_second_view_reuses_the_ranking_in_one_small_statement(db, keeping, mentors, requester):
     request = request_for(requester)
-    with count_statements() as first:
+    with count_queries() as first:
         ranked = suggested.ranking(request, 3)
     assert names(ranked) == ["Amy Mentor", "Bea Mentor", "Cas Mentor"] and ranked.total == 5
-    with count_statements() as again:
+    with count_queries() as again:
         assert names(suggested.ranking(request, 3)) == names(ranked)
     assert suggested.ranking(request, 3).total == 5
     # The request's needs, then one check of who may still be suggested.
@@ -92,7 +93,7 @@ def test_a_page_left_short_is_ranked_again(db, keeping, mentors, requester, monk
     request = request_for(requester)
     assert names(suggested.ranking(request, 2)) == ["Amy Mentor", "Bea Mentor"]
     offers.set_paused(amy, True)
-    with count_statements() as counted:
+    with count_queries() as counted:
         ranked = suggested.ranking(request, 2)
     assert names(ranked) == ["Bea Mentor", "Cas Mentor"] and ranked.total == 4
     assert any("bound" in statement for statement in counted.statements)  # ranked afresh
@@ -137,7 +138,7 @@ def test_without_keeping_every_view_ranks_exactly(db, mentors, requester):
 def test_the_page_offers_no_one_already_asked_while_its_ranking_is_kept(
     app, db, keeping, mentors, requester
 ):
-    from mentoring_factories import visit
+    from factories import visit
 
     def offered() -> list[int]:
         html = visit(app, requester, "GET", url).get_data(as_text=True)

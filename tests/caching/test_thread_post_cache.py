@@ -11,7 +11,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from community_factories import client_as, first_post, make_community, make_post, make_thread
+from factories import client_as, first_post, make_post
 from flask import g
 
 from community.caching import stores
@@ -19,23 +19,6 @@ from community.discussions import rendering
 from community.discussions.models import Thread
 from community.extensions import db
 from community.timefmt import utcnow
-
-
-@pytest.fixture
-def people(make_user):
-    names = {"fay": "Fay Facilitator", "ash": "Ash Author", "mo": "Mo Member", "kit": "Kit Member"}
-    return {key: make_user(f"{key}-user", name=name) for key, name in names.items()}
-
-
-@pytest.fixture
-def lounge(people):
-    p = people
-    return make_community(p["fay"], "Discharge Lounge", members=[p["ash"], p["mo"], p["kit"]])
-
-
-@pytest.fixture
-def thread(lounge, people):
-    return make_thread(people["mo"], lounge, "Weekend discharges", "What works at weekends?")
 
 
 @pytest.fixture(autouse=True)

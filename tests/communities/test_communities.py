@@ -6,15 +6,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
-    client_as,
-    emails_to,
-    make_community,
-    make_thread,
-    notifications_for,
-    page_text,
-)
-from helpers import error_summary
+from factories import client_as, make_community, make_thread, notifications_for
+from helpers import emails_to, error_summary, page_text
 
 from community.audit.models import AuditEvent
 from community.communities import joining, services
@@ -29,21 +22,6 @@ from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications.models import NotificationKind
 from community.visibility import membership
-
-
-@pytest.fixture
-def fay(make_user):
-    return make_user("fay-facilitator", name="Fay Facilitator")
-
-
-@pytest.fixture
-def mo(make_user):
-    return make_user("mo-member", name="Mo Member")
-
-
-@pytest.fixture
-def nia(make_user):
-    return make_user("nia-outsider", name="Nia Outsider")
 
 
 def community_named(name: str) -> Community | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from community_factories import client_as
+from factories import client_as
 from test_access_control import covered
 
 from community.accounts.models import Role, User

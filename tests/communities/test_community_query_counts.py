@@ -8,11 +8,8 @@ at a time would show up as extra statements on the large page.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
-from community_factories import (
+from factories import (
     client_as,
     first_post,
     make_community,
@@ -20,6 +17,7 @@ from community_factories import (
     make_thread,
     notifications_for,
 )
+from helpers import count_queries
 
 from community.communities import services as communities
 from community.discussions import moderation
@@ -27,29 +25,15 @@ from community.discussions import services as discussions
 from community.extensions import db
 
 
-@contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-
-
 def statements_to_render(client, url: str) -> list[str]:
     """The statements one GET of `url` runs, with nothing already in the session."""
     db.session.expunge_all()
     assert client.get(url).status_code == 200  # warm up anything done once per process
     db.session.expunge_all()
-    with counting_statements() as statements:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    return statements
+    return list(statements)
 
 
 def assert_same_work(small: list[str], large: list[str]) -> None:
@@ -70,11 +54,6 @@ def make_people(make_user, make_organisation, make_system):
         ]  # fmt: skip
 
     return make
-
-
-@pytest.fixture
-def fay(make_user):
-    return make_user("fay-facilitator", name="Fay Facilitator")
 
 
 def busy_thread(community, people, replies: int):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_community, page_text
-from search_support import index_everyone
+from factories import client_as, index_everyone, make_community
+from helpers import page_text
 
 from community.communities.models import Community, Visibility
 from community.extensions import db

@@ -42,6 +42,9 @@ from community.projects.measure_models import Measure
 from community.projects.models import Project, TeamMember
 from community.timefmt import utcnow
 
+# The slow tier, `make test-fast` leaves it out: hypothesis builds many random worlds.
+pytestmark = pytest.mark.slow
+
 _names = itertools.count(1)
 
 # ------------------------------------------------------------------ describing a world

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
+from factories import (
     client_as,
     first_post,
     make_community,
     make_post,
     make_thread,
     notifications_for,
-    page_text,
 )
+from helpers import page_text
 
 from community.communities import services as communities
 from community.communities.models import Visibility
@@ -21,27 +21,6 @@ from community.discussions.models import HelpfulReaction, Post, Thread
 from community.errors import RuleViolation
 from community.extensions import db
 from community.notifications.models import NotificationKind, ThreadWatch, WatchLevel
-
-
-@pytest.fixture
-def fay(make_user):
-    return make_user("fay-facilitator", name="Fay Facilitator")
-
-
-@pytest.fixture
-def mo(make_user):
-    return make_user("mo-member", name="Mo Member")
-
-
-@pytest.fixture
-def ash(make_user):
-    return make_user("ash-author", name="Ash Author")
-
-
-@pytest.fixture
-def lounge(fay, mo, ash):
-    """An open community with two members besides its facilitator."""
-    return make_community(fay, "Discharge Lounge", members=[mo, ash])
 
 
 def thread_path(thread: Thread) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from community_factories import client_as, make_community
+from factories import client_as, make_community
 
 
 @pytest.fixture

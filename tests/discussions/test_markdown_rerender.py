@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from community_factories import first_post, make_community, make_thread
+from factories import adapt, first_post, make_community, make_thread, publish_method
 from helpers import run_command
-from methods_support import adapt, publish_method
 
 from community.audit.models import AuditEvent
 from community.discussions.models import Post

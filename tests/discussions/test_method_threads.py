@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from methods_support import make_community, publish_method, switch_to
+from factories import make_community, publish_method, switch_to
 from sqlalchemy.exc import IntegrityError
 
 from community.discussions import moderation
@@ -14,11 +14,6 @@ from community.extensions import db
 from community.methods import services, uses
 from community.notifications import inbox
 from community.notifications.models import Notification
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 def test_a_thread_belongs_to_exactly_one_home(author):

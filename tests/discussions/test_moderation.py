@@ -6,18 +6,16 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
+from factories import (
     client_as,
-    emails_to,
     first_post,
     make_community,
     make_post,
     make_thread,
     notifications_for,
-    page_text,
+    publish_method,
 )
-from methods_support import publish_method
-from project_factories import make_project  # noqa: F401  (a fixture)
+from helpers import emails_to, page_text
 
 from community.audit.models import AuditEvent
 from community.discussions import moderation

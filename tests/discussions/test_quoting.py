@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from community_factories import client_as, first_post, make_community, make_post, make_thread
+from factories import client_as, first_post, make_post, make_thread
 
 from community.discussions import moderation, services
 from community.discussions.quoting import excerpt, selection_quote, without_opening_quote
@@ -16,26 +15,6 @@ We moved the **board round** earlier.
   - nights
 - Ward 9
 """
-
-
-@pytest.fixture
-def fay(make_user):
-    return make_user("fay-facilitator", name="Fay Facilitator")
-
-
-@pytest.fixture
-def mo(make_user):
-    return make_user("mo-member", name="Mo Member")
-
-
-@pytest.fixture
-def ash(make_user):
-    return make_user("ash-author", name="Ash Author")
-
-
-@pytest.fixture
-def lounge(fay, mo, ash):
-    return make_community(fay, "Discharge Lounge", members=[mo, ash])
 
 
 def thread_page(client, thread) -> str:

@@ -8,8 +8,9 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, emails_to, make_community, make_post, make_thread
-from community_factories import page_text as text_of
+from factories import client_as, make_community, make_post, make_thread
+from helpers import emails_to
+from helpers import page_text as text_of
 
 from community.accounts.models import Role
 from community.audit.models import AuditEvent

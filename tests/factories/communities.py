@@ -8,8 +8,7 @@ counters, watches and notifications exactly as members would leave them.
 from __future__ import annotations
 
 import itertools
-import re
-from html import unescape
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -24,7 +23,6 @@ from community.discussions import services as discussions
 from community.discussions.models import Post, Thread
 from community.extensions import db
 from community.notifications.models import Notification
-from community.outbox.models import OutboxMessage
 
 _sequence = itertools.count(1)
 
@@ -34,13 +32,17 @@ def make_community(
     name: str | None = None,
     *,
     visibility: str = Visibility.OPEN,
-    members: list[User] | tuple[User, ...] = (),
+    private: bool = False,
+    members: Iterable[User] = (),
     listed: bool = False,
+    purpose: str | None = None,
+    question: str = "What helps patients get home sooner?",
 ) -> Community:
     """An active community run by `facilitator`, with `members` already in it.
 
-    The approval step is switched off while it is proposed (approval has its
-    own tests); private members join by invitation, as they would for real.
+    `private=True` is short for `visibility=Visibility.PRIVATE`. The approval step is
+    switched off while it is proposed (approval has its own tests); members of a private
+    community join by invitation, as they would for real.
     """
     name = name or f"Community {next(_sequence)}"
     config = current_app.config
@@ -50,9 +52,9 @@ def make_community(
         community = communities.propose_community(
             facilitator,
             name=name,
-            purpose=f"Share what works in {name}",
-            learning_question="What helps patients get home sooner?",
-            visibility=visibility,
+            purpose=purpose or f"Share what works in {name}",
+            learning_question=question,
+            visibility=Visibility.PRIVATE if private else visibility,
             listed=listed,
         )
     finally:
@@ -100,17 +102,6 @@ def notifications_for(user: User) -> list[Notification]:
     )
 
 
-def emails_to(user_or_address: User | str) -> list[OutboxMessage]:
-    address = getattr(user_or_address, "email", user_or_address)
-    return list(
-        db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.to_address == address)
-            .order_by(OutboxMessage.id)
-        )
-    )
-
-
 class MemberClient(FlaskClient):
     """A test client whose every request loads its own signed-in member.
 
@@ -131,11 +122,3 @@ def client_as(user: User | None = None) -> MemberClient:
     if user is not None:
         sign_in_as(client, user)
     return client
-
-
-def page_text(response) -> str:
-    """The page's visible text, roughly: tags removed, whitespace squeezed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    text = unescape(re.sub(r"<[^>]+>", " ", html))
-    return " ".join(text.split())

@@ -7,10 +7,9 @@ the story it tells. They need the `db` fixture's app context.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from helpers import RequestPerContextClient, sign_in_as
 
 from community.accounts.models import ExpertiseTag, User
 from community.communities.models import Community
@@ -20,6 +19,7 @@ from community.mentoring import offers, services
 from community.mentoring.evidence import refresh_evidence
 from community.mentoring.models import MentoringRequest, MentorOffer, Mentorship
 from community.slugs import slugify
+from factories.methods import adapt, publish_method
 
 
 def tag(name: str) -> ExpertiseTag:
@@ -137,36 +137,9 @@ def discussion_evidence(
     refresh_evidence([author.id])  # as the hourly job would
 
 
-class _StatementCounter:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@contextmanager
-def count_statements():
-    """Count the SQL statements run inside the block."""
-    counter = _StatementCounter()
-
-    def before(_conn, _cursor, statement, *_args):
-        counter.statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
 def visit(app, user: User | None, method: str, url: str, data: dict | None = None, **options):
     """One request from `user`'s own browser (None: signed out), as a server would run it:
-    in its own app context and database session (see conftest.RequestPerContextClient)."""
-    from helpers import RequestPerContextClient, sign_in_as
-
+    in its own app context and database session (see helpers.RequestPerContextClient)."""
     client = RequestPerContextClient(app, app.response_class, use_cookies=True)
     if user is not None:
         sign_in_as(client, user)
@@ -175,8 +148,6 @@ def visit(app, user: User | None, method: str, url: str, data: dict | None = Non
 
 def methods_on(author: User, approach: str, count: int = 1, *, adapted_by=(), used_by=()):
     """`count` published methods by `author` on `approach`; each adapted and used by others."""
-    from methods_support import adapt, publish_method
-
     from community.methods import uses
 
     made = []

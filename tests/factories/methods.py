@@ -1,4 +1,4 @@
-"""Builders shared by the methods tests: communities, methods, adaptations, query counts.
+"""Methods, drafts and adaptations, and lineage trees made directly for query counts.
 
 Methods are made through the real services, so revisions, counters, threads
 and notifications are exactly what the product would hold.
@@ -7,12 +7,12 @@ and notifications are exactly what the product would hold.
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 
 import sqlalchemy as sa
+from flask import g
+from helpers import sign_in_as
 
 from community.accounts.models import ExpertiseTag
-from community.communities.models import Community, MemberRole, Membership
 from community.discussions.models import Thread
 from community.extensions import db
 from community.methods import services
@@ -75,51 +75,6 @@ def adapt(author, parent: Method, title: str | None = None, publish: bool = True
     )  # fmt: skip
 
 
-def make_community(creator, name: str | None = None, *, private: bool = False, members=()):
-    name = name or f"Community {next(_numbers)}"
-    community = Community(
-        name=name, slug=slugify(name), purpose="Learning together", learning_question="How?",
-        visibility="private" if private else "open", status="active", created_by_id=creator.id,
-        member_count=0, thread_count=0,
-    )  # fmt: skip
-    db.session.add(community)
-    db.session.flush()
-    db.session.add(
-        Membership(community_id=community.id, user_id=creator.id, role=MemberRole.FACILITATOR)
-    )
-    for user in members:
-        db.session.add(Membership(community_id=community.id, user_id=user.id))
-    community.member_count = 1 + len(members)
-    db.session.commit()
-    return community
-
-
-class QueryCount:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block."""
-    counter = QueryCount()
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            counter.statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-
-
 def switch_to(client, user):
     """Sign `client` in as `user` mid-test.
 
@@ -127,9 +82,6 @@ def switch_to(client, user):
     Flask-Login keeps the signed-in user on `g` for that context, so a second
     user needs the first one cleared as well as a new session.
     """
-    from flask import g
-    from helpers import sign_in_as
-
     sign_in_as(client, user)
     g.pop("_login_user", None)
     return client

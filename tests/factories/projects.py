@@ -1,6 +1,7 @@
 """Factories for projects, measures and their data, built through the services.
 
-Test modules import the fixtures they use from here (conftest stays shared).
+`make_project` and `make_measure` are fixtures: the root conftest registers this module
+as a plugin, so any test names them as arguments.
 """
 
 from __future__ import annotations

@@ -4,50 +4,15 @@ the way members' content is), and reading the results page the way a person does
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import sqlalchemy as sa
 from flask import current_app
 
-from community.accounts.models import User
-from community.communities import joining
-from community.communities import services as communities
-from community.communities.models import Community, Visibility
 from community.discussions import services as discussions
 from community.extensions import db
 from community.search.commands import problems, reindex
 from community.search.models import SearchDocument
 from community.search.services import Filters, search
-
-
-def make_community(
-    owner: User,
-    approver: User,
-    name: str,
-    *,
-    private: bool = False,
-    purpose: str = "Learning together",
-    question: str = "What works?",
-) -> Community:
-    community = communities.propose_community(
-        owner,
-        name=name,
-        purpose=purpose,
-        learning_question=question,
-        visibility=Visibility.PRIVATE if private else Visibility.OPEN,
-        listed=False,
-    )
-    if not community.is_active:
-        communities.decide_proposal(approver, community, approve=True)
-    return community
-
-
-def add_member(community: Community, user: User, facilitator: User) -> None:
-    if community.is_private:
-        request = joining.request_to_join(user, community, "")
-        joining.decide_join_request(facilitator, request, approve=True)
-    else:
-        communities.join(user, community)
 
 
 def start_thread(user, community, title, body="Opening post"):
@@ -82,13 +47,6 @@ def found(user, text: str, **filters) -> list[tuple[str, int]]:
 
 def counts(user, text: str, **filters) -> dict[str, int]:
     return search_as(user, text, **filters).counts
-
-
-def page_text(response) -> str:
-    """The visible words of a page, tags stripped, for asserting what a person reads."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def results_html(response) -> str:

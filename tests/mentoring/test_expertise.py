@@ -6,8 +6,8 @@ import re
 from html import unescape
 
 import pytest
-from project_factories import make_project  # noqa: F401
-from search_support import add_member, index_everyone, make_community, page_text, reply
+from factories import add_member, index_everyone, make_community, reply
+from helpers import page_text
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
@@ -37,7 +37,7 @@ def example(db, make_user, make_system, make_organisation, admin, vocabulary):
         tag_ids=[flow.id],
         other_tags="",
     )
-    open_group = make_community(vic, admin, "Flow group")
+    open_group = make_community(vic, "Flow group")
     for person in (alice, bob, cara, dan):
         add_member(open_group, person, vic)
     delays = discussions.start_thread(
@@ -54,7 +54,7 @@ def example(db, make_user, make_system, make_organisation, admin, vocabulary):
     busy = reply(bob, rota, "We use a six-week rota.")  # helpful, but not about the topic
     for reactor in (alice, cara, dan):
         discussions.toggle_helpful(reactor, busy)
-    private = make_community(eve, admin, "Closed flow circle", private=True)
+    private = make_community(eve, "Closed flow circle", private=True)
     hidden_thread = discussions.start_thread(eve, private, "Discharge audit", "Private numbers")
     eve_key = reply(eve, hidden_thread, "Our discharge audit key finding.")
     discussions.set_key_learning(eve, eve_key, mark=True)
@@ -191,7 +191,7 @@ def test_the_panel_is_left_out_when_nobody_has_evidence(example, auth):
 @pytest.fixture
 def builders(db, make_user, admin, vocabulary, make_project):  # noqa: F811
     """Sepsis work in the methods library and projects, some of it private or unpublished."""
-    from methods_support import draft_method, publish_method
+    from factories import draft_method, publish_method
 
     from community.methods import uses
     from community.projects import services as projects
@@ -207,7 +207,7 @@ def builders(db, make_user, admin, vocabulary, make_project):  # noqa: F811
     draft_method(p["cal-drafter"], "Sepsis notes")  # a draft is no evidence
     project = make_project(p["dee-lead"], title="Sepsis six within the hour")
     projects.add_team_member(p["dee-lead"], project, username="eli-team", role="", is_lead=False)
-    circle = make_community(p["fay-private"], admin, "Sepsis circle", private=True)
+    circle = make_community(p["fay-private"], "Sepsis circle", private=True)
     add_member(circle, p["gus-insider"], p["fay-private"])
     publish_method(p["fay-private"], "Sepsis in the circle", community_id=circle.id)
     index_everyone()
@@ -397,7 +397,8 @@ def test_the_panel_costs_the_same_statements_for_three_people_as_for_more(
     admin,
     make_project,  # noqa: F811
 ):
-    from methods_support import count_queries, publish_method
+    from factories import publish_method
+    from helpers import count_queries
 
     from community.projects import services as projects
 
@@ -407,7 +408,7 @@ def test_the_panel_costs_the_same_statements_for_three_people_as_for_more(
             assert client.get(path).status_code == 200
         return counter.count
 
-    group = make_community(builders["vic-viewer"], admin, "Skin group")
+    group = make_community(builders["vic-viewer"], "Skin group")
 
     def evidence_on(word: str, authors: int):
         """Method authors, a project lead and a helpful reply on `word`, and a project page."""

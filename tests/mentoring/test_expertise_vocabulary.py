@@ -4,7 +4,8 @@ and an idiom is not evidence ("falls" is not "fall away")."""
 from __future__ import annotations
 
 import pytest
-from search_support import add_member, index_everyone, make_community, page_text, reply
+from factories import add_member, index_everyone, make_community, reply
+from helpers import page_text
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
@@ -27,7 +28,7 @@ def people(db, make_user, admin, vocabulary, organisation):
     accounts.update_profile(uma, name="Uma Declares", job_title="Analyst", bio="",
                             organisation_id=organisation.id, tag_ids=[spc.id],
                             other_tags="")  # fmt: skip
-    group = make_community(vic, admin, "Ward improvement")
+    group = make_community(vic, "Ward improvement")
     for person in (sam, tia, uma, nia, oli):
         add_member(group, person, vic)
     charts = discussions.start_thread(vic, group, "Charts for the board", "What do we show?")

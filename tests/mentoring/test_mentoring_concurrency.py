@@ -13,7 +13,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from mentoring_factories import ask, ask_of, offer, request_for
+from factories import ask, ask_of, offer, request_for
 
 from community.errors import RuleViolation
 from community.extensions import db as _db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from mentoring_factories import (
+from factories import (
     ask,
     complete_mentorship,
     discussion_evidence,
@@ -72,7 +72,7 @@ def test_worked_example_ranks_by_evidence_and_explains_each_mentor(
     ]
     first, second = methods_on(asha, SPC, 2)
     methods_on(others[0], "Lean")  # someone else's method, on something else
-    from methods_support import adapt
+    from factories import adapt
 
     from community.methods import uses
 
@@ -232,7 +232,7 @@ def test_a_freed_place_brings_a_mentor_back(db, make_user, make_organisation, re
 def test_suggesting_takes_the_same_number_of_statements_for_any_number_of_mentors(
     db, make_user, make_organisation, requester, south
 ):
-    from mentoring_factories import count_statements
+    from helpers import count_queries
 
     organisation = make_organisation("Big Provider", system=south)
 
@@ -250,10 +250,10 @@ def test_suggesting_takes_the_same_number_of_statements_for_any_number_of_mentor
 
     request = request_for(requester, approaches=[SPC])
     grow_to(5)
-    with count_statements() as few:
+    with count_queries() as few:
         assert len(matching.suggest(request)) == 5
     grow_to(50)
-    with count_statements() as many:
+    with count_queries() as many:
         assert len(matching.suggest(request)) == 50
     assert few.count == many.count, many.statements
     assert many.count <= 12  # the request and its areas, the candidates, five terms
@@ -286,7 +286,7 @@ def test_evidence_is_counted_when_a_mentor_offers_and_by_the_hourly_job(
 def test_private_or_unpublished_work_is_no_evidence(
     db, make_user, make_organisation, requester, south
 ):
-    from methods_support import draft_method, make_community, publish_method
+    from factories import draft_method, make_community, publish_method
 
     mentor = make_user(
         "pia", name="Pia Private", organisation=make_organisation("S5", system=south)
@@ -407,11 +407,11 @@ def test_no_mentor_scores_above_their_bound(db, requester, varied_mentors, prefe
 def test_a_page_needs_few_statements_and_counts_every_suggestion(
     db, requester, varied_mentors, monkeypatch
 ):
-    from mentoring_factories import count_statements
+    from helpers import count_queries
 
     request = request_for(requester, components=[4], approaches=[SPC])
     monkeypatch.setattr(matching, "POOL", 1)
-    with count_statements() as counted:
+    with count_queries() as counted:
         ranking = matching.rank(request, 2)
     assert ranking.total == 8 and len(ranking.best) == 2
     assert counted.count <= 2 + 4 * 4, counted.statements  # the request; at most 4 rounds

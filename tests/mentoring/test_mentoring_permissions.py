@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from mentoring_factories import ask, ask_of, offer, request_for, visit
+from factories import ask, ask_of, offer, request_for, visit
 from test_access_control import covered
 
 from community.accounts.models import Role

@@ -7,16 +7,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import error_summary
-from mentoring_factories import (
-    ask,
-    ask_of,
-    count_statements,
-    offer,
-    request_for,
-    start_mentorship,
-    visit,
-)
+from factories import ask, ask_of, offer, request_for, start_mentorship, visit
+from helpers import count_queries, error_summary
 
 from community.mentoring import offers, services
 from community.mentoring.models import (
@@ -389,10 +381,10 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
 
     mentors(5)
     visit(app, people.requester, "GET", url)  # compile the templates first
-    with count_statements() as few:
+    with count_queries() as few:
         assert "5 suggested mentors" in text(visit(app, people.requester, "GET", url))
     mentors(50)
-    with count_statements() as many:
+    with count_queries() as many:
         assert "Showing 1 to 10 of 50 suggested mentors" in text(
             visit(app, people.requester, "GET", url)
         )
@@ -401,7 +393,7 @@ def test_the_suggestions_page_runs_the_same_statements_for_5_or_50_mentors(
     from community.mentoring import matching
 
     ranked = [s.candidate.name for s in matching.suggest(request)]
-    with count_statements() as page_five:
+    with count_queries() as page_five:
         last = text(visit(app, people.requester, "GET", url + "?page=5"))
     assert "Showing 41 to 50 of 50 suggested mentors" in last
     assert f"{ranked[40]} " in last and "Ranked 41 ·" in last and ranked[39] not in last

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
+from factories import ask, ask_of, offer, request_for, start_mentorship
 
 from community.audit.models import AuditEvent
 from community.errors import RuleViolation

@@ -5,14 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from community.directory.models import Organisation
+from community.extensions import db
 from community.methods.lineage import ancestors
 from community.methods.models import Adaptation, Method, MethodRevision, MethodUse
 
 
-def test_seed_demo_adds_methods_with_chains_revisions_and_uses(app, db):
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--members", "30"])
-    assert result.exit_code == 0, result.output
-    assert "31 methods" in result.output
+def test_seed_demo_adds_methods_with_chains_revisions_and_uses(demo_seeded, demo_app):
+    assert "31 methods" in demo_seeded
     methods = list(db.session.scalars(sa.select(Method)))
     published = [m for m in methods if m.is_published]
     assert 28 <= len(published) <= 32

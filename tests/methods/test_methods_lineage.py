@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from methods_support import (
-    adapt,
-    build_tree,
-    count_queries,
-    make_community,
-    publish_method,
-    switch_to,
-)
+from factories import adapt, build_tree, make_community, publish_method, switch_to
+from helpers import count_queries
 
 from community.extensions import db
 from community.methods import services, uses
 from community.methods.lineage import ancestors, descendants, spread
 from community.methods.models import MethodUse
 from community.methods.picture import spread_picture
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 @pytest.fixture
@@ -154,14 +143,14 @@ def test_a_family_is_read_without_each_methods_text_tags_or_author_expertise(
     app, author, member, places
 ):
     """A family can be hundreds of methods: only what a lineage entry shows is read."""
-    from mentoring_factories import count_statements
+    from helpers import count_queries
 
     root = publish_method(author, "Huddles")
     adaptations = [adapt(member, root, f"Huddles {n}") for n in range(3)]
     adapt(author, adaptations[0], "Huddles by video")
     db.session.expire_all()
     _ = (root.title, member.name)  # the page's own method and reader, read in full anyway
-    with count_statements() as read:
+    with count_queries() as read:
         family = descendants(member, root)
         chain = ancestors(member, family.visible[-1].method)
         for node in family.visible + chain:  # what the page draws of each

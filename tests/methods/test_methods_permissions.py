@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from factories import approach, draft_method, make_community, publish_method
 from helpers import sign_in_as
-from methods_support import approach, draft_method, make_community, publish_method
 from test_access_control import covered
 
 from community.extensions import db

@@ -7,14 +7,10 @@ the same number of SQL statements: no query per row, per level or per branch.
 from __future__ import annotations
 
 import pytest
-from methods_support import adapt, build_tree, count_queries, make_community, publish_method
+from factories import adapt, build_tree, make_community, publish_method
+from helpers import count_queries
 
 from community.methods import uses
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 @pytest.fixture
@@ -141,7 +137,8 @@ def test_a_methods_adaptations_are_found_from_the_method(db, author, member, pla
 def test_a_method_page_lists_the_adaptations_its_reader_may_see_with_where_they_were_made(
     author, make_user, make_organisation, make_system
 ):
-    from community_factories import client_as, page_text
+    from factories import client_as
+    from helpers import page_text
 
     root = publish_method(author, "Safety huddles")
     north = make_user("nia-north", organisation=make_organisation("North Trust", make_system()))

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
+from factories import adapt, approach, draft_method, make_community, publish_method, switch_to
 from helpers import error_summary
-from methods_support import (
-    adapt,
-    approach,
-    draft_method,
-    make_community,
-    publish_method,
-    switch_to,
-)
 
 from community.discussions.models import Post, Thread
 from community.extensions import db
@@ -22,11 +14,6 @@ from community.methods import services, uses
 from community.methods.models import Method, MethodUse
 from community.methods.snapshots import content_of
 from community.notifications.models import Notification
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 def _url(method, suffix=""):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from methods_support import adapt, content, context, draft_method, publish_method
+from factories import adapt, content, context, draft_method, publish_method
 
 from community.accounts.models import ExpertiseTag, TagKind
 from community.audit.models import AuditEvent
@@ -16,11 +16,6 @@ from community.methods.models import Method, MethodStatus, MethodUse
 from community.methods.queries import revisions_of
 from community.methods.snapshots import content_of, revision_snapshot, snapshot
 from community.notifications.models import Notification, NotificationKind, ThreadWatch
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 @pytest.fixture
@@ -362,7 +357,7 @@ def test_editing_an_adaptation_keeps_its_context_in_the_history(author, member):
 
 
 def test_a_method_discussed_in_a_private_community_cannot_leave_it(author, member):
-    from methods_support import make_community
+    from factories import make_community
 
     from community.discussions import services as discussions
 
@@ -378,7 +373,7 @@ def test_a_method_discussed_in_a_private_community_cannot_leave_it(author, membe
 
 
 def test_a_method_not_yet_discussed_can_move_out_of_a_private_community(author):
-    from methods_support import make_community
+    from factories import make_community
 
     circle = make_community(author, "Private circle", private=True)
     method = publish_method(author, community_id=circle.id)

@@ -8,18 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
+from factories import (
     add_member,
+    ask,
     client_as,
-    emails_to,
     first_post,
     make_community,
     make_post,
     make_thread,
     notifications_for,
-    page_text,
+    offer,
+    request_for,
 )
-from mentoring_factories import ask, offer, request_for
+from helpers import emails_to, page_text
 
 from community.extensions import db
 from community.notifications import digests

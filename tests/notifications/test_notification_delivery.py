@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_community, make_thread, notifications_for
+from factories import client_as, make_community, make_thread, notifications_for
 from helpers import run_command
 
 from community.discussions import moderation

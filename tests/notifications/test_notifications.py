@@ -6,16 +6,15 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
+from factories import (
     client_as,
-    emails_to,
     first_post,
     make_community,
     make_post,
     make_thread,
     notifications_for,
-    page_text,
 )
+from helpers import emails_to, page_text
 
 from community.accounts.models import Role
 from community.communities import services as communities
@@ -25,26 +24,6 @@ from community.extensions import db
 from community.notifications import inbox
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.outbox.models import OutboxMessage
-
-
-@pytest.fixture
-def fay(make_user):
-    return make_user("fay-facilitator", name="Fay Facilitator")
-
-
-@pytest.fixture
-def mo(make_user):
-    return make_user("mo-member", name="Mo Member")
-
-
-@pytest.fixture
-def ash(make_user):
-    return make_user("ash-author", name="Ash Author")
-
-
-@pytest.fixture
-def lounge(fay, mo, ash):
-    return make_community(fay, "Discharge Lounge", members=[mo, ash])
 
 
 @pytest.fixture
@@ -147,7 +126,7 @@ def test_the_header_count_agrees_with_the_list_for_every_kind_of_reader(
     """The header's count is one statement made once per kind of reader (administrator
     or not, in an organisation or not) and run with the reader's id: each kind counts
     exactly what their own list shows."""
-    from mentoring_factories import offer, start_mentorship
+    from factories import offer, start_mentorship
 
     admin = make_user("ada-admin", role=Role.ADMIN)
     loner = make_user("lou-loner", organisation=None)

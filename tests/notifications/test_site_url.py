@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from community_factories import client_as, emails_to, first_post, make_community, make_thread
+from factories import client_as, first_post, make_community, make_thread
+from helpers import emails_to
 
 import config as config_module
 from community import create_app
@@ -80,7 +81,7 @@ def test_without_a_site_url_development_links_to_the_default_address(db, app):
 
 
 def test_the_printed_method_names_its_address_under_the_site_url(public_site, make_user):
-    from methods_support import publish_method
+    from factories import publish_method
 
     author = make_user("mia-author")
     method = publish_method(author, "Weekend discharge huddle")

@@ -60,11 +60,20 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from community_factories import make_community, make_post, make_thread
+from factories import (
+    ask,
+    ask_of,
+    csv_of,
+    draft_method,
+    make_community,
+    make_post,
+    make_thread,
+    offer,
+    publish_method,
+    request_for,
+    start_mentorship,
+)
 from helpers import PASSWORD_HASH, RequestPerContextClient, empty_tables, sign_in_as
-from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
-from methods_support import draft_method, publish_method
-from project_factories import csv_of
 from werkzeug.exceptions import HTTPException
 
 from community.accounts import tokens

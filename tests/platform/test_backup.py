@@ -15,7 +15,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from community_factories import make_community, make_post, make_thread
+from factories import make_community, make_post, make_thread
 from helpers import run_command
 
 from community.backup import services

@@ -19,6 +19,9 @@ from bench.queries import InstrumentedApp
 from bench.scales import Scale
 from bench.server import USER_AGENT, Visitor
 
+# The slow tier, `make test-fast` leaves it out: builds the benchmark data twice.
+pytestmark = pytest.mark.slow
+
 TINY = Scale(
     name="tiny", systems=3, organisations=12, members=150, communities=12, threads=60,
     posts=600, long_thread_posts=120, methods=80, projects=60, mentors=25,

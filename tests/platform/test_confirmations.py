@@ -14,9 +14,19 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_community, make_post, make_thread, page_text
-from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
-from methods_support import publish_method
+from factories import (
+    ask,
+    ask_of,
+    client_as,
+    make_community,
+    make_post,
+    make_thread,
+    offer,
+    publish_method,
+    request_for,
+    start_mentorship,
+)
+from helpers import page_text
 
 from community.accounts.models import Role, User
 from community.audit.models import AuditEvent

@@ -22,6 +22,9 @@ from community.audit.models import AuditEvent
 from community.extensions import db as _db
 from community.search.models import SearchDocument
 
+# The slow tier, `make test-fast` leaves it out: a second app with a fault arranged.
+pytestmark = pytest.mark.slow
+
 BUSY_TIMEOUT_MS = 300
 LONG_BIO = (
     "We cut waits for discharge letters by moving the board round. " * 75

@@ -17,12 +17,19 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from community_factories import make_community, make_post, make_thread
+from factories import (
+    ask,
+    ask_of,
+    draft_method,
+    make_community,
+    make_post,
+    make_thread,
+    offer,
+    request_for,
+    start_mentorship,
+)
 from flask import url_for
 from helpers import sign_in_as
-from mentoring_factories import ask, ask_of, offer, request_for, start_mentorship
-from methods_support import draft_method
-from project_factories import make_measure, make_project  # noqa: F401
 
 from community.communities.models import Visibility
 from community.mentoring import mentorships
@@ -43,7 +50,7 @@ class Target:
 
 
 @pytest.fixture
-def world(db, make_user, make_organisation, make_project, make_measure):  # noqa: F811
+def world(db, make_user, make_organisation, make_project, make_measure):
     owner = make_user("olu-owner", name="Olu Owner")
     mentor = make_user("mia-mentor", name="Mia Mentor", organisation=make_organisation())
     guesser = make_user("gus-guesser", name="Gus Guesser", organisation=make_organisation())

@@ -25,7 +25,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from community_factories import make_community, make_post, make_thread
+from factories import make_community, make_post, make_thread
 from helpers import PASSWORD
 from servers import Browser, free_port, gunicorn, production_env, stop, wait_for
 from werkzeug.security import generate_password_hash
@@ -39,9 +39,12 @@ ATTEMPTS_ALLOWED = 3
 # (the production default is longer; the servers here run with this).
 NEW_CONTENT_WAIT = 2
 
-pytestmark = pytest.mark.skipif(
-    not USES_POSTGRESQL, reason="two app servers share one PostgreSQL: set DATABASE_URL"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not USES_POSTGRESQL, reason="two app servers share one PostgreSQL: set DATABASE_URL"
+    ),
+    pytest.mark.slow,  # two gunicorn servers and a Redis: `make test-fast` leaves it out
+]
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,6 @@ told (notifications and emails), exported, or traced (lineage and spread).
 Widening it is always the member's explicit choice, made with a warning.
 """
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -17,19 +14,20 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from community_factories import (
+from factories import (
+    adapt,
     add_member,
+    approach,
     client_as,
-    emails_to,
     first_post,
+    index_everyone,
+    make_community,
     make_post,
     make_thread,
-    page_text,
+    publish_method,
 )
-from community_factories import make_community as make_group
-from methods_support import adapt, approach, make_community, publish_method
-from project_factories import make_project  # noqa: F401
-from search_support import index_everyone
+from factories import make_community as make_group
+from helpers import emails_to, page_text
 
 from community.accounts.export import member_data
 from community.communities import services as communities
@@ -48,11 +46,6 @@ from community.notifications.models import EmailFrequency, WatchLevel
 from community.projects import dashboards, method_links
 from community.projects import services as projects
 from community.search.working_on import working_on
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 @pytest.fixture

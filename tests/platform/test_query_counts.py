@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
-from helpers import sign_in_as
+from helpers import count_queries, sign_in_as
 
 from community.accounts.models import Role
 from community.audit.services import record
 from community.extensions import db as _db
-
-
-@contextlib.contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    _db.session.commit()  # the test's own transaction is not the page's
-    sa.event.listen(_db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(_db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -90,10 +73,12 @@ def test_a_list_page_makes_the_same_queries_for_5_rows_as_for_30(http, admin, ad
     assert admin.role == Role.ADMIN
 
     add(5, 0)
-    with counting_statements() as few:
+    _db.session.commit()  # the test's own writes are not the page's
+    with count_queries() as few:
         small = http.get(path)
     add(25, 5)
-    with counting_statements() as many:
+    _db.session.commit()
+    with count_queries() as many:
         large = http.get(path)
 
     assert small.status_code == large.status_code == 200

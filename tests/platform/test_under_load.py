@@ -35,6 +35,9 @@ from community.discussions.models import Post, Thread
 from community.notifications.models import Notification
 from community.search.commands import problems, reindex
 
+# The slow tier, `make test-fast` leaves it out: real gunicorn workers under load, and one killed.
+pytestmark = pytest.mark.slow
+
 MEMBERS = 24
 READ_SHARE = 0.8
 SECONDS = float(os.environ.get("LOAD_TEST_SECONDS", 60 if os.environ.get("CI") == "true" else 20))
@@ -75,7 +78,7 @@ class Place:
 @pytest.fixture
 def place(db, make_user) -> Place:
     """An open community with MEMBERS members and four threads to read and reply to."""
-    from community_factories import make_community, make_post, make_thread
+    from factories import make_community, make_post, make_thread
 
     members = [make_user(f"load-member-{n}", name=f"Load Member {n}") for n in range(MEMBERS)]
     for member in members:

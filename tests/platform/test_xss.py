@@ -18,11 +18,17 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
-from community_factories import make_community, make_post, make_thread
+from factories import (
+    adapt,
+    ask,
+    make_community,
+    make_post,
+    make_thread,
+    offer,
+    publish_method,
+    request_for,
+)
 from helpers import sign_in_as
-from mentoring_factories import ask, offer, request_for
-from methods_support import adapt, publish_method
-from project_factories import make_measure, make_project  # noqa: F401
 
 from community.accounts import services as accounts
 from community.projects import cycles
@@ -117,7 +123,7 @@ def executable_content(response) -> list[str]:
 
 
 @pytest.fixture
-def pages(db, make_user, make_organisation, make_project, make_measure):  # noqa: F811
+def pages(db, make_user, make_organisation, make_project, make_measure):
     """Every kind of member-written text, holding the corpus; the pages that show it."""
     author = make_user("ada-author", name="Ada Author")
     mentor = make_user("max-mentor", name="Max Mentor", organisation=make_organisation())

@@ -1,16 +1,11 @@
 """The chart's numbers as a download, the chart as a file, and the limit options
 on the measure form: what an analyst checks a chart against."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import csv
 import io
 import re
-
-from project_factories import make_measure, make_project  # noqa: F401
 
 from community.projects.measure_models import Measure
 from community.projects.spc_words import format_number

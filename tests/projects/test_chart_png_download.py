@@ -2,9 +2,6 @@
 drawn by cairo at twice its size, served as a named download; a server without
 cairo says so and still serves the SVG."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
@@ -13,7 +10,6 @@ import struct
 import sys
 
 from PIL import Image
-from project_factories import make_measure, make_project  # noqa: F401
 
 # vignettes/deviations.Rmd (NHSRplotthedots): one outlier of 10 among ones and twos.
 DEVIATIONS = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]

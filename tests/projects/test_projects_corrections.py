@@ -6,17 +6,14 @@ removing or deleting anything asks first on a page of its own, and every change
 is in the audit log with what it was before.
 """
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from community_factories import client_as, page_text
-from project_factories import import_file, make_measure, make_project, signed_rows  # noqa: F401
+from factories import client_as, import_file, signed_rows
+from helpers import page_text
 
 from community.audit.models import AuditEvent
 from community.projects import cycles, measure_services, services

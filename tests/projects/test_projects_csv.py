@@ -1,9 +1,6 @@
 """CSV import and download: every kind of bad row is reported by row and column and
 nothing is saved; a good file round-trips; the importer never raises, whatever it is given."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
@@ -15,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from project_factories import make_measure, make_project  # noqa: F401
 
 from community.projects import measure_imports, measure_services
 from community.projects.csv_import import (

@@ -1,15 +1,11 @@
 """A project's discussion and the library methods it uses: what members see and do."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_community, page_text
-from methods_support import adapt, publish_method
-from project_factories import make_measure, make_project  # noqa: F401
+from factories import adapt, client_as, make_community, publish_method
+from helpers import page_text
 
 from community.discussions import services as discussions
 from community.errors import RuleViolation

@@ -7,9 +7,6 @@ member, the project's lead and a site administrator who is not in the
 community. A route without a row here fails the last test.
 """
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
@@ -18,10 +15,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from community_factories import client_as, make_community
+from factories import client_as, csv_of, make_community, publish_method
 from flask import current_app
-from methods_support import publish_method
-from project_factories import csv_of, make_measure, make_project  # noqa: F401
 from test_access_control import covered
 
 from community.projects import cycles, measure_services, method_links, pending_imports, services

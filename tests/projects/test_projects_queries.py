@@ -1,45 +1,22 @@
 """Pages whose database work must not grow with the data: the project page, the
 project list, a measure's page and the dashboards."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from helpers import sign_in_as
-from methods_support import publish_method
-from project_factories import make_measure, make_project  # noqa: F401
-from sqlalchemy import event
+from factories import publish_method
+from helpers import count_queries, sign_in_as
 
 from community.discussions import services as discussions
-from community.extensions import db as _db
 from community.projects import cycles, method_links, project_threads, services
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def queries_for(client, url: str) -> int:
     """Statements one request runs, in its own app context and database session."""
     client.get(url)  # a first visit warms what any page loads once (templates, the chart)
-    with counting() as statements:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
     return len(statements)
@@ -118,9 +95,9 @@ def test_a_measure_page_loads_its_points_in_one_query(
     measure = make_measure(project, member, [10 + (i % 7) for i in range(points)], start=start)
     client = signed_in(member)
     url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
-    with counting() as first:
+    with count_queries() as first:
         client.get(url)  # draws and caches the chart: the points in one query
-    with counting() as again:
+    with count_queries() as again:
         client.get(url)  # from the cache: no points read
     # Who entered and changed the rows shown is read for one page of the table at a time.
     assert [_reads_points(statement) for statement in first].count("all") == 1

@@ -1,15 +1,11 @@
 """Project and measure pages through the test client: what a member sees and does."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
 
 import sqlalchemy as sa
-from community_factories import client_as, make_community
-from project_factories import import_file, make_measure, make_project  # noqa: F401
+from factories import client_as, import_file, make_community
 
 from community.audit.models import AuditEvent
 from community.notifications.models import Notification

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from methods_support import make_community, publish_method
-from search_support import found, in_step, index_everyone, search_as
+from factories import found, in_step, index_everyone, make_community, publish_method, search_as
 
 from community.discussions import services as discussions
 from community.methods import services
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("ama-author", name="Ama Author")
 
 
 def test_replies_in_a_method_discussion_are_found_with_the_method_as_their_place(author, member):

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from search_support import (
+from factories import (
     add_member,
     counts,
     found,
     index_everyone,
     make_community,
-    page_text,
     reply,
     search_as,
     start_thread,
 )
+from helpers import page_text
 
 from community.extensions import db as _db
 from community.search import services
@@ -46,8 +46,8 @@ def crowded(db, make_user, admin):
     fran = make_user("fran-facilitator", name="Fran Facilitator")
     insider = make_user("ian-insider", name="Ian Insider")
     outsider = make_user("olga-outsider", name="Olga Outsider")
-    open_one = make_community(fran, admin, "Open pharmacy group")
-    private = make_community(fran, admin, "Secret pharmacy circle", private=True)
+    open_one = make_community(fran, "Open pharmacy group")
+    private = make_community(fran, "Secret pharmacy circle", private=True)
     add_member(private, insider, fran)
     public = start_thread(fran, open_one, "Medicines review", "A word on the numbat rota.")
     secret = [
@@ -95,8 +95,8 @@ def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch, few):
 
 def test_a_type_with_few_documents_counts_the_same_either_way(crowded, monkeypatch):
     reply(crowded["fran"], crowded["public"], "Numbat numbat reply.")
-    make_community(crowded["fran"], crowded["admin"], "Numbat watchers")
-    make_community(crowded["fran"], crowded["admin"], "Numbat keepers", private=True)
+    make_community(crowded["fran"], "Numbat watchers")
+    make_community(crowded["fran"], "Numbat keepers", private=True)
     index_everyone()
     by_documents = counts(crowded["outsider"], "numbat")
     monkeypatch.setattr(services, "FEW_DOCUMENTS", 0)  # every type counted from its matches
@@ -105,9 +105,9 @@ def test_a_type_with_few_documents_counts_the_same_either_way(crowded, monkeypat
 
 
 def test_a_phrase_counts_a_type_with_few_documents_from_its_matches(crowded):
-    watchers = make_community(crowded["fran"], crowded["admin"], "Numbat watchers")
-    make_community(crowded["fran"], crowded["admin"], "Watchers of the numbat")
-    make_community(crowded["fran"], crowded["admin"], "Numbat watchers club", private=True)
+    watchers = make_community(crowded["fran"], "Numbat watchers")
+    make_community(crowded["fran"], "Watchers of the numbat")
+    make_community(crowded["fran"], "Numbat watchers club", private=True)
     index_everyone()
     assert counts(crowded["outsider"], '"numbat watchers"')["communities"] == 1
     assert found(crowded["outsider"], '"numbat watchers" type:communities') == [

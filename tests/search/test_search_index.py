@@ -11,7 +11,7 @@ import random
 
 import pytest
 import sqlalchemy as sa
-from search_support import add_member, documents_of, in_step, index_everyone, make_community
+from factories import add_member, documents_of, in_step, index_everyone, make_community
 
 from community.accounts import services as accounts
 from community.communities import services as communities
@@ -81,7 +81,6 @@ class Sequence:
         owner = self.rng.choice(self.people)
         community = make_community(
             owner,
-            self.admin,
             f"Group {len(self.communities)} {_text(self.rng, 2)}",
             private=self.rng.random() < 0.4,
             purpose=_text(self.rng),
@@ -188,7 +187,7 @@ class Sequence:
         return list(_db.session.scalars(sa.select(Method).order_by(Method.id)))
 
     def write_method(self):
-        from methods_support import content, context
+        from factories import content, context
 
         published = [m for m in self._methods() if m.is_published]
         parent = self.rng.choice(published) if published and self.rng.random() < 0.3 else None
@@ -291,7 +290,7 @@ def test_the_index_matches_the_content_after_any_sequence_of_edits(cast, seed):
 
 def test_a_refused_change_leaves_the_index_as_it_was(cast):
     person = cast["people"][0]
-    community = make_community(person, cast["admin"], "Locked group")
+    community = make_community(person, "Locked group")
     thread = discussions.start_thread(person, community, "Locked thread", "Opening words")
     moderation.moderate_thread(person, thread, "lock")
     with pytest.raises(RuleViolation):
@@ -303,7 +302,7 @@ def test_a_refused_change_leaves_the_index_as_it_was(cast):
 
 def test_check_lists_differences_and_reindex_repairs_them(cast, app):
     person = cast["people"][0]
-    community = make_community(person, cast["admin"], "Repair group")
+    community = make_community(person, "Repair group")
     thread = discussions.start_thread(person, community, "Repair thread", "Opening words")
     _db.session.execute(
         sa.delete(SearchDocument).where(

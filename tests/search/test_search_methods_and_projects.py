@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from helpers import sign_in_as
-from methods_support import adapt, approach, content, draft_method, publish_method
-from project_factories import make_project  # noqa: F401
-from search_support import (
+from factories import (
+    adapt,
     add_member,
+    approach,
+    content,
     counts,
     documents_of,
+    draft_method,
     found,
     in_step,
     index_everyone,
     make_community,
-    page_text,
+    publish_method,
     results_html,
     search_as,
     tab_counts,
 )
+from helpers import page_text, sign_in_as
 
 from community.discussions import services as discussions
 from community.extensions import db as _db
@@ -43,7 +45,7 @@ def cast(db, make_user, admin, vocabulary):
         "olga": make_user("olga-outsider", name="Olga Outsider"),
         "admin": admin,
     }
-    circle = make_community(people["ama"], admin, "Quiet circle", private=True)
+    circle = make_community(people["ama"], "Quiet circle", private=True)
     add_member(circle, people["ian"], people["ama"])
     index_everyone()  # the factories' members skip registration: index them now
     return {**people, "circle": circle}
@@ -168,7 +170,7 @@ def test_another_authors_draft_is_never_found_counted_or_quoted(cast, make_clien
 
 def test_even_a_stale_index_cannot_show_a_deleted_method_or_a_private_project(
     cast,
-    make_project,  # noqa: F811
+    make_project,
 ):
     ama, olga = cast["ama"], cast["olga"]
     method = publish_method(ama, "Platypus rounds")
@@ -196,7 +198,7 @@ def test_an_adaptation_names_the_method_it_came_from_when_the_reader_may_see_it(
     assert in_step() == []
 
 
-def test_a_discussion_nobody_has_started_is_not_a_result_of_its_own(cast, make_project):  # noqa: F811
+def test_a_discussion_nobody_has_started_is_not_a_result_of_its_own(cast, make_project):
     method = publish_method(cast["ama"], "Kangaroo care")
     make_project(cast["ama"], title="Kangaroo ward")
     assert {kind for kind, _ in found(cast["ian"], "kangaroo")} == {"method", "project"}
@@ -210,7 +212,7 @@ def test_a_discussion_nobody_has_started_is_not_a_result_of_its_own(cast, make_p
 # ------------------------------------------------------------------ projects
 
 
-def test_a_project_is_indexed_by_every_service_that_changes_it(cast, make_project):  # noqa: F811
+def test_a_project_is_indexed_by_every_service_that_changes_it(cast, make_project):
     ama, ian = cast["ama"], cast["ian"]
     project = make_project(ama, title="Bilby discharge", aim="Home before noon by March",
                            problem="Patients wait for *medicines*.")  # fmt: skip
@@ -242,7 +244,7 @@ def test_a_project_is_indexed_by_every_service_that_changes_it(cast, make_projec
     assert in_step() == []
 
 
-def test_renaming_a_discussed_project_renames_its_discussion_in_search(cast, make_project):  # noqa: F811
+def test_renaming_a_discussed_project_renames_its_discussion_in_search(cast, make_project):
     ama, ian = cast["ama"], cast["ian"]
     project = make_project(ama, title="Bandicoot flow")
     discussions.reply(ian, project_thread(project), "What did the first cycle show?")
@@ -251,7 +253,7 @@ def test_renaming_a_discussed_project_renames_its_discussion_in_search(cast, mak
     assert in_step() == []
 
 
-def test_a_project_in_a_private_community_is_invisible_to_outsiders(cast, auth, make_project):  # noqa: F811
+def test_a_project_in_a_private_community_is_invisible_to_outsiders(cast, auth, make_project):
     project = make_project(cast["ama"], title="Wallaby pathway", community=cast["circle"],
                            aim="Wallaby aims are confidential")  # fmt: skip
     olga = cast["olga"]
@@ -268,7 +270,7 @@ def test_a_project_in_a_private_community_is_invisible_to_outsiders(cast, auth, 
 # ------------------------------------------------------------------ type:, the results page
 
 
-def test_type_method_and_type_project_limit_the_results(cast, make_project):  # noqa: F811
+def test_type_method_and_type_project_limit_the_results(cast, make_project):
     method = publish_method(cast["ama"], "Falls huddle")
     project = make_project(cast["ama"], title="Falls at night")
     ian = cast["ian"]
@@ -279,7 +281,7 @@ def test_type_method_and_type_project_limit_the_results(cast, make_project):  # 
     assert counts(ian, "falls")["methods"] == 1 and counts(ian, "falls")["projects"] == 1
 
 
-def test_the_results_page_shows_method_and_project_lines(cast, make_client, make_project):  # noqa: F811
+def test_the_results_page_shows_method_and_project_lines(cast, make_client, make_project):
     ama, ian = cast["ama"], cast["ian"]
     method = publish_method(ama, "Sepsis screening huddle", community_id=cast["circle"].id,
                             summary="Screen every sepsis alert within the hour.")  # fmt: skip
@@ -312,7 +314,7 @@ def test_the_results_page_shows_method_and_project_lines(cast, make_client, make
 # ------------------------------------------------------------------ reindex and check
 
 
-def test_check_and_reindex_cover_methods_and_projects(cast, app, make_project):  # noqa: F811
+def test_check_and_reindex_cover_methods_and_projects(cast, app, make_project):
     method = publish_method(cast["ama"], "Reindexed method")
     deleted = publish_method(cast["ama"], "Deleted method")
     methods.delete_method(cast["ama"], deleted)
@@ -347,7 +349,7 @@ def test_check_and_reindex_cover_methods_and_projects(cast, app, make_project): 
 def test_a_member_moving_organisation_moves_their_methods_not_their_projects(
     cast,
     make_organisation,
-    make_project,  # noqa: F811
+    make_project,
 ):
     from community.accounts import services as accounts
 
@@ -362,7 +364,7 @@ def test_a_member_moving_organisation_moves_their_methods_not_their_projects(
     assert in_step() == []
 
 
-def test_new_content_keeps_the_index_in_step(cast, make_project):  # noqa: F811
+def test_new_content_keeps_the_index_in_step(cast, make_project):
     ama = cast["ama"]
     parent = publish_method(ama, "Root", **{"summary": "A root."})
     adapt(cast["ben"], parent, "Child", publish=False)
@@ -371,7 +373,7 @@ def test_new_content_keeps_the_index_in_step(cast, make_project):  # noqa: F811
     assert in_step() == []
 
 
-def test_moving_a_project_into_a_community_while_changing_its_status(cast, make_project):  # noqa: F811
+def test_moving_a_project_into_a_community_while_changing_its_status(cast, make_project):
     """The status notice goes to those who may see the project where it now lives."""
     ama, ian = cast["ama"], cast["ian"]
     project = make_project(ama, title="Quenda clinic")

@@ -12,19 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from helpers import sign_in_as
-from search_support import (
+from factories import (
     add_member,
     counts,
     found,
     index_everyone,
     make_community,
-    page_text,
     reply,
     results_html,
     start_thread,
     tab_counts,
 )
+from helpers import page_text, sign_in_as
 
 from community.discussions import moderation
 from community.discussions import services as discussions
@@ -99,9 +98,9 @@ def private_world(db, make_user, admin):
     fran = make_user("fran-facilitator", name="Fran Facilitator")
     insider = make_user("ian-insider", name="Ian Insider")
     outsider = make_user("olga-outsider", name="Olga Outsider")
-    open_one = make_community(fran, admin, "Open pharmacy group")
+    open_one = make_community(fran, "Open pharmacy group")
     private = make_community(
-        fran, admin, "Secret pharmacy circle", private=True, purpose="Quokka governance"
+        fran, "Secret pharmacy circle", private=True, purpose="Quokka governance"
     )
     add_member(private, insider, fran)
     add_member(open_one, insider, fran)

@@ -7,21 +7,21 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from search_support import (
+from factories import (
     add_member,
     counts,
     found,
     index_everyone,
     make_community,
-    page_text,
     reply,
     results_html,
     search_as,
     start_thread,
     tab_counts,
 )
+from helpers import page_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from community.accounts import services as accounts
 from community.discussions import services as discussions
@@ -71,9 +71,9 @@ def world(db, make_user, make_system, make_organisation, admin, vocabulary):
         tag_ids=[lean.id],
         other_tags="",
     )
-    discharge = make_community(sam, admin, "Discharge before midday")
-    falls = make_community(priya, admin, "Falls prevention", purpose="Fewer falls at home")
-    circle = make_community(priya, admin, "QI leads circle", private=True)
+    discharge = make_community(sam, "Discharge before midday")
+    falls = make_community(priya, "Falls prevention", purpose="Fewer falls at home")
+    circle = make_community(priya, "QI leads circle", private=True)
     add_member(discharge, priya, sam)
     add_member(falls, sam, priya)
     criteria = start_thread(
