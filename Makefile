@@ -15,7 +15,7 @@ SCALE ?= small
 # Test processes side by side (pytest-xdist); TEST_WORKERS=0 runs the suite in one.
 TEST_WORKERS ?= 2
 
-.PHONY: run run-sso dev test lint bench lock setup clean
+.PHONY: run run-sso dev test test-fast lint bench lock setup clean
 
 setup: $(VENV)/.installed static/vendor/.copied
 
@@ -87,6 +87,12 @@ lint: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The quick loop while working: everything but the slow tier (tests marked `slow`:
+# browser journeys, real servers under load and faults, the demo data, property tests).
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench --scale $(SCALE)

@@ -8,38 +8,28 @@ database per worker beside it).
 
 from __future__ import annotations
 
-import contextvars
 import itertools
 import os
 
+import helpers
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from werkzeug.security import generate_password_hash
 
 import config as config_module
 from community import create_app
-from community.accounts.models import ExpertiseTag, Role, TagKind, User
-from community.accounts.vocabulary import INITIAL_SYNONYMS
+from community.accounts.models import ExpertiseTag, Role, User
 from community.caching import LRU, forget_all
 from community.core.extensions import db as _db
 from community.core.extensions import limiter
 from community.core.slugs import slugify
 from community.core.timefmt import utcnow
 from community.directory.models import Organisation, System
-from community.search.vocabulary import normalised
 
-PASSWORD = "a sturdy test passphrase"
-_PASSWORD_HASH = generate_password_hash(PASSWORD)
-
-
-def make_test_config(database_uri: str, **overrides) -> type[config_module.TestConfig]:
-    return type(
-        "RunConfig",
-        (config_module.TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides},
-    )
+# Fixtures every folder may use, kept in modules of their own: the factories that need
+# fixtures (make_project, make_measure), the cast several features meet (Fay, Mo, Ash, Nia,
+# Ama and the Discharge Lounge), and the demo data seeded once per run (demo_app).
+pytest_plugins = ["factories.projects", "cast", "demo_database"]
 
 
 def pytest_configure(config) -> None:
@@ -82,7 +72,7 @@ def _drop_everything(engine) -> None:
 
 @pytest.fixture(scope="session")
 def app(database_uri):
-    app = create_app(make_test_config(database_uri))
+    app = create_app(helpers.make_test_config(database_uri))
     with app.app_context():
         _drop_everything(_db.engine)
         upgrade()
@@ -90,33 +80,13 @@ def app(database_uri):
     return app
 
 
-def _empty_tables() -> None:
-    # The vocabulary and the content generation (which only ever goes up) are kept;
-    # the vocabulary's other names are loaded again as migration 0026 loads them.
-    kept = {"expertise_tags", "content_generation"}
-    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in kept]
-    with _db.engine.begin() as connection:
-        for table in tables:
-            connection.execute(table.delete())
-        tags = _db.metadata.tables["expertise_tags"]
-        connection.execute(tags.delete().where(tags.c.kind == TagKind.FREE))
-        ids = dict(connection.execute(sa.select(tags.c.name, tags.c.id)).all())
-        connection.execute(
-            _db.metadata.tables["expertise_synonyms"].insert(),
-            [{"tag_id": ids[name], "text": text, "key": normalised(text)}
-             for name, texts in INITIAL_SYNONYMS.items() for text in texts],
-        )  # fmt: skip
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _cached_values_are_frozen():
     """Every value any cache keeps, in every test, is immutable and holds no ORM object."""
-    from test_caching import frozen_problem
-
     put = LRU.put
 
     def checked_put(self, key, value):
-        problem = frozen_problem(value)
+        problem = helpers.frozen_problem(value)
         assert problem is None, f"a cached value may change under its readers: {problem}"
         put(self, key, value)
 
@@ -130,7 +100,7 @@ def db(app):
     with app.app_context():
         yield _db
         _db.session.remove()
-        _empty_tables()
+        helpers.empty_tables()
     forget_all(app)  # every cache: the next test's ids may be this one's again
     limiter.reset()
 
@@ -192,7 +162,7 @@ def make_user(db, organisation):
             username=username,
             name=fields.pop("name", username.replace("-", " ").title()),
             email=fields.pop("email", f"{username}@nhs.example"),
-            password_hash=_PASSWORD_HASH,
+            password_hash=helpers.PASSWORD_HASH,
             role=role,
             organisation=organisation,
             email_confirmed_at=utcnow() if confirmed else None,
@@ -228,21 +198,14 @@ def vocabulary(db) -> list[ExpertiseTag]:
 # ---------------------------------------------------------------- signing in
 
 
-def sign_in_as(client, user: User) -> None:
-    """Start a session for `user` without the sign-in form (which has its own tests)."""
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
 @pytest.fixture
 def auth(client):
     class Auth:
         def as_user(self, user: User):
-            sign_in_as(client, user)
+            helpers.sign_in_as(client, user)
             return client
 
-        def sign_in(self, email: str, password: str = PASSWORD, **extra):
+        def sign_in(self, email: str, password: str = helpers.PASSWORD, **extra):
             return client.post(
                 "/account/sign-in", data={"email": email, "password": password, **extra}
             )
@@ -253,33 +216,16 @@ def auth(client):
 # ---------------------------------------------------------------- requests in their own context
 
 
-class RequestPerContextClient(FlaskClient):
-    """A test client whose every request gets its own app context, as under a real server.
-
-    The `db` fixture keeps an app context open for the whole test, and a request
-    made inside it would reuse it, sharing `g` with every other request and
-    client in the test: Flask-Login caches the signed-in member there (so an
-    anonymous client would see a member's pages) and the CSP nonce lives there.
-    Before each request the test's own transaction is ended, as another process's
-    would be, so that the request can take SQLite's write lock and then sees, and
-    is seen by, the test's data.
-    """
-
-    def open(self, *args, **kwargs):
-        _db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture
 def make_client(app, db):
     """A new device: its own cookies, and a fresh app context for each request."""
 
-    def make() -> RequestPerContextClient:
-        return RequestPerContextClient(app, app.response_class, use_cookies=True)
+    def make() -> helpers.RequestPerContextClient:
+        return helpers.RequestPerContextClient(app, app.response_class, use_cookies=True)
 
     return make
 
 
 @pytest.fixture
-def http(make_client) -> RequestPerContextClient:
+def http(make_client) -> helpers.RequestPerContextClient:
     return make_client()

@@ -1,21 +1,30 @@
-"""Small helpers the foundation tests share: reading pages, the outbox and emailed links."""
+"""What tests share beyond building data (that is tests/factories.py): the test app's
+configuration, emptying the database, signing in, reading pages, the outbox and emailed
+links, and what a cache may keep."""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import html
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
+from types import MappingProxyType
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from itsdangerous.timed import TimestampSigner
+from markupsafe import Markup
 from werkzeug.security import generate_password_hash
 
-from community.accounts.models import User
+import config as config_module
+from community.accounts.models import TagKind, User
+from community.accounts.vocabulary import INITIAL_SYNONYMS
 from community.core.extensions import db
 from community.outbox.models import OutboxMessage
+from community.search.vocabulary import normalised
 
 _SUMMARY_ITEM = re.compile(r'<a href="#([\w-]+)"\s*>\s*(.*?)\s*</a>', re.DOTALL)
 
@@ -36,7 +45,9 @@ def run_command(app, args: list[str], input: str | None = None):
     return contextvars.Context().run(runner.invoke, args=args, input=input)
 
 
-def emails_to(address: str) -> list[OutboxMessage]:
+def emails_to(user_or_address: User | str) -> list[OutboxMessage]:
+    """What the outbox holds for a member (or an address), oldest first."""
+    address = getattr(user_or_address, "email", user_or_address)
     db.session.expire_all()
     return list(
         db.session.scalars(
@@ -80,10 +91,10 @@ def quick_hashes(monkeypatch) -> None:
     Checking the real (scrypt) hash takes a tenth of a second; tests that sign in
     through the form many times are about something other than hashing.
     """
-    import conftest
+    import helpers
 
-    cheap = generate_password_hash(conftest.PASSWORD, method="pbkdf2:sha256:1000")
-    monkeypatch.setattr(conftest, "_PASSWORD_HASH", cheap)
+    cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    monkeypatch.setattr(helpers, "PASSWORD_HASH", cheap)
 
 
 class _TableReader(HTMLParser):
@@ -126,3 +137,133 @@ def table_rows(response) -> list[list[str]]:
             ]
         )
     return rows
+
+
+# ---------------------------------------------------------------- the app, members and signing in
+
+PASSWORD = "a sturdy test passphrase"
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def make_test_config(database_uri: str, **overrides) -> type[config_module.TestConfig]:
+    return type(
+        "RunConfig",
+        (config_module.TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides},
+    )
+
+
+def empty_tables() -> None:
+    # The vocabulary and the content generation (which only ever goes up) are kept;
+    # the vocabulary's other names are loaded again as migration 0026 loads them.
+    kept = {"expertise_tags", "content_generation"}
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in kept]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+        tags = db.metadata.tables["expertise_tags"]
+        connection.execute(tags.delete().where(tags.c.kind == TagKind.FREE))
+        ids = dict(connection.execute(sa.select(tags.c.name, tags.c.id)).all())
+        connection.execute(
+            db.metadata.tables["expertise_synonyms"].insert(),
+            [{"tag_id": ids[name], "text": text, "key": normalised(text)}
+             for name, texts in INITIAL_SYNONYMS.items() for text in texts],
+        )  # fmt: skip
+
+
+def sign_in_as(client, user: User) -> None:
+    """Start a session for `user` without the sign-in form (which has its own tests)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+class RequestPerContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as under a real server.
+
+    The `db` fixture keeps an app context open for the whole test, and a request
+    made inside it would reuse it, sharing `g` with every other request and
+    client in the test: Flask-Login caches the signed-in member there (so an
+    anonymous client would see a member's pages) and the CSP nonce lives there.
+    Before each request the test's own transaction is ended, as another process's
+    would be, so that the request can take SQLite's write lock and then sees, and
+    is seen by, the test's data.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+# ---------------------------------------------------------------- what a cache may keep
+
+_PLAIN = (str, bytes, int, float, bool, type(None), date, datetime, Markup)
+
+
+def frozen_problem(value, path: str = "value") -> str | None:
+    """Why `value` may not be cached (it, or something in it, can change), or None."""
+    if hasattr(value, "_sa_instance_state"):
+        return f"{path} is an ORM object ({type(value).__name__})"
+    if isinstance(value, _PLAIN):
+        return None
+    if isinstance(value, tuple | frozenset):
+        items = value._asdict().items() if hasattr(value, "_asdict") else enumerate(value)
+        return next((p for k, v in items if (p := frozen_problem(v, f"{path}[{k}]"))), None)
+    if isinstance(value, MappingProxyType):
+        return next(
+            (p for k, v in value.items() if (p := frozen_problem(v, f"{path}[{k!r}]"))), None
+        )
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if not type(value).__dataclass_params__.frozen:
+            return f"{path} is a dataclass that is not frozen ({type(value).__name__})"
+        return next(
+            (p for f in dataclasses.fields(value)
+             if (p := frozen_problem(getattr(value, f.name), f"{path}.{f.name}"))),
+            None,
+        )  # fmt: skip
+    return f"{path} is a {type(value).__name__}, which can change"
+
+    """The page's visible words, tags stripped and whitespace squeezed, as a reader sees them."""
+
+
+def page_text(response) -> str:
+    """The page's visible words, tags stripped and whitespace squeezed, as a person reads them."""
+    markup = response.get_data(as_text=True)
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+class Queries:
+    """The SQL statements run inside a `count_queries()` block, in order."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __iter__(self):
+        return iter(self.statements)
+
+    def __getitem__(self, index):
+        return self.statements[index]
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block (not BEGIN, SAVEPOINT or RELEASE)."""
+    queries = Queries()
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            queries.statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield queries
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)

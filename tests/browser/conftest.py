@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import PASSWORD, make_test_config
 from flask import Flask
+from helpers import PASSWORD, make_test_config
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -32,7 +32,7 @@ from community import create_app
 from community.caching import forget_all
 from community.core.extensions import db as _db
 
-from .support import Person
+from .support import DEVIATIONS, Person
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -77,6 +77,14 @@ def _click_once_the_page_has_loaded(self: Locator, *args, **kwargs):
 Locator.click = _click_once_the_page_has_loaded
 
 _chromium_missing = False
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test in this folder drives a browser: the slow tier (`make test-fast` skips it)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -247,3 +255,23 @@ def check_accessibility(axe_report) -> Callable[[Page], None]:
         assert report == "", report
 
     return check
+
+
+# ---------------------------------------------------------------- worlds the journeys share
+
+
+@dataclass(frozen=True)
+class FallsChart:
+    project: object
+    measure: object
+    url: str  # the measure's page
+
+
+@pytest.fixture
+def falls_chart(db, member, make_project, make_measure) -> FallsChart:
+    """The member's project "Fewer falls", with a weekly measure of falls (lower is better)
+    holding NHSRplotthedots' deviations example: the chart the chart journeys start from."""
+    project = make_project(member, title="Fewer falls", aim="Halve falls by June.")
+    measure = make_measure(project, member, DEVIATIONS, direction="down", name="Falls", unit="")
+    url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
+    return FallsChart(project, measure, url)

@@ -86,3 +86,7 @@ def sideways_overflow(page) -> dict | None:
     """
     page.wait_for_load_state("load")
     return page.evaluate(WIDEST_OVERFLOW)
+
+
+# vignettes/deviations.Rmd (NHSRplotthedots): ones and twos with one 10.
+DEVIATIONS = (1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1)

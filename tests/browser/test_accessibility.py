@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from community_factories import first_post, make_community, make_post, make_thread
+from factories import first_post, make_community, make_post, make_thread
 from playwright.sync_api import Error, Page, expect
 
 from community.accounts.models import ExpertiseTag

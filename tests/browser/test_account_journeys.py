@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from playwright.sync_api import Page, expect
 
 from .support import Person, emailed_link, release

@@ -5,44 +5,20 @@ Each page is checked with axe."""
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from community.projects import services
-from community.projects.measures import imports as measure_imports
-from community.projects.measures import services as measure_services
-from community.projects.measures.csv_files import write_points
-
 from .support import Person, release
 
 pytestmark = pytest.mark.browser
 
-DEVIATIONS = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
-
 
 def test_a_lead_downloads_the_chart_as_a_png_or_is_offered_the_svg(
-    page: Page, sign_in, axe_report, db, member, organisation, monkeypatch
+    page: Page, sign_in, axe_report, db, member, falls_chart, monkeypatch
 ):
-    project = services.start_project(
-        member,
-        services.ProjectDetails(
-            title="Fewer falls", aim="Halve falls by June.", problem="Falls at night.",
-            organisation_id=organisation.id, community_id=None, programme_type="local",
-            national_programme="", status="testing", start_date=date(2025, 1, 1),
-        ),
-    )  # fmt: skip
-    measure = measure_services.create_measure(
-        member, project,
-        measure_services.MeasureDetails(name="Falls", definition="Falls per week.", unit="",
-                                        direction="down", target=None),
-    )  # fmt: skip
-    start = date(2025, 1, 6)
-    rows = [(start + timedelta(weeks=i), float(v), "") for i, v in enumerate(DEVIATIONS)]
-    measure_imports.import_points(member, project, measure, write_points(rows).encode())
-    measure_url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
+    project, measure_url = falls_chart.project, falls_chart.url
     person, stem = Person.of(member), f"{project.slug[:40]}-falls-chart"
     release(db)  # and no more reads: the server must be able to write
     problems: dict[str, str] = {}

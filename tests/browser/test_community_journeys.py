@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from community_factories import add_member, make_community, make_post, make_thread
+from factories import add_member, make_community, make_post, make_thread
 from playwright.sync_api import expect
 
 from community.accounts.models import User

@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from community_factories import make_community, make_post, make_thread
-from mentoring_factories import ask, ask_of, offer, request_for
-from methods_support import publish_method
+from factories import (
+    ask,
+    ask_of,
+    make_community,
+    make_post,
+    make_thread,
+    offer,
+    publish_method,
+    request_for,
+)
 from playwright.sync_api import expect
 
 from community.communities.models import Visibility

@@ -4,7 +4,7 @@ an @mention suggestion and a draft that survives a closed tab, by keyboard where
 from __future__ import annotations
 
 import pytest
-from community_factories import add_member, make_community, make_thread
+from factories import add_member, make_community, make_thread
 from playwright.sync_api import expect
 
 from community.accounts.models import User

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import project_factories
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
@@ -25,10 +24,8 @@ from . import test_accessibility as accessibility
 from .support import Person, release, sideways_overflow
 from .test_accessibility import VISITORS, VISITS, World
 
-# The pages' data, as the accessibility check builds it, and a project's.
+# The pages' data, as the accessibility check builds it.
 world = accessibility.world
-make_project = project_factories.make_project
-make_measure = project_factories.make_measure
 
 pytestmark = pytest.mark.browser
 

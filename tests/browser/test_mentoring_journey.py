@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from mentoring_factories import offer
+from factories import offer
 from playwright.sync_api import Page, expect
 
 from community.mentoring.vocabulary import ImpactComponent

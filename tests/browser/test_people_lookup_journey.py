@@ -2,15 +2,11 @@
 their name and choosing them from the suggestions by keyboard; and, with JavaScript
 off, by name with the server's choices. axe checks every page on the way."""
 
-# Fixtures come from project_factories and are named again as test arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from project_factories import make_project  # noqa: F401
 
 from community.projects.models import TeamMember
 

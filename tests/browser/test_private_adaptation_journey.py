@@ -10,7 +10,7 @@ the refusal.
 from __future__ import annotations
 
 import pytest
-from methods_support import make_community, publish_method
+from factories import make_community, publish_method
 from playwright.sync_api import Page, expect
 
 from .support import Person, release
@@ -89,8 +89,8 @@ def test_a_private_methods_adaptation_stays_private_unless_widened_on_purpose(
 
 @pytest.fixture
 def lounges(db, make_user):
-    from community_factories import make_community as make_group
-    from community_factories import make_thread
+    from factories import make_community as make_group
+    from factories import make_thread
 
     from community.communities.models import Visibility
 

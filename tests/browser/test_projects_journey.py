@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from methods_support import publish_method
+from factories import publish_method
 from playwright.sync_api import Page, expect
-from project_factories import make_project  # noqa: F401
 
 from community.core.extensions import db as _db
 from community.discussions import services as discussions
@@ -260,7 +259,7 @@ def test_a_lead_imports_over_existing_dates_corrects_a_point_and_deletes_a_measu
     axe_report,
     db,
     member,
-    make_project,  # noqa: F811
+    make_project,
 ):
     """Wrong data can be corrected, and nothing goes with one stray click."""
     project = make_project(member, title="Ward 7 discharges")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from community_factories import make_community, make_post, make_thread
+from factories import make_community, make_post, make_thread
 from playwright.sync_api import expect
 
 from .support import Person, release

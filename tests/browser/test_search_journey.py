@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from community_factories import make_community, make_post, make_thread
-from methods_support import publish_method
+from factories import make_community, make_post, make_thread, publish_method
 from playwright.sync_api import Page, expect
-from project_factories import make_project  # noqa: F401
 
 from community.discussions import services as discussions
 from community.search.commands import reindex
@@ -17,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(db, member, make_user, make_project):  # noqa: F811
+def world(db, member, make_user, make_project):
     """A community with a discharge thread, a key learning and a helpful reply; a method
     and a project about discharge delays."""
     facilitator = make_user("fay-facilitator", name="Fay Facilitator")

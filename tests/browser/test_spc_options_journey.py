@@ -5,45 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from community.projects import services
-from community.projects.measures import imports as measure_imports
-from community.projects.measures import services as measure_services
-from community.projects.measures.csv_files import write_points
-
-from .support import Person, release
+from .support import DEVIATIONS, Person, release
 
 pytestmark = pytest.mark.browser
 
-# vignettes/deviations.Rmd (NHSRplotthedots): ones and twos with one 10.
-DEVIATIONS = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
-
 
 def test_an_analyst_sets_the_limit_options_and_downloads_the_chart_data(
-    page: Page, sign_in, axe_report, db, member, organisation
+    page: Page, sign_in, axe_report, db, member, falls_chart
 ):
-    project = services.start_project(
-        member,
-        services.ProjectDetails(
-            title="Fewer falls", aim="Halve falls by June.", problem="Falls at night.",
-            organisation_id=organisation.id, community_id=None, programme_type="national",
-            national_programme="NHS IMPACT", status="testing", start_date=date(2025, 1, 1),
-        ),
-    )  # fmt: skip
-    measure = measure_services.create_measure(
-        member, project,
-        measure_services.MeasureDetails(name="Falls", definition="Falls per week.", unit="",
-                                        direction="down", target=None),
-    )  # fmt: skip
-    start = date(2025, 1, 6)
-    rows = [(start + timedelta(weeks=i), float(v), "") for i, v in enumerate(DEVIATIONS)]
-    measure_imports.import_points(member, project, measure, write_points(rows).encode())
-    measure_url = f"/projects/{project.id}-{project.slug}/measures/{measure.id}"
+    measure_url = falls_chart.url
     person = Person.of(member)
     release(db)
     problems: dict[str, str] = {}
