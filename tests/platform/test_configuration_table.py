@@ -97,8 +97,12 @@ _MAKE_SET_OUTRIGHT = re.compile(
 )
 
 
+# make's own variables: no environment sets them for the project.
+_MAKE_BUILT_IN = frozenset({"MAKE", "MAKEFLAGS", "CURDIR", "MAKECMDGOALS", "SHELL"})
+
+
 def variables_in_makefile(source: str) -> set[str]:
-    set_outright = set(_MAKE_SET_OUTRIGHT.findall(source))
+    set_outright = set(_MAKE_SET_OUTRIGHT.findall(source)) | _MAKE_BUILT_IN
     return {name for name in _MAKE_REFERENCE.findall(source) if name not in set_outright}
 
 
@@ -175,7 +179,7 @@ def test_the_finder_sees_the_variables_that_matter_in_this_code(read_by_code):
     assert {"SECRET_KEY", "DATABASE_URL", "MAIL_PORT", "FLASK_DEBUG"} <= read_by_code.keys()
     assert "config.py" in read_by_code["MAIL_PORT"]  # through config.py's own _int()
     assert "community/__init__.py" in read_by_code["SECRET_KEY"]  # os.environ["SECRET_KEY"]
-    assert "community/gunicorn_conf.py" in read_by_code["GUNICORN_WORKERS"]
+    assert "community/web/gunicorn_conf.py" in read_by_code["GUNICORN_WORKERS"]
     assert "bench/wsgi.py" in read_by_code["BENCH_FLOOR"]
     assert "Makefile" in read_by_code["TEST_WORKERS"]
     assert ".ci/run" in read_by_code["CI"]
@@ -215,7 +219,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 run:
-\t$(BIN)/gunicorn --bind $(HOST):$(PORT) $(PYTEST_ARGS) ${OTHER}
+\t$(BIN)/gunicorn --bind $(HOST):$(PORT) $(PYTEST_ARGS) ${OTHER}; $(MAKE) run
 \tsender=$$!; echo $@
 """
     assert variables_in_makefile(source) == {"HOST", "PORT", "PYTEST_ARGS", "OTHER"}
