@@ -36,7 +36,7 @@ cannot leak through a secondary list that re-implements the check.
   method, a thread moved elsewhere) reaches a wider audience only by the
   member's explicit choice: `widens_audience` says when to ask.
 
-Each rule has three forms that must agree (tests/test_visibility_rule.py): the
+Each rule has three forms that must agree (tests/communities/test_visibility_rule.py): the
 check for one object (`can_see_*`), the SQL filter (`visible_*_clause`) and the
 bulk "who may be told" (`users_who_can_see_*`). Mentoring records have theirs in
 community/mentoring/visibility.py.

@@ -75,7 +75,7 @@ CHANGES_NOTHING = {"changes_content": False}
 
 _READS = (selectable.Select, selectable.CompoundSelect, selectable.TextualSelect)
 _SAVEPOINTS = (SavepointClause, RollbackToSavepointClause, ReleaseSavepointClause)
-# Tables no thread page reads (tests/test_caching.py checks the thread pages' statements).
+# Tables no thread page reads (tests/caching/test_caching.py checks the thread pages' statements).
 NOT_ON_THREAD_PAGES = frozenset({"search_documents"})
 # Where a thread's own version is kept: a column of its row (threads are written with
 # the ORM elsewhere; this is only the version's column).

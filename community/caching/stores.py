@@ -58,7 +58,7 @@ ADDITIONS_LATE = (
     "nothing taken away or altered"
 )
 
-# Every cache the application keeps. docs/caching.md explains them; tests/test_caching.py
+# Every cache the application keeps. docs/caching.md explains them; tests/caching/test_caching.py
 # checks that no cache is made anywhere else.
 CACHES: dict[str, Cache] = {c.name: c for c in (
     Cache("post_fragments", "a post's HTML as a kind of reader sees it",

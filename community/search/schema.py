@@ -4,7 +4,7 @@ Alembic's autogenerate compares the models with the database. The FTS5 table
 (and the shadow tables SQLite keeps for it) and PostgreSQL's generated
 `search_vector` column with its GIN index are made by hand in migration 0008,
 so the comparison must not see them as strays. `migrations/env.py` and
-`tests/test_migrations.py` pass these two hooks to Alembic.
+`tests/platform/test_migrations.py` pass these two hooks to Alembic.
 """
 
 from __future__ import annotations

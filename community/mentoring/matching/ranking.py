@@ -57,8 +57,9 @@ Each term is a class with `key`, `max_points`, `gather(needs, candidate_ids)`
 (at most one grouped statement, keyed by mentor id), `score(needs,
 candidate, evidence)` and `bound(needs, row)` (SQL, never below the points:
 its maximum if nothing cheaper is known), in scoring.py or work_terms.py.
-tests/test_mentoring_matching.py checks every bound against the score. Add it to TERMS below,
-rebalance the maxima to keep 100, and update the table in docs/mentoring.md.
+tests/mentoring/test_mentoring_matching.py checks every bound against the score. Add
+it to TERMS below, rebalance the maxima to keep 100, and update the table in
+docs/mentoring.md.
 """
 
 from __future__ import annotations
