@@ -14,6 +14,7 @@ from community.projects.measures.spc import (
     MIN_POINTS_FOR_LIMITS,
     Analysis,
     Assurance,
+    ChartType,
     Direction,
     PointResult,
     Rule,
@@ -96,6 +97,34 @@ ASSURANCE_LABELS = {
     Assurance.MISS: "Will consistently miss the target",
     Assurance.HIT_AND_MISS: "Will hit and miss the target",
 }
+# What a member chooses when creating a measure: the kind of data, then the chart.
+CHART_TYPE_LABELS = {
+    ChartType.XMR: "A single value per period (XmR chart)",
+    ChartType.P: "A proportion: numerator and denominator per period (P chart)",
+    ChartType.P_PRIME: "A proportion with very large denominators (Laney P′ chart)",
+    ChartType.U: "A rate: events and exposure per period, like falls per 1,000 bed days (U chart)",
+    ChartType.U_PRIME: "A rate with very large exposures (Laney U′ chart)",
+    ChartType.C: "A count of events in equal periods (C chart)",
+    ChartType.T: "A rare event: days between events (T chart)",
+    ChartType.G: "A rare event: cases between events (G chart)",
+}
+CHART_NAMES = {
+    ChartType.XMR: "XmR",
+    ChartType.P: "P",
+    ChartType.P_PRIME: "P′",
+    ChartType.U: "U",
+    ChartType.U_PRIME: "U′",
+    ChartType.C: "C",
+    ChartType.T: "T",
+    ChartType.G: "G",
+}
+
+
+def chart_title(analysis: Analysis) -> str:
+    """ "run chart" while there are too few points for limits, otherwise "P chart" and so on."""
+    return "run chart" if analysis.is_run_chart else f"{CHART_NAMES[analysis.chart_type]} chart"
+
+
 DIRECTION_LABELS = {
     Direction.UP: "Higher is better",
     Direction.DOWN: "Lower is better",
@@ -216,6 +245,22 @@ def describe_limits(analysis: Analysis, unit: str = "") -> str:
         return f"The median is {with_unit(period.centre, unit)}."
     limits = period.limits
     first = analysis.points[period.start].when
+    if period.point_limits:
+        centre = {ChartType.P: "pooled proportion", ChartType.P_PRIME: "pooled proportion"}.get(
+            analysis.chart_type, "pooled rate"
+        )
+        text = (
+            f"The {centre} is {with_unit(period.centre, unit)} from "
+            f"{_plural(period.size, 'point')} since {format_date(first)}; the process limits "
+            "vary with each point's denominator, and the latest point's are "
+            f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}."
+        )
+        if limits.sigma_z is not None:
+            text += (
+                f" Laney's adjustment widens them {format_number(limits.sigma_z)} times, for "
+                "variation between periods beyond what the denominators explain."
+            )
+        return text
     if 0 < limits.baseline < period.size:
         source = f"fixed on the first {limits.baseline} of {period.size} points"
     else:
