@@ -48,7 +48,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 from math import sqrt
-from statistics import fmean, median
+from statistics import fmean, median, quantiles
 
 LIMIT_FACTOR = 2.66
 NEAR_LIMIT_FRACTION = 2 / 3
@@ -96,10 +96,32 @@ class Rule(StrEnum):
     SHIFT = "shift"
     TREND = "trend"
     TWO_OF_THREE = "two_of_three"
+    # The run-chart rules (Perla, Provost and Murray), for periods too short for limits.
+    ASTRONOMICAL = "astronomical"
+    RUN_SHIFT = "run_shift"
+    RUN_TREND = "run_trend"
 
 
-# When several rules flag a point, the one it carries (NHSRplotthedots' order).
-LABEL_ORDER = (Rule.OUTSIDE_LIMITS, Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
+# When several rules flag a point, the one it carries (NHSRplotthedots' order; on a
+# run chart, an astronomical point, then a trend, then a shift).
+LABEL_ORDER = (
+    Rule.OUTSIDE_LIMITS, Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT,
+    Rule.ASTRONOMICAL, Rule.RUN_TREND, Rule.RUN_SHIFT,
+)  # fmt: skip
+RUN_CHART_RULES = (Rule.ASTRONOMICAL, Rule.RUN_TREND, Rule.RUN_SHIFT)
+RUN_CHART_SHIFT = 6  # or more points on one side of the median (points on it are skipped)
+RUN_CHART_TREND = 5  # or more points each higher (or lower) than the last (ties skipped)
+# Fewest and most runs expected by chance, by the number of useful observations (points
+# not on the median): the table in Perla, Provost & Murray, "The run chart" (2011),
+# from the Swed-Eisenhart distribution. With fewer than 10 there is no runs test.
+RUNS_EXPECTED = {
+    10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13),
+    17: (5, 13), 18: (6, 14), 19: (6, 15), 20: (6, 16),
+}  # fmt: skip
+# An astronomical point is "blatantly different from all the others"; we make that a
+# rule anyone can check: beyond Tukey's far-out fences, three interquartile ranges
+# below the lower quartile or above the upper one.
+ASTRONOMICAL_FACTOR = 3
 
 
 class Variation(StrEnum):
@@ -108,6 +130,11 @@ class Variation(StrEnum):
     CONCERN = "concern"
     NEUTRAL = "neither"  # special cause on a measure with no improvement direction
     TOO_FEW = "too_few"  # fewer than 12 points since the last re-baseline: no limits
+
+
+class RunsVerdict(StrEnum):
+    TOO_FEW = "too_few"  # the data cross the median less often than chance would
+    TOO_MANY = "too_many"  # more often: alternating, perhaps two processes mixed
 
 
 class Assurance(StrEnum):
@@ -141,6 +168,11 @@ class Period:
     limits: Limits | None  # a chart whose limits vary by point: those of its last point
     # Each point's own limits where the denominator varies (P, P′, U, U′); empty otherwise.
     point_limits: tuple[Limits, ...] = ()
+    # A run chart's runs: how many points are not on the median, how many runs they
+    # make, and whether that is too few or too many (None when the table has no row).
+    useful: int = 0
+    runs: int = 0
+    runs_verdict: RunsVerdict | None = None
 
     def limits_at(self, index: int) -> Limits | None:
         """The limits of the point at `index` (counting from the chart's first point)."""
@@ -411,6 +443,87 @@ def _label(rule_sides: dict[Rule, int]) -> tuple[Rule | None, int]:
     return None, 0
 
 
+# ------------------------------------------------------------------ run charts
+
+
+def run_chart_shifts(values: Sequence[float], median_: float) -> dict[int, int]:
+    """Index → side of each point in a run of 6 or more on one side of the median.
+
+    Points on the median neither add to a run nor end it (they are skipped).
+    """
+    useful = [(i, _side_of(v, median_)) for i, v in enumerate(values)]
+    useful = [(i, side) for i, side in useful if side != 0]
+    found: dict[int, int] = {}
+    for start, end, side in _runs([side for _, side in useful]):
+        if end - start >= RUN_CHART_SHIFT:
+            found.update(dict.fromkeys((useful[k][0] for k in range(start, end)), side))
+    return found
+
+
+def run_chart_trends(values: Sequence[float]) -> dict[int, int]:
+    """Index → direction of each point in 5 or more each higher (or lower) than the last.
+
+    A point equal to the one before it is skipped: it neither adds to the trend nor
+    ends it (it is flagged with the trend it sits in).
+    """
+    kept = [0]  # indices of points that differ from the kept point before them
+    for i in range(1, len(values)):
+        if _side_of(values[i], values[kept[-1]]) != 0:
+            kept.append(i)
+    steps = [_side_of(values[b], values[a]) for a, b in pairwise(kept)]
+    found: dict[int, int] = {}
+    for start, end, side in _runs(steps):
+        if end - start + 1 >= RUN_CHART_TREND:
+            found.update(dict.fromkeys(range(kept[start], kept[end] + 1), side))
+    return found
+
+
+def runs_of(values: Sequence[float], median_: float) -> tuple[int, int, RunsVerdict | None]:
+    """(useful observations, runs, verdict): too few or too many runs by the table."""
+    sides = [side for side in (_side_of(v, median_) for v in values) if side != 0]
+    runs = sum(1 for _ in _runs(sides)) if sides else 0
+    expected = RUNS_EXPECTED.get(len(sides))
+    verdict = None
+    if expected and runs < expected[0]:
+        verdict = RunsVerdict.TOO_FEW
+    elif expected and runs > expected[1]:
+        verdict = RunsVerdict.TOO_MANY
+    return len(sides), runs, verdict
+
+
+def astronomical_points(values: Sequence[float]) -> dict[int, int]:
+    """Index → side of each point beyond Tukey's far-out fences (Q1 − 3 IQR, Q3 + 3 IQR).
+
+    With no spread between the quartiles (most points equal) nothing is astronomical:
+    one different point among equal ones is not judged from a spread of zero.
+    """
+    if len(values) < 4:
+        return {}
+    lower_quartile, _, upper_quartile = quantiles(values, n=4, method="inclusive")
+    spread = upper_quartile - lower_quartile
+    if spread <= 0:
+        return {}
+    low = lower_quartile - ASTRONOMICAL_FACTOR * spread
+    high = upper_quartile + ASTRONOMICAL_FACTOR * spread
+    return {
+        i: HIGH if _above(v, high) else LOW
+        for i, v in enumerate(values)
+        if _above(v, high) or _below(v, low)
+    }
+
+
+def _run_chart_rules(values: Sequence[float], median_: float) -> dict[int, dict[Rule, int]]:
+    hits: dict[int, dict[Rule, int]] = {}
+    for rule, found in (
+        (Rule.ASTRONOMICAL, astronomical_points(values)),
+        (Rule.RUN_SHIFT, run_chart_shifts(values, median_)),
+        (Rule.RUN_TREND, run_chart_trends(values)),
+    ):
+        for i, side in found.items():
+            hits.setdefault(i, {})[rule] = side
+    return hits
+
+
 def _band(centre: float, sigma: float, floor: float | None, ceiling: float | None) -> Limits:
     """Limits at centre ± 3 sigma and near lines at ± 2 sigma, kept within [floor, ceiling]."""
 
@@ -579,9 +692,14 @@ def analyse(
             )  # fmt: skip
         else:
             centre, limits, each = median(chunk), None, ()
-        period = Period(start=start, end=end, centre=centre, limits=limits, point_limits=each)
+        useful, runs, verdict = runs_of(chunk, centre) if not limits else (0, 0, None)
+        period = Period(start=start, end=end, centre=centre, limits=limits, point_limits=each,
+                        useful=useful, runs=runs, runs_verdict=verdict)  # fmt: skip
         periods.append(period)
-        hits = _period_rules(chunk, each or limits, centre) if limits else {}
+        if limits:
+            hits = _period_rules(chunk, each or limits, centre)
+        else:
+            hits = _run_chart_rules(chunk, centre)
         ranges = [None, *moving_ranges(chunk)]
         for offset, value in enumerate(chunk):
             rule_sides = hits.get(offset, {})

@@ -12,12 +12,14 @@ from datetime import date
 from community.projects.measures.spc import (
     HIGH,
     MIN_POINTS_FOR_LIMITS,
+    RUNS_EXPECTED,
     Analysis,
     Assurance,
     ChartType,
     Direction,
     PointResult,
     Rule,
+    RunsVerdict,
     Variation,
 )
 
@@ -84,6 +86,9 @@ RULE_LABELS = {
     Rule.SHIFT: "Shift",
     Rule.TREND: "Trend",
     Rule.TWO_OF_THREE: "Two of three near a limit",
+    Rule.ASTRONOMICAL: "Astronomical point",
+    Rule.RUN_SHIFT: "Shift (run chart)",
+    Rule.RUN_TREND: "Trend (run chart)",
 }
 VARIATION_LABELS = {
     Variation.COMMON_CAUSE: "Common cause variation",
@@ -174,10 +179,49 @@ def describe_run(run: SignalRun) -> str:
     elif run.rule == Rule.TREND:
         way = {HIGH: "rising", -HIGH: "falling"}.get(run.side, "rising then falling")
         text = f"A trend of {run.count} points {way}"
+    elif run.rule == Rule.RUN_SHIFT:
+        text = (
+            f"A shift of {run.count} points {above} the median (6 or more on one side is "
+            "unlikely by chance)"
+        )
+    elif run.rule == Rule.RUN_TREND:
+        way = {HIGH: "rising", -HIGH: "falling"}.get(run.side, "rising then falling")
+        text = f"A trend of {run.count} points {way} (5 or more is unlikely by chance)"
+    elif run.rule == Rule.ASTRONOMICAL:
+        far = "far above" if run.side == HIGH else "far below"
+        text = (
+            f"{_plural(run.count, 'astronomical point')} {far}"
+            " the others (beyond three interquartile ranges from the middle half of the data)"
+        )
     else:
         text = f"Two of three points {'above the upper' if run.side == HIGH else 'below the lower'}"
         text += " near-limit line"
     return f"{text}, {_span(run)}"
+
+
+def describe_runs(analysis: Analysis) -> list[str]:
+    """Too few or too many runs on a run chart: a signal of the whole period, in words."""
+    found = []
+    for period in analysis.periods:
+        if period.runs_verdict is None:
+            continue
+        low, high = RUNS_EXPECTED[period.useful]
+        first = format_date(analysis.points[period.start].when)
+        last = format_date(analysis.points[period.end - 1].when)
+        if period.runs_verdict == RunsVerdict.TOO_FEW:
+            found.append(
+                f"Too few runs from {first} to {last}: the data cross the median "
+                f"{_plural(period.runs - 1, 'time')}, making {period.runs} runs where at least "
+                f"{low} are expected by chance from {period.useful} points off the median, "
+                "so the process has probably changed"
+            )
+        else:
+            found.append(
+                f"Too many runs from {first} to {last}: {period.runs} runs where at most "
+                f"{high} are expected by chance from {period.useful} points off the median; "
+                "the data may alternate between two processes (for example two shifts or sites)"
+            )
+    return found
 
 
 def point_label(point: PointResult) -> str:
@@ -191,6 +235,9 @@ def point_label(point: PointResult) -> str:
         Rule.TREND: f"Trend: 7 or more points {'rising' if high else 'falling'}",
         Rule.TWO_OF_THREE: f"Two of three near the {'upper' if high else 'lower'} limit",
         Rule.SHIFT: f"Shift: 7 or more points {'above' if high else 'below'} the mean",
+        Rule.ASTRONOMICAL: f"Astronomical point, far {'above' if high else 'below'} the others",
+        Rule.RUN_SHIFT: f"Shift: 6 or more points {'above' if high else 'below'} the median",
+        Rule.RUN_TREND: f"Trend: 5 or more points {'rising' if high else 'falling'}",
     }[point.label]
 
 
@@ -203,7 +250,7 @@ def nhsr_label(point: PointResult) -> str:
         Rule.TREND: f"7 Point Trend ({'In' if high else 'De'}creasing)",
         Rule.TWO_OF_THREE: f"2 in 3 {'Above' if high else 'Below'} CL",
         Rule.SHIFT: f"7 Points {'Above' if high else 'Below'} CL",
-    }[point.label]
+    }.get(point.label, "Common Cause")  # run charts: NHSRplotthedots has none
 
 
 def point_signals(point: PointResult) -> str:
@@ -222,8 +269,9 @@ def describe_variation(analysis: Analysis, unit: str = "") -> str:
         return (
             f"There {'is' if period.size == 1 else 'are'} {_plural(period.size, 'point')}"
             f"{since}: at least {MIN_POINTS_FOR_LIMITS} are needed to calculate process "
-            "limits, so this is a run chart around the median and no special-cause rules "
-            "are applied yet."
+            "limits, so this is a run chart around the median, read with the run-chart "
+            "rules (a shift of 6 or more points on one side of the median, a trend of 5 or "
+            "more, too few or too many runs, an astronomical point)."
         )
     if analysis.variation == Variation.COMMON_CAUSE:
         return f"{at} shows common cause variation: no special-cause rule is triggered."
@@ -304,7 +352,7 @@ def describe_assurance(analysis: Analysis, unit: str = "") -> str:
 
 
 def describe_signals(analysis: Analysis) -> list[str]:
-    return [describe_run(run) for run in signal_runs(analysis)]
+    return [describe_run(run) for run in signal_runs(analysis)] + describe_runs(analysis)
 
 
 def summary(analysis: Analysis, unit: str = "") -> str:
