@@ -5,7 +5,8 @@ as (chart_type: xmr, p, p_prime, u, u_prime, c, t, g). Every measure that
 already exists is a single value per period, so it stays an XmR chart. A
 point of a proportion or a rate keeps its numerator in `value` and its
 denominator (or exposure) in the new `denominator` column, empty for the
-other types.
+other types. variation_side keeps which side (high or low) the latest special
+cause is on, for the Making Data Count variation icon.
 
 Revision ID: 0029
 Revises: 0026
@@ -28,6 +29,11 @@ def upgrade():
         batch_op.add_column(
             sa.Column('chart_type', sa.String(length=12), nullable=False, server_default='xmr')
         )
+        # Which side the latest special cause is on (1 high, -1 low, 0 none), for the
+        # Making Data Count variation icon; worked out again at each measure's next change.
+        batch_op.add_column(
+            sa.Column('variation_side', sa.Integer(), nullable=False, server_default='0')
+        )
     with op.batch_alter_table('measure_points') as batch_op:
         batch_op.add_column(sa.Column('denominator', sa.Double(), nullable=True))
 
@@ -36,4 +42,5 @@ def downgrade():
     with op.batch_alter_table('measure_points') as batch_op:
         batch_op.drop_column('denominator')
     with op.batch_alter_table('measures') as batch_op:
+        batch_op.drop_column('variation_side')
         batch_op.drop_column('chart_type')

@@ -374,6 +374,33 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
     )
 
 
+def sparkline(values: Sequence[float], words: str, width: int = 120, height: int = 32) -> Markup:
+    """A small line of a measure's latest points, for the board summary; `words` is its
+    text alternative (the table beside it carries the numbers)."""
+    if not values:
+        return Markup("")
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+
+    def x_at(i: int) -> float:
+        return 3 + (i * (width - 6) / (len(values) - 1) if len(values) > 1 else (width - 6) / 2)
+
+    def y_at(v: float) -> float:
+        return height - 3 - (v - low) / span * (height - 6)
+
+    path = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in enumerate(values))
+    last = _tag("circle", cx=f"{x_at(len(values) - 1):.1f}", cy=f"{y_at(values[-1]):.1f}",
+                r="2.5", fill=INK)  # fmt: skip
+    return _tag(
+        "svg",
+        _tag("title", words)
+        + _tag("polyline", points=path, fill="none", stroke=LINE, stroke_width="1.5")
+        + last,
+        class_="ic-sparkline", role="img", width=width, height=height,
+        viewBox=f"0 0 {width} {height}", xmlns="http://www.w3.org/2000/svg",
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------ the chart's numbers
 
 CHART_DATA_COLUMNS = (

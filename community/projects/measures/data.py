@@ -96,6 +96,7 @@ def refresh_results(measure: Measure) -> None:
     measure.latest_on = latest.when if latest else None
     measure.latest_value = latest.value if latest else None
     measure.variation = analysis.variation.value if analysis.variation else ""
+    measure.variation_side = latest.side if latest and latest.label else 0
     measure.assurance = analysis.assurance.value if analysis.assurance else ""
     measure.summary = spc_words.summary(analysis, measure.unit)[:1000]
     db.session.execute(

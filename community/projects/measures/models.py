@@ -50,6 +50,8 @@ class Measure(db.Model):
     latest_on: Mapped[Optional[date]] = mapped_column(sa.Date)
     latest_value: Mapped[Optional[float]] = mapped_column(sa.Double)
     variation: Mapped[str] = mapped_column(sa.String(16), default="")
+    # The side of the latest point's special cause: 1 high, -1 low, 0 none (the icon's H or L).
+    variation_side: Mapped[int] = mapped_column(default=0, server_default="0")
     assurance: Mapped[str] = mapped_column(sa.String(16), default="")
     summary: Mapped[str] = mapped_column(sa.String(1000), default="")
 

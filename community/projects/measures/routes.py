@@ -7,6 +7,7 @@ import contextlib
 
 from flask import Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from community.core.errors import RuleViolation
 from community.core.slugs import slugify
@@ -18,7 +19,7 @@ from community.projects.forms import (
     PointForm,
     RebaselineForm,
 )
-from community.projects.measures import charts, pending_imports, services
+from community.projects.measures import charts, icons, pending_imports, services
 from community.projects.measures import imports as measure_imports
 from community.projects.measures.blueprint import bp
 from community.projects.measures.csv_files import MAX_BYTES, TYPE_HEADINGS, value_words
@@ -57,6 +58,24 @@ def variation_word(variation: str) -> str:
         Variation.CONCERN: "concern",
         Variation.NEUTRAL: "neither better nor worse",
     }.get(variation, "")
+
+
+@bp.app_template_global("mdc_icons")
+def mdc_icons(measure) -> Markup:
+    """The Making Data Count variation and assurance icons of a measure."""
+    return icons.variation_icon(measure.variation, measure.variation_side) + icons.assurance_icon(
+        measure.assurance
+    )
+
+
+@bp.app_template_global("variation_icon")
+def variation_icon(variation: str, side: int) -> Markup:
+    return icons.variation_icon(variation, side)
+
+
+@bp.app_template_global("assurance_icon")
+def assurance_icon(assurance: str) -> Markup:
+    return icons.assurance_icon(assurance)
 
 
 @bp.app_template_global("chart_title")
