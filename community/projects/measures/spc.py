@@ -36,8 +36,15 @@ that flagged the point, for the written description.
 Re-baselining splits the series into periods; the point dated on the change
 is the first point of the new period. Each period has its own mean, limits
 and rules. A period with fewer than 12 points has no limits: it is drawn as a
-run chart around its median, and no rule is applied (the Making Data Count
-guidance; NHSRplotthedots draws trial limits there).
+run chart around its median (the Making Data Count guidance; NHSRplotthedots
+draws trial limits there) and read with the run-chart rules instead (a shift of
+6 around the median, a trend of 5, too few or too many runs, an astronomical
+point).
+
+Every chart type goes through `analyse`: only the centre and limits differ by
+type (`_limits_of`: XmR; P and Laney's P′; U and U′; C; T; G), with limits of
+their own at each point where the denominator varies; the rules, the labels,
+the colours and assurance are the same for all of them.
 """
 
 from __future__ import annotations
