@@ -13,7 +13,7 @@ from math import sqrt
 
 import pytest
 
-from community.projects.measures import spc
+from community.projects.measures import spc, spc_words
 from community.projects.measures.spc import ChartType, Rule, Variation
 
 START = date(2025, 1, 6)
@@ -113,6 +113,8 @@ def test_a_u_chart_of_falls_per_bed_day():
     assert analysis.points[0].lower == 0.0  # ū − 3√(ū/1000) is below zero
     assert analysis.points[-1].upper == pytest.approx(u_bar + 3 * sqrt(u_bar / 2000))
     assert analysis.points[-1].value == pytest.approx(0.003)
+    # A rate per bed day is shown to three significant figures, not rounded to 0.004.
+    assert spc_words.format_number(u_bar) == "0.00385"
 
 
 def test_a_u_chart_flags_a_month_above_its_own_limit():

@@ -140,6 +140,9 @@ DIRECTION_LABELS = {
 def format_number(value: float | None) -> str:
     if value is None:
         return ""
+    if 0 < abs(value) < 0.01:
+        # A rate per bed day (0.00432) keeps three significant figures, not "0.004".
+        return f"{value:.3g}" if "e" not in f"{value:.3g}" else f"{value:.6f}".rstrip("0")
     places = 2 if abs(value) >= 1 else 3
     text = f"{value:,.{places}f}"
     if "." in text:
