@@ -76,9 +76,11 @@ def make_project(db, organisation):
 @pytest.fixture
 def make_measure(db):
     def make(
-        project, user, values=(), *, direction="up", target=None, name=None, unit="%",
+        project, user, values=(), *, direction="up", target=None, name=None, unit=None,
         start: date = START, chart_type="xmr", denominators=None,
     ):  # fmt: skip
+        if unit is None:  # a proportion is a fraction, never a percentage
+            unit = "" if chart_type in ("p", "p_prime") else "%"
         measure = measure_services.create_measure(
             user,
             project,

@@ -186,6 +186,18 @@ def test_the_chart_data_download_has_numerators_denominators_and_each_points_lim
     assert {(r["chart_type"], r["numerator"], r["denominator"]) for r in rows} == {("xmr", "", "")}
 
 
+def test_a_proportion_is_not_given_a_percent_unit(auth, member, make_project, db):
+    project = make_project(member)
+    response = auth.as_user(member).post(
+        _url(project, "/measures/new"),
+        data={"chart_type": "p", "name": "Screened", "definition": "Screened / eligible.",
+              "unit": "%", "direction": "up"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "A proportion is charted as a fraction from 0 to 1" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Measure.id))) == 0
+
+
 def test_a_measure_with_data_switches_only_between_p_and_p_prime(
     auth, member, make_project, make_measure, db
 ):
@@ -220,3 +232,30 @@ def test_existing_measures_are_xmr_and_an_empty_measure_may_change_type(
     )  # fmt: skip
     measure_services.update_measure(member, project, measure, details)
     assert db.session.get(Measure, measure.id).chart_type == "g"
+
+
+def test_the_chart_draws_each_points_limits_and_says_how_they_were_worked_out(
+    auth, member, make_project, make_measure
+):
+    project = make_project(member)
+    measure = make_measure(
+        project, member, [20] * 11 + [5], chart_type="p", denominators=[100] * 11 + [25],
+        name="Screened",
+    )  # fmt: skip
+    client = auth.as_user(member)
+    svg = client.get(_url(project, f"/measures/{measure.id}/chart.svg")).get_data(as_text=True)
+    assert "Screened: P chart" in svg
+    assert "Process limits (each point&#39;s own)" in svg and "Centre (pooled proportion)" in svg
+    assert ">Proportion</text>" in svg
+    page = client.get(_url(project, f"/measures/{measure.id}")).get_data(as_text=True)
+    # The data table gives each point's numerator, denominator, proportion and limits.
+    assert "0.08 to 0.32" in page and "0 to 0.44" in page
+    assert "the process limits vary with each point&#39;s denominator" in page
+
+    prime = make_measure(
+        project, member, [4900, 5300] * 6, chart_type="p_prime", denominators=[10_000] * 12,
+        name="Trust-wide",
+    )  # fmt: skip
+    svg = client.get(_url(project, f"/measures/{prime.id}/chart.svg")).get_data(as_text=True)
+    assert "Trust-wide: P′ chart" in svg
+    assert "Laney&#39;s adjustment: limits 7.09 times as wide" in svg

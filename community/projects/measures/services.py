@@ -184,6 +184,12 @@ def _check(details: MeasureDetails, measure: Measure | None = None) -> None:
     details.unit = " ".join((details.unit or "").split())
     if len(details.unit) > 40:
         problems.add("Unit must be 40 characters or fewer", "unit")
+    if details.chart_type in spc.PROPORTIONS and details.unit in ("%", "percent", "per cent"):
+        problems.add(
+            "A proportion is charted as a fraction from 0 to 1 (0.85 is 85%): leave the unit "
+            "empty, or say what is counted, like “of patients”",
+            "unit",
+        )
     if details.direction not in {d.value for d in spc.Direction}:
         problems.add("Choose which way is better for this measure", "direction")
     if details.fix_after is not None:
