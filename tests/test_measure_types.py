@@ -3,7 +3,8 @@ examples, the same Making Data Count rules on each, and re-baselining for every 
 
 The numbers are worked by hand from the textbook formulas (Provost & Murray, *The
 Health Care Data Guide*; Laney 2002; Benneyan 2001 for G), which qicharts2 implements;
-where a case is one of qicharts2's published examples, the test says so.
+where a case is the situation of one of qicharts2's published examples, the test says
+so (their datasets are not here, so the numbers are our own, worked by hand).
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def test_zero_counts_on_a_p_chart():
 
 
 def test_laney_p_prime_widens_limits_that_are_too_tight_with_very_large_denominators():
+    # The situation of qicharts2's vignette "Case 5: Prime charts for count data with very
+    # large sample sizes" (its nhs_accidents data, Mohammed et al. 2013): most points
+    # outside the P limits of a stable process, none outside the P′ ones. The numbers here
+    # are our own, worked by hand; that dataset is not in the repository to reproduce.
     # Ten thousand patients a week, alternating 49% and 53%: the binomial limits
     # (0.51 ± 3 √(0.51 × 0.49 / 10000) = 0.51 ± 0.0150) put every week outside them.
     numerators = [4900, 5300] * 6
