@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     import community.methods.routes  # noqa: F401
     import community.notifications.routes  # noqa: F401
     import community.people.routes  # noqa: F401
+    import community.projects.board_routes  # noqa: F401
     import community.projects.dashboard_routes  # noqa: F401
     import community.projects.discussion_routes  # noqa: F401
     import community.projects.measures.routes  # noqa: F401

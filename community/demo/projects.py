@@ -24,6 +24,7 @@ from community.projects import cycles, method_links, project_threads, services
 from community.projects.measures import imports as measure_imports
 from community.projects.measures import services as measure_services
 from community.projects.measures.csv_files import write_points
+from community.projects.measures.spc import ChartType
 from community.projects.models import ProgressScore, Project, ProjectUpdate
 
 # The demo member leads these projects (none is in a community they are not in).
@@ -47,6 +48,21 @@ def _values(rng: random.Random, recipe: tuple, weeks: int) -> list[float]:
             level, noise = rest[1], 0
         values.append(round(level + noise, 1))
     return values
+
+
+def _numbers(rng: random.Random, chart_type: str, value: float, denominator: int | None):
+    """(value, note, denominator) of a point of this type from a recipe's value: a
+    percentage of a proportion's denominator, a rate per 1,000 of a rate's exposure, or
+    a whole count (never below zero) for C, T and G."""
+    if chart_type in (ChartType.P, ChartType.P_PRIME):
+        size = max(10, round(rng.gauss(denominator, denominator * 0.1)))
+        return min(size, max(0, round(value / 100 * size))), "", size
+    if chart_type in (ChartType.U, ChartType.U_PRIME):
+        exposure = max(100, round(rng.gauss(denominator, denominator * 0.1)))
+        return max(0, round(value * exposure / 1000)), "", exposure
+    if chart_type in (ChartType.C, ChartType.T, ChartType.G):
+        return max(0, round(value)), "", None
+    return value, "", None
 
 
 def _monday(moment: date) -> date:
@@ -128,18 +144,23 @@ def seed_projects(
 
 def _measures_and_cycles(rng, lead, project, measure_specs, cycle_specs, first_week) -> None:
     measures = []
-    for name, definition, unit, direction, target, recipe, weeks, rebaseline in measure_specs:
+    for spec in measure_specs:
+        name, definition, unit, direction, target, recipe, weeks, rebaseline = spec[:8]
+        chart_type, denominator = spec[8] if len(spec) > 8 else (ChartType.XMR, None)
         measure = measure_services.create_measure(
             lead, project,
             measure_services.MeasureDetails(name=name, definition=definition, unit=unit,
-                                            direction=direction, target=target),
+                                            direction=direction, target=target,
+                                            chart_type=chart_type),
         )  # fmt: skip
         start = first_week + timedelta(weeks=36 - weeks)
         points = [
-            (start + timedelta(weeks=week), value, "")
+            (start + timedelta(weeks=week), *_numbers(rng, chart_type, value, denominator))
             for week, value in enumerate(_values(rng, recipe, weeks))
         ]
-        measure_imports.import_points(lead, project, measure, write_points(points).encode())
+        measure_imports.import_points(
+            lead, project, measure, write_points(points, chart_type).encode()
+        )
         if rebaseline is not None:
             measure_services.add_process_change(
                 lead, project, measure, points[rebaseline][0],

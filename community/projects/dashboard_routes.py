@@ -24,6 +24,7 @@ def system(slug: str):
         crumbs=[(url_for("directory.systems"), "Integrated care systems"),
                 (url_for("directory.system", slug=system.slug), system.name)],
         projects_url=url_for("projects.index", system=system.id),
+        summary_url=url_for("dashboards.system_summary", slug=system.slug),
         new_project_url=url_for("projects.new"),
         variation_labels=VARIATION_LABELS,
     )  # fmt: skip
@@ -42,6 +43,7 @@ def organisation(slug: str):
                 (url_for("directory.system", slug=system.slug), system.name),
                 (url_for("directory.organisation", slug=organisation.slug), organisation.name)],
         projects_url=url_for("projects.index", system=system.id, organisation=organisation.id),
+        summary_url=url_for("dashboards.organisation_summary", slug=organisation.slug),
         new_project_url=url_for("projects.new"),
         variation_labels=VARIATION_LABELS,
     )  # fmt: skip
@@ -58,6 +60,7 @@ def community(slug: str):
         crumbs=[(url_for("communities.directory"), "Communities"),
                 (url_for("communities.home", slug=community.slug), community.name)],
         projects_url=None,
+        summary_url=url_for("dashboards.community_summary", slug=community.slug),
         new_project_url=url_for("projects.new", community=community.id),
         variation_labels=VARIATION_LABELS,
     )  # fmt: skip

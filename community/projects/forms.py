@@ -18,8 +18,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from community.people.forms import chosen_field
-from community.projects.measures.spc import Direction
-from community.projects.measures.spc_words import DIRECTION_LABELS, format_number
+from community.projects.measures.spc import ChartType, Direction
+from community.projects.measures.spc_words import CHART_TYPE_LABELS, DIRECTION_LABELS, format_number
 from community.projects.models import PROGRESS_SCALE, Decision, ProgrammeType, ProjectStatus
 from community.web.forms import MultiCheckboxField, strip_filter
 
@@ -138,6 +138,16 @@ class ProjectForm(FlaskForm):
 
 
 class MeasureForm(FlaskForm):
+    chart_type = RadioField(
+        "What kind of data will the measure hold?",
+        choices=[(t.value, CHART_TYPE_LABELS[t]) for t in ChartType],
+        # Left out of a form (an older page, a script), a new measure is XmR and an
+        # existing one keeps its type.
+        default=ChartType.XMR.value,
+        description="This decides the chart and how its limits are worked out. Choose the "
+        "Laney P′ or U′ chart when denominators are in the thousands and P or U limits hug the "
+        "centre line; you can switch between P and P′ (or U and U′) later.",
+    )
     name = StringField(
         "Name",
         validators=[InputRequired("Enter the measure's name"), Length(max=120)],
@@ -195,6 +205,12 @@ class PointForm(FlaskForm):
         "Value",
         validators=[InputRequired("Enter the value")],
         message="Enter the value as a number, like 42 or 3.5",
+    )
+    # Shown only for a proportion (its denominator) or a rate (its exposure).
+    denominator = NumberField(
+        "Denominator",
+        validators=[Optional()],
+        message="Enter the denominator as a number, like 120",
     )
     note = StringField(
         "Note (optional)",

@@ -146,6 +146,8 @@ def test_a_projects_charts_and_tables_fit_a_phone_and_stay_legible(
         "measure": (f"{base}/measures/{measure.id}", "Falls a week"),
         "organisation dashboard": (
             f"/organisations/{organisation.slug}/dashboard", "Improvement dashboard"),
+        "board summary": (
+            f"/organisations/{organisation.slug}/summary", "Board summary of measures"),
     }  # fmt: skip
     person = Person.of(member)
     release(db)

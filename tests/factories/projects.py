@@ -27,8 +27,11 @@ def weekly(values, start: date = START) -> list[tuple[date, float, str]]:
     return [(start + timedelta(weeks=i), float(v), "") for i, v in enumerate(values)]
 
 
-def csv_of(values, start: date = START) -> bytes:
-    return write_points(weekly(values, start)).encode()
+def csv_of(values, start: date = START, chart_type="xmr", denominators=None) -> bytes:
+    if denominators is None:
+        return write_points(weekly(values, start), chart_type).encode()
+    rows = [(*row, d) for row, d in zip(weekly(values, start), denominators, strict=True)]
+    return write_points(rows, chart_type).encode()
 
 
 def import_file(client, measure_url: str, data: bytes, replace: str = "yes"):
@@ -74,9 +77,11 @@ def make_project(db, organisation):
 @pytest.fixture
 def make_measure(db):
     def make(
-        project, user, values=(), *, direction="up", target=None, name=None, unit="%",
-        start: date = START,
+        project, user, values=(), *, direction="up", target=None, name=None, unit=None,
+        start: date = START, chart_type="xmr", denominators=None,
     ):  # fmt: skip
+        if unit is None:  # a proportion is a fraction, never a percentage
+            unit = "" if chart_type in ("p", "p_prime") else "%"
         measure = measure_services.create_measure(
             user,
             project,
@@ -86,10 +91,12 @@ def make_measure(db):
                 unit=unit,
                 direction=direction,
                 target=target,
+                chart_type=chart_type,
             ),
         )
         if values:
-            result = measure_imports.import_points(user, project, measure, csv_of(values, start))
+            data = csv_of(values, start, chart_type, denominators)
+            result = measure_imports.import_points(user, project, measure, data)
             assert result.ok, [str(p) for p in result.problems]
         return measure
 

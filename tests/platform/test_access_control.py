@@ -326,6 +326,8 @@ row("communities.accept_invitation", lambda w, t: f"{C(w)}/invitations/{w.invita
 row("communities.moderation_queue", lambda w, t: f"{C(w)}/moderation", c_facilitators())
 row("communities.audit", lambda w, t: f"{C(w)}/audit", c_facilitators())
 row("dashboards.community", lambda w, t: f"{C(w)}/dashboard", in_c())
+row("dashboards.community_summary", lambda w, t: f"{C(w)}/summary", in_c())
+row("dashboards.community_summary_csv", lambda w, t: f"{C(w)}/summary.csv", in_c())
 # ---------------------------------------------------------------- discussions
 row("discussions.new_thread", lambda w, t: f"{C(w)}/threads/new", in_c())
 row("discussions.thread", lambda w, t: f"{T(w)}-{w.thread.slug}", in_c())
@@ -444,6 +446,15 @@ row("measures.rebaseline", lambda w, t: f"{MS(w)}/rebaseline", leads())
 row("measures.remove_rebaseline",
     lambda w, t: f"{MS(w)}/rebaseline/{w.process_change().id}/remove", leads())
 row("dashboards.system", lambda w, t: f"/systems/{w.system.slug}/dashboard", signed_in())
+row("dashboards.system_summary", lambda w, t: f"/systems/{w.system.slug}/summary", signed_in())
+row("dashboards.system_summary_csv", lambda w, t: f"/systems/{w.system.slug}/summary.csv",
+    signed_in())
+row("dashboards.organisation_summary",
+    lambda w, t: f"{ORG.format(w.organisation.slug)}/summary", signed_in())
+row("dashboards.organisation_summary_csv",
+    lambda w, t: f"{ORG.format(w.organisation.slug)}/summary.csv", signed_in())
+row("projects.project_summary", lambda w, t: f"{P(w)}/summary", in_c())
+row("projects.project_summary_csv", lambda w, t: f"{P(w)}/summary.csv", in_c())
 row("dashboards.organisation", lambda w, t: f"{ORG.format(w.organisation.slug)}/dashboard",
     signed_in())
 # ---------------------------------------------------------------- mentoring

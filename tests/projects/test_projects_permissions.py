@@ -204,6 +204,20 @@ TABLE = {
         lambda w: f"/organisations/{w.project.organisation.slug}/dashboard", None, EVERYONE),
     ("dashboards.community", "GET"): (
         lambda w: f"/communities/{w.project.community.slug}/dashboard", None, VIEW),
+    ("dashboards.system_summary", "GET"): (
+        lambda w: f"/systems/{w.project.organisation.system.slug}/summary", None, EVERYONE),
+    ("dashboards.system_summary_csv", "GET"): (
+        lambda w: f"/systems/{w.project.organisation.system.slug}/summary.csv", None, EVERYONE),
+    ("dashboards.organisation_summary", "GET"): (
+        lambda w: f"/organisations/{w.project.organisation.slug}/summary", None, EVERYONE),
+    ("dashboards.organisation_summary_csv", "GET"): (
+        lambda w: f"/organisations/{w.project.organisation.slug}/summary.csv", None, EVERYONE),
+    ("dashboards.community_summary", "GET"): (
+        lambda w: f"/communities/{w.project.community.slug}/summary", None, VIEW),
+    ("dashboards.community_summary_csv", "GET"): (
+        lambda w: f"/communities/{w.project.community.slug}/summary.csv", None, VIEW),
+    ("projects.project_summary", "GET"): (lambda w: f"{_p(w)}/summary", None, VIEW),
+    ("projects.project_summary_csv", "GET"): (lambda w: f"{_p(w)}/summary.csv", None, VIEW),
 }  # fmt: skip
 
 

@@ -229,12 +229,14 @@ def test_outside_the_limits_is_the_label_when_a_trend_disagrees():
 # ------------------------------------------------------------------ run charts and periods
 
 
-def test_fewer_than_twelve_points_is_a_run_chart_with_no_rules():
+def test_fewer_than_twelve_points_is_a_run_chart_with_no_spc_rules():
     analysis = spc.analyse(series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), Direction.UP)
     assert analysis.is_run_chart and analysis.variation == Variation.TOO_FEW
     assert analysis.periods[0].limits is None
     assert analysis.periods[0].centre == 6  # the median
-    assert not any(p.rules for p in analysis.points)
+    # Only the run-chart rules apply (here a trend of 11 rising points; see
+    # tests/test_run_charts.py), never the SPC ones.
+    assert {r for p in analysis.points for r in p.rules} == {Rule.RUN_TREND}
     assert "run chart" in spc_words.describe_variation(analysis)
 
 

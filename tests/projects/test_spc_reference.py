@@ -331,11 +331,12 @@ def test_a_trend_point_next_to_a_different_trend_keeps_its_own_direction():
     assert top.variation == Variation.IMPROVEMENT
 
 
-def test_fewer_than_twelve_points_have_no_limits_and_no_labels():
-    # R draws trial limits here; we follow the Making Data Count guidance.
+def test_fewer_than_twelve_points_have_no_limits_and_no_spc_labels():
+    # R draws trial limits here; we follow the Making Data Count guidance: a run chart,
+    # whose only rules are the run-chart ones (the 10 is an astronomical point).
     analysis = _weekly(DEVIATIONS[:11], Direction.UP)
     assert analysis.is_run_chart and analysis.periods[0].limits is None
-    assert {p.label for p in analysis.points} == {None}
+    assert [p.label for p in analysis.points] == [None] * 4 + [spc.Rule.ASTRONOMICAL] + [None] * 6
 
 
 def test_a_flat_series_keeps_its_zero_moving_ranges():

@@ -17,7 +17,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from community.projects.measures.spc import MIN_POINTS_FOR_LIMITS, Analysis, Variation
+from community.projects.measures.spc import MIN_POINTS_FOR_LIMITS, Analysis, ChartType, Variation
 from community.projects.measures.spc_words import format_number, nhsr_label, point_label
 
 WIDTH = 800
@@ -137,6 +137,26 @@ def _legend_line(colour: str, dash: str | None = None, width: float = 2) -> Mark
     return _line(0, 0, 22, 0, colour, width, dash)
 
 
+Y_LABELS = {
+    ChartType.P: "Proportion",
+    ChartType.P_PRIME: "Proportion",
+    ChartType.U: "Rate",
+    ChartType.U_PRIME: "Rate",
+    ChartType.C: "Count",
+    ChartType.T: "Days between events",
+    ChartType.G: "Cases between events",
+}
+CENTRE_WORDS = {
+    ChartType.P: "Centre (pooled proportion)",
+    ChartType.P_PRIME: "Centre (pooled proportion)",
+    ChartType.U: "Centre (pooled rate)",
+    ChartType.U_PRIME: "Centre (pooled rate)",
+    ChartType.T: "Centre (mean of transformed times)",
+}
+# The types whose limits come from moving ranges, so can leave out the large ones.
+SCREENED_TYPES = frozenset({ChartType.XMR, ChartType.T})
+
+
 def xmr_chart(
     analysis: Analysis,
     *,
@@ -152,7 +172,8 @@ def xmr_chart(
     bottom = TOP + PLOT_HEIGHT
     values = [p.value for p in points]
     lines = [v for period in analysis.periods if period.limits
-             for v in (period.limits.upper, period.limits.lower)]  # fmt: skip
+             for own in (period.point_limits or (period.limits,))
+             for v in (own.upper, own.lower)]  # fmt: skip
     if analysis.target is not None:
         lines.append(analysis.target)
     every = values + lines or [0.0, 1.0]
@@ -190,7 +211,8 @@ def xmr_chart(
                               text_anchor=anchor))  # fmt: skip
     body.append(_text(LEFT + plot_width / 2, bottom + 42, "Date", text_anchor="middle",
                       font_weight="bold"))  # fmt: skip
-    y_label = f"Value ({unit})" if unit else "Value"
+    y_label = Y_LABELS.get(analysis.chart_type, "Value")
+    y_label = f"{y_label} ({unit})" if unit else y_label
     body.append(
         _text(18, TOP + PLOT_HEIGHT / 2, y_label, text_anchor="middle", font_weight="bold",
               transform=f"rotate(-90 18 {TOP + PLOT_HEIGHT / 2:.1f})")
@@ -202,7 +224,20 @@ def xmr_chart(
         x1, x2 = x_at(period.start), x_at(period.end - 1)
         if x1 == x2:
             x1, x2 = x1 - 8, x2 + 8
-        if period.limits:
+        if period.point_limits:
+            # Limits that vary with each point's denominator: a step at each point.
+            has_limits = True
+            body.append(_line(x1, y_at(period.centre), x2, y_at(period.centre), INK, 1.5))
+            for edge in ("upper", "lower"):
+                steps = []
+                for i, own in enumerate(period.point_limits, start=period.start):
+                    left = x_at(i - 0.5) if i > period.start else x1
+                    right = x_at(i + 0.5) if i < period.end - 1 else x2
+                    y = y_at(getattr(own, edge))
+                    steps.append(f"{left:.1f},{y:.1f} {right:.1f},{y:.1f}")
+                body.append(_tag("polyline", points=" ".join(steps), fill="none", stroke=LIMIT,
+                                 stroke_width="1.5", stroke_dasharray="6 4"))  # fmt: skip
+        elif period.limits:
             has_limits = True
             limits = period.limits
             body.append(_line(x1, y_at(limits.mean), x2, y_at(limits.mean), INK, 1.5))
@@ -248,8 +283,19 @@ def xmr_chart(
         if kind in kinds_seen or kind == Variation.COMMON_CAUSE:
             legend.append((marker(kind, 11, 0), MARKERS[kind][2]))
     if has_limits:
-        legend.append((_legend_line(INK), "Mean"))
-        legend.append((_legend_line(LIMIT, "6 4"), "Process limits"))
+        legend.append((_legend_line(INK), CENTRE_WORDS.get(analysis.chart_type, "Mean")))
+        varying = any(p.point_limits for p in analysis.periods)
+        legend.append(
+            (
+                _legend_line(LIMIT, "6 4"),
+                "Process limits (each point's own)" if varying else "Process limits",
+            )
+        )
+        sigma_z = next((p.limits.sigma_z for p in reversed(analysis.periods)
+                        if p.limits and p.limits.sigma_z is not None), None)  # fmt: skip
+        if sigma_z is not None:
+            notes.append(f"Laney's adjustment: limits {format_number(sigma_z)} times as wide "
+                         "as the binomial or Poisson ones.")  # fmt: skip
     if has_run:
         legend.append((_legend_line(INK, "2 3"), "Median (run chart)"))
         notes.append(f"Run chart: process limits appear at {MIN_POINTS_FOR_LIMITS} points.")
@@ -263,7 +309,7 @@ def xmr_chart(
         fixed = any(p.limits and p.limits.baseline < p.size for p in analysis.periods)
         verb = "fixed" if fixed else "will be fixed"
         notes.append(f"Mean and limits {verb} on the first {analysis.fix_after} points.")
-    if has_limits and analysis.screen_outliers:
+    if has_limits and analysis.screen_outliers and analysis.chart_type in SCREENED_TYPES:
         notes.append("Unusually large moving ranges are left out of the limits.")
     legend_svg, legend_height = _legend(legend, bottom + 70)
     height = bottom + 70 + legend_height + 4
@@ -328,10 +374,40 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
     )
 
 
+def sparkline(values: Sequence[float], words: str, width: int = 120, height: int = 32) -> Markup:
+    """A small line of a measure's latest points, for the board summary; `words` is its
+    text alternative (the table beside it carries the numbers)."""
+    if not values:
+        return Markup("")
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+
+    def x_at(i: int) -> float:
+        return 3 + (i * (width - 6) / (len(values) - 1) if len(values) > 1 else (width - 6) / 2)
+
+    def y_at(v: float) -> float:
+        return height - 3 - (v - low) / span * (height - 6)
+
+    path = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in enumerate(values))
+    last = _tag("circle", cx=f"{x_at(len(values) - 1):.1f}", cy=f"{y_at(values[-1]):.1f}",
+                r="2.5", fill=INK)  # fmt: skip
+    return _tag(
+        "svg",
+        _tag("title", words)
+        + _tag("polyline", points=path, fill="none", stroke=LINE, stroke_width="1.5")
+        + last,
+        class_="ic-sparkline", role="img", width=width, height=height,
+        viewBox=f"0 0 {width} {height}", xmlns="http://www.w3.org/2000/svg",
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------ the chart's numbers
 
 CHART_DATA_COLUMNS = (
     "date",
+    "chart_type",
+    "numerator",
+    "denominator",
     "value",
     "period",
     "centre",
@@ -370,11 +446,14 @@ def chart_data_csv(analysis: Analysis) -> str:
         writer.writerow(
             (
                 point.when.isoformat(),
+                analysis.chart_type.value,
+                _full(point.numerator),
+                _full(point.denominator),
                 _full(point.value),
                 point.period + 1,
                 _full(period.centre),
-                _full(limits.lower) if limits else "",
-                _full(limits.upper) if limits else "",
+                _full(point.lower),
+                _full(point.upper),
                 point_label(point),
                 nhsr_label(point) if limits else "",
                 point.variation.value,

@@ -18,12 +18,30 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from community.core.timefmt import uk_today
+from community.projects.measures.spc import PROPORTIONS, WITH_DENOMINATOR, ChartType
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_NOTE = 200
 HEADINGS = ("date", "value", "note")
-_ALIASES = {"date": "date", "value": "value", "note": "note", "notes": "note", "comment": "note"}
+# The headings of each type's file: what the download writes and the import asks for.
+TYPE_HEADINGS = {
+    ChartType.XMR: HEADINGS,
+    ChartType.P: ("date", "numerator", "denominator", "note"),
+    ChartType.P_PRIME: ("date", "numerator", "denominator", "note"),
+    ChartType.U: ("date", "numerator", "exposure", "note"),
+    ChartType.U_PRIME: ("date", "numerator", "exposure", "note"),
+    ChartType.C: ("date", "count", "note"),
+    ChartType.T: ("date", "days", "note"),
+    ChartType.G: ("date", "cases", "note"),
+}
+# Every heading a column may have, whatever the type: a file with "value" imports
+# into a count, and "exposure" and "denominator" are the same column.
+_ALIASES = {
+    "date": "date", "value": "value", "numerator": "value", "count": "value", "days": "value",
+    "cases": "value", "denominator": "denominator", "exposure": "denominator", "note": "note",
+    "notes": "note", "comment": "note",
+}  # fmt: skip
 _DAY_TIME = re.compile(r"(\S+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _YEAR_FIRST = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
@@ -55,8 +73,9 @@ class Problem:
 class ParsedRow:
     row: int
     observed_on: date
-    value: float
+    value: float  # the numerator of a proportion or a rate
     note: str
+    denominator: float | None = None  # of a proportion; the exposure of a rate
 
 
 @dataclass
@@ -173,6 +192,52 @@ def parse_value(text: str) -> tuple[float | None, str]:
     return value, ""
 
 
+def value_words(chart_type: ChartType | str) -> tuple[str, str]:
+    """What a type calls its value and its denominator, in words for messages and labels."""
+    chart_type = ChartType(chart_type)
+    if chart_type in PROPORTIONS:
+        return "numerator", "denominator"
+    if chart_type in WITH_DENOMINATOR:
+        return "numerator", "exposure"
+    return {ChartType.C: "count", ChartType.T: "days", ChartType.G: "cases"}.get(
+        chart_type, "value"
+    ), ""
+
+
+def check_numbers(
+    chart_type: ChartType | str, value: float, denominator: float | None
+) -> list[tuple[str, str]]:
+    """(column, problem) for each way a point's numbers cannot be of this type.
+
+    The one check for the form and the CSV import: counts are whole and never
+    negative, a denominator is above zero, and a proportion's numerator is no
+    more than its denominator.
+    """
+    chart_type = ChartType(chart_type)
+    name, per = value_words(chart_type)
+    problems = []
+    if chart_type == ChartType.XMR:
+        return problems
+    whole = chart_type in (ChartType.C, ChartType.G, *WITH_DENOMINATOR)
+    if value < 0:
+        problems.append(("value", f"the {name} cannot be below zero"))
+    elif whole and not float(value).is_integer():
+        problems.append(("value", f"the {name} must be a whole number"))
+    if chart_type in WITH_DENOMINATOR:
+        if denominator is None:
+            problems.append(("denominator", f"the {per} is missing"))
+        elif denominator <= 0:
+            problems.append(("denominator", f"the {per} must be more than zero"))
+        elif chart_type in PROPORTIONS and not float(denominator).is_integer():
+            problems.append(("denominator", f"the {per} must be a whole number"))
+        elif chart_type in PROPORTIONS and value > denominator:
+            problems.append(
+                ("value", f"the {name} ({format_value(value)}) is more than the {per} "
+                 f"({format_value(denominator)}): a proportion cannot be above 1")
+            )  # fmt: skip
+    return problems
+
+
 def _decode(data: bytes) -> str:
     # Excel saves "CSV UTF-8" with a byte-order mark, and plain "CSV" as Windows-1252.
     try:
@@ -218,8 +283,11 @@ def _records(text: str, result: ImportResult) -> Iterable[tuple[int, list[str]]]
         yield number, cells
 
 
-def parse_points(data: bytes, today: date | None = None) -> ImportResult:
-    """Check every row of a CSV file of dates, values and optional notes.
+def parse_points(
+    data: bytes, today: date | None = None, chart_type: ChartType | str = ChartType.XMR
+) -> ImportResult:
+    """Check every row of a CSV file of dates, values and optional notes (and, for a
+    proportion or a rate, numerators and denominators or exposures).
 
     A date after `today` (by default today in the UK) is refused: a value cannot
     have been measured yet.
@@ -243,13 +311,18 @@ def parse_points(data: bytes, today: date | None = None) -> ImportResult:
             continue  # blank rows, as spreadsheets leave at the end
         if columns is None:
             columns = _columns(cells)
-            if "date" not in columns or "value" not in columns:
+            needed = {"date", "value"} | (
+                {"denominator"} if chart_type in WITH_DENOMINATOR else set()
+            )
+            if not needed <= columns.keys():
+                headings = TYPE_HEADINGS[ChartType(chart_type)]
+                named = ", ".join(headings[:-1])
                 result.problems.append(
                     Problem(
                         number,
                         "",
-                        "the first row must name the columns: date, value and, if you like, "
-                        "note (for example: date,value,note)",
+                        f"the first row must name the columns: {named} and, if you like, "
+                        f"note (for example: {','.join(headings)})",
                     )  # fmt: skip
                 )
                 return result
@@ -261,7 +334,7 @@ def parse_points(data: bytes, today: date | None = None) -> ImportResult:
                 )
             )
             return result
-        problems = _check_row(number, cells, columns, seen, today, result)
+        problems = _check_row(number, cells, columns, seen, today, result, chart_type)
         result.problems.extend(problems)
         if problems:
             result.bad_rows += 1
@@ -272,7 +345,7 @@ def parse_points(data: bytes, today: date | None = None) -> ImportResult:
     return result
 
 
-def _check_row(number, cells, columns, seen, today, result) -> list[Problem]:
+def _check_row(number, cells, columns, seen, today, result, chart_type) -> list[Problem]:
     problems = []
     observed_on, date_problem = parse_date(_cell(cells, columns["date"]))
     if date_problem:
@@ -287,16 +360,28 @@ def _check_row(number, cells, columns, seen, today, result) -> list[Problem]:
             Problem(number, "date", f"{format_date(observed_on)} is in the future: "
                     "a value can only be dated today or earlier")
         )  # fmt: skip
+    name, per = value_words(chart_type)
     value, value_problem = parse_value(_cell(cells, columns["value"]))
     if value_problem:
-        problems.append(Problem(number, "value", value_problem))
+        problems.append(Problem(number, name, value_problem.replace("the value", f"the {name}")))
+    denominator = None
+    if per:
+        denominator, per_problem = parse_value(_cell(cells, columns["denominator"]))
+        if per_problem:
+            problems.append(Problem(number, per, per_problem.replace("the value", f"the {per}")))
+    if value is not None and (not per or denominator is not None):
+        columns_named = {"value": name, "denominator": per}
+        problems.extend(
+            Problem(number, columns_named[column], message)
+            for column, message in check_numbers(chart_type, value, denominator)
+        )
     note = _unescape_note(_cell(cells, columns.get("note")).strip())
     if len(note) > MAX_NOTE:
         problems.append(Problem(number, "note", f"the note is longer than {MAX_NOTE} characters"))
     if observed_on is not None and observed_on not in seen:
         seen[observed_on] = number
     if not problems:
-        result.rows.append(ParsedRow(number, observed_on, value, note))
+        result.rows.append(ParsedRow(number, observed_on, value, note, denominator))
     return problems
 
 
@@ -308,12 +393,17 @@ def format_value(value: float) -> str:
     return repr(value)
 
 
-def write_points(points: Iterable[tuple[date, float, str]]) -> str:
+def write_points(points: Iterable[tuple], chart_type: ChartType | str = ChartType.XMR) -> str:
+    """The points (date, value, note[, denominator]) as the type's CSV file."""
+    chart_type = ChartType(chart_type)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADINGS)
-    for observed_on, value, note in points:
+    writer.writerow(TYPE_HEADINGS[chart_type])
+    for observed_on, value, note, *rest in points:
         if note.startswith(_FORMULA_STARTS) or _is_escaped(note):
             note = "'" + note
-        writer.writerow([observed_on.isoformat(), format_value(value), note])
+        numbers = [format_value(value)]
+        if chart_type in WITH_DENOMINATOR:
+            numbers.append(format_value(rest[0]) if rest and rest[0] is not None else "")
+        writer.writerow([observed_on.isoformat(), *numbers, note])
     return out.getvalue()

@@ -30,9 +30,16 @@ def process_changes_of(measure: Measure) -> list[ProcessChange]:
     )
 
 
-def points_of(measure: Measure) -> list[tuple[int, date, float, str]]:
+def points_of(measure: Measure) -> list[tuple[int, date, float, str, float | None]]:
+    """(id, date, value, note, denominator) of each point, in date order."""
     rows = db.session.execute(
-        sa.select(DataPoint.id, DataPoint.observed_on, DataPoint.value, DataPoint.note)
+        sa.select(
+            DataPoint.id,
+            DataPoint.observed_on,
+            DataPoint.value,
+            DataPoint.note,
+            DataPoint.denominator,
+        )
         .where(DataPoint.measure_id == measure.id)
         .order_by(DataPoint.observed_on)
     )
@@ -51,8 +58,11 @@ def point_dates(measure: Measure) -> list[date]:
 
 def analyse(measure: Measure, points, changes) -> spc.Analysis:
     dates = [p[1] for p in points]
+    kind = spc.ChartType(measure.chart_type)
+    with_denominator = kind in spc.WITH_DENOMINATOR
     return spc.analyse(
-        [(p[1], p[2]) for p in points],
+        [(p[1], p[2], p[4]) if with_denominator else (p[1], p[2]) for p in points],
+        chart_type=kind,
         direction=measure.direction,
         target=measure.target,
         period_starts=spc.period_starts_for(dates, [c.starts_on for c in changes]),
@@ -86,6 +96,7 @@ def refresh_results(measure: Measure) -> None:
     measure.latest_on = latest.when if latest else None
     measure.latest_value = latest.value if latest else None
     measure.variation = analysis.variation.value if analysis.variation else ""
+    measure.variation_side = latest.side if latest and latest.label else 0
     measure.assurance = analysis.assurance.value if analysis.assurance else ""
     measure.summary = spc_words.summary(analysis, measure.unit)[:1000]
     db.session.execute(
@@ -93,6 +104,10 @@ def refresh_results(measure: Measure) -> None:
     )
 
 
-def describe_point(observed_on: date, value: float, note: str) -> str:
+def describe_point(
+    observed_on: date, value: float, note: str, denominator: float | None = None
+) -> str:
     text = f"{observed_on.isoformat()} {csv_files.format_value(value)}"
+    if denominator is not None:
+        text += f"/{csv_files.format_value(denominator)}"
     return f"{text} ({note})" if note else text

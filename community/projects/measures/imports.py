@@ -29,6 +29,7 @@ class ChangedRow:
     row: csv_files.ParsedRow
     old_value: float
     old_note: str
+    old_denominator: float | None = None
 
 
 @dataclass
@@ -55,22 +56,30 @@ def _compare(measure: Measure, result: csv_files.ImportResult) -> ImportPreview:
     if not result.ok:
         return preview
     existing = {
-        row.observed_on: (row.value, row.note)
+        row.observed_on: (row.value, row.note, row.denominator)
         for row in db.session.execute(
-            sa.select(DataPoint.observed_on, DataPoint.value, DataPoint.note).where(
-                DataPoint.measure_id == measure.id
-            )
+            sa.select(
+                DataPoint.observed_on, DataPoint.value, DataPoint.note, DataPoint.denominator
+            ).where(DataPoint.measure_id == measure.id)
         )
     }
     for row in result.rows:
         old = existing.get(row.observed_on)
         if old is None:
             preview.added.append(row)
-        elif (float(old[0]), old[1]) == (row.value, _tidy(row.note)):
+        elif (float(old[0]), old[1], _number(old[2])) == (
+            row.value,
+            _tidy(row.note),
+            _number(row.denominator),
+        ):
             preview.unchanged.append(row)
         else:
-            preview.changed.append(ChangedRow(row, old[0], old[1]))
+            preview.changed.append(ChangedRow(row, old[0], old[1], old[2]))
     return preview
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _tidy(note: str) -> str:
@@ -79,7 +88,7 @@ def _tidy(note: str) -> str:
 
 def preview_import(measure: Measure, data: bytes) -> ImportPreview:
     """Check a CSV file and sort its rows into added, changed and unchanged; saves nothing."""
-    return _compare(measure, csv_files.parse_points(data))
+    return _compare(measure, csv_files.parse_points(data, chart_type=measure.chart_type))
 
 
 def preview_rows(measure: Measure, rows: list[csv_files.ParsedRow]) -> ImportPreview:
@@ -101,7 +110,8 @@ def apply_import(
             sa.insert(DataPoint),
             [
                 {"measure_id": measure.id, "observed_on": row.observed_on, "value": row.value,
-                 "note": _tidy(row.note), "created_by_id": user.id, "created_at": now}
+                 "denominator": row.denominator, "note": _tidy(row.note),
+                 "created_by_id": user.id, "created_at": now}
                 for row in preview.added
             ],
         )  # fmt: skip
@@ -118,14 +128,16 @@ def apply_import(
         db.session.execute(
             sa.update(DataPoint),
             [
-                {"id": ids[c.row.observed_on], "value": c.row.value, "note": _tidy(c.row.note),
+                {"id": ids[c.row.observed_on], "value": c.row.value,
+                 "denominator": c.row.denominator, "note": _tidy(c.row.note),
                  "changed_by_id": user.id, "changed_at": now}
                 for c in replaced
             ],
         )  # fmt: skip
         for c in replaced:
-            before = describe_point(c.row.observed_on, c.old_value, c.old_note)
-            after = describe_point(c.row.observed_on, c.row.value, _tidy(c.row.note))
+            before = describe_point(c.row.observed_on, c.old_value, c.old_note, c.old_denominator)
+            after = describe_point(c.row.observed_on, c.row.value, _tidy(c.row.note),
+                                   c.row.denominator)  # fmt: skip
             record("measure.point_changed", user, measure,
                    f"{measure.name}: {before} -> {after} (CSV import)"[:300],
                    community_id=project.community_id)  # fmt: skip

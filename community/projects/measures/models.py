@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.core.extensions import db
 from community.core.models_base import created_at_column
 from community.core.timefmt import utcnow
-from community.projects.measures.spc import Direction, Variation
+from community.projects.measures.spc import WITH_DENOMINATOR, ChartType, Direction, Variation
 from community.projects.measures.spc_words import (
     ASSURANCE_LABELS,
+    CHART_TYPE_LABELS,
     DIRECTION_LABELS,
     VARIATION_LABELS,
 )
@@ -34,6 +35,12 @@ class Measure(db.Model):
     # mean and limits on the first n points of each period (None: not fixed).
     screen_outliers: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
     fix_after: Mapped[Optional[int]] = mapped_column()
+    # Which chart the measure is drawn as (spc.ChartType): a single value per period
+    # (XmR), a proportion (P, Laney P′), a rate (U, Laney U′), a count (C) or a rare
+    # event (T: days between events, G: cases between events).
+    chart_type: Mapped[str] = mapped_column(
+        sa.String(12), default=ChartType.XMR, server_default=ChartType.XMR.value
+    )
     created_at: Mapped[datetime] = created_at_column()
     # Goes up whenever anything drawn on the chart changes: the key of the chart cache.
     data_version: Mapped[int] = mapped_column(default=1)
@@ -43,6 +50,8 @@ class Measure(db.Model):
     latest_on: Mapped[Optional[date]] = mapped_column(sa.Date)
     latest_value: Mapped[Optional[float]] = mapped_column(sa.Double)
     variation: Mapped[str] = mapped_column(sa.String(16), default="")
+    # The side of the latest point's special cause: 1 high, -1 low, 0 none (the icon's H or L).
+    variation_side: Mapped[int] = mapped_column(default=0, server_default="0")
     assurance: Mapped[str] = mapped_column(sa.String(16), default="")
     summary: Mapped[str] = mapped_column(sa.String(1000), default="")
 
@@ -51,6 +60,18 @@ class Measure(db.Model):
     @property
     def direction_label(self) -> str:
         return DIRECTION_LABELS[Direction(self.direction)]
+
+    @property
+    def kind(self) -> ChartType:
+        return ChartType(self.chart_type)
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.kind in WITH_DENOMINATOR
+
+    @property
+    def chart_type_label(self) -> str:
+        return CHART_TYPE_LABELS[self.kind]
 
     @property
     def variation_label(self) -> str:
@@ -86,7 +107,11 @@ class DataPoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     measure_id: Mapped[int] = mapped_column(sa.ForeignKey("measures.id", ondelete="CASCADE"))
     observed_on: Mapped[date] = mapped_column(sa.Date)
+    # The value; for a proportion or a rate, its numerator (what is plotted is
+    # value / denominator).
     value: Mapped[float] = mapped_column(sa.Double)
+    # The denominator of a proportion or the exposure of a rate; None for other types.
+    denominator: Mapped[Optional[float]] = mapped_column(sa.Double)
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     # Who entered the point and who last changed it (points from before these were
     # kept have no entrant on record).

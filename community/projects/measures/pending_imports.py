@@ -37,7 +37,7 @@ def sign(measure_id: int, user_id: int, rows: list[ParsedRow], data_version: int
         "m": measure_id,
         "u": user_id,
         "v": data_version,
-        "r": [[r.row, r.observed_on.isoformat(), r.value, r.note] for r in rows],
+        "r": [[r.row, r.observed_on.isoformat(), r.value, r.note, r.denominator] for r in rows],
     }
     return _serializer().dumps(payload)
 
@@ -49,9 +49,12 @@ def load(token: str, measure_id: int, user_id: int) -> PendingImport | None:
         if payload["m"] != measure_id or payload["u"] != user_id:
             return None
         rows = [
-            ParsedRow(int(number), date.fromisoformat(day), float(value), str(note))
-            for number, day, value, note in payload["r"]
-        ]
+            ParsedRow(
+                int(number), date.fromisoformat(day), float(value), str(note),
+                None if denominator is None else float(denominator),
+            )
+            for number, day, value, note, denominator in payload["r"]
+        ]  # fmt: skip
         return PendingImport(rows, int(payload["v"]))
     except (BadData, KeyError, TypeError, ValueError):
         return None

@@ -7,6 +7,7 @@ import contextlib
 
 from flask import Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from community.core.errors import RuleViolation
 from community.core.slugs import slugify
@@ -18,12 +19,14 @@ from community.projects.forms import (
     PointForm,
     RebaselineForm,
 )
-from community.projects.measures import charts, pending_imports, services
+from community.projects.measures import charts, icons, pending_imports, services
 from community.projects.measures import imports as measure_imports
 from community.projects.measures.blueprint import bp
-from community.projects.measures.csv_files import MAX_BYTES
+from community.projects.measures.csv_files import MAX_BYTES, TYPE_HEADINGS, value_words
 from community.projects.measures.spc import Variation
 from community.projects.measures.spc_words import (
+    CHART_NAMES,
+    chart_title,
     format_date,
     format_number,
     point_signals,
@@ -57,6 +60,34 @@ def variation_word(variation: str) -> str:
     }.get(variation, "")
 
 
+@bp.app_template_global("mdc_icons")
+def mdc_icons(measure) -> Markup:
+    """The Making Data Count variation and assurance icons of a measure."""
+    return icons.variation_icon(measure.variation, measure.variation_side) + icons.assurance_icon(
+        measure.assurance
+    )
+
+
+@bp.app_template_global("variation_icon")
+def variation_icon(variation: str, side: int) -> Markup:
+    return icons.variation_icon(variation, side)
+
+
+@bp.app_template_global("assurance_icon")
+def assurance_icon(assurance: str) -> Markup:
+    return icons.assurance_icon(assurance)
+
+
+@bp.app_template_global("chart_title")
+def chart_title_global(analysis) -> str:
+    return chart_title(analysis)
+
+
+@bp.app_template_global("chart_names")
+def chart_names_global():
+    return CHART_NAMES
+
+
 @bp.app_template_global("point_signal_words")
 def point_signal_words(point) -> str:
     return point_signals(point)
@@ -71,7 +102,21 @@ def _details(form: MeasureForm) -> services.MeasureDetails:
         name=form.name.data, definition=form.definition.data, unit=form.unit.data,
         direction=form.direction.data, target=form.target.data,
         screen_outliers=form.screen_outliers.data, fix_after=form.fix_after.data,
+        chart_type=form.chart_type.data,
     )  # fmt: skip
+
+
+def _point_form(measure, **kwargs) -> PointForm:
+    """The point form, its fields named as the measure's type names them."""
+    form = PointForm(**kwargs)
+    name, per = value_words(measure.chart_type)
+    form.value.label.text = name.capitalize()
+    form.value.validators[0].message = f"Enter the {name}"
+    form.value.message = f"Enter the {name} as a number"
+    if per:
+        form.denominator.label.text = per.capitalize()
+        form.denominator.message = f"Enter the {per} as a number, like 120"
+    return form
 
 
 @bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
@@ -129,7 +174,7 @@ def edit(project_id: int, slug: str, measure_id: int):
             flash("The measure has been saved.", "success")
             return redirect(_measure_url(project, measure))
     elif form.is_submitted():
-        also_check(form, lambda: services.check_details(_details(form)))
+        also_check(form, lambda: services.check_details(_details(form), measure))
     return render_template(
         "projects/measure_form.html", project=project, form=form, measure=measure
     )
@@ -142,25 +187,29 @@ def add_point(project_id: int, slug: str, measure_id: int):
         return moved
     project = access.project
     measure = services.get_measure_or_404(project, measure_id)
-    form = PointForm()
+    form = _point_form(measure)
     if form.validate_on_submit():
         try:
             point = services.add_point(
-                current_user, measure, form.observed_on.data, form.value.data, form.note.data
-            )
+                current_user, measure, form.observed_on.data, form.value.data, form.note.data,
+                form.denominator.data,
+            )  # fmt: skip
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            flash(f"Added {format_number(point.value)} for {format_date(point.observed_on)}.",
-                  "success")  # fmt: skip
+            shown = format_number(point.value)
+            if point.denominator is not None:
+                shown += f" / {format_number(point.denominator)}"
+            flash(f"Added {shown} for {format_date(point.observed_on)}.", "success")
             if request.form.get("another"):
                 return redirect(_measure_url(project, measure, "measures.add_point"))
             return redirect(_measure_url(project, measure))
     elif form.is_submitted():
         also_check(
             form,
-            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
-        )
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data,
+                                         measure.chart_type, form.denominator.data),
+        )  # fmt: skip
     return render_template("projects/point_form.html", project=project, measure=measure, form=form)
 
 
@@ -204,12 +253,12 @@ def edit_point(project_id: int, slug: str, measure_id: int, point_id: int):
     project = access.project
     measure = services.get_measure_or_404(project, measure_id)
     point = services.get_point_or_404(measure, point_id)
-    form = PointForm(obj=point)
+    form = _point_form(measure, obj=point)
     if form.validate_on_submit():
         try:
             services.edit_point(
                 current_user, project, measure, point,
-                form.observed_on.data, form.value.data, form.note.data,
+                form.observed_on.data, form.value.data, form.note.data, form.denominator.data,
             )  # fmt: skip
         except RuleViolation as violation:
             show_violation(form, violation)
@@ -219,8 +268,9 @@ def edit_point(project_id: int, slug: str, measure_id: int, point_id: int):
     elif form.is_submitted():
         also_check(
             form,
-            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data),
-        )
+            lambda: services.check_point(form.observed_on.data, form.value.data, form.note.data,
+                                         measure.chart_type, form.denominator.data),
+        )  # fmt: skip
     return render_template(
         "projects/point_form.html", project=project, measure=measure, form=form, point=point
     )
@@ -273,8 +323,9 @@ def import_csv(project_id: int, slug: str, measure_id: int):
         result = preview.result
         form.file.errors = ["The file was not imported: fix the problems listed and try again"]
     return render_template(
-        "projects/import.html", project=project, measure=measure, form=form, result=result
-    )
+        "projects/import.html", project=project, measure=measure, form=form, result=result,
+        headings=",".join(TYPE_HEADINGS[measure.kind]),
+    )  # fmt: skip
 
 
 def _show_preview(project, measure, preview, form=None, changed_since=False):

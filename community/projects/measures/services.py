@@ -85,6 +85,10 @@ class MeasureView:
     point_ids: tuple[int, ...]
     cycles: tuple[CycleMark, ...]
 
+    @property
+    def varying_limits(self) -> bool:
+        return any(period.point_limits for period in self.analysis.periods)
+
 
 def measure_view(measure: Measure) -> MeasureView:
     """The analysis and chart of a measure, worked out once per version of its data and
@@ -94,7 +98,7 @@ def measure_view(measure: Measure) -> MeasureView:
     # the name and unit are in the chart's words.
     key = (measure.id, measure.created_at.isoformat(), measure.data_version, measure.name,
            measure.unit, measure.direction, measure.target, measure.screen_outliers,
-           measure.fix_after, cycles)  # fmt: skip
+           measure.fix_after, measure.chart_type, cycles)  # fmt: skip
     views = store("measure_views")
     view = views.get(key)
     if view is None:
@@ -110,7 +114,7 @@ def _build_view(measure: Measure, cycles: tuple[CycleMark, ...]) -> MeasureView:
     chart = charts.xmr_chart(
         analysis,
         chart_id=f"measure-{measure.id}-chart",
-        title=f"{measure.name}: {'run' if analysis.is_run_chart else 'XmR'} chart",
+        title=f"{measure.name}: {spc_words.chart_title(analysis)}",
         description=summary or "No data yet.",
         unit=measure.unit,
         annotations=[charts.Annotation(c.started_on, c.label) for c in cycles],
@@ -138,11 +142,33 @@ class MeasureDetails:
     target: float | None
     screen_outliers: bool = True
     fix_after: float | None = None  # a whole number of points, 12 or more; None: not fixed
+    chart_type: str = spc.ChartType.XMR
 
 
-def _check(details: MeasureDetails) -> None:
+# Once a measure has data, its type may change only to one whose data are the same
+# kind: P and Laney's P′, U and Laney's U′ (the switch the issue asks to be visible).
+_SWITCHABLE = ({spc.ChartType.P, spc.ChartType.P_PRIME}, {spc.ChartType.U, spc.ChartType.U_PRIME})
+
+
+def _may_switch(old: str, new: str) -> bool:
+    return old == new or any({old, new} <= family for family in _SWITCHABLE)
+
+
+def _check(details: MeasureDetails, measure: Measure | None = None) -> None:
     """Every problem with the details at once (a RuleViolations), or nothing."""
     problems = Problems()
+    if details.chart_type not in {t.value for t in spc.ChartType}:
+        problems.add("Choose what kind of data the measure holds", "chart_type")
+    elif (
+        measure is not None
+        and measure.point_count
+        and not _may_switch(measure.chart_type, details.chart_type)
+    ):
+        problems.add(
+            "A measure with data can only switch between a P chart and a P′ chart, or a U "
+            "chart and a U′ chart: start a new measure for a different kind of data",
+            "chart_type",
+        )
     details.name = " ".join((details.name or "").split())
     if not details.name:
         problems.add("Enter the measure's name", "name")
@@ -158,6 +184,12 @@ def _check(details: MeasureDetails) -> None:
     details.unit = " ".join((details.unit or "").split())
     if len(details.unit) > 40:
         problems.add("Unit must be 40 characters or fewer", "unit")
+    if details.chart_type in spc.PROPORTIONS and details.unit in ("%", "percent", "per cent"):
+        problems.add(
+            "A proportion is charted as a fraction from 0 to 1 (0.85 is 85%): leave the unit "
+            "empty, or say what is counted, like “of patients”",
+            "unit",
+        )
     if details.direction not in {d.value for d in spc.Direction}:
         problems.add("Choose which way is better for this measure", "direction")
     if details.fix_after is not None:
@@ -173,9 +205,9 @@ def _check(details: MeasureDetails) -> None:
     problems.raise_any()
 
 
-def check_details(details: MeasureDetails) -> None:
+def check_details(details: MeasureDetails, measure: Measure | None = None) -> None:
     """The checks `create_measure` and `update_measure` make, saving nothing."""
-    _check(details)
+    _check(details, measure)
 
 
 def create_measure(user: User, project: Project, details: MeasureDetails) -> Measure:
@@ -184,7 +216,8 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
         project_id=project.id, name=details.name, definition=details.definition,
         unit=details.unit, direction=details.direction, target=details.target,
         screen_outliers=details.screen_outliers, fix_after=details.fix_after,
-        data_version=1, point_count=0, variation="", assurance="", summary="",
+        chart_type=details.chart_type, data_version=1, point_count=0, variation="",
+        assurance="", summary="",
     )  # fmt: skip
     db.session.add(measure)
     db.session.flush()
@@ -196,8 +229,9 @@ def create_measure(user: User, project: Project, details: MeasureDetails) -> Mea
 
 
 def update_measure(user: User, project: Project, measure: Measure, details: MeasureDetails):
-    _check(details)
+    _check(details, measure)
     lock_for_change(measure)
+    measure.chart_type = details.chart_type
     measure.name, measure.definition, measure.unit = details.name, details.definition, details.unit
     measure.direction, measure.target = details.direction, details.target
     measure.screen_outliers, measure.fix_after = details.screen_outliers, details.fix_after
@@ -208,30 +242,42 @@ def update_measure(user: User, project: Project, measure: Measure, details: Meas
 
 
 def add_point(
-    user: User, measure: Measure, observed_on: date | None, value: float | None, note: str
-) -> DataPoint:
-    note = _checked_point(observed_on, value, note)
+    user: User, measure: Measure, observed_on: date | None, value: float | None, note: str,
+    denominator: float | None = None,
+) -> DataPoint:  # fmt: skip
+    note = _checked_point(observed_on, value, note, measure.chart_type, denominator)
+    if measure.kind not in spc.WITH_DENOMINATOR:
+        denominator = None
     lock_for_change(measure)
     _check_no_clash(measure, observed_on)
     point = DataPoint(
         measure_id=measure.id, observed_on=observed_on, value=value, note=note,
-        created_by_id=user.id, created_at=utcnow(),
+        denominator=denominator, created_by_id=user.id, created_at=utcnow(),
     )  # fmt: skip
     db.session.add(point)
     refresh_results(measure)
     record(
         "measure.point_added", user, measure,
-        f"{measure.name}: {observed_on.isoformat()} {csv_files.format_value(value)}"[:300],
+        f"{measure.name}: {describe_point(observed_on, value, '', denominator)}"[:300],
         community_id=measure_community_id(measure),
     )  # fmt: skip
     db.session.commit()
     return point
 
 
-def _checked_point(observed_on: date | None, value: float | None, note: str) -> str:
-    """The point's note, tidied, once its date, value and note are good; otherwise every
-    problem with them at once."""
+def _checked_point(
+    observed_on: date | None, value: float | None, note: str,
+    chart_type: str = spc.ChartType.XMR, denominator: float | None = None,
+) -> str:  # fmt: skip
+    """The point's note, tidied, once its date, numbers and note are good; otherwise every
+    problem with them at once (the numbers checked as the CSV import checks them)."""
     problems = Problems()
+    name, per = csv_files.value_words(chart_type)
+    if per and denominator is None:
+        problems.add(f"Enter the {per} as a number", "denominator")
+    if value is not None and (not per or denominator is not None):
+        for column, message in csv_files.check_numbers(chart_type, value, denominator):
+            problems.add(message[0].upper() + message[1:], column)
     if observed_on is None:
         problems.add("Enter the date of the value", "observed_on")
     elif is_in_the_future(observed_on):
@@ -241,7 +287,7 @@ def _checked_point(observed_on: date | None, value: float | None, note: str) -> 
             "observed_on",
         )
     if value is None:
-        problems.add("Enter the value as a number", "value")
+        problems.add(f"Enter the {name} as a number", "value")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
         problems.add(f"Note must be {MAX_NOTE} characters or fewer", "note")
@@ -249,9 +295,12 @@ def _checked_point(observed_on: date | None, value: float | None, note: str) -> 
     return note
 
 
-def check_point(observed_on: date | None, value: float | None, note: str) -> None:
+def check_point(
+    observed_on: date | None, value: float | None, note: str,
+    chart_type: str = spc.ChartType.XMR, denominator: float | None = None,
+) -> None:  # fmt: skip
     """The checks `add_point` and `edit_point` make of a point's own fields, saving nothing."""
-    _checked_point(observed_on, value, note)
+    _checked_point(observed_on, value, note, chart_type, denominator)
 
 
 def _check_no_clash(measure: Measure, observed_on: date, point_id: int | None = None) -> None:
@@ -285,18 +334,21 @@ def get_point_or_404(measure: Measure, point_id: int) -> DataPoint:
 
 def edit_point(
     user: User, project: Project, measure: Measure, point: DataPoint,
-    observed_on: date | None, value: float | None, note: str,
+    observed_on: date | None, value: float | None, note: str, denominator: float | None = None,
 ) -> DataPoint:  # fmt: skip
     """Correct a point's date, value or note; the audit log keeps what it was."""
-    note = _checked_point(observed_on, value, note)
+    note = _checked_point(observed_on, value, note, measure.chart_type, denominator)
+    if measure.kind not in spc.WITH_DENOMINATOR:
+        denominator = None
     lock_for_change(measure)
     _check_no_clash(measure, observed_on, point.id)
-    before = describe_point(point.observed_on, point.value, point.note)
-    after = describe_point(observed_on, value, note)
+    before = describe_point(point.observed_on, point.value, point.note, point.denominator)
+    after = describe_point(observed_on, value, note, denominator)
     if before == after:
         db.session.rollback()
         return point
     point.observed_on, point.value, point.note = observed_on, value, note
+    point.denominator = denominator
     point.changed_by_id, point.changed_at = user.id, utcnow()
     refresh_results(measure)
     record("measure.point_changed", user, measure, f"{measure.name}: {before} -> {after}"[:300],
@@ -338,9 +390,9 @@ def remove_point(user: User, project: Project, measure: Measure, point_id: int) 
     lock_for_change(measure)
     db.session.delete(point)
     refresh_results(measure)
+    what = describe_point(point.observed_on, point.value, point.note, point.denominator)
     record(
-        "measure.point_removed", user, measure,
-        f"{measure.name}: {describe_point(point.observed_on, point.value, point.note)}"[:300],
+        "measure.point_removed", user, measure, f"{measure.name}: {what}"[:300],
         community_id=project.community_id,
     )  # fmt: skip
     db.session.commit()
@@ -348,7 +400,9 @@ def remove_point(user: User, project: Project, measure: Measure, point_id: int) 
 
 
 def export_csv(measure: Measure) -> str:
-    return csv_files.write_points((p[1], p[2], p[3]) for p in points_of(measure))
+    return csv_files.write_points(
+        ((p[1], p[2], p[3], p[4]) for p in points_of(measure)), measure.chart_type
+    )
 
 
 def delete_measure(user: User, project: Project, measure: Measure) -> None:

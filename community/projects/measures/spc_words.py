@@ -12,11 +12,14 @@ from datetime import date
 from community.projects.measures.spc import (
     HIGH,
     MIN_POINTS_FOR_LIMITS,
+    RUNS_EXPECTED,
     Analysis,
     Assurance,
+    ChartType,
     Direction,
     PointResult,
     Rule,
+    RunsVerdict,
     Variation,
 )
 
@@ -83,6 +86,9 @@ RULE_LABELS = {
     Rule.SHIFT: "Shift",
     Rule.TREND: "Trend",
     Rule.TWO_OF_THREE: "Two of three near a limit",
+    Rule.ASTRONOMICAL: "Astronomical point",
+    Rule.RUN_SHIFT: "Shift (run chart)",
+    Rule.RUN_TREND: "Trend (run chart)",
 }
 VARIATION_LABELS = {
     Variation.COMMON_CAUSE: "Common cause variation",
@@ -96,6 +102,34 @@ ASSURANCE_LABELS = {
     Assurance.MISS: "Will consistently miss the target",
     Assurance.HIT_AND_MISS: "Will hit and miss the target",
 }
+# What a member chooses when creating a measure: the kind of data, then the chart.
+CHART_TYPE_LABELS = {
+    ChartType.XMR: "A single value per period (XmR chart)",
+    ChartType.P: "A proportion: numerator and denominator per period (P chart)",
+    ChartType.P_PRIME: "A proportion with very large denominators (Laney P′ chart)",
+    ChartType.U: "A rate: events and exposure per period, like falls per 1,000 bed days (U chart)",
+    ChartType.U_PRIME: "A rate with very large exposures (Laney U′ chart)",
+    ChartType.C: "A count of events in equal periods (C chart)",
+    ChartType.T: "A rare event: days between events (T chart)",
+    ChartType.G: "A rare event: cases between events (G chart)",
+}
+CHART_NAMES = {
+    ChartType.XMR: "XmR",
+    ChartType.P: "P",
+    ChartType.P_PRIME: "P′",
+    ChartType.U: "U",
+    ChartType.U_PRIME: "U′",
+    ChartType.C: "C",
+    ChartType.T: "T",
+    ChartType.G: "G",
+}
+
+
+def chart_title(analysis: Analysis) -> str:
+    """ "run chart" while there are too few points for limits, otherwise "P chart" and so on."""
+    return "run chart" if analysis.is_run_chart else f"{CHART_NAMES[analysis.chart_type]} chart"
+
+
 DIRECTION_LABELS = {
     Direction.UP: "Higher is better",
     Direction.DOWN: "Lower is better",
@@ -106,6 +140,9 @@ DIRECTION_LABELS = {
 def format_number(value: float | None) -> str:
     if value is None:
         return ""
+    if 0 < abs(value) < 0.01:
+        # A rate per bed day (0.00432) keeps three significant figures, not "0.004".
+        return f"{value:.3g}" if "e" not in f"{value:.3g}" else f"{value:.6f}".rstrip("0")
     places = 2 if abs(value) >= 1 else 3
     text = f"{value:,.{places}f}"
     if "." in text:
@@ -145,10 +182,49 @@ def describe_run(run: SignalRun) -> str:
     elif run.rule == Rule.TREND:
         way = {HIGH: "rising", -HIGH: "falling"}.get(run.side, "rising then falling")
         text = f"A trend of {run.count} points {way}"
+    elif run.rule == Rule.RUN_SHIFT:
+        text = (
+            f"A shift of {run.count} points {above} the median (6 or more on one side is "
+            "unlikely by chance)"
+        )
+    elif run.rule == Rule.RUN_TREND:
+        way = {HIGH: "rising", -HIGH: "falling"}.get(run.side, "rising then falling")
+        text = f"A trend of {run.count} points {way} (5 or more is unlikely by chance)"
+    elif run.rule == Rule.ASTRONOMICAL:
+        far = "far above" if run.side == HIGH else "far below"
+        text = (
+            f"{_plural(run.count, 'astronomical point')} {far}"
+            " the others (beyond three interquartile ranges from the middle half of the data)"
+        )
     else:
         text = f"Two of three points {'above the upper' if run.side == HIGH else 'below the lower'}"
         text += " near-limit line"
     return f"{text}, {_span(run)}"
+
+
+def describe_runs(analysis: Analysis) -> list[str]:
+    """Too few or too many runs on a run chart: a signal of the whole period, in words."""
+    found = []
+    for period in analysis.periods:
+        if period.runs_verdict is None:
+            continue
+        low, high = RUNS_EXPECTED[period.useful]
+        first = format_date(analysis.points[period.start].when)
+        last = format_date(analysis.points[period.end - 1].when)
+        if period.runs_verdict == RunsVerdict.TOO_FEW:
+            found.append(
+                f"Too few runs from {first} to {last}: the data cross the median "
+                f"{_plural(period.runs - 1, 'time')}, making {period.runs} runs where at least "
+                f"{low} are expected by chance from {period.useful} points off the median, "
+                "so the process has probably changed"
+            )
+        else:
+            found.append(
+                f"Too many runs from {first} to {last}: {period.runs} runs where at most "
+                f"{high} are expected by chance from {period.useful} points off the median; "
+                "the data may alternate between two processes (for example two shifts or sites)"
+            )
+    return found
 
 
 def point_label(point: PointResult) -> str:
@@ -162,6 +238,9 @@ def point_label(point: PointResult) -> str:
         Rule.TREND: f"Trend: 7 or more points {'rising' if high else 'falling'}",
         Rule.TWO_OF_THREE: f"Two of three near the {'upper' if high else 'lower'} limit",
         Rule.SHIFT: f"Shift: 7 or more points {'above' if high else 'below'} the mean",
+        Rule.ASTRONOMICAL: f"Astronomical point, far {'above' if high else 'below'} the others",
+        Rule.RUN_SHIFT: f"Shift: 6 or more points {'above' if high else 'below'} the median",
+        Rule.RUN_TREND: f"Trend: 5 or more points {'rising' if high else 'falling'}",
     }[point.label]
 
 
@@ -174,7 +253,7 @@ def nhsr_label(point: PointResult) -> str:
         Rule.TREND: f"7 Point Trend ({'In' if high else 'De'}creasing)",
         Rule.TWO_OF_THREE: f"2 in 3 {'Above' if high else 'Below'} CL",
         Rule.SHIFT: f"7 Points {'Above' if high else 'Below'} CL",
-    }[point.label]
+    }.get(point.label, "Common Cause")  # run charts: NHSRplotthedots has none
 
 
 def point_signals(point: PointResult) -> str:
@@ -193,8 +272,9 @@ def describe_variation(analysis: Analysis, unit: str = "") -> str:
         return (
             f"There {'is' if period.size == 1 else 'are'} {_plural(period.size, 'point')}"
             f"{since}: at least {MIN_POINTS_FOR_LIMITS} are needed to calculate process "
-            "limits, so this is a run chart around the median and no special-cause rules "
-            "are applied yet."
+            "limits, so this is a run chart around the median, read with the run-chart "
+            "rules (a shift of 6 or more points on one side of the median, a trend of 5 or "
+            "more, too few or too many runs, an astronomical point)."
         )
     if analysis.variation == Variation.COMMON_CAUSE:
         return f"{at} shows common cause variation: no special-cause rule is triggered."
@@ -216,6 +296,22 @@ def describe_limits(analysis: Analysis, unit: str = "") -> str:
         return f"The median is {with_unit(period.centre, unit)}."
     limits = period.limits
     first = analysis.points[period.start].when
+    if period.point_limits:
+        centre = {ChartType.P: "pooled proportion", ChartType.P_PRIME: "pooled proportion"}.get(
+            analysis.chart_type, "pooled rate"
+        )
+        text = (
+            f"The {centre} is {with_unit(period.centre, unit)} from "
+            f"{_plural(period.size, 'point')} since {format_date(first)}; the process limits "
+            "vary with each point's denominator, and the latest point's are "
+            f"{with_unit(limits.lower, unit)} to {with_unit(limits.upper, unit)}."
+        )
+        if limits.sigma_z is not None:
+            text += (
+                f" Laney's adjustment widens them {format_number(limits.sigma_z)} times, for "
+                "variation between periods beyond what the denominators explain."
+            )
+        return text
     if 0 < limits.baseline < period.size:
         source = f"fixed on the first {limits.baseline} of {period.size} points"
     else:
@@ -259,7 +355,7 @@ def describe_assurance(analysis: Analysis, unit: str = "") -> str:
 
 
 def describe_signals(analysis: Analysis) -> list[str]:
-    return [describe_run(run) for run in signal_runs(analysis)]
+    return [describe_run(run) for run in signal_runs(analysis)] + describe_runs(analysis)
 
 
 def summary(analysis: Analysis, unit: str = "") -> str:
