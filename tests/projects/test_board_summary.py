@@ -11,8 +11,7 @@ import csv
 import io
 import re
 
-from community_factories import client_as, make_community
-from project_factories import make_measure, make_project  # noqa: F401
+from factories import client_as, make_community
 from sqlalchemy import event
 
 from community.communities.models import Visibility

@@ -4,7 +4,6 @@ type, with signals of each kind among them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from helpers import run_command
 
 from community.core.extensions import db as _db
 from community.projects.measures import services as measure_services
@@ -12,9 +11,7 @@ from community.projects.measures.models import Measure
 from community.projects.measures.spc import ChartType, Rule, Variation
 
 
-def test_the_demo_has_a_measure_of_every_type_with_signals_of_each_kind(app, db):
-    result = run_command(app, ["seed-demo"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_has_a_measure_of_every_type_with_signals_of_each_kind(demo_app):
     measures = list(_db.session.scalars(sa.select(Measure)))
     assert {m.chart_type for m in measures} == {t.value for t in ChartType}
     variations = {m.variation for m in measures}

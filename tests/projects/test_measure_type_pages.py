@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from project_factories import import_file, make_measure, make_project  # noqa: F401
+from factories import import_file
 
 from community.audit.models import AuditEvent
 from community.projects.measures import services as measure_services
