@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     import community.communities.routes  # noqa: F401
     import community.directory.routes  # noqa: F401
     import community.discussions.routes  # noqa: F401
+    import community.files.routes  # noqa: F401
     import community.main.routes  # noqa: F401
     import community.mentoring.mentorships.routes  # noqa: F401
     import community.mentoring.organisations.routes  # noqa: F401
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from community.communities.blueprint import bp as communities_bp
     from community.directory.blueprint import bp as directory_bp
     from community.discussions.blueprint import bp as discussions_bp
+    from community.files.blueprint import bp as files_bp
     from community.main.blueprint import bp as main_bp
     from community.mentoring.blueprint import bp as mentoring_bp
     from community.methods.blueprint import bp as methods_bp
@@ -167,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         communities_bp,
         discussions_bp,
+        files_bp,
         methods_bp,
         projects_bp,
         measures_bp,
