@@ -207,6 +207,7 @@ def register_commands(app: Flask) -> None:
     from community.admin.markdown_commands import markdown_cli
     from community.backup.commands import backup_cli
     from community.demo.commands import seed_demo
+    from community.files.commands import files_cli
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
@@ -220,3 +221,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(markdown_cli)
+    app.cli.add_command(files_cli)

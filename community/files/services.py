@@ -271,3 +271,35 @@ def delete_files_of(files: Iterable[StoredFile]) -> None:
     """Delete the bytes of files whose rows have just gone (after the commit)."""
     for stored in files:
         _delete_bytes(stored.storage_key)
+
+
+def scan_pending(limit: int = 100) -> tuple[int, int, int]:
+    """Scan files that wait for the scanner: (passed, failed, still waiting). A failed
+    file's bytes are deleted and it is never served. Each file commits on its own."""
+    chosen = scanner()
+    if chosen is None:
+        return (0, 0, 0)
+    passed = failed = waiting = 0
+    pending = list(
+        db.session.scalars(
+            sa.select(StoredFile)
+            .where(StoredFile.scan_status == ScanStatus.PENDING)
+            .order_by(StoredFile.id)
+            .limit(limit)
+        )
+    )
+    for stored in pending:
+        verdict = chosen.scan(storage().chunks(stored.storage_key))
+        if verdict == Verdict.CLEAN:
+            stored.scan_status = ScanStatus.PASSED
+            passed += 1
+        elif verdict == Verdict.INFECTED:
+            stored.scan_status = ScanStatus.FAILED
+            failed += 1
+        else:
+            waiting += 1
+            continue
+        db.session.commit()
+        if stored.scan_status == ScanStatus.FAILED:
+            _delete_bytes(stored.storage_key)
+    return passed, failed, waiting
