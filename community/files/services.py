@@ -303,3 +303,51 @@ def scan_pending(limit: int = 100) -> tuple[int, int, int]:
         if stored.scan_status == ScanStatus.FAILED:
             _delete_bytes(stored.storage_key)
     return passed, failed, waiting
+
+
+def take_away_lone_files(user) -> list[str]:
+    """For deleting `user`'s account, in its transaction: the files they attached that no
+    one else can see (those of their removed posts, and those never passed by the scanner)
+    go. Returns their storage keys, for `delete_bytes` once the deletion has committed."""
+    lone = list(
+        db.session.scalars(
+            sa.select(StoredFile)
+            .join(Post, Post.id == StoredFile.post_id)
+            .where(
+                StoredFile.uploader_id == user.id,
+                sa.or_(Post.deleted_at.is_not(None), StoredFile.scan_status.not_in(SERVABLE)),
+            )
+        )
+    )
+    for stored in lone:
+        db.session.execute(
+            sa.update(Post).where(Post.id == stored.post_id).values(file_count=Post.file_count - 1)
+        )
+        db.session.delete(stored)
+    return [stored.storage_key for stored in lone]
+
+
+def delete_bytes(keys: Iterable[str]) -> None:
+    for key in keys:
+        _delete_bytes(key)
+
+
+def _iso(moment) -> str:
+    # SQLite hands back naive datetimes, stored in UTC.
+    return moment.isoformat() + ("Z" if moment.tzinfo is None else "")
+
+
+def exported_files(user) -> list[dict]:
+    """The files `user` attached, for their data download: what each is and where to
+    download it (while signed in)."""
+    rows = db.session.scalars(
+        sa.select(StoredFile).where(StoredFile.uploader_id == user.id).order_by(StoredFile.id)
+    )
+    return [
+        {
+            "name": f.name, "type": f.content_type, "size": f.size, "alt_text": f.alt_text,
+            "post_id": f.post_id, "attached_at": _iso(f.created_at),
+            "address": f"/files/{f.token}",
+        }
+        for f in rows
+    ]  # fmt: skip
