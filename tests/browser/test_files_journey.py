@@ -57,7 +57,11 @@ def test_a_driver_diagram_is_shared_with_the_community_and_no_one_else(
     expect(page.get_by_text("2 files attached.")).to_be_visible()
     diagram = page.get_by_role("img", name="Driver diagram: reduce falls by 20%")
     expect(diagram).to_be_visible()
-    assert page.evaluate("img => img.naturalWidth", diagram.element_handle()) == 400
+    # The picture itself loads (lazily: once it is in view), at the size it was drawn.
+    diagram.scroll_into_view_if_needed()
+    handle = diagram.element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=handle)
+    assert page.evaluate("img => img.naturalWidth", handle) == 400
     expect(page.get_by_role("link", name="measurement plan.pdf")).to_be_visible()
     expect(page.get_by_text("(PDF document,")).to_be_visible()
     check_accessibility(page)
