@@ -29,6 +29,7 @@ from PIL import Image
 from community.audit.models import AuditEvent
 from community.communities.models import Visibility
 from community.core.extensions import db
+from community.discussions import redaction
 from community.discussions import services as discussions
 from community.files.models import StoredFile
 
@@ -248,15 +249,24 @@ def test_a_private_communitys_file_is_not_found_by_anyone_else(make_user, author
     assert client_as(make_user("outsider-3")).get(f"/files/{stored.token[:-1]}x").status_code == 404
 
 
-def test_a_removed_posts_files_are_not_served(author, thread, make_user):
+def test_a_removed_post_takes_its_files_with_it(author, thread, make_user, files_dir):
     post = discussions.reply(author, thread, "Here is the plan")
     attach(client_as(author), post, file_1=upload(pdf(), "plan.pdf"))
     [stored] = files()
     reader = make_user("reader")
     add_member(thread.community, reader)
     assert client_as(reader).get(f"/files/{stored.token}").status_code == 200
+    token = stored.token
     discussions.delete_post(author, db.session.get(type(post), post.id))
-    assert client_as(reader).get(f"/files/{stored.token}").status_code == 404
+    assert client_as(reader).get(f"/files/{token}").status_code == 404
+    assert files() == [] and stored_paths(files_dir) == []
+
+
+def test_a_purged_post_takes_its_files_with_it(author, thread, admin, files_dir):
+    post = discussions.reply(author, thread, "Photo of the board, names showing")
+    attach(client_as(author), post, file_1=upload(png(), "board.png"), alt_1="Ward board")
+    redaction.purge_post(admin, db.session.get(type(post), post.id))
+    assert files() == [] and stored_paths(files_dir) == []
 
 
 def test_the_author_removes_a_file_after_being_asked(author, thread, files_dir):

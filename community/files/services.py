@@ -305,6 +305,18 @@ def scan_pending(limit: int = 100) -> tuple[int, int, int]:
     return passed, failed, waiting
 
 
+def take_away_files_of_post(post: Post) -> list[str]:
+    """For removing or purging `post`, in its transaction: its files go with it (no one
+    could open them again). Returns their storage keys, for `delete_bytes` after the
+    commit."""
+    gone = files_of_post(post.id)
+    for stored in gone:
+        db.session.delete(stored)
+    if gone:
+        post.file_count = 0
+    return [stored.storage_key for stored in gone]
+
+
 def take_away_lone_files(user) -> list[str]:
     """For deleting `user`'s account, in its transaction: the files they attached that no
     one else can see (those of their removed posts, and those never passed by the scanner)
