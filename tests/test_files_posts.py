@@ -301,3 +301,15 @@ def test_attaching_is_audited(author, thread):
     attach(client_as(author), first_post(thread), file_1=upload(pdf(), "plan.pdf"))
     [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "file.attached"))
     assert (event.actor_id, event.summary) == (author.id, "plan.pdf")
+
+
+def test_a_request_larger_than_a_posts_allowance_is_refused_unread(
+    author, thread, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    big = b"week,falls\n" + b"1,4\n" * 40_000
+    response = attach(client_as(author), first_post(thread), file_1=upload(big, "big.csv"))
+    assert response.status_code == 413
+    assert "Those files are too large to send together" in response.text
+    assert "Nothing was saved" in response.text
+    assert files() == []
