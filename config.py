@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -188,6 +189,26 @@ class Config:
     # Tell a new post's watchers once the reply's response has gone, not before it.
     NOTIFY_AFTER_RESPONSE = _bool("NOTIFY_AFTER_RESPONSE", True)
 
+    # Files and images (community/files, docs/files.md).
+    UPLOAD_MAX_MB = _int("UPLOAD_MAX_MB", 10)  # a file
+    UPLOAD_FILES_PER_POST = _int("UPLOAD_FILES_PER_POST", 5)
+    UPLOAD_DAILY_QUOTA_MB = _int("UPLOAD_DAILY_QUOTA_MB", 50)  # a member, in any 24 hours
+    # An image larger than this on either side is scaled down to it …
+    UPLOAD_IMAGE_MAX_SIDE = _int("UPLOAD_IMAGE_MAX_SIDE", 2560)
+    # … and one of more pixels than this is refused unopened (a decompression bomb).
+    UPLOAD_IMAGE_MAX_PIXELS = _int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
+    # A request may carry a full post's files (a bigger one is refused before it is read).
+    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB * UPLOAD_FILES_PER_POST + 1) * 1024 * 1024
+    FILES_STORAGE = os.environ.get("FILES_STORAGE", "local")  # or "s3"
+    FILES_DIR = os.environ.get("FILES_DIR", str(INSTANCE_DIR / "files"))
+    FILES_S3_BUCKET = os.environ.get("FILES_S3_BUCKET", "")
+    FILES_S3_PREFIX = os.environ.get("FILES_S3_PREFIX", "")
+    FILES_S3_ENDPOINT_URL = os.environ.get("FILES_S3_ENDPOINT_URL", "")
+    FILES_S3_REGION = os.environ.get("FILES_S3_REGION", "")
+    # "clamav" scans every upload with clamd (Debian's clamav-daemon) before it is served.
+    FILES_SCANNER = os.environ.get("FILES_SCANNER", "")
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that cannot run safely. Subclasses tighten it."""
@@ -233,6 +254,7 @@ class TestConfig(Config):
     NOTIFY_AFTER_RESPONSE = False  # notifications are there when the service returns
     MENTOR_SUGGESTIONS_CACHE_SECONDS = 0
     WORKING_ON_RANKING_SECONDS = 0
+    FILES_DIR = os.path.join(tempfile.gettempdir(), "ic-test-files")
 
 
 class ProductionConfig(Config):

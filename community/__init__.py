@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     import community.communities.routes  # noqa: F401
     import community.directory.routes  # noqa: F401
     import community.discussions.routes  # noqa: F401
+    import community.files.routes  # noqa: F401
     import community.main.routes  # noqa: F401
     import community.mentoring.mentorships.routes  # noqa: F401
     import community.mentoring.organisations.routes  # noqa: F401
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from community.communities.blueprint import bp as communities_bp
     from community.directory.blueprint import bp as directory_bp
     from community.discussions.blueprint import bp as discussions_bp
+    from community.files.blueprint import bp as files_bp
     from community.main.blueprint import bp as main_bp
     from community.mentoring.blueprint import bp as mentoring_bp
     from community.methods.blueprint import bp as methods_bp
@@ -171,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         communities_bp,
         discussions_bp,
+        files_bp,
         methods_bp,
         projects_bp,
         measures_bp,
@@ -208,6 +211,7 @@ def register_commands(app: Flask) -> None:
     from community.admin.markdown_commands import markdown_cli
     from community.backup.commands import backup_cli
     from community.demo.commands import seed_demo
+    from community.files.commands import files_cli
     from community.mentoring.commands import mentoring_cli
     from community.notifications.commands import notifications_cli
     from community.outbox.commands import outbox_cli
@@ -221,3 +225,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(markdown_cli)
+    app.cli.add_command(files_cli)

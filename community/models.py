@@ -6,6 +6,7 @@ from community.caching.versions import ContentVersion
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import EmailDomain, Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
+from community.files.models import StoredFile
 from community.mentoring.matching.evidence import MentorEvidence
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -47,6 +48,7 @@ from community.projects.models import (
 from community.search.models import SearchDocument
 
 __all__ = [
+    "StoredFile",
     "Adaptation",
     "AuditEvent",
     "CapabilityAssessment",

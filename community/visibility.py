@@ -32,6 +32,8 @@ cannot leak through a secondary list that re-implements the check.
 * A post's text is read by those who may see its thread, unless it was removed
   (a placeholder for everyone) or hidden (then its author and the thread's
   moderators only).
+* A file is seen by those who may see what it is attached to (a post's files by
+  those who may read the post), and removed by who uploaded it or its moderators.
 * Content copied or moved out of a private community (an adaptation of its
   method, a thread moved elsewhere) reaches a wider audience only by the
   member's explicit choice: `widens_audience` says when to ask.
@@ -62,6 +64,7 @@ from community.communities.models import (
 )
 from community.core.extensions import db
 from community.discussions.models import Post, Thread
+from community.files.models import StoredFile
 from community.mentoring import visibility as mentoring_visibility
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus
@@ -520,6 +523,30 @@ def users_who_can_see_post(
         return allowed
     moderators = users_who_can_moderate_thread(thread, allowed)
     return {uid for uid in allowed if uid == post.author_id or uid in moderators}
+
+
+# ------------------------------------------------------------------ files
+#
+# A file is seen by exactly those who may see what it is attached to: a post's files by
+# those who may read the post (so none of a removed post's, and a hidden post's only by
+# its author and the thread's moderators).
+
+
+def can_see_file(user, stored: StoredFile) -> bool:
+    if not _is_signed_in(user) or stored.post_id is None:
+        return False
+    post = db.session.get(Post, stored.post_id)
+    return post is not None and can_see_post(user, post)
+
+
+def can_remove_file(user, stored: StoredFile) -> bool:
+    """Who uploaded it, and the moderators of its post's thread."""
+    if not can_see_file(user, stored):
+        return False
+    if stored.uploader_id is not None and stored.uploader_id == user.id:
+        return True
+    post = db.session.get(Post, stored.post_id)
+    return can_moderate_thread(user, db.session.get(Thread, post.thread_id))
 
 
 # ------------------------------------------------------------------ projects

@@ -25,6 +25,7 @@ from community.core.errors import RuleViolation
 from community.core.extensions import db
 from community.core.timefmt import utcnow
 from community.discussions.models import HelpfulReaction, Post
+from community.files import services as files
 from community.mentoring import notify as mentoring_notify
 from community.mentoring.models import MentoringAsk, MentoringRequest, Mentorship
 from community.mentoring.services import live_pending_asks
@@ -249,6 +250,7 @@ def delete_account(user: User, password: str) -> None:
     _delete_lone_drafts(user)
     _end_mentoring(user)
     _forget_in_notifications(user)
+    lone_files = files.take_away_lone_files(user)
     # What they wrote stays findable, by no one: it no longer carries their place.
     follow_author(user_id, None, None)
     remove_document(PERSON, user_id)
@@ -259,3 +261,4 @@ def delete_account(user: User, password: str) -> None:
     db.session.flush()
     record("account.deleted", None, summary=f"member {user_id} deleted their account")
     db.session.commit()
+    files.delete_bytes(lone_files)

@@ -21,6 +21,7 @@ from community.communities.models import Community, Membership
 from community.core.extensions import db
 from community.core.timefmt import utcnow
 from community.discussions.models import HelpfulReaction, Post, Thread
+from community.files.services import exported_files
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -294,6 +295,7 @@ def member_data(user: User) -> dict[str, Any]:
         **_methods(user),
         "projects": _projects(user),
         "mentoring": _mentoring(user.id),
+        "files": exported_files(user),
         "account_history": _account_history(user.id),
     }
 

@@ -66,6 +66,9 @@ ACTIONS: dict[str, str] = {
     "post.version_redacted": "Redacted an earlier version of a post",
     "post.purged": "Purged a post",
     "post.flagged": "Flagged a post",
+    # files
+    "file.attached": "Attached a file",
+    "file.removed": "Removed a file",
     "post.hidden": "Hid a post",
     "post.unhidden": "Showed a hidden post again",
     "post.hidden_by_flags": "A post was hidden by members' flags",

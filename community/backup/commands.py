@@ -54,6 +54,9 @@ def create(path: Path | None) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup complete and checked: {_describe(backup)}")
+    copied = services.backup_files(path)
+    if copied or services.files_path(path).exists():
+        click.echo(f"Members' files copied to {services.files_path(path)} ({copied} new).")
 
 
 @backup_cli.command("check")
@@ -88,6 +91,9 @@ def restore(path: Path, yes: bool) -> None:
             services.restore_backup(path, progress, checked=backup)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    restored = services.restore_files(path)
+    if restored:
+        click.echo(f"{restored} members' files put back from {services.files_path(path)}.")
     click.echo("Restore complete.")
     if backup.revision != services.code_revision():
         click.echo(

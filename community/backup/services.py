@@ -40,6 +40,7 @@ from sqlalchemy.engine import URL
 import config as config_module
 from community.caching import versions
 from community.core.extensions import db
+from community.files.storage import LocalStorage, storage
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_ARCHIVE_HEADER = b"PGDMP"
@@ -319,6 +320,49 @@ def check_backup(path: Path) -> BackupFile:
         raise BackupError(f"There is no file at {path}.")
     revision = _pg_check(path) if engine_name() == "postgresql" else _sqlite_check(path)
     return BackupFile(path, engine_name(), revision, path.stat().st_size)
+
+
+def files_path(path: Path) -> Path:
+    """Where the files kept in a local folder are copied beside the backup at `path`."""
+    return path.with_name(path.name + ".files")
+
+
+def _local_files() -> Path | None:
+    chosen = storage()
+    return chosen.root if isinstance(chosen, LocalStorage) else None
+
+
+def _copy_files(source: Path, target: Path) -> int:
+    """Copy every whole file under `source` that `target` lacks (files are written once
+    and never changed, so one already there is the same); how many were copied."""
+    copied = 0
+    for found in source.rglob("*"):
+        if not found.is_file() or found.name.startswith(".partial-"):
+            continue
+        there = target / found.relative_to(source)
+        if not there.exists():
+            there.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(found, there)
+            copied += 1
+    return copied
+
+
+def backup_files(path: Path) -> int:
+    """With local storage, copy the members' files beside the database backup at `path`
+    (after it: a file added meanwhile is a spare, never a missing one). With S3, nothing:
+    back up the bucket (docs/files.md)."""
+    root = _local_files()
+    if root is None or not root.exists():
+        return 0
+    return _copy_files(root, files_path(path))
+
+
+def restore_files(path: Path) -> int:
+    """Put back the files copied beside the backup at `path` (with local storage)."""
+    root, kept = _local_files(), files_path(path)
+    if root is None or not kept.exists():
+        return 0
+    return _copy_files(kept, root)
 
 
 def create_backup(path: Path, progress: Progress | None = None) -> BackupFile:

@@ -119,6 +119,11 @@ def register_errorhandlers(app: Flask) -> None:
     def method_not_allowed(_error):
         return page(405, "405")
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        # A request larger than MAX_CONTENT_LENGTH (a post's files at most) is never read.
+        return page(413, "413")
+
     @app.errorhandler(400)
     def bad_request(error):
         return page(400, "400", description=getattr(error, "description", ""))

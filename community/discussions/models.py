@@ -219,6 +219,9 @@ class Post(PostFacts, db.Model):
     hidden_reason: Mapped[str] = mapped_column(sa.String(12), default="")
     # Purged by a site administrator: its text, and every version's, is gone for good.
     purged_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+    # Files attached (community/files): a page reads them only for posts that have some,
+    # and changing it alters the post, so every kept page of its thread is drawn anew.
+    file_count: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise")
     author: Mapped[Optional[User]] = relationship(lazy="raise")

@@ -26,6 +26,7 @@ from community.discussions.models import (
     author_name_only,
 )
 from community.discussions.services import _may_post, watch_level
+from community.files.services import servable_files_of_posts
 from community.notifications.models import WatchLevel
 from community.visibility import can_moderate_thread, membership
 
@@ -89,6 +90,7 @@ class ShownPost(PostFacts):
     hidden_at: datetime | None
     hidden_reason: str
     purged_at: datetime | None
+    file_count: int
     author_username: str | None  # None: the author's account is gone
     author_name: str | None
 
@@ -96,7 +98,8 @@ class ShownPost(PostFacts):
 _SHOWN_COLUMNS = (
     Post.id, Post.thread_id, Post.position, Post.author_id, Post.reply_to_id,
     Post.body_source, Post.body_html, Post.created_at, Post.edit_count, Post.helpful_count,
-    Post.deleted_at, Post.hidden_at, Post.hidden_reason, Post.purged_at, User.username, User.name,
+    Post.deleted_at, Post.hidden_at, Post.hidden_reason, Post.purged_at, Post.file_count,
+    User.username, User.name,
 )  # fmt: skip
 
 
@@ -110,6 +113,7 @@ class ThreadPage:
     helpful_by_me: set[int] = field(default_factory=set)
     flagged_by_me: set[int] = field(default_factory=set)
     helpful_counts: dict[int, int] = field(default_factory=dict)  # post id: marks now
+    files: Mapping[int, tuple[FileView, ...]] = field(default_factory=dict)  # by post id
     key_post: ShownPost | None = None
     first_post: ShownPost | None = None  # the opening post, on the first page
     membership: Membership | None = None
@@ -137,11 +141,25 @@ def posts_with_authors(clause) -> list[ShownPost]:
     return [ShownPost(*row) for row in rows]
 
 
+class FileView(NamedTuple):
+    """A file under a post, as its fragment shows it (plain values: part of its key)."""
+
+    token: str
+    name: str
+    content_type: str
+    size: int
+    is_image: bool
+    alt_text: str
+    width: int | None
+    height: int | None
+
+
 class PageRows(NamedTuple):
     """What a thread page shows the same to every reader (see `thread_page`)."""
 
     posts: tuple[ShownPost, ...]
     quoted: Mapping[int, ShownPost]  # the posts replies quote, and the key learning, by id
+    files: Mapping[int, tuple[FileView, ...]] = MappingProxyType({})  # by post id
 
 
 def _rows(thread: Thread, number: int) -> PageRows:
@@ -159,7 +177,19 @@ def _rows(thread: Thread, number: int) -> PageRows:
     if missing:
         by_id.update((p.id, p) for p in posts_with_authors(Post.id.in_(missing)))
     quoted = MappingProxyType({pid: by_id[pid] for pid in wanted if pid in by_id})
-    return PageRows(tuple(posts), quoted)
+    return PageRows(tuple(posts), quoted, _files([p.id for p in posts if p.file_count]))
+
+
+def _files(post_ids: list[int]) -> Mapping[int, tuple[FileView, ...]]:
+    """The files shown under these posts: one query, and none when no post has any."""
+    if not post_ids:
+        return MappingProxyType({})
+    by_post: dict[int, list[FileView]] = {}
+    for f in servable_files_of_posts(post_ids):
+        by_post.setdefault(f.post_id, []).append(FileView(
+            f.token, f.name, f.content_type, f.size, f.is_image, f.alt_text, f.width, f.height
+        ))  # fmt: skip
+    return MappingProxyType({pid: tuple(views) for pid, views in by_post.items()})
 
 
 @functools.cache
@@ -205,6 +235,7 @@ def thread_page(thread: Thread, user, number: int) -> ThreadPage:
     result.key_post = key_post
     if number == 1:
         result.first_post = next((p for p in posts if p.position == 1), None)
+    result.files = rows.files
     if posts:
         # Read fresh for every reader: the reader's own marks, and the helpful counts
         # (a mark only adds, so the kept rows may be a few seconds behind them).

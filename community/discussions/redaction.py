@@ -22,6 +22,7 @@ from community.core.errors import RuleViolation
 from community.core.extensions import db
 from community.core.timefmt import utcnow
 from community.discussions.models import Flag, FlagStatus, Post, PostRevision, Thread
+from community.files import services as files
 from community.notifications.services import excerpt
 from community.outbox.models import OutboxMessage
 from community.search import indexing
@@ -108,7 +109,9 @@ def purge_post(user: User, post: Post) -> None:
     db.session.execute(sa.update(Flag).where(Flag.post_id == post.id).values(note=""))
     indexing.key_learning_changed(thread, post)
     record("post.purged", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
+    gone = files.take_away_files_of_post(post)
     db.session.commit()
+    files.delete_bytes(gone)
 
 
 def hold_back_from_waiting_emails(post: Post) -> None:

@@ -72,6 +72,7 @@ class PostView(NamedTuple):
     may_purge: bool  # a site administrator, who may remove the post and its history for good
     # Links in the fragment start with the address the app is served under.
     script_root: str
+    files: tuple = ()  # reading.FileView: the post's files, when the viewer sees its body
 
 
 class ThreadPosts(NamedTuple):
@@ -142,6 +143,7 @@ class PageViews:
         if post.reply_to_id and quote is None and quoting.opens_with_quote(post.body_source):
             # Words selected from a post no longer shown go with it (see quoting.py).
             body_html = quoting.without_opening_quote(body_html)
+        shows_body = not post.is_removed and _may_see(post, reader, page)
         return PostView(
             id=post.id, position=post.position,
             author_username=post.author_username,
@@ -150,7 +152,7 @@ class PageViews:
             permalink=f"{self.page_url}#post-{post.id}",
             edit_count=post.edit_count, is_removed=post.is_removed, is_purged=post.is_purged,
             is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
-            shows_body=not post.is_removed and _may_see(post, reader, page),
+            shows_body=shows_body, files=page.files.get(post.id, ()) if shows_body else (),
             is_reply=post.reply_to_id is not None, quote=quote, body_html=body_html,
             is_key=page.thread.key_post_id == post.id,
             helpful_count=reader.helpful_counts.get(post.id, post.helpful_count),

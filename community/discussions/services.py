@@ -29,6 +29,7 @@ from community.discussions.models import (
     Thread,
     author_name_only,
 )
+from community.files import services as files
 from community.notifications.models import ThreadWatch, WatchLevel
 from community.search import indexing
 from community.visibility import (
@@ -255,7 +256,10 @@ def delete_post(user: User, post: Post) -> None:
         thread.key_post_id = None
     indexing.key_learning_changed(thread, post)
     record("post.deleted", user, post, f"in {thread.title[:150]}", community_id=thread.community_id)
+    # Its files go with it, bytes and all: no one could open them again.
+    gone = files.take_away_files_of_post(post)
     db.session.commit()
+    files.delete_bytes(gone)
 
 
 def toggle_helpful(user: User, post: Post, mark: bool | None = None) -> bool:

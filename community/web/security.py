@@ -35,7 +35,8 @@ def content_security_policy(nonce: str) -> str:
 
 
 def set_security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    # A response that set its own policy keeps it (a served file's is stricter: files/routes.py).
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

@@ -47,6 +47,7 @@ answer as it was.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -86,6 +87,7 @@ from community.core.timefmt import utcnow
 from community.directory.models import EmailDomain, Organisation, System
 from community.discussions import moderation
 from community.discussions import services as discussion_services
+from community.files import services as files
 from community.mentoring.mentorships import progress as mentorships
 from community.mentoring.organisations.assessments import record_assessment
 from community.notifications.models import Notification
@@ -352,6 +354,13 @@ row("discussions.purge_post", lambda w, t: f"/posts/{w.post.id}/purge", in_c(403
 row("discussions.delete_post", lambda w, t: f"/posts/{t.id}/delete", in_c(REFUSED, author=DONE),
     "POST",
     fresh=lambda w: w.reply())
+# A post's files: its page for everyone in C (attaching is its author's: the POST half is in
+# tests/test_files_permissions.py); the file itself for everyone who reads the post; its
+# removal for who attached it and the thread's moderators.
+row("files.post_files", lambda w, t: f"/posts/{w.post.id}/files", in_c())
+row("files.serve", lambda w, t: f"/files/{t.token}", in_c(), fresh=lambda w: w.attached_file())
+row("files.remove", lambda w, t: f"/files/{t.token}/remove",
+    in_c(403, author=200, facilitator=200, admin=200), fresh=lambda w: w.attached_file())
 row("discussions.helpful", lambda w, t: f"/posts/{w.post.id}/helpful", in_c(DONE, author=REFUSED),
     "POST",
     {"mark": "1"})
@@ -525,6 +534,12 @@ class World(SimpleNamespace):
 
     def reply(self):
         return make_post(self.users["author"], self.thread)
+
+    def attached_file(self):
+        """A reply of the author's with a PDF attached."""
+        post = self.reply()
+        upload = files.Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf", "", "file_1")
+        return files.attach_to_post(self.users["author"], post, [upload])[0]
 
     def flagged_reply(self):
         post = self.reply()
@@ -752,7 +767,7 @@ def test_every_route_has_a_row(app, world):
     rows_by_rule: dict[str, list[str]] = {}
     for r in ROWS:
         assert set(r.expect) == set(ROLES), f"{r.endpoint}: give an outcome for every role"
-        target = SimpleNamespace(id=1, slug="x", request_id=1)
+        target = SimpleNamespace(id=1, slug="x", request_id=1, token="x")
         try:
             rule, _ = adapter.match(urlsplit(r.url(world, target)).path, method=r.method,
                                     return_rule=True)  # fmt: skip

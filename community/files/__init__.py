@@ -1,0 +1,1 @@
+"""Files and images attached to what members write (see docs/files.md)."""
