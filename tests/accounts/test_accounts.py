@@ -15,7 +15,6 @@ from helpers import (
     error_summary,
     link_token,
     outbox_count,
-    quick_hashes,
     reload,
     sign_in_as,
 )
@@ -27,10 +26,7 @@ from community.audit.models import AuditEvent
 from community.core.errors import RuleViolation
 from community.core.markdown import RENDER_VERSION
 
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch):
-    quick_hashes(monkeypatch)
+pytestmark = pytest.mark.usefixtures("cheap_password_hashes")
 
 
 NEW_PASSWORD = "a different sturdy passphrase"

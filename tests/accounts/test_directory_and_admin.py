@@ -10,7 +10,6 @@ from helpers import (
     PASSWORD,
     RequestPerContextClient,
     error_summary,
-    quick_hashes,
     reload,
     run_command,
     sign_in_as,
@@ -24,10 +23,7 @@ from community.demo import data as demo_data
 from community.directory.models import Organisation, System
 from community.projects.models import Project
 
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch):
-    quick_hashes(monkeypatch)
+pytestmark = pytest.mark.usefixtures("cheap_password_hashes")
 
 
 def audit_events(db, action: str) -> list[AuditEvent]:

@@ -32,16 +32,10 @@ HIDDEN_PLACEHOLDER = "This post has been hidden by the community's facilitators.
 
 
 @pytest.fixture
-def people(make_user):
-    names = {
-        "fay": "Fay Facilitator",
-        "ash": "Ash Author",
-        "mo": "Mo Member",
-        "kit": "Kit Member",
-        "lee": "Lee Member",
-        "uma": "Uma Member",
-    }
-    return {key: make_user(f"{key}-user", name=name) for key, name in names.items()}
+def people(regulars, make_user):
+    """The lounge's regulars, and Lee and Uma, two more members who read and flag."""
+    more = {"lee": "Lee Member", "uma": "Uma Member"}
+    return {**regulars, **{key: make_user(f"{key}-user", name=name) for key, name in more.items()}}
 
 
 @pytest.fixture

@@ -30,12 +30,9 @@ EDITED = "Our discharge went well today: the patient in bed 4 went home by noon.
 
 
 @pytest.fixture
-def people(make_user):
-    names = {"fay": "Fay Facilitator", "ash": "Ash Author", "mo": "Mo Member",
-             "kit": "Kit Member"}  # fmt: skip
-    made = {key: make_user(f"{key}-user", name=name) for key, name in names.items()}
-    made["ada"] = make_user("ada-admin", name="Ada Admin", role=Role.ADMIN)
-    return made
+def people(regulars, make_user):
+    """The lounge's regulars, and Ada, an admin outside the lounge."""
+    return {**regulars, "ada": make_user("ada-admin", name="Ada Admin", role=Role.ADMIN)}
 
 
 @pytest.fixture

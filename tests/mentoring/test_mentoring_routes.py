@@ -30,14 +30,14 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def people(make_user, make_organisation, make_system):
-    north = make_system("North")
+def people(rita, cole, make_user, make_organisation):
+    north = rita.organisation.system
 
     class People:
         system = north
-        organisation = make_organisation("Riverside Trust", system=north)
-        requester = make_user("rita", name="Rita Requester", organisation=organisation)
-        colleague = make_user("cole", name="Cole Colleague", organisation=organisation)
+        organisation = rita.organisation
+        requester = rita
+        colleague = cole
         mentor = make_user(
             "mina", name="Mina Mentor", organisation=make_organisation("Hill Trust", system=north)
         )

@@ -28,14 +28,12 @@ from community.outbox.models import OutboxMessage
 
 
 @pytest.fixture
-def people(make_user, make_organisation, make_system):
-    north = make_system("North")
-    riverside = make_organisation("Riverside Trust", system=north)
-    elsewhere = make_organisation("Elsewhere Trust", system=north)
+def people(rita, cole, make_user, make_organisation):
+    elsewhere = make_organisation("Elsewhere Trust", system=rita.organisation.system)
 
     class People:
-        requester = make_user("rita", name="Rita Requester", organisation=riverside)
-        colleague = make_user("cole", name="Cole Colleague", organisation=riverside)
+        requester = rita
+        colleague = cole
         mentors = [
             make_user(f"mentor-{n}", name=f"Mentor {n}", organisation=elsewhere) for n in "ABCD"
         ]

@@ -37,15 +37,12 @@ def bounded(request, monkeypatch):
 
 
 @pytest.fixture
-def crowded(db, make_user, admin):
+def crowded(db, admin, fran, insider, outsider):
     """An old open thread about numbats, then newer numbat threads in a private community.
 
     The private threads have "numbat" in their titles (ten times a body word), so
     they rank far above the open thread, which mentions it once in its body.
     """
-    fran = make_user("fran-facilitator", name="Fran Facilitator")
-    insider = make_user("ian-insider", name="Ian Insider")
-    outsider = make_user("olga-outsider", name="Olga Outsider")
     open_one = make_community(fran, "Open pharmacy group")
     private = make_community(fran, "Secret pharmacy circle", private=True)
     add_member(private, insider, fran)

@@ -93,11 +93,8 @@ def test_permission_table(make_client, people, route):
 
 
 @pytest.fixture
-def private_world(db, make_user, admin):
+def private_world(db, admin, fran, insider, outsider):
     """An open and a private community, each with a thread, replies and a hidden/removed post."""
-    fran = make_user("fran-facilitator", name="Fran Facilitator")
-    insider = make_user("ian-insider", name="Ian Insider")
-    outsider = make_user("olga-outsider", name="Olga Outsider")
     open_one = make_community(fran, "Open pharmacy group")
     private = make_community(
         fran, "Secret pharmacy circle", private=True, purpose="Quokka governance"
