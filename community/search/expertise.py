@@ -34,8 +34,9 @@ shows, and neither does a method or project the viewer could not open. Every
 source is bounded: evidence is drawn from the newest CANDIDATES documents of
 its kind matching the topic (for "who else is working on this", the newest
 RECENT_WINDOW with any of a title's words), and each source returns at most
-SOURCE_LIMIT rows. The rows are read once per request and ranked in Python;
-nothing is kept between requests, so evidence taken away (a post hidden, a
+SOURCE_LIMIT rows. The evidence is summed per person and ranked in the database,
+and only a page's people's evidence is read back (`ranked_page`); nothing is kept
+between requests, so evidence taken away (a post hidden, a
 method unpublished, a community made private) never counts on the next one.
 
 To add another source (mentorships, say): write a function returning such a
@@ -45,7 +46,7 @@ SELECT, add it to `SOURCES`, and add a line-writer to `DESCRIBERS` in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -234,14 +235,7 @@ def evidence(viewer, topic: Topic) -> sa.CTE:
 # ------------------------------------------------------------------ ranking
 
 
-def evidence_rows(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> list:
-    """Every piece of evidence on the topic, for the people the filters keep:
-    (user id, their name, source, item id, points). Read once per request: the
-    ranking, the count and the evidence in words all come from these rows."""
-    found = evidence(viewer, topic)
-    stmt = sa.select(
-        found.c.user_id, User.name, found.c.source, found.c.item_id, found.c.points
-    ).join(User, User.id == found.c.user_id)
+def _people_filters(stmt: sa.Select, topic: Topic, system_id: int | None, name: str) -> sa.Select:
     if system_id:
         in_system = sa.select(Organisation.id).where(Organisation.system_id == system_id)
         stmt = stmt.where(User.organisation_id.in_(in_system))
@@ -255,7 +249,7 @@ def evidence_rows(viewer, topic: Topic, system_id: int | None = None, name: str 
                 User.username.contains(pattern, autoescape=True),
             )
         )
-    return db.session.execute(stmt).all()
+    return stmt
 
 
 COUNTED = {
@@ -297,48 +291,55 @@ class Expert:
             return ", ".join(parts[:-1]) + " and " + parts[-1]
         return " and ".join(parts)
 
-
-class Ranking(Sequence):
-    """People best first, each made an Expert (with their items and counts) only when
-    a page asks for them: a common topic has thousands of people with evidence, a page
-    shows twenty, and a few floats per row are all the ranking itself needs."""
-
-    def __init__(self, order: list[tuple[int, float]], rows):
-        self._order, self._rows = order, rows
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self._experts(self._order[index])
-        return self._experts([self._order[index]])[0]
-
-    def _experts(self, chosen: list[tuple[int, float]]) -> list[Expert]:
-        experts = {user_id: Expert(user_id, score) for user_id, score in chosen}
-        for user_id, _name, source, item_id, points in self._rows:
-            expert = experts.get(user_id)
-            if expert is not None:
-                expert.items.append((float(points), item_id, source))
-                if source in COUNTED:
-                    setattr(expert, COUNTED[source], getattr(expert, COUNTED[source]) + 1)
-        return list(experts.values())
+    def add(self, points: float, item_id: int, source: str) -> None:
+        self.items.append((float(points), item_id, source))
+        if source in COUNTED:
+            setattr(self, COUNTED[source], getattr(self, COUNTED[source]) + 1)
 
 
-def rank_experts(rows) -> Ranking:
-    """People by the sum of their evidence's points, then by name: best first."""
-    scores: dict[int, float] = {}
-    names: dict[int, str] = {}
-    for user_id, name, _source, _item_id, points in rows:
-        scores[user_id] = scores.get(user_id, 0.0) + float(points)
-        names[user_id] = name
-    order = sorted(scores, key=lambda user_id: (-scores[user_id], names[user_id], user_id))
-    return Ranking([(user_id, scores[user_id]) for user_id in order], rows)
+def ranked_page(viewer, topic: Topic, system_id: int | None = None, name: str = "",
+                offset: int = 0, limit: int = 20) -> tuple[int, list[Expert]]:  # fmt: skip
+    """How many people the filters keep have evidence on the topic, and those ranked
+    `offset` to `offset + limit`, best first: by the sum of their evidence's points,
+    then by name. Each comes with their evidence (points, item, source).
 
-
-def _ranking(viewer, topic: Topic, system_id: int | None = None, name: str = "") -> Ranking:
-    """The ranking for the topic and filters, read afresh with the viewer's permissions."""
-    return rank_experts(evidence_rows(viewer, topic, system_id, name))
+    One statement, read afresh with the viewer's permissions: the evidence is found
+    once, summed per person and ranked in the database, and only the page's people's
+    evidence comes back (a common topic has thousands of people with evidence, a page
+    shows twenty).
+    """
+    found = evidence(viewer, topic)
+    people = _people_filters(
+        sa.select(found.c.user_id, User.name, sa.func.sum(found.c.points).label("score"))
+        .join(User, User.id == found.c.user_id)
+        .group_by(found.c.user_id, User.name),
+        topic, system_id, name,
+    ).cte("people")  # fmt: skip
+    page = (
+        sa.select(people)
+        .order_by(people.c.score.desc(), people.c.name, people.c.user_id)
+        .limit(limit).offset(offset)
+        .subquery("page")
+    )  # fmt: skip
+    total = sa.select(sa.func.count()).select_from(people).scalar_subquery()
+    # (From one constant row, so the count comes back even for a page past the end.)
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    rows = db.session.execute(
+        sa.select(total.label("total"), page.c.user_id, page.c.name, page.c.score,
+                  found.c.source, found.c.item_id, found.c.points)
+        .select_from(one)
+        .outerjoin(page, sa.true())
+        .outerjoin(found, found.c.user_id == page.c.user_id)
+    ).all()  # fmt: skip
+    experts: dict[int, tuple[str, Expert]] = {}
+    for row in rows:
+        if row.user_id is None:
+            continue
+        if row.user_id not in experts:
+            experts[row.user_id] = (row.name, Expert(row.user_id, float(row.score)))
+        experts[row.user_id][1].add(row.points, row.item_id, row.source)
+    order = sorted(experts.values(), key=lambda pair: (-pair[1].score, pair[0], pair[1].user_id))
+    return (rows[0].total if rows else 0), [expert for _name, expert in order]
 
 
 def with_people(ranked: list[Expert]) -> list[Expert]:
@@ -354,14 +355,17 @@ def with_people(ranked: list[Expert]) -> list[Expert]:
 
 
 class ExpertsPage(Pagination):
-    """One page of the ranked people (ranked in full from the request's evidence rows)."""
+    """One page of the ranked people, ranked in the database (`ranked_page`)."""
 
     def _query_items(self) -> list[Expert]:
-        start = (self.page - 1) * self.per_page
-        return with_people(self._query_args["ranked"][start : start + self.per_page])
+        args = self._query_args
+        offset = (self.page - 1) * self.per_page
+        args["total"], experts = ranked_page(args["viewer"], args["topic"], args["system_id"],
+                                             args["name"], offset, self.per_page)  # fmt: skip
+        return with_people(experts)
 
     def _query_count(self) -> int:
-        return len(self._query_args["ranked"])
+        return self._query_args["total"]
 
 
 @dataclass
@@ -374,7 +378,7 @@ def find_experts(viewer, text: str, *, system_id: int | None = None, name: str =
                  page: int = 1, per_page: int = 20) -> Finding:  # fmt: skip
     """People ranked by evidence on the topic, each with the evidence in words."""
     topic = topic_from(text)
-    ranked = _ranking(viewer, topic, system_id, name)
-    result = ExpertsPage(page=page, per_page=per_page, error_out=False, ranked=ranked)
+    result = ExpertsPage(page=page, per_page=per_page, error_out=False, viewer=viewer,
+                         topic=topic, system_id=system_id, name=name)  # fmt: skip
     explain(viewer, topic, result.items, EVIDENCE_SHOWN)
     return Finding(topic, result)

@@ -21,10 +21,11 @@ Ranking (relevance sort):
 * recency: ×1.25 for something written today, ×1.125 at 90 days, tending to
   ×1 as it ages (1 + 0.25 × 90 / (90 + age in days)).
 
-Only the CANDIDATES most recently indexed matches the member may see are
-ranked (`candidates()`), and each tab counts to COUNT_CAP at most
-(`counts_by_group()`): both read matches newest first and stop, so their cost
-does not grow with how many documents mention a common word.
+Each type's newest COUNT_CAP + 1 matches the member may see are read once
+(`newest_matches()`): their number is the tab's count, and the CANDIDATES
+newest of the types on show are ranked (`ranked()`). Matches are read newest
+first and the read stops, so the cost does not grow with how many documents
+mention a common word, and each match is checked for visibility once.
 
 "Newest" sorts the same candidates by the date the thing was written, newest
 first. A query of filters and operators only (no words) lists what matches,
@@ -48,7 +49,7 @@ from community.directory.models import Organisation, System
 from community.search import kinds as _kinds  # noqa: F401  (registers the kinds)
 from community.search.backends import backend
 from community.search.hits import Hit
-from community.search.index import GROUPS, kinds_in, type_names
+from community.search.index import GROUPS, as_utc, kinds_in, type_names
 from community.search.models import SearchDocument
 from community.search.query import SearchQuery, Term, parse
 from community.search.result_lines import describe
@@ -63,7 +64,7 @@ MAX_PAGE = 15  # deep pages of a ranked list help nobody
 # reads the CANDIDATES most recently indexed matches the member may see: enough
 # for every page that can be opened (MAX_PAGE × 20).
 COUNT_CAP = 300
-CANDIDATES = 300
+CANDIDATES = 300  # at most COUNT_CAP + 1: candidates are drawn from what the counts read
 FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
 
 
@@ -181,17 +182,16 @@ def matching(
 
 
 class ResultsPage(Pagination):
-    """A page of ranked results, with the total taken from the per-type counts."""
+    """A page of the ranked candidates (ranked in full: there are CANDIDATES at most)."""
 
     def _query_items(self) -> list:
-        offset = (self.page - 1) * self.per_page
         if self.page > MAX_PAGE:
             return []
-        stmt = self._query_args["stmt"].limit(self.per_page).offset(offset)
-        return db.session.execute(stmt).all()
+        start = (self.page - 1) * self.per_page
+        return self._query_args["ranked"][start : start + self.per_page]
 
     def _query_count(self) -> int:
-        return self._query_args["total"]
+        return len(self._query_args["ranked"])
 
 
 @dataclass
@@ -247,53 +247,40 @@ def _with_few_documents(groups: list[str]) -> set[str]:
     return {group for group, size in zip(groups, sizes, strict=True) if size <= few}
 
 
-def counts_by_group(user, query: SearchQuery, filters: Filters, now: datetime,
-                    few: set[str]) -> dict[str, int]:  # fmt: skip
-    """How many results of each type `user` may see, counting to COUNT_CAP + 1 at most.
+def newest_matches(user, query: SearchQuery, group: str, filters: Filters, now: datetime,
+                   few: set[str]) -> list[int]:  # fmt: skip
+    """The ids of the newest COUNT_CAP + 1 matches of one type that `user` may see,
+    newest first. Their number is the type's count (above COUNT_CAP
+    means "more than COUNT_CAP": `Results.over_cap`), and they are the type's
+    candidates for ranking, so each match is checked for visibility once.
 
-    A type is counted from its matches, newest first, and the count stops one
-    past the cap, so a word in half a million posts costs about what a rarer
-    one does; above COUNT_CAP means "more than COUNT_CAP" (`Results.over_cap`).
-    A type with few documents (communities) is counted from its documents
-    instead, each looked up in the full-text index, rather than by reading
-    every match of a common word to find its few (`few`, from `_with_few_documents`).
+    Matches are read newest first and the read stops one past the cap, so a word in
+    half a million posts costs about what a rarer one does. A type with few documents
+    (communities) is read from its documents instead, each looked up in the full-text
+    index, rather than by reading every match of a common word to find its few
+    (`few`, from `_with_few_documents`).
     """
-    groups = _groups(query)
-    counts = {}
-    for group in groups:  # (one statement per type: SQLite took far longer for all in one)
-        stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
-                               from_documents=group in few)  # fmt: skip
-        if query.has_text and group not in few:  # (the order only steers SQLite's plan)
-            stmt = stmt.order_by(backend().newest_first(query.has_text))
-        counts[group] = db.session.scalar(sa.select(_capped_count(stmt, COUNT_CAP)))
-    return counts
+    from_documents = group in few
+    stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
+                    from_documents=from_documents)  # fmt: skip
+    if from_documents:
+        # All of its few matches, sorted here: asked to sort them, SQLite would read every
+        # match of the words rather than look up each of the few documents.
+        ids = db.session.scalars(stmt.limit(FEW_DOCUMENTS)).all()
+        return sorted(ids, reverse=True)[: COUNT_CAP + 1]
+    # (The order steers SQLite to read the matches newest first, and stop.)
+    stmt = stmt.order_by(backend().newest_first(query.has_text)).limit(COUNT_CAP + 1)
+    return list(db.session.scalars(stmt))
 
 
-def candidates(user, query: SearchQuery, groups: list[str], filters: Filters,
-               now: datetime, few: set[str]) -> sa.Subquery:  # fmt: skip
-    """The CANDIDATES most recently indexed matches `user` may see, with their scores.
-
-    Ranking reads only these: visibility is checked as the matches are read,
-    newest first, so invisible ones are passed over and the set is topped up
-    from older matches. When there are no more matches than that, every match
-    is a candidate and the ranking is exact.
-    """
-    columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
-               SearchDocument.dated_at]  # fmt: skip
-    from_few = query.has_text and set(groups) <= few
-    stmt = matching(sa.select(*columns), user, query, groups, filters, now,
-                    from_documents=from_few)  # fmt: skip
-    rank = backend().relevance(query) if query.has_text else 1.0
-    score = rank * SearchDocument.boost * backend().recency(now)
-    stmt = stmt.add_columns(score.label("score"))
-    if from_few:
-        # Found from their few documents first, then ranked in one pass over the
-        # matches that passes over every other document without reading it.
-        found = matching(sa.select(SearchDocument.id), user, query, groups, filters, now,
-                         from_documents=True)  # fmt: skip
-        stmt = stmt.where(backend().among(found.correlate(None)))
-    stmt = stmt.order_by(backend().newest_first(query.has_text))
-    return stmt.limit(CANDIDATES).subquery("candidates")
+def ranked(query: SearchQuery, candidates: list[int], sort: str, now: datetime) -> list:
+    """The candidates (document ids) best first, or newest first: each scored from its
+    own document, looked up by id (visibility was checked as they were found). A
+    document removed since is left out."""
+    rows = backend().scored(query, candidates, now)
+    if sort == "newest":
+        return sorted(rows, key=lambda row: (as_utc(row.dated_at), row.id), reverse=True)
+    return sorted(rows, key=lambda row: (row.score, row.id), reverse=True)
 
 
 def search(user, text: str | None, filters: Filters, page: int = 1, per_page: int = 20,
@@ -316,16 +303,15 @@ def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int
     # Asked once for the counts and the ranking; never for a phrase SQLite cannot look
     # up document by document (see `backends.sqlite_fts.looked_up_cheaply`).
     few = _with_few_documents(_groups(query)) if backend().looked_up_cheaply(query) else set()
-    results.counts = counts_by_group(user, query, filters, now, few)
-    groups = _groups(query, filters.group)
-    found = candidates(user, query, groups, filters, now, few)
-    stmt = sa.select(found.c.id, found.c.kind, found.c.object_id)
-    if filters.sort == "newest":
-        stmt = stmt.order_by(found.c.dated_at.desc(), found.c.id.desc())
-    else:
-        stmt = stmt.order_by(found.c.score.desc(), found.c.id.desc())
-    results.page = ResultsPage(page=page, per_page=per_page, error_out=False, stmt=stmt,
-                               total=min(results.shown_total, CANDIDATES))  # fmt: skip
+    # (One statement per type: SQLite took far longer for all in one.)
+    found = {group: newest_matches(user, query, group, filters, now, few)
+             for group in _groups(query)}  # fmt: skip
+    results.counts = {group: len(rows) for group, rows in found.items()}
+    # The CANDIDATES most recently indexed matches of the types on show.
+    shown = [id_ for group in _groups(query, filters.group) for id_ in found[group]]
+    candidates = sorted(shown, reverse=True)[:CANDIDATES]
+    results.page = ResultsPage(page=page, per_page=per_page, error_out=False,
+                               ranked=ranked(query, candidates, filters.sort, now))  # fmt: skip
     results.hits = describe(query, results.page.items, user)
     return results
 

@@ -145,7 +145,7 @@ def _topic(title: str, thread_id: int | None, left_out: tuple[int, ...]) -> Topi
 
 def _ranked(viewer, topic: Topic, limit: int) -> list[expertise.Expert]:
     # One more than shown: one of them may be the reader.
-    return expertise.rank_experts(expertise.evidence_rows(viewer, topic))[: limit + 1]
+    return expertise.ranked_page(viewer, topic, limit=limit + 1)[1]
 
 
 def _panel(viewer, topic: Topic | None, ranked: tuple[Ranked, ...], limit: int,

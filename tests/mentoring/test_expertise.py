@@ -190,9 +190,9 @@ def test_a_kept_ranking_never_names_evidence_that_has_gone(example, auth, app, m
     lounge = discussions.start_thread(vic, group, "Discharge lounge moves", "It moved floors.")
     path = f"/communities/{group.slug}/threads/{lounge.id}-{lounge.slug}"
     rankings = []
-    real = expertise.evidence_rows
+    real = expertise.ranked_page
     monkeypatch.setattr(
-        expertise, "evidence_rows", lambda *a, **k: rankings.append(1) or real(*a, **k)
+        expertise, "ranked_page", lambda *a, **k: rankings.append(1) or real(*a, **k)
     )
 
     def panel() -> str:

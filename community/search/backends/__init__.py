@@ -5,8 +5,8 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 * `match(stmt, query, kinds)`: restrict a SELECT over `search_documents` to the
   rows whose text matches; `kinds` lets an engine that can read one kind's
   matches alone do so;
-* `relevance(query)`: the text relevance of each matched row (higher is
-  better), asked only where rows are ranked, and costing only those rows;
+* `scored(query, ids, now)`: the documents `ids` (the candidates), each with its
+  score: text relevance × boost × recency, costing only those rows;
 * `match_any(stmt, terms, newest, kinds)` and `match_newest(stmt, query, newest,
   kinds)`: any of the words, or the query, among only the newest `newest`
   matching documents of those kinds (for the expertise finder and "who else
@@ -14,11 +14,9 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 * `leave_out(query)`: a clause for queries with only excluded words and filters;
 * `newest_first(has_text)`: the ordering of the most recently indexed matches
   first, which each engine can follow without ranking every match;
-* `among(ids)`: matches among the ids a SELECT gives (a few, found first);
 * `looked_up_cheaply(query)`: whether matching documents one at a time is cheap
   (not for a phrase on SQLite), else a type with few documents is counted
   from its matches like the others;
-* `recency(now)`: the recent-activity multiplier;
 * `highlights(query, ids)`: title, snippet and tags of a page of results with
   the matched words between HIGHLIGHT_START and HIGHLIGHT_END markers;
 * `problems()` and `optimise()`: the full-text index's own health and upkeep.
@@ -30,7 +28,20 @@ plainto_tsquery/phraseto_tsquery, and prefixes from letters and digits only).
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 from community.core.extensions import db
+
+
+class Scored(NamedTuple):
+    """A candidate document with its score (higher is better)."""
+
+    id: int
+    kind: str
+    object_id: int
+    dated_at: datetime
+    score: float
 
 
 def backend():
