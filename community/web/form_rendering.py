@@ -163,11 +163,34 @@ def component(name: str, params: dict) -> Markup:
     return html
 
 
+def filter_select(label: str, name: str, choices, selected, any_text: str) -> Markup:
+    """An NHS.UK select of a list's filter: "any" (`any_text`, the value "") first, then
+    each (value, text) of `choices`, `selected` chosen. Made once per set of choices:
+    the key is the choices themselves, not a parameter dict built from them (the search
+    page's 300 communities cost milliseconds to build and freeze)."""
+    choices = tuple((value, text) for value, text in choices)
+    # What the macro would draw differently from equal values is in the key as well:
+    # True and 1 print differently, marked-safe text is drawn as HTML and plain text escaped.
+    kinds = tuple((type(v).__name__, isinstance(t, Markup)) for v, t in choices)
+    key = ("filter_select", label, name, choices, kinds, selected, type(selected).__name__,
+           any_text)  # fmt: skip
+    cache = store("component_html")
+    html = cache.get(key)
+    if html is None:
+        items = [{"value": "", "text": any_text}]
+        items += [{"value": v, "text": t, "selected": v == selected} for v, t in choices]
+        params = {"label": {"text": label}, "id": name, "name": name, "items": items}
+        html = Markup(get_template_attribute(*COMPONENTS["select"])(params))  # noqa: S704
+        cache.put(key, html)
+    return html
+
+
 def register_form_rendering(app) -> None:
     app.jinja_env.globals.update(
         field_kind=field_kind,
         field_params=field_params,
         error_summary_items=error_summary_items,
         component=component,
+        filter_select=filter_select,
         csrf_stand_in=CSRF_STAND_IN,
     )

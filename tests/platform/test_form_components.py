@@ -7,7 +7,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 
 from community.discussions.forms import WatchForm
-from community.web.form_rendering import _frozen, component, field_params
+from community.web.form_rendering import _frozen, component, field_params, filter_select
 
 
 @pytest.fixture
@@ -75,3 +75,33 @@ def test_template_globals_compare_as_sets_and_stay_live(app):
         assert "late_global_for_this_test" in set(template.globals.keys())
     finally:
         del app.jinja_env.globals["late_global_for_this_test"]
+
+
+def test_a_filter_select_is_the_select_macro_with_any_first_and_the_choice_selected(
+    request_context,
+):
+    choices = [(1, "Riverside"), (2, "Hillside & Vale")]
+
+    drawn = filter_select("Community", "community", choices, 2, "Any community")
+
+    assert drawn == drawn_directly("select", {
+        "label": {"text": "Community"}, "id": "community", "name": "community",
+        "items": [{"value": "", "text": "Any community"},
+                  {"value": 1, "text": "Riverside", "selected": False},
+                  {"value": 2, "text": "Hillside & Vale", "selected": True}],
+    })  # fmt: skip
+    assert filter_select("Community", "community", choices, 2, "Any community") is drawn
+    assert "Hillside &amp; Vale" in drawn
+    assert 'value="2" selected' in " ".join(drawn.split())
+
+
+def test_a_filter_select_is_drawn_afresh_for_what_would_draw_differently(request_context):
+    plain = filter_select("Type", "type", [("a", "<b>A</b>")], "", "Any")
+    marked = filter_select("Type", "type", [("a", Markup("<b>A</b>"))], "", "Any")
+    one = filter_select("Type", "type", [(1, "One")], 1, "Any")
+    true = filter_select("Type", "type", [(True, "One")], True, "Any")
+    other = filter_select("Type", "type", [(1, "One")], None, "Any")
+
+    assert "&lt;b&gt;A" in plain and "<b>A</b>" in marked
+    assert 'value="1"' in one and 'value="True"' in true
+    assert "selected" in one and "selected" not in other.replace('"nhsuk-select"', "")
