@@ -248,7 +248,8 @@ def create_method(
         if problems:
             raise RuleViolation(problems[0][1], problems[0][0])
     kept_files = files.files_to_copy(user, parent, keep_files) if parent and keep_files else []
-    files.check_copies(user, files.files_per_item(), kept_files, "keep_files")
+    if kept_files:
+        files.check_copies(user, files.files_per_item(), kept_files, "keep_files")
     now = utcnow()
     method = Method(
         status=MethodStatus.DRAFT,

@@ -417,3 +417,18 @@ def test_deleting_an_account_removes_the_files_only_they_could_see(people, proje
     deletion.delete_account(teammate, PASSWORD)
     assert [f.name for f in all_files()] == ["cycle notes.pdf"]
     assert len(stored_paths(files_dir)) == 1
+
+
+def test_copies_count_towards_the_daily_quota_and_a_refusal_keeps_nothing(app, people, files_dir):
+    parent = publish_method(people["lead"], "Safety huddle")
+    [plan] = attach(people["lead"], parent, a_pdf())
+    app.config["UPLOAD_DAILY_QUOTA_MB"] = 0
+    try:
+        with pytest.raises(RuleViolation, match="MB of files a day"):
+            adapt_keeping(people["reader"], parent, [plan.id])
+        assert db.session.scalar(sa.select(sa.func.count(Method.id))) == 1
+        assert len(all_files()) == 1 and len(stored_paths(files_dir)) == 1
+        # Without the files, the adaptation is no upload at all.
+        assert services.files_of(adapt_keeping(people["reader"], parent, [])) == []
+    finally:
+        app.config["UPLOAD_DAILY_QUOTA_MB"] = 50
