@@ -191,14 +191,16 @@ class Config:
 
     # Files and images (community/files, docs/files.md).
     UPLOAD_MAX_MB = _int("UPLOAD_MAX_MB", 10)  # a file
-    UPLOAD_FILES_PER_POST = _int("UPLOAD_FILES_PER_POST", 5)
+    # Files on one post, method, project or PDSA cycle: one number for every kind of item
+    # (UPLOAD_FILES_PER_POST, its name when only posts had files, is still read).
+    UPLOAD_FILES_PER_ITEM = _int("UPLOAD_FILES_PER_ITEM", _int("UPLOAD_FILES_PER_POST", 5))
     UPLOAD_DAILY_QUOTA_MB = _int("UPLOAD_DAILY_QUOTA_MB", 50)  # a member, in any 24 hours
     # An image larger than this on either side is scaled down to it …
     UPLOAD_IMAGE_MAX_SIDE = _int("UPLOAD_IMAGE_MAX_SIDE", 2560)
     # … and one of more pixels than this is refused unopened (a decompression bomb).
     UPLOAD_IMAGE_MAX_PIXELS = _int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
-    # A request may carry a full post's files (a bigger one is refused before it is read).
-    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB * UPLOAD_FILES_PER_POST + 1) * 1024 * 1024
+    # A request may carry a full item's files (a bigger one is refused before it is read).
+    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB * UPLOAD_FILES_PER_ITEM + 1) * 1024 * 1024
     FILES_STORAGE = os.environ.get("FILES_STORAGE", "local")  # or "s3"
     FILES_DIR = os.environ.get("FILES_DIR", str(INSTANCE_DIR / "files"))
     FILES_S3_BUCKET = os.environ.get("FILES_S3_BUCKET", "")

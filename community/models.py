@@ -6,7 +6,7 @@ from community.caching.versions import ContentVersion
 from community.communities.models import Community, Invitation, JoinRequest, Membership
 from community.directory.models import EmailDomain, Organisation, System
 from community.discussions.models import Flag, HelpfulReaction, Post, PostRevision, Thread
-from community.files.models import StoredFile
+from community.files.models import MethodRevisionFile, StoredFile
 from community.mentoring.matching.evidence import MentorEvidence
 from community.mentoring.models import (
     CapabilityAssessment,
@@ -49,6 +49,7 @@ from community.search.models import SearchDocument
 
 __all__ = [
     "StoredFile",
+    "MethodRevisionFile",
     "Adaptation",
     "AuditEvent",
     "CapabilityAssessment",

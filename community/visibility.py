@@ -33,7 +33,9 @@ cannot leak through a secondary list that re-implements the check.
   (a placeholder for everyone) or hidden (then its author and the thread's
   moderators only).
 * A file is seen by those who may see what it is attached to (a post's files by
-  those who may read the post), and removed by who uploaded it or its moderators.
+  those who may read the post; a method's, a project's and a PDSA cycle's by those who
+  may see the method or the project), and removed by who uploaded it, whoever may edit
+  what it is attached to, its moderators and site administrators.
 * Content copied or moved out of a private community (an adaptation of its
   method, a thread moved elsewhere) reaches a wider audience only by the
   member's explicit choice: `widens_audience` says when to ask.
@@ -69,7 +71,7 @@ from community.mentoring import visibility as mentoring_visibility
 from community.mentoring.models import MentoringAsk, MentoringRequest
 from community.methods.models import Method, MethodAuthor, MethodStatus
 from community.projects.measures.models import Measure
-from community.projects.models import Project, TeamMember
+from community.projects.models import PDSACycle, Project, TeamMember
 
 
 def _is_signed_in(user) -> bool:
@@ -529,24 +531,54 @@ def users_who_can_see_post(
 #
 # A file is seen by exactly those who may see what it is attached to: a post's files by
 # those who may read the post (so none of a removed post's, and a hidden post's only by
-# its author and the thread's moderators).
+# its author and the thread's moderators); a method's by those who may see the method
+# (a draft's by its authors); a project's and its PDSA cycles' by those who may see the
+# project (none of a deleted project's).
+
+
+def _file_project(stored: StoredFile) -> Project | None:
+    if stored.project_id is not None:
+        return db.session.get(Project, stored.project_id)
+    cycle = db.session.get(PDSACycle, stored.cycle_id) if stored.cycle_id is not None else None
+    return db.session.get(Project, cycle.project_id) if cycle is not None else None
 
 
 def can_see_file(user, stored: StoredFile) -> bool:
-    if not _is_signed_in(user) or stored.post_id is None:
+    if not _is_signed_in(user):
         return False
-    post = db.session.get(Post, stored.post_id)
-    return post is not None and can_see_post(user, post)
+    if stored.post_id is not None:
+        post = db.session.get(Post, stored.post_id)
+        return post is not None and can_see_post(user, post)
+    if stored.method_id is not None:
+        method = db.session.get(Method, stored.method_id)
+        return method is not None and can_see_method(user, method)
+    project = _file_project(stored)
+    return project is not None and can_see_project(user, project)
+
+
+def on_project_team(user, project: Project, *, lead: bool = False) -> bool:
+    """Whether `user` is on `project`'s team (with `lead`, one of its leads)."""
+    clause = [TeamMember.project_id == project.id, TeamMember.user_id == user.id]
+    if lead:
+        clause.append(TeamMember.is_lead.is_(True))
+    return db.session.scalar(sa.select(TeamMember.id).where(*clause)) is not None
 
 
 def can_remove_file(user, stored: StoredFile) -> bool:
-    """Who uploaded it, and the moderators of its post's thread."""
+    """Who uploaded it; the moderators of its post's thread; a method's authors; a
+    project's leads, and for a cycle's file its project's team; site administrators."""
     if not can_see_file(user, stored):
         return False
     if stored.uploader_id is not None and stored.uploader_id == user.id:
         return True
-    post = db.session.get(Post, stored.post_id)
-    return can_moderate_thread(user, db.session.get(Thread, post.thread_id))
+    if stored.post_id is not None:
+        post = db.session.get(Post, stored.post_id)
+        return can_moderate_thread(user, db.session.get(Thread, post.thread_id))
+    if user.is_admin:
+        return True
+    if stored.method_id is not None:
+        return db.session.get(Method, stored.method_id).is_author(user)
+    return on_project_team(user, _file_project(stored), lead=stored.cycle_id is None)
 
 
 # ------------------------------------------------------------------ projects

@@ -21,7 +21,7 @@ from community.communities.models import Community, Membership
 from community.core.extensions import db
 from community.core.timefmt import utcnow
 from community.discussions.models import HelpfulReaction, Post, Thread
-from community.files.services import exported_files
+from community.files.services import exported_files, files_archive
 from community.mentoring.models import (
     MentoringAsk,
     MentoringRequest,
@@ -298,6 +298,15 @@ def member_data(user: User) -> dict[str, Any]:
         "files": exported_files(user),
         "account_history": _account_history(user.id),
     }
+
+
+def export_member_files(user: User):
+    """The contents of the files the member attached, as a ZIP archive sent in chunks
+    (community/files/services.py `files_archive`), with the download in the audit log."""
+    chunks = files_archive(user)
+    record("account.files_exported", user, user)
+    db.session.commit()
+    return chunks
 
 
 def export_member_data(user: User) -> dict[str, Any]:

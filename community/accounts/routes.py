@@ -17,7 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import deletion, services, single_sign_on
 from community.accounts.blueprint import bp
-from community.accounts.export import export_member_data
+from community.accounts.export import export_member_data, export_member_files
 from community.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -308,6 +308,23 @@ def export_data():
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/settings/data/files", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def export_files():
+    """Download the files the member attached, as one ZIP archive; a POST, as it is audited."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.your_data"))
+    chunks = export_member_files(current_user)
+    filename = f"improvement-commons-{current_user.username}-files-{utcnow():%Y-%m-%d}.zip"
+    return Response(
+        chunks,
+        mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "account.sign_in_failed": "Failed to sign in",
     "account.role_changed": "Changed a member's role",
     "account.data_exported": "Downloaded their data",
+    "account.files_exported": "Downloaded the files they attached",
     "account.deleted": "Deleted an account",
     "account.sso_signed_in": "Signed in with single sign-on",
     "account.sso_registered": "Made an account with single sign-on",

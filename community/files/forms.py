@@ -7,7 +7,7 @@ from wtforms.validators import Length
 
 from community.web.forms import strip_filter
 
-SLOTS = 5  # as many as a post may have (UPLOAD_FILES_PER_POST); the page shows the room left
+SLOTS = 5  # files in one upload (UPLOAD_FILES_PER_ITEM's default); the page shows the room left
 ALT_HINT = (
     'For a picture: what it shows, for people who cannot see it (for example, "Driver '
     'diagram: reduce falls by 20%, with three primary drivers"). Not needed for other files.'

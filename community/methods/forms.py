@@ -178,6 +178,11 @@ class AdaptationForm(MethodForm):
         description="For example a project page or a published report.",
         filters=[strip_filter],
     )
+    # The files of the method being adapted, each kept unless its box is cleared: copied,
+    # like its text, to where the adaptation is shared (the same confirmation covers both).
+    keep_files = MultiCheckboxField(
+        "Start with the files of the method you are adapting", coerce=int
+    )
     # Shown only when the method it copies is private (see copied_from_private).
     widen_audience = BooleanField(
         "Share my adaptation beyond the private community anyway",

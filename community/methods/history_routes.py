@@ -16,6 +16,7 @@ from community.methods.blueprint import bp
 from community.methods.diffs import diff_versions
 from community.methods.lineage import LineageNode, ancestors, descendants, family_member, spread
 from community.methods.picture import spread_picture
+from community.methods.revisions import current_file_ids, files_of_revision
 from community.methods.routes import _canonical
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.methods.vocabulary import SECTIONS
@@ -67,6 +68,7 @@ def revision(method_id: int, slug: str, number: int):
         return moved
     revision = queries.revision_or_404(method, number)
     text = revision_snapshot(revision)
+    kept = files_of_revision(revision)
     return render_template(
         "methods/revision.html",
         method=method,
@@ -77,7 +79,11 @@ def revision(method_id: int, slug: str, number: int):
             for key, heading in SECTIONS
             if text[key].strip()
         ],
-        is_current=method.is_published and revision_snapshot(revision) == snapshot(method),
+        files=[f for f in kept.files if f.is_servable],
+        removed_files=kept.removed,
+        is_current=method.is_published
+        and revision_snapshot(revision) == snapshot(method)
+        and kept.file_ids == current_file_ids(method),
     )
 
 

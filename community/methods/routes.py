@@ -22,6 +22,8 @@ from flask_login import current_user, login_required
 from community.core.errors import RuleViolation
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
+from community.files import services as files
+from community.files.owners import Owner
 from community.methods import queries, services, uses
 from community.methods.blueprint import bp
 from community.methods.content import copied_from_private
@@ -134,6 +136,8 @@ def method(method_id: int, slug: str):
             method.id, 0
         ),
         thread=thread,
+        files=files.shown_files(method),
+        may_attach_files=files.may_attach(current_user, Owner.of(method)),
         working_on=working_on(
             current_user,
             method.title,
@@ -211,12 +215,15 @@ def adapt(method_id: int, slug: str):
     if not parent.is_published:
         flash("Only a published method can be adapted.", "error")
         return redirect(method_url(parent))
+    parent_files = files.shown_files(parent)
     if request.method == "GET":
         content, context = adaptation_starting_point(parent, current_user)
-        form = AdaptationForm(**form_data(content, context))
+        kept = [f.id for f in parent_files]  # every file, unless the author clears its box
+        form = AdaptationForm(**form_data(content, context), keep_files=kept)
     else:
         form = AdaptationForm()
     _set_choices(form, parent=parent)
+    form.keep_files.choices = [(f.id, f.name) for f in parent_files]
     if _ready(form):
         try:
             method = services.create_method(
@@ -226,6 +233,7 @@ def adapt(method_id: int, slug: str):
                 parent=parent,
                 context=form.context(),
                 widen_audience=form.widen_audience.data,
+                keep_files=form.keep_files.data or [],
             )
         except RuleViolation as violation:
             show_violation(form, violation)

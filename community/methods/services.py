@@ -10,6 +10,7 @@ uses.py; the lineage and spread in lineage.py.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import abort
@@ -23,6 +24,7 @@ from community.core.extensions import db
 from community.core.timefmt import utcnow
 from community.discussions import services as discussions
 from community.discussions.models import Thread
+from community.files import services as files
 from community.methods.content import (
     AdaptationContext,
     MethodContent,
@@ -45,15 +47,13 @@ from community.methods.models import (
     AuthorRole,
     Method,
     MethodAuthor,
-    MethodRevision,
     MethodStatus,
 )
+from community.methods.revisions import keep_revision, latest_revision
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.notifications import services as notify
 from community.search import indexing
 from community.visibility import can_see_method
-
-MAX_NOTE = 200
 
 
 class EditConflict(RuleViolation):
@@ -142,36 +142,6 @@ def _set_co_authors(method: Method, people: list[User]) -> set[int]:
     return added
 
 
-def _next_revision_number(method: Method) -> int:
-    latest = db.session.scalar(
-        sa.select(sa.func.max(MethodRevision.number)).where(MethodRevision.method_id == method.id)
-    )
-    return (latest or 0) + 1
-
-
-def _latest_revision(method: Method) -> MethodRevision | None:
-    return db.session.scalar(
-        sa.select(MethodRevision)
-        .where(MethodRevision.method_id == method.id)
-        .order_by(MethodRevision.number.desc())
-        .limit(1)
-    )
-
-
-def _keep_revision(method: Method, user: User, note: str) -> MethodRevision:
-    text = snapshot(method)
-    revision = MethodRevision(
-        method_id=method.id,
-        number=_next_revision_number(method),
-        note=(note or "").strip()[:MAX_NOTE],
-        author_id=user.id,
-        created_at=utcnow(),
-        **text,
-    )
-    db.session.add(revision)
-    return revision
-
-
 def _count_adaptation(method: Method, change: int) -> None:
     if method.parent_id is not None:
         db.session.execute(
@@ -190,9 +160,9 @@ def _publish(user: User, method: Method, note: str) -> None:
     method.published_at = now
     method.first_published_at = method.first_published_at or now
     db.session.flush()
-    latest = _latest_revision(method)
+    latest = latest_revision(method)
     if latest is None or revision_snapshot(latest) != snapshot(method):
-        _keep_revision(
+        keep_revision(
             method, user, note or ("First published" if first_time else "Published again")
         )
     _count_adaptation(method, +1)
@@ -245,11 +215,14 @@ def create_method(
     parent: Method | None = None,
     context: AdaptationContext | None = None,
     widen_audience: bool = False,
+    keep_files: Sequence[int] = (),
 ) -> Method:
     """Start a method (or, with `parent` and `context`, an adaptation); a draft unless `publish`.
 
     An adaptation of a method in a private community copies its text, so it stays
-    in that community unless `widen_audience` says the author chose a wider one.
+    in that community unless `widen_audience` says the author chose a wider one. It
+    starts with copies of the parent's files named by `keep_files` (those the author
+    may see): they go where its text goes, under the same rule.
     """
     require_confirmed(user, "write a method")
     content = normalise(content)
@@ -274,6 +247,9 @@ def create_method(
         problems = publish_problems(content.title, content.summary, content.sections, len(tags))
         if problems:
             raise RuleViolation(problems[0][1], problems[0][0])
+    kept_files = files.files_to_copy(user, parent, keep_files) if parent and keep_files else []
+    if kept_files:
+        files.check_copies(user, files.files_per_item(), kept_files, "keep_files")
     now = utcnow()
     method = Method(
         status=MethodStatus.DRAFT,
@@ -304,12 +280,19 @@ def create_method(
     db.session.add(thread)
     db.session.flush()
     discussions.follow(thread, method.author_ids())
-    if publish:
-        _publish(user, method, "")
-    if added:
-        notify.method_co_author_added(method, added, user)
-    indexing.method_changed(method)
-    db.session.commit()
+    copied = files.copy_files_into(user, method, kept_files)
+    try:
+        if publish:
+            db.session.flush()
+            _publish(user, method, "")
+        if added:
+            notify.method_co_author_added(method, added, user)
+        indexing.method_changed(method)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        files.delete_bytes(copied)
+        raise
     return method
 
 
@@ -406,7 +389,7 @@ def update_method(
     if publish and not method.is_published:
         _publish(user, method, note)
     elif changed_text and method.is_published:
-        _keep_revision(method, user, note)
+        keep_revision(method, user, note)
     if added:
         notify.method_co_author_added(method, added, user)
     indexing.method_changed(method)

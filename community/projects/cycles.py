@@ -13,6 +13,7 @@ from community.audit.services import record
 from community.core.errors import Problems
 from community.core.extensions import db
 from community.core.timefmt import utcnow
+from community.files import services as files
 from community.projects.measures.models import Measure
 from community.projects.models import Decision, PDSACycle, Project, pdsa_cycle_measures
 
@@ -225,10 +226,12 @@ def update_cycle(user: User, project: Project, cycle: PDSACycle, details: CycleD
 
 
 def delete_cycle(user: User, project: Project, cycle: PDSACycle) -> None:
-    """Delete a cycle; the charts it was drawn on are redrawn without it."""
+    """Delete a cycle, and its files; the charts it was drawn on are redrawn without it."""
     _relink(cycle, set(linked_measure_ids(cycle)), set())
+    gone = files.take_away_files_of(cycle)
     record("project.cycle_deleted", user, project, f"PDSA {cycle.number}: {cycle.title}"[:300],
            community_id=project.community_id)  # fmt: skip
     db.session.delete(cycle)
     project.last_activity_at = utcnow()
     db.session.commit()
+    files.delete_bytes(gone)

@@ -23,6 +23,7 @@ from community.directory.models import Organisation
 from community.directory.services import organisation_choices, system_choices
 from community.discussions.models import Thread
 from community.discussions.reading import thread_summary
+from community.files import services as files
 from community.people.forms import choose_person
 from community.projects import cycles, method_links, services
 from community.projects.addresses import load_project, project_crumbs, project_url
@@ -146,6 +147,7 @@ def show(project_id: int, slug: str):
         team=team,
         latest_update=services.latest_update(project),
         recent_cycles=cycles.recent_cycles(project),
+        files=files.shown_files(project),
         methods_used=method_links.linked_methods(current_user, project),
         thread=thread,
         working_on=working_on(
@@ -315,9 +317,11 @@ def cycles_list(project_id: int, slug: str):
     if moved:
         return moved
     page = cycles.cycles_page(access.project, page_number(), 50)
+    cycle_ids = [c.id for c in page.items]
     return render_template(
         "projects/cycles.html", access=access, project=access.project, page=page,
-        linked=cycles.measures_of_cycles([c.id for c in page.items]),
+        linked=cycles.measures_of_cycles(cycle_ids),
+        files=files.shown_files_of_cycles(cycle_ids),
     )  # fmt: skip
 
 
@@ -391,7 +395,7 @@ def delete_cycle(project_id: int, slug: str, cycle_id: int):
     confirmation = Confirmation(
         question=f"Delete {cycle.label}: {cycle.title}?",
         consequences=[
-            f"{cycle.label}, its plan, notes and decision will be deleted for everyone.",
+            f"{cycle.label}, its plan, notes, decision and files will be deleted for everyone.",
             "The charts it was marked on will no longer show it. Other cycles keep their "
             "numbers.",
         ],

@@ -11,11 +11,14 @@ page must not pass for the page itself), then runs axe on it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
-from factories import first_post, make_community, make_post, make_thread
+from factories import first_post, make_community, make_post, make_thread, publish_method
+from factories.files import pdf, png
 from playwright.sync_api import Error, Page, expect
 
 from community.accounts.models import ExpertiseTag
@@ -24,6 +27,9 @@ from community.communities import services as communities
 from community.communities.models import Visibility
 from community.discussions import moderation
 from community.discussions import services as discussions
+from community.files import services as files
+from community.files.owners import Owner
+from community.projects import cycles
 
 from .support import Person, emailed_link, release
 
@@ -54,6 +60,10 @@ class World:
     join_request_id: int
     proposal_id: int
     spc_id: int
+    method_path: str  # "<id>-<slug>" of a method with files (and of its project, below)
+    project_path: str
+    cycle_id: int
+    file_token: str  # a PDF on the project, for the removal's confirmation page
     db: object
     make_user: Callable
 
@@ -62,7 +72,9 @@ class World:
 
 
 @pytest.fixture
-def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -> World:
+def world(
+    db, member, admin, unconfirmed, organisation, vocabulary, make_user, make_project
+) -> World:
     member.job_title = "Improvement advisor"
     member.set_bio(
         "I coach teams in **Lean** and [QSIR](https://example.org/qsir).\n\n"
@@ -118,6 +130,29 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
     moderation.flag_post(member, personal, "private_information", "Names a patient.")
     moderation.hide_post(facilitator, hidden)
     db.session.commit()
+    # A method, a project and a PDSA cycle with their files, as their authors attached them.
+    method = publish_method(member, "Board round huddle")
+    diagram = files.Upload(
+        io.BytesIO(png((400, 300))),
+        "driver diagram.png",
+        "Driver diagram: discharge before noon, three drivers",
+        "file_1",
+    )
+    files.attach(member, Owner.of(method), [diagram])
+    project = make_project(member, title="Discharge before noon on ward 7")
+    cycle = cycles.record_cycle(member, project, cycles.CycleDetails(
+        title="Board round at 8am", change="Move the board round", prediction="Earlier TTOs",
+        started_on=date(2025, 2, 1),
+    ))  # fmt: skip
+    chart = files.Upload(
+        io.BytesIO(png((300, 200))),
+        "run chart.png",
+        "Run chart: discharges before noon rising after week 4",
+        "file_1",
+    )
+    files.attach(member, Owner.of(cycle), [chart])
+    plan = files.Upload(io.BytesIO(pdf()), "plan.pdf", "", "file_1")
+    [project_file] = files.attach(member, Owner.of(project), [plan])
     world = World(
         member=Person.of(member),
         admin=Person.of(admin),
@@ -139,6 +174,10 @@ def world(db, member, admin, unconfirmed, organisation, vocabulary, make_user) -
         join_request_id=join_request.id,
         proposal_id=proposal.id,
         spc_id=tags["Statistical process control"].id,
+        method_path=f"{method.id}-{method.slug}",
+        project_path=f"{project.id}-{project.slug}",
+        cycle_id=cycle.id,
+        file_token=project_file.token,
         db=db,
         make_user=make_user,
     )
@@ -296,6 +335,24 @@ VISITS = [
     # test_methods_journey.py, which makes the methods they show.
     Visit("methods", "/methods", "Methods library", "member"),
     Visit("write-method", "/methods/new", "Write a method", "member"),
+    # Files on a method, a project and a PDSA cycle: where they are shown, their pages,
+    # the adapt form offering them, and removing one.
+    Visit("method-with-files", "/methods/{w.method_path}", "Board round huddle", "member"),
+    Visit("method-files", "/methods/{w.method_path}/files", "Files of “Board round huddle”",
+          "member"),
+    Visit("revision-with-files", "/methods/{w.method_path}/history/2", "Board round huddle",
+          "member"),
+    Visit("adapt-with-files", "/methods/{w.method_path}/adapt", "Adapt “Board round huddle”",
+          "member"),
+    Visit("project-with-files", "/projects/{w.project_path}", "Discharge before noon on ward 7",
+          "member"),
+    Visit("project-files", "/projects/{w.project_path}/files",
+          "Files of “Discharge before noon on ward 7”", "member"),
+    Visit("cycles-with-files", "/projects/{w.project_path}/cycles",
+          "Discharge before noon on ward 7", "member"),
+    Visit("cycle-files", "/projects/{w.project_path}/cycles/{w.cycle_id}/files",
+          "Files of PDSA 1: Board round at 8am", "member"),
+    Visit("confirm-remove-file", "/files/{w.file_token}/remove", "Remove plan.pdf?", "member"),
     # A member who has not confirmed their address yet
     Visit("home-unconfirmed", "/", "Welcome, {w.unconfirmed.name}", "unconfirmed"),
     Visit("settings-unconfirmed", "/account/settings", "Settings", "unconfirmed"),

@@ -238,6 +238,7 @@ row("accounts.change_password", lambda w, t: "/account/settings/password", signe
 row("accounts.change_email", lambda w, t: "/account/settings/email", signed_in())
 row("accounts.your_data", lambda w, t: "/account/settings/data", signed_in())
 row("accounts.export_data", lambda w, t: "/account/settings/data/export", signed_in(), "POST")
+row("accounts.export_files", lambda w, t: "/account/settings/data/files", signed_in(), "POST")
 row("accounts.delete_account", lambda w, t: "/account/settings/delete", signed_in())
 row("notifications.settings", lambda w, t: "/account/settings/notifications", signed_in())
 # Sign in with NHSmail: the access-control world configures no provider, so its pages are
@@ -361,6 +362,12 @@ row("files.post_files", lambda w, t: f"/posts/{w.post.id}/files", in_c())
 row("files.serve", lambda w, t: f"/files/{t.token}", in_c(), fresh=lambda w: w.attached_file())
 row("files.remove", lambda w, t: f"/files/{t.token}/remove",
     in_c(403, author=200, facilitator=200, admin=200), fresh=lambda w: w.attached_file())
+# A method's, a project's and a PDSA cycle's files pages, for whoever sees the method or
+# project. Attaching is for whoever may edit it, and serving and removing their files is
+# the rule above for another kind of owner: tests/files/test_files_owner_permissions.py.
+row("files.method_files", lambda w, t: f"{M(w)}/files", in_c())
+row("files.project_files", lambda w, t: f"{P(w)}/files", in_c())
+row("files.cycle_files", lambda w, t: f"{P(w)}/cycles/{w.cycle.id}/files", in_c())
 row("discussions.helpful", lambda w, t: f"/posts/{w.post.id}/helpful", in_c(DONE, author=REFUSED),
     "POST",
     {"mark": "1"})

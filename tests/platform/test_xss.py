@@ -2,7 +2,8 @@
 
 Each payload goes into the text fields of a profile, a community, a thread and
 its replies, a method and an adaptation, a project with its update, PDSA cycle
-and measure, a mentor offer, a mentoring request and its ask — plain fields
+and measure, the names and descriptions of files on a method, a project and a cycle, a
+mentor offer, a mentoring request and its ask — plain fields
 and Markdown alike — and then every page that shows them is read as HTML. No
 page may carry executable content: a script that is not ours, an event-handler
 attribute, a javascript:/vbscript:/data: address, or an element that embeds
@@ -12,6 +13,7 @@ decoded, whitespace and control characters ignored inside a scheme).
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -28,9 +30,12 @@ from factories import (
     publish_method,
     request_for,
 )
+from factories.files import pdf, png
 from helpers import sign_in_as
 
 from community.accounts import services as accounts
+from community.files import services as files
+from community.files.owners import Owner
 from community.projects import cycles
 from community.projects import services as projects
 
@@ -144,6 +149,13 @@ def pages(db, make_user, make_organisation, make_project, make_measure):
     cycle = cycles.record_cycle(author, project, cycles.CycleDetails(
         title=SHORT, change=LONG, prediction=LONG, started_on=date(2025, 2, 1),
     ))  # fmt: skip
+    # Files: a name and an alt text (a picture's) hold the corpus too, on each kind of owner.
+    picture = files.Upload(io.BytesIO(png()), f"{SHORT}.png", fit(300), "file_1")
+    files.attach(author, Owner.of(method), [picture])
+    document = files.Upload(io.BytesIO(pdf()), f"{SHORT}.pdf", "", "file_1")
+    [on_project] = files.attach(author, Owner.of(project), [document])
+    chart = files.Upload(io.BytesIO(png()), f"{SHORT}.png", fit(300, 3), "file_1")
+    files.attach(author, Owner.of(cycle), [chart])
     offer(mentor, note=fit(1000, 4))
     mentoring_request = request_for(author, title=f"Help {SHORT}", aim=LONG)
     ask(author, mentoring_request, mentor, message=fit(1000, 12))
@@ -161,6 +173,8 @@ def pages(db, make_user, make_organisation, make_project, make_measure):
         f"{p}/measures/{measure.id}", f"{p}/measures/{measure.id}/chart.svg",
         f"{p}/archive", f"{p}/delete", f"{p}/measures/{measure.id}/delete",
         f"{p}/cycles/{cycle.id}/delete", f"{p}/updates/{update.id}/delete",
+        f"{m}/files", f"{m}/history/2", f"{m}/adapt", f"{p}/files", f"{p}/cycles/{cycle.id}/files",
+        f"/files/{on_project.token}/remove",
         "/mentoring", f"/mentoring/requests/{mentoring_request.id}",
         f"/mentoring/requests/{mentoring_request.id}/suggestions",
         "/notifications", "/search?q=alert", "/search?q=script",
@@ -183,7 +197,7 @@ def test_no_page_showing_member_text_carries_executable_content(pages, make_clie
             if found := executable_content(response):
                 problems[path] = found
     assert not problems, problems
-    assert read == 38
+    assert read == 44
 
 
 def test_the_checker_finds_each_kind_of_executable_content():
