@@ -9,10 +9,11 @@ joined back to the content's own tables (see `community.search.kinds`).
 The full-text machinery around this table depends on the database and is made
 by the migration, not by this model:
 
-* SQLite: an FTS5 table `search_fts` over (title, body, tags, kind) that reads
-  its text from this table (`content='search_documents'`), kept in step by
+* SQLite: an FTS5 table `search_fts` over (title, body, tags, kind_token) that
+  reads its text from this table (`content='search_documents'`), kept in step by
   three triggers in the same transaction as every insert, update and delete
-  here. The kind is there so one type's matches can be read alone.
+  here. `kind_token`, a generated column here, is the kind as a word no text
+  holds ("xkindpost"), so one type's matches can be read alone.
 * PostgreSQL: a generated `search_vector tsvector` column on this table
   (title weight A, tags B, body D) with a GIN index.
 """

@@ -65,7 +65,6 @@ MAX_PAGE = 15  # deep pages of a ranked list help nobody
 # for every page that can be opened (MAX_PAGE × 20).
 COUNT_CAP = 300
 CANDIDATES = 300  # at most COUNT_CAP + 1: candidates are drawn from what the counts read
-FEW_DOCUMENTS = 2000  # a type with no more documents is counted from its kind
 
 
 @dataclass(frozen=True)
@@ -153,15 +152,13 @@ def _filter_clauses(filters: Filters, now: datetime) -> list[sa.ColumnElement[bo
 def matching(
     stmt: sa.Select, user, query: SearchQuery, groups: list[str], filters: Filters | None = None,
     now: datetime | None = None, any_terms: list[Term] | None = None,
-    newest: int | None = None, leave_out=None, from_documents: bool = False,
+    newest: int | None = None, leave_out=None,
 ) -> sa.Select:  # fmt: skip
     """Restrict `stmt` (a SELECT over SearchDocument) to what matches and `user` may see.
 
     With `any_terms`, documents with any of those terms match,
     and with `newest` only among the newest that many documents that do
-    (not counting those whose ids the SELECT `leave_out` gives). With
-    `from_documents`, the documents are read first and each looked up in the
-    full-text index, which is then not asked for their kind (few documents).
+    (not counting those whose ids the SELECT `leave_out` gives).
     """
     now = now or utcnow()
     kinds = [k.name for k in kinds_in(groups)]
@@ -174,7 +171,7 @@ def matching(
     if any_terms:
         return backend().match_any(stmt, any_terms, newest, kinds, leave_out)
     if query.has_text:
-        return backend().match(stmt, query, () if from_documents else kinds)
+        return backend().match(stmt, query, kinds)
     return stmt.where(backend().leave_out(query))
 
 
@@ -231,43 +228,19 @@ class Results:
         return self.page is not None
 
 
-def _capped_count(stmt: sa.Select, cap: int) -> sa.ScalarSelect:
-    return sa.select(sa.func.count()).select_from(stmt.limit(cap + 1).subquery()).scalar_subquery()
-
-
-def _with_few_documents(groups: list[str]) -> set[str]:
-    """Of `groups`, those whose kinds have at most FEW_DOCUMENTS documents in all."""
-    few = FEW_DOCUMENTS
-    sizes = db.session.execute(sa.select(*(
-        _capped_count(sa.select(SearchDocument.id).where(
-            SearchDocument.kind.in_([k.name for k in kinds_in([group])])
-        ), few)
-        for group in groups
-    ))).one()  # fmt: skip
-    return {group for group, size in zip(groups, sizes, strict=True) if size <= few}
-
-
-def newest_matches(user, query: SearchQuery, group: str, filters: Filters, now: datetime,
-                   few: set[str]) -> list[int]:  # fmt: skip
+def newest_matches(user, query: SearchQuery, group: str, filters: Filters,
+                   now: datetime) -> list[int]:  # fmt: skip
     """The ids of the newest COUNT_CAP + 1 matches of one type that `user` may see,
     newest first. Their number is the type's count (above COUNT_CAP
     means "more than COUNT_CAP": `Results.over_cap`), and they are the type's
     candidates for ranking, so each match is checked for visibility once.
 
     Matches are read newest first and the read stops one past the cap, so a word in
-    half a million posts costs about what a rarer one does. A type with few documents
-    (communities) is read from its documents instead, each looked up in the full-text
-    index, rather than by reading every match of a common word to find its few
-    (`few`, from `_with_few_documents`).
+    half a million posts costs about what a rarer one does. (On SQLite the full-text
+    index holds each document's kind as a word of its own, so even the 300 communities
+    are read from their own matches, not by passing over every post's.)
     """
-    from_documents = group in few
-    stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now,
-                    from_documents=from_documents)  # fmt: skip
-    if from_documents:
-        # All of its few matches, sorted here: asked to sort them, SQLite would read every
-        # match of the words rather than look up each of the few documents.
-        ids = db.session.scalars(stmt.limit(FEW_DOCUMENTS)).all()
-        return sorted(ids, reverse=True)[: COUNT_CAP + 1]
+    stmt = matching(sa.select(SearchDocument.id), user, query, [group], filters, now)
     # (The order steers SQLite to read the matches newest first, and stop.)
     stmt = stmt.order_by(backend().newest_first(query.has_text)).limit(COUNT_CAP + 1)
     return list(db.session.scalars(stmt))
@@ -300,12 +273,8 @@ def search(user, text: str | None, filters: Filters, page: int = 1, per_page: in
 def _search(user, query: SearchQuery, filters: Filters, page: int, per_page: int,
             now: datetime) -> Results:  # fmt: skip
     results = Results(query=query, filters=filters)
-    # Asked once for the counts and the ranking; never for a phrase SQLite cannot look
-    # up document by document (see `backends.sqlite_fts.looked_up_cheaply`).
-    few = _with_few_documents(_groups(query)) if backend().looked_up_cheaply(query) else set()
     # (One statement per type: SQLite took far longer for all in one.)
-    found = {group: newest_matches(user, query, group, filters, now, few)
-             for group in _groups(query)}  # fmt: skip
+    found = {group: newest_matches(user, query, group, filters, now) for group in _groups(query)}
     results.counts = {group: len(rows) for group, rows in found.items()}
     # The CANDIDATES most recently indexed matches of the types on show.
     shown = [id_ for group in _groups(query, filters.group) for id_ in found[group]]

@@ -26,14 +26,11 @@ from community.core.extensions import db as _db
 from community.search import services
 
 
-@pytest.fixture(params=["from its documents", "from the matches"])
-def bounded(request, monkeypatch):
-    """Tiny bounds, with each type read from its documents (as a type with few is)
-    or from the matches, newest first (as discussions are at scale)."""
+@pytest.fixture
+def bounded(monkeypatch):
+    """Tiny bounds: each type's matches are read newest first, three and one more."""
     monkeypatch.setattr(services, "COUNT_CAP", 3)
     monkeypatch.setattr(services, "CANDIDATES", 3)
-    if request.param == "from the matches":
-        monkeypatch.setattr(services, "FEW_DOCUMENTS", 0)
 
 
 @pytest.fixture
@@ -80,9 +77,7 @@ def test_the_top_result_is_the_best_visible_one_when_invisible_ones_rank_higher(
     assert sorted(i for _, i in found(crowded["insider"], "numbat")) == sorted(newest)
 
 
-@pytest.mark.parametrize("few", [0, 2000])
-def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch, few):
-    monkeypatch.setattr(services, "FEW_DOCUMENTS", few)
+def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch):
     monkeypatch.setattr(services, "COUNT_CAP", 100)
     monkeypatch.setattr(services, "CANDIDATES", 100)
     insider = search_as(crowded["insider"], "numbat")
@@ -90,15 +85,14 @@ def test_below_the_cap_counts_and_rankings_are_exact(crowded, monkeypatch, few):
     assert [h.object_id for h in insider.hits][-1] == crowded["public"].id  # lowest ranked
 
 
-def test_a_type_with_few_documents_counts_the_same_either_way(crowded, monkeypatch):
+def test_a_type_with_few_documents_is_counted_from_its_own_matches(crowded):
     reply(crowded["fran"], crowded["public"], "Numbat numbat reply.")
     make_community(crowded["fran"], "Numbat watchers")
     make_community(crowded["fran"], "Numbat keepers", private=True)
     index_everyone()
-    by_documents = counts(crowded["outsider"], "numbat")
-    monkeypatch.setattr(services, "FEW_DOCUMENTS", 0)  # every type counted from its matches
-    assert counts(crowded["outsider"], "numbat") == by_documents
-    assert by_documents["discussions"] == 2 and by_documents["communities"] == 1
+    by_type = counts(crowded["outsider"], "numbat")
+    assert by_type["discussions"] == 2 and by_type["communities"] == 1
+    assert counts(crowded["insider"], "numbat")["discussions"] == 8
 
 
 def test_a_phrase_counts_a_type_with_few_documents_from_its_matches(crowded):

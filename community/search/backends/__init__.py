@@ -14,9 +14,6 @@ Both backends answer the same questions about a parsed `SearchQuery`:
 * `leave_out(query)`: a clause for queries with only excluded words and filters;
 * `newest_first(has_text)`: the ordering of the most recently indexed matches
   first, which each engine can follow without ranking every match;
-* `looked_up_cheaply(query)`: whether matching documents one at a time is cheap
-  (not for a phrase on SQLite), else a type with few documents is counted
-  from its matches like the others;
 * `highlights(query, ids)`: title, snippet and tags of a page of results with
   the matched words between HIGHLIGHT_START and HIGHLIGHT_END markers;
 * `problems()` and `optimise()`: the full-text index's own health and upkeep.

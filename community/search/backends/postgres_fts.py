@@ -105,11 +105,6 @@ def relevance(query: SearchQuery) -> sa.ColumnElement:
     return sa.func.ts_rank(WEIGHTS, VECTOR, tsquery(query), 0) / length_norm
 
 
-def looked_up_cheaply(query: SearchQuery) -> bool:
-    """Matching one document at a time reads only that row's tsvector."""
-    return True
-
-
 def newest_first(has_text: bool) -> sa.ColumnElement:
     """Newest documents first (the most recently indexed: the highest ids)."""
     return SearchDocument.id.desc()

@@ -4,10 +4,11 @@ Relevance (`relevance`) has BM25's shape, mentions saturating and a long body
 discounted, with a word in a title counting ten times one in a body and a
 tag four times, but none of bm25()'s statistics pass (see `relevance`).
 
-The index also holds each document's kind (migration 0015), so a search for
-one type asks FTS5 for that type's matches alone: `"discharge"` in people
-reads the people who mention it, not the half-million posts that do too. A
-member's words are only ever matched in the title, body and tags (`fts_query`).
+The index also holds each document's kind (migrations 0015 and 0032), as a word
+no text holds (`kind_token`), so a search for one type asks FTS5 for that type's
+matches alone: `"discharge"` in people reads the people who mention it, not the
+half-million posts that do too. A member's words are only ever matched in the
+title, body and tags (`fts_query`).
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ FTS = sa.table(
     sa.column("title", sa.Text),
     sa.column("body", sa.Text),
     sa.column("tags", sa.Text),
-    sa.column("kind", sa.Text),
+    sa.column("kind_token", sa.Text),
 )
 _FTS_NAME = sa.literal_column("search_fts")
-WEIGHTS = (10.0, 1.0, 4.0, 0.0)  # title, body, tags, and kind (which ranks nothing)
+WEIGHTS = (10.0, 1.0, 4.0, 0.0)  # title, body, tags, and the kind's word (ranks nothing)
 SNIPPET_TOKENS = 32
 RECENT_DAYS = 90.0
 RECENT_BOOST = 0.25
@@ -64,8 +65,16 @@ def any_string(terms: list[Term]) -> str | None:
     return " OR ".join(term_string(t) for t in terms) or None
 
 
-# Each kind as the tokenizer indexes it ("community" is stemmed).
-KIND_WORDS = ("post", "thread", "method", "project", "person", "commun")
+# The index holds each document's kind as a word no text holds, "xkind" and the kind
+# (a generated column of search_documents, migration 0032): a search of one type names
+# those words without naming a column, which FTS5 would check match by match.
+KIND_TOKEN_PREFIX = "xkind"  # noqa: S105  (a word, not a secret)
+
+
+def kind_token(kind: str) -> str:
+    return KIND_TOKEN_PREFIX + kind
+
+
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"( \*)?')
 
 
@@ -77,46 +86,37 @@ def _plain(text: str) -> str:
 
 def may_match_a_kind(expression: str) -> bool:
     """Whether a word in `expression` (user text is only ever in its quoted strings)
-    might match a kind's word, as "posts" or "pers*" would. Cautious: stemming only
-    trims endings, so a word that could become a kind's word starts with its first
-    four letters."""
+    might match a kind's word, as "xkindpost" or "x*" would. Cautious: stemming only
+    trims endings, so a word that could become a kind's word starts as they all do."""
     for text, star in _QUOTED.findall(expression):
         words = re.findall(r"\w+", _plain(text))
         for position, word in enumerate(words):
             prefix = star and position == len(words) - 1
-            if any(word.startswith(kind[:4]) or (prefix and kind.startswith(word))
-                   for kind in KIND_WORDS):  # fmt: skip
+            if word.startswith(KIND_TOKEN_PREFIX) or (
+                prefix and KIND_TOKEN_PREFIX.startswith(word)
+            ):
                 return True
     return False
 
 
 def fts_query(expression: str, kinds=()) -> str:
     """What is given to MATCH: `expression`, kept to the text columns when one of its
-    words might match a kind (a member's "person" must not find every person), and
-    of one of `kinds`: FTS5 then skips the other kinds' matches by its own lists
-    rather than handing each to SQLite to be turned down (a search of discussions
-    passed over every newer person and method that mentions the word).
+    words might match a kind's word (a member's "xkindperson" must not find every
+    person), and of one of `kinds`: FTS5 then skips the other kinds' matches by its
+    own lists rather than handing each to SQLite to be turned down (a search of
+    discussions passed over every newer person and method that mentions the word).
     (Keeping to columns costs FTS5 a read of each match's positions, so only then.)"""
     text = expression
     if may_match_a_kind(expression):
         text = "{title body tags} : (" + expression + ")"
     if not kinds:
         return text
-    return "(" + text + ") AND kind : (" + " OR ".join(quoted(kind) for kind in kinds) + ")"
+    return "(" + text + ") AND (" + " OR ".join(quoted(kind_token(k)) for k in kinds) + ")"
 
 
 def _matches(expression: str, kinds=()) -> sa.ColumnElement[bool]:
     built = fts_query(expression, kinds)
     return _FTS_NAME.op("MATCH")(sa.bindparam("fts_query", built, unique=True))
-
-
-def looked_up_cheaply(query: SearchQuery) -> bool:
-    """Whether matching the query against one document at a time is cheap. Not with a
-    phrase of several words: FTS5 reads its words' whole position lists for each
-    document looked up (37 ms each for "process mapping" at a million posts, so 13 s to
-    try the 300 communities one by one); reading its matches once is far cheaper."""
-    phrases = [t.text for t in query.wanted if t.phrase] + list(query.tags)
-    return not any(len(re.findall(r"\w+", text)) > 1 for text in phrases)
 
 
 def match(stmt: sa.Select, query: SearchQuery, kinds=()) -> sa.Select:
