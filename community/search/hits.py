@@ -1,11 +1,23 @@
-"""A result line as the results page shows it, whatever kind of thing it is."""
+"""A result as search ranks it (`Scored`) and as the results page shows it (`Hit`),
+whatever kind of thing it is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from markupsafe import Markup
+
+
+class Scored(NamedTuple):
+    """A candidate document with its score (higher is better), before it is a line."""
+
+    id: int
+    kind: str
+    object_id: int
+    dated_at: datetime
+    score: float
 
 
 @dataclass

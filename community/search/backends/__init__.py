@@ -25,20 +25,7 @@ plainto_tsquery/phraseto_tsquery, and prefixes from letters and digits only).
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import NamedTuple
-
 from community.core.extensions import db
-
-
-class Scored(NamedTuple):
-    """A candidate document with its score (higher is better)."""
-
-    id: int
-    kind: str
-    object_id: int
-    dated_at: datetime
-    score: float
 
 
 def backend():

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from community.core.extensions import db
-from community.search.backends import Scored
 from community.search.backends.sqlite_fts import AVERAGE_BODY, LENGTH_DISCOUNT
+from community.search.hits import Scored
 from community.search.models import SearchDocument
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term
 

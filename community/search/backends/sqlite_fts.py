@@ -20,7 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from community.core.extensions import db
-from community.search.backends import Scored
+from community.search.hits import Scored
 from community.search.index import as_utc
 from community.search.models import SearchDocument
 from community.search.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Term
