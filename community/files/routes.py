@@ -20,8 +20,7 @@ from community.files.owners import Owner, OwnerKind, owner_of
 from community.files.storage import storage
 from community.methods import services as methods
 from community.projects import cycles
-from community.projects import services as projects
-from community.projects.addresses import project_crumbs, project_url
+from community.projects.addresses import load_project, project_crumbs, project_url
 from community.visibility import can_remove_file
 from community.web.actions import Confirmation, confirm_then_act
 from community.web.forms import show_violation
@@ -125,11 +124,12 @@ def post_files(post_id: int):
 
 
 def _canonical(slug: str, current: str):
-    """A 301 to the address with the current slug, for a GET with an old one."""
+    """A 301 to the address with the method's current slug, for a GET with an old one
+    (a project's pages have `load_project` for this)."""
     if request.method != "GET" or slug == current:
         return None
     values = {**(request.view_args or {}), "slug": current}
-    return redirect(url_for(request.endpoint, **values), 301)
+    return redirect(url_for(request.endpoint, **values, **request.args), 301)
 
 
 @bp.route("/methods/<int:method_id>-<slug>/files", methods=["GET", "POST"])
@@ -143,21 +143,21 @@ def method_files(method_id: int, slug: str):
 
 @bp.route("/projects/<int:project_id>-<slug>/files", methods=["GET", "POST"])
 def project_files(project_id: int, slug: str):
-    project = projects.get_project_or_404(project_id, current_user).project
-    if (moved := _canonical(slug, project.slug)) is not None:
+    access, moved = load_project(project_id, slug)
+    if moved is not None:
         return moved
-    page = _project_page(project)
+    page = _project_page(access.project)
     return _files_page(page, page.back)
 
 
 @bp.route("/projects/<int:project_id>-<slug>/cycles/<int:cycle_id>/files",
           methods=["GET", "POST"])  # fmt: skip
 def cycle_files(project_id: int, slug: str, cycle_id: int):
-    project = projects.get_project_or_404(project_id, current_user).project
-    cycle = cycles.get_cycle_or_404(project, cycle_id)
-    if (moved := _canonical(slug, project.slug)) is not None:
+    access, moved = load_project(project_id, slug)
+    if moved is not None:
         return moved
-    page = _cycle_page(project, cycle)
+    cycle = cycles.get_cycle_or_404(access.project, cycle_id)
+    page = _cycle_page(access.project, cycle)
     return _files_page(page, page.back)
 
 

@@ -432,3 +432,19 @@ def test_copies_count_towards_the_daily_quota_and_a_refusal_keeps_nothing(app, p
         assert services.files_of(adapt_keeping(people["reader"], parent, [])) == []
     finally:
         app.config["UPLOAD_DAILY_QUOTA_MB"] = 50
+
+
+def test_a_files_page_with_an_out_of_date_slug_moves_to_the_current_one(people, project, cycle):
+    method = publish_method(people["lead"], "Safety huddle")
+    client = client_as(people["lead"])
+    pages = [
+        (f"/methods/{method.id}-old-name/files", f"/methods/{method.id}-{method.slug}/files"),
+        (f"/projects/{project.id}-old-name/files", f"/projects/{project.id}-{project.slug}/files"),
+        (f"/projects/{project.id}-old-name/cycles/{cycle.id}/files",
+         f"/projects/{project.id}-{project.slug}/cycles/{cycle.id}/files"),
+    ]  # fmt: skip
+    for old, current in pages:
+        moved = client.get(old + "?from=email")
+        assert moved.status_code == 301, old
+        assert moved.headers["Location"].endswith(current + "?from=email"), old
+        assert client.get(current).status_code == 200, current
