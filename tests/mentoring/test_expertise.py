@@ -10,6 +10,8 @@ from factories import add_member, index_everyone, make_community, reply
 from helpers import page_text
 
 from community.accounts import services as accounts
+from community.accounts.models import User
+from community.core.extensions import db
 from community.discussions import services as discussions
 from community.search import expertise
 from community.search.expertise import find_experts
@@ -114,6 +116,31 @@ def test_a_tag_address_finds_its_declared_experts(example, app):
 def test_filter_by_system(example, app):
     ranking, _ = _ranking(example["vic"], "discharge", app, system_id=example["south"].id)
     assert [name for name, _ in ranking] == ["cara-helpful", "bob-declares"]
+
+
+def test_pages_of_people_with_equal_scores_follow_their_names(example, app, make_user, vocabulary):
+    """Ties are ordered by name on every page, and every page agrees on the count: the
+    ranking reads names only for who can be on the page (ties with its last place too)."""
+    flow = next(t for t in vocabulary if t.name == "Discharge and flow")
+    names = ["Zoe Tie", "Amy Tie", "Kim Tie", "Bea Tie", "Lou Tie", "Ann Tie", "Mo Tie"]
+    for name in names:
+        person = make_user(name.lower().replace(" ", "-"), name=name)
+        accounts.update_profile(person, name=name, job_title="", bio="",
+                                organisation_id=example["north_trust"].id,
+                                tag_ids=[flow.id], other_tags="")  # fmt: skip
+    viewer, topic = example["vic"], expertise.topic_from("discharge-and-flow")
+    with app.test_request_context():
+        everyone = expertise.ranked_page(viewer, topic, limit=100)[1]
+        pages = [expertise.ranked_page(viewer, topic, offset=start, limit=3)
+                 for start in range(0, 12, 3)]  # fmt: skip
+        ranked_names = [db.session.get(User, e.user_id).name for e in everyone]
+    assert {total for total, _ in pages} == {len(everyone)}
+    paged = [expert.user_id for _, page in pages for expert in page]
+    assert paged == [expert.user_id for expert in everyone]
+    # All eight (Bob and the seven) declare the tag, which their profiles then mention:
+    # equal scores, so the order is their names'.
+    assert len({expert.score for expert in everyone}) == 1 and len(everyone) == 8
+    assert ranked_names == sorted(names + ["Bob Declares"])
 
 
 def test_the_finder_reads_only_the_newest_matching_documents(example, app, monkeypatch):
