@@ -8,12 +8,21 @@ The NHS.UK macros are slow (a radio group takes milliseconds) and read nothing
 but their parameters, so `component` keeps what each one made for a given set
 of parameters: the parameters are the key, so a field that changes (its value,
 its error, which radio is checked) is drawn afresh.
+
+Text that differs on nearly every request (the words in a search box, the
+addresses of a list's pages, which carry its filters) would make every drawing
+new. A template marks such text `filled(…)`: the component is kept drawn with a
+stand-in there, and the text, escaped, replaces the stand-in each time. Only for
+text a macro prints as it is, as input values and link addresses: a stand-in the
+macro changed or dropped means the drawing is not kept (drawn afresh each time).
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import get_template_attribute
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, Form
 
 from community.caching import store
@@ -135,12 +144,38 @@ class _Uncacheable(Exception):
     pass
 
 
-def _frozen(value):
-    """`value` as a key: dicts and lists as tuples, marked-safe text apart from plain text."""
+class Filled(str):
+    """Text drawn into a kept component afresh each time (see the module's docstring)."""
+
+
+def filled(text):
+    """Mark `text` (an input's value, a link's address) as drawn into a kept component
+    afresh: the component is kept once for every value. Empty text stays as it is."""
+    if not isinstance(text, str) or isinstance(text, Markup) or not text:
+        return text
+    return Filled(text)
+
+
+# A stand-in is private-use characters around a number: no macro's own text holds them,
+# and text that does is never kept (`_frozen`).
+_STAND_IN_START, _STAND_IN_END = "\ue020", "\ue021"
+_STAND_IN = re.compile(f"{_STAND_IN_START}([0-9]+){_STAND_IN_END}")
+
+
+def _frozen(value, fills: list[str] | None = None):
+    """`value` as a key: dicts and lists as tuples, marked-safe text apart from plain text,
+    each `Filled` text a numbered place (appended to `fills`)."""
     if isinstance(value, dict):
-        return ("dict", *((k, _frozen(v)) for k, v in value.items()))
+        return ("dict", *((k, _frozen(v, fills)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return ("list", *(_frozen(v) for v in value))
+        return ("list", *(_frozen(v, fills) for v in value))
+    if isinstance(value, Filled):
+        if fills is None:
+            raise _Uncacheable
+        fills.append(str(value))
+        return ("filled", len(fills) - 1)
+    if isinstance(value, str) and _STAND_IN_START in value:
+        raise _Uncacheable  # (it could read as a stand-in)
     if isinstance(value, Markup):  # the macros treat it as HTML, plain text as text
         return ("markup", str(value))
     if value is None or type(value) in (str, int, float, bool):
@@ -148,19 +183,47 @@ def _frozen(value):
     raise _Uncacheable
 
 
+def _with_stand_ins(value, numbers):
+    """`value` with each `Filled` text replaced by its stand-in, numbered as `_frozen`
+    numbers them (the same walk)."""
+    if isinstance(value, dict):
+        return {k: _with_stand_ins(v, numbers) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_stand_ins(v, numbers) for v in value]
+    if isinstance(value, Filled):
+        return f"{_STAND_IN_START}{next(numbers)}{_STAND_IN_END}"
+    return value
+
+
+def _drawn_with_stand_ins(macro, params: dict, count: int) -> str | None:
+    """The macro's HTML with stand-ins for the filled text, or None when the macro did
+    not print each of them as it was (then the drawing cannot be kept)."""
+    html = str(macro(_with_stand_ins(params, iter(range(count)))))
+    found = {int(number) for number in _STAND_IN.findall(html)}
+    return html if found == set(range(count)) else None
+
+
 def component(name: str, params: dict) -> Markup:
-    """The HTML of the NHS.UK `name` macro for `params`, made once per set of parameters."""
+    """The HTML of the NHS.UK `name` macro for `params`, made once per set of parameters
+    (and filled text drawn in afresh)."""
     macro = get_template_attribute(*COMPONENTS[name])
+    fills: list[str] = []
     try:
-        key = (name, _frozen(params))
+        key = (name, _frozen(params, fills))
     except _Uncacheable:
         return Markup(macro(params))  # noqa: S704  (the macro's own HTML)
     cache = store("component_html")
     html = cache.get(key)
     if html is None:
-        html = Markup(macro(params))  # noqa: S704  (the macro's own HTML)
+        drawn = _drawn_with_stand_ins(macro, params, len(fills)) if fills else macro(params)
+        if drawn is None:
+            return Markup(macro(params))  # noqa: S704  (the macro's own HTML)
+        html = Markup(drawn)  # noqa: S704  (the macro's own HTML)
         cache.put(key, html)
-    return html
+    if not fills:
+        return html
+    drawn_in = _STAND_IN.sub(lambda found: str(escape(fills[int(found[1])])), html)
+    return Markup(drawn_in)  # noqa: S704  (the macro's HTML, with escaped text drawn in)
 
 
 def filter_select(label: str, name: str, choices, selected, any_text: str) -> Markup:
@@ -191,6 +254,7 @@ def register_form_rendering(app) -> None:
         field_params=field_params,
         error_summary_items=error_summary_items,
         component=component,
+        filled=filled,
         filter_select=filter_select,
         csrf_stand_in=CSRF_STAND_IN,
     )

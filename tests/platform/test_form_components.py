@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import pytest
 from flask import get_template_attribute
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
+from community.caching import store
 from community.discussions.forms import WatchForm
-from community.web.form_rendering import _frozen, component, field_params, filter_select
+from community.web.form_rendering import (
+    _frozen,
+    component,
+    field_params,
+    filled,
+    filter_select,
+)
 
 
 @pytest.fixture
 def request_context(app):
     with app.test_request_context():
-        app.extensions.pop("component_html", None)
+        store("component_html").clear()
         yield app
 
 
@@ -60,7 +69,7 @@ def test_parameters_that_cannot_be_a_key_are_drawn_every_time(request_context):
     params = {"name": "b", "id": "b", "label": {"text": Label()}}
 
     assert component("textarea", params) == drawn_directly("textarea", params)
-    assert len(request_context.extensions.get("component_html") or ()) == 0
+    assert len(store("component_html")) == 0
 
 
 def test_template_globals_compare_as_sets_and_stay_live(app):
@@ -105,3 +114,54 @@ def test_a_filter_select_is_drawn_afresh_for_what_would_draw_differently(request
     assert "&lt;b&gt;A" in plain and "<b>A</b>" in marked
     assert 'value="1"' in one and 'value="True"' in true
     assert "selected" in one and "selected" not in other.replace('"nhsuk-select"', "")
+
+
+# Text as members type it: markup characters, quotes, accents, spaces, stand-in look-alikes.
+member_text = st.text(
+    alphabet=st.sampled_from(list("ab <>&\"'=/?#%é\u00a0\ue020\ue0210123456789")), max_size=30
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=member_text)
+def test_filled_text_draws_exactly_what_the_macro_would(app, value):
+    """A search box's words and a pager's addresses are drawn into a kept component: the
+    result is the macro's own drawing of that text, whatever the text."""
+    with app.test_request_context():
+        search_box = {"label": {"text": "Search"}, "id": "q", "name": "q", "type": "search"}
+        assert component("input", search_box | {"value": filled(value)}) == drawn_directly(
+            "input", search_box | {"value": value}
+        )
+        pages = {
+            "previous": {"href": "/things?page=1"},
+            "next": {"href": f"/things?q={value}&page=3"},
+            "items": [{"number": 1, "href": "/things?page=1"},
+                      {"number": 2, "href": f"/things?q={value}&page=2", "current": True},
+                      {"number": 3, "href": f"/things?q={value}&page=3"}],
+        }  # fmt: skip
+        filled_pages = pages | {
+            "next": {"href": filled(pages["next"]["href"])},
+            "items": [item | {"href": filled(item["href"])} for item in pages["items"]],
+        }
+        assert component("pagination", filled_pages) == drawn_directly("pagination", pages)
+
+
+def test_filled_text_keeps_one_drawing_for_every_value(request_context):
+    params = {"label": {"text": "Name"}, "id": "q", "name": "q"}
+
+    first = component("input", params | {"value": filled("Ann")})
+    second = component("input", params | {"value": filled('<script>"Bo"')})
+
+    assert 'value="Ann"' in first and 'value="&lt;script&gt;&#34;Bo&#34;"' in second
+    assert len(store("component_html")) == 1
+
+
+def test_a_stand_in_the_macro_does_not_print_as_it_is_is_never_kept(request_context):
+    """A macro that changes or drops filled text: drawn afresh, never a stand-in shown."""
+    params = {"text": "Save", "classes": "x"}  # the button has no "note" to print
+
+    drawn = component("button", params | {"note": filled("anything")})
+
+    assert drawn == drawn_directly("button", params | {"note": "anything"})
+    assert "\ue020" not in drawn
+    assert len(store("component_html")) == 0
