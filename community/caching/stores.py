@@ -69,7 +69,7 @@ CACHES: dict[str, Cache] = {c.name: c for c in (
           "section, reader id, username, name, admin or not, unread count", 2000, INPUTS,
           NOTHING_LATE),
     Cache("component_html", "an NHS.UK form component's HTML",
-          "the component and every parameter", 1000, INPUTS, NOTHING_LATE),
+          "the component and every parameter but filled text (drawn in each time)", 1000, INPUTS, NOTHING_LATE),
     Cache("quote_excerpts", "the start of a post's Markdown, rendered, as a quote shows it",
           "the Markdown text and the length", 1024, INPUTS, NOTHING_LATE),
     Cache("mentor_reasons", "the words that say which areas a mentor covers",
