@@ -55,9 +55,10 @@ class ExpertiseTag(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=TagKind.FREE)
 
+    # Read only where tags are matched or edited (those queries load them with the tags):
+    # not with every member's list of tags, which the directory and finder show by name.
     synonyms: Mapped[list[ExpertiseSynonym]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", order_by="ExpertiseSynonym.text",
-        lazy="selectin",
     )  # fmt: skip
 
     def __repr__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from community.accounts.models import ExpertiseTag, TagKind, User
 from community.accounts.services import grant_role, set_synonyms
@@ -154,6 +155,7 @@ def expertise():
     """The shared areas of expertise (approaches and topics) and their other names."""
     tags = db.session.scalars(
         sa.select(ExpertiseTag)
+        .options(selectinload(ExpertiseTag.synonyms))
         .where(ExpertiseTag.kind.in_((TagKind.APPROACH, TagKind.TOPIC)))
         .order_by(ExpertiseTag.kind, ExpertiseTag.name)
     ).all()

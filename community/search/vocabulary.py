@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from community.accounts.models import ExpertiseSynonym, ExpertiseTag, TagKind
 from community.core.extensions import db
@@ -49,6 +50,7 @@ def tags_named(text: str) -> list[ExpertiseTag]:
     return list(
         db.session.scalars(
             sa.select(ExpertiseTag)
+            .options(selectinload(ExpertiseTag.synonyms))  # (for `phrases`)
             .where(sa.or_(ExpertiseTag.slug.in_(keys), ExpertiseTag.id.in_(by_synonym)))
             .order_by(ExpertiseTag.name)
         )
@@ -90,6 +92,9 @@ def tags_in(text: str) -> list[ExpertiseTag]:
         return []
     return list(
         db.session.scalars(
-            sa.select(ExpertiseTag).where(ExpertiseTag.id.in_(wanted)).order_by(ExpertiseTag.name)
+            sa.select(ExpertiseTag)
+            .options(selectinload(ExpertiseTag.synonyms))  # (for `phrases`)
+            .where(ExpertiseTag.id.in_(wanted))
+            .order_by(ExpertiseTag.name)
         )
     )
