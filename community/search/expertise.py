@@ -237,23 +237,23 @@ def evidence(viewer, topic: Topic) -> sa.CTE:
 
 def _people_filters(stmt: sa.Select, user_id, topic: Topic, system_id: int | None,
                     name: str) -> sa.Select:  # fmt: skip
-    """Keep to the people the filters name (`user_id`: the column that says who)."""
+    """Keep to the people the filters name (`user_id`: the column that says who); the
+    members' table is joined only when a filter reads it."""
+    if system_id or name:
+        stmt = stmt.join(User, User.id == user_id)
     if system_id:
         in_system = sa.select(Organisation.id).where(Organisation.system_id == system_id)
-        stmt = stmt.where(
-            user_id.in_(sa.select(User.id).where(User.organisation_id.in_(in_system)))
-        )
+        stmt = stmt.where(User.organisation_id.in_(in_system))
     if topic.exclude_user_ids:
         stmt = stmt.where(user_id.not_in(topic.exclude_user_ids))
     if name:
         pattern = name.lower()
-        named = sa.select(User.id).where(
+        stmt = stmt.where(
             sa.or_(
                 sa.func.lower(User.name).contains(pattern, autoescape=True),
                 User.username.contains(pattern, autoescape=True),
             )
         )
-        stmt = stmt.where(user_id.in_(named))
     return stmt
 
 

@@ -143,6 +143,13 @@ def test_pages_of_people_with_equal_scores_follow_their_names(example, app, make
     assert ranked_names == sorted(names + ["Bob Declares"])
 
 
+def test_filter_by_name(example, app):
+    ranking, finding = _ranking(example["vic"], "discharge", app, name="CARA")
+    assert [name for name, _ in ranking] == ["cara-helpful"] and finding.page.total == 1
+    ranking, _ = _ranking(example["vic"], "discharge", app, name="-key")  # a username's part
+    assert [name for name, _ in ranking] == ["alice-key"]
+
+
 def test_the_finder_reads_only_the_newest_matching_documents(example, app, monkeypatch):
     """Its cost is bounded: only the newest CANDIDATES matches of each kind are evidence."""
     vic, group = example["vic"], example["open_group"]
