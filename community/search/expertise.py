@@ -321,7 +321,7 @@ def ranked_page(viewer, topic: Topic, system_id: int | None = None, name: str = 
     ).cte("people")  # fmt: skip
     # Names are read only for the people who can be on the page: those scoring at least
     # what the page's last place scores (ties with it included, to be ordered by name).
-    # Reading every name to sort thousands of people cost about 10 ms a search.
+    # Reading every name to sort thousands of people cost about 10 ms a ranking.
     last_place = (
         sa.select(people.c.score).order_by(people.c.score.desc())
         .limit(1).offset(offset + limit - 1).scalar_subquery()
