@@ -259,6 +259,11 @@ def test_the_results_page_shows_where_when_and_highlighted_words(world, auth):
     assert "How to search" in text
 
 
+def test_a_thread_s_line_names_who_started_it_and_counts_its_replies(world, auth):
+    text = page_text(auth.as_user(world.priya).get("/search?q=criteria-led&type=discussions"))
+    assert "Started by Sam Patel · 1 reply" in text
+
+
 def test_snippets_escape_what_members_wrote(world, auth):
     reply(
         world.priya,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from community.accounts.models import User
 from community.communities.models import Community
@@ -211,14 +211,22 @@ def thread_address(thread: Thread) -> str:
 _LABELS = {"method": "Method discussion", "project": "Project discussion"}
 
 
+# A result line names its author, never shows their organisation or areas of expertise:
+# so the author's name is read as a column, not their whole member row (which brings
+# their organisation, system and areas of expertise with it).
+_LINE_OPTIONS = (lazyload(Thread.author), selectinload(Thread.method),
+                 selectinload(Thread.project))  # fmt: skip
+
+
 def _describe_threads(ids: list[int], viewer=None) -> dict[int, Hit]:
     hits = {}
     threads = (
-        sa.select(Thread)
-        .options(selectinload(Thread.method), selectinload(Thread.project))
+        sa.select(Thread, User.name)
+        .options(*_LINE_OPTIONS)
+        .outerjoin(User, User.id == Thread.author_id)
         .where(Thread.id.in_(ids))
     )
-    for thread in db.session.scalars(threads):
+    for thread, author_name in db.session.execute(threads):
         badges = [b for b, on in (("Key learning", thread.key_post_id), ("Resolved",
                   thread.is_resolved)) if on]  # fmt: skip
         replies = thread.reply_count
@@ -226,7 +234,7 @@ def _describe_threads(ids: list[int], viewer=None) -> dict[int, Hit]:
             label=_LABELS.get(thread.home_kind, "Thread"), title=thread.title,
             url=thread_address(thread), dated_at=thread.created_at, date_label="Started",
             places=[_place(thread)],
-            byline=f"Started by {thread.author.name if thread.author else 'a former member'} · "
+            byline=f"Started by {author_name or 'a former member'} · "
             f"{replies} repl{'y' if replies == 1 else 'ies'}",
             badges=badges,
         )  # fmt: skip
@@ -235,21 +243,22 @@ def _describe_threads(ids: list[int], viewer=None) -> dict[int, Hit]:
 
 def _describe_posts(ids: list[int], viewer=None) -> dict[int, Hit]:
     rows = db.session.execute(
-        sa.select(Post, Thread, User.name)
-        .options(selectinload(Thread.method), selectinload(Thread.project))
+        # (The post's own columns only: not its text, which the line never shows.)
+        sa.select(Post.id, Post.created_at, Post.helpful_count, Thread, User.name)
+        .options(*_LINE_OPTIONS)
         .join(Thread, Thread.id == Post.thread_id)
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.id.in_(ids))
     )
     hits = {}
-    for post, thread, author_name in rows:
-        badges = ["Key learning"] if thread.key_post_id == post.id else []
-        if post.helpful_count:
-            badges.append(f"{post.helpful_count} found this helpful")
-        hits[post.id] = Hit(
+    for post_id, created_at, helpful_count, thread, author_name in rows:
+        badges = ["Key learning"] if thread.key_post_id == post_id else []
+        if helpful_count:
+            badges.append(f"{helpful_count} found this helpful")
+        hits[post_id] = Hit(
             label="Reply", title=f"Reply in “{thread.title}”",
-            url=url_for("discussions.post_permalink", post_id=post.id),
-            dated_at=post.created_at,
+            url=url_for("discussions.post_permalink", post_id=post_id),
+            dated_at=created_at,
             places=[_place(thread), ("Discussion" if thread.community_id is None else thread.title,
                                      thread_address(thread))],
             byline=f"By {author_name or 'a former member'}", badges=badges,
