@@ -24,6 +24,7 @@ from community.projects.addresses import load_project, project_crumbs, project_u
 from community.visibility import can_remove_file
 from community.web.actions import Confirmation, confirm_then_act
 from community.web.forms import show_violation
+from community.web.moved import to_current_slug
 
 # Served files run nothing, load nothing and cannot be framed into a page of this site.
 FILE_CSP = "default-src 'none'; sandbox"
@@ -123,19 +124,10 @@ def post_files(post_id: int):
     return _files_page(page, page.back)
 
 
-def _canonical(slug: str, current: str):
-    """A 301 to the address with the method's current slug, for a GET with an old one
-    (a project's pages have `load_project` for this)."""
-    if request.method != "GET" or slug == current:
-        return None
-    values = {**(request.view_args or {}), "slug": current}
-    return redirect(url_for(request.endpoint, **values, **request.args), 301)
-
-
 @bp.route("/methods/<int:method_id>-<slug>/files", methods=["GET", "POST"])
 def method_files(method_id: int, slug: str):
     method = methods.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(slug, method.slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     page = _method_page(method)
     return _files_page(page, page.back)

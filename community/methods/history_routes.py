@@ -17,10 +17,10 @@ from community.methods.diffs import diff_versions
 from community.methods.lineage import LineageNode, ancestors, descendants, family_member, spread
 from community.methods.picture import spread_picture
 from community.methods.revisions import current_file_ids, files_of_revision
-from community.methods.routes import _canonical
 from community.methods.snapshots import revision_snapshot, snapshot
 from community.methods.vocabulary import SECTIONS
 from community.visibility import visibility_class
+from community.web.moved import to_current_slug
 from community.web.paging import ListPagination, page_number
 
 SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
@@ -29,7 +29,7 @@ SPREAD_ROWS_PER_PAGE = 50  # organisations in a lineage page's spread table
 @bp.route("/<int:method_id>-<slug>/history")
 def history(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     revisions = queries.revisions_of(method)
     by_number = {r.number: r for r in revisions}
@@ -64,7 +64,7 @@ def history(method_id: int, slug: str):
 @bp.route("/<int:method_id>-<slug>/history/<int:number>")
 def revision(method_id: int, slug: str, number: int):
     method = services.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     revision = queries.revision_or_404(method, number)
     text = revision_snapshot(revision)
@@ -90,7 +90,7 @@ def revision(method_id: int, slug: str, number: int):
 @bp.route("/<int:method_id>-<slug>/lineage")
 def lineage(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     # The body reads nothing about the reader but what they may see and whether they
     # may adapt: it is kept for every reader alike until the methods change.

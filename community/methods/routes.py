@@ -40,6 +40,7 @@ from community.methods.vocabulary import CARE_SETTING_LABELS, IMPACT_COMPONENTS
 from community.search.working_on import working_on
 from community.web.actions import Confirmation, act, confirm_then_act
 from community.web.forms import ActionForm, also_check, show_violation
+from community.web.moved import to_current_slug
 
 
 @bp.before_request
@@ -60,14 +61,6 @@ def care_setting_label(setting: str) -> str:
 
 def method_url(method: Method, endpoint: str = "methods.method", **values) -> str:
     return url_for(endpoint, method_id=method.id, slug=method.slug, **values)
-
-
-def _canonical(method: Method, slug: str):
-    """A 301 to the current address when the slug in the link is out of date."""
-    if slug == method.slug:
-        return None
-    args = request.args.to_dict()
-    return redirect(url_for(request.endpoint, method_id=method.id, slug=method.slug, **args), 301)
 
 
 def _act(method: Method, action, success: str, target: str | None = None):
@@ -119,7 +112,7 @@ def method_redirect(method_id: int):
 @bp.route("/<int:method_id>-<slug>")
 def method(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     adaptations = queries.adaptations_of(current_user, method, limit=6)
     thread = thread_summary(Thread.method_id == method.id)
@@ -151,7 +144,7 @@ def method(method_id: int, slug: str):
 @bp.route("/<int:method_id>-<slug>/print")
 def print_view(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user)
-    if (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     return render_template(
         "methods/print.html",
@@ -210,7 +203,7 @@ def new():
 @bp.route("/<int:method_id>-<slug>/adapt", methods=["GET", "POST"])
 def adapt(method_id: int, slug: str):
     parent = services.get_method_or_404(method_id, current_user)
-    if request.method == "GET" and (moved := _canonical(parent, slug)) is not None:
+    if (moved := to_current_slug(slug, parent.slug)) is not None:
         return moved
     if not parent.is_published:
         flash("Only a published method can be adapted.", "error")
@@ -260,7 +253,7 @@ def adapt(method_id: int, slug: str):
 @bp.route("/<int:method_id>-<slug>/edit", methods=["GET", "POST"])
 def edit(method_id: int, slug: str):
     method = services.get_method_or_404(method_id, current_user, edit=True)
-    if request.method == "GET" and (moved := _canonical(method, slug)) is not None:
+    if (moved := to_current_slug(slug, method.slug)) is not None:
         return moved
     form_class = AdaptationForm if method.adaptation is not None else MethodForm
     if request.method == "GET":

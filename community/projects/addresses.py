@@ -3,10 +3,11 @@ address, one-button actions, and paging through a list held in memory."""
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import url_for
 from flask_login import current_user
 
 from community.projects import services
+from community.web.moved import to_current_slug
 
 
 def load_project(project_id: int, slug: str, *, record_work: bool = False, lead: bool = False):
@@ -17,10 +18,7 @@ def load_project(project_id: int, slug: str, *, record_work: bool = False, lead:
     access = services.get_project_or_404(
         project_id, current_user, record_work=record_work, lead=lead
     )
-    if request.method == "GET" and slug != access.project.slug:
-        values = {**(request.view_args or {}), "slug": access.project.slug}
-        return access, redirect(url_for(request.endpoint, **values, **request.args), 301)
-    return access, None
+    return access, to_current_slug(slug, access.project.slug)
 
 
 def project_url(project, endpoint: str = "projects.show", **values) -> str:
